@@ -1,0 +1,64 @@
+# Cổng Dịch vụ công: the two commands are `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+# `make run` always uses the embedded default, whatever the environment holds.
+EMBEDDED := DJANGO_DEBUG=1 DATABASE_URL=sqlite:///db.sqlite3 REDIS_URL=
+
+.PHONY: help setup run serve test lint typecheck messages clean
+
+help:
+	@echo "make run    set up (venv, install, migrate, reference data, demo accounts) and serve on SQLite"
+	@echo "make setup  everything but serving"
+	@echo "make test   ruff, mypy, makemigrations --check, pytest"
+	@echo "make serve  production-like: gunicorn + Celery worker + beat on PostgreSQL and Redis"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+setup: $(STAMP)
+	$(EMBEDDED) $(MANAGE) migrate --noinput
+	$(EMBEDDED) $(MANAGE) load_units
+	$(EMBEDDED) $(MANAGE) seed_demo
+
+run: setup
+	@echo "Cổng Dịch vụ công: http://127.0.0.1:$(PORT)/ (SQLite, tasks in-process)"
+	$(EMBEDDED) $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+serve: $(STAMP)
+	@test -n "$$DATABASE_URL" || { echo "make serve needs DATABASE_URL (see .env.example)"; exit 1; }
+	@test -n "$$REDIS_URL" || { echo "make serve needs REDIS_URL (see .env.example)"; exit 1; }
+	@test -n "$$SECRET_KEY" || { echo "make serve needs SECRET_KEY (see .env.example)"; exit 1; }
+	mkdir -p var
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_units
+	STATICFILES_BACKEND=whitenoise.storage.CompressedManifestStaticFilesStorage \
+		$(MANAGE) collectstatic --noinput --verbosity 0
+	STATICFILES_BACKEND=whitenoise.storage.CompressedManifestStaticFilesStorage \
+		PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile -p $(PORT)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy .
+
+test: lint typecheck
+	$(MANAGE) makemigrations --check --dry-run
+	CELERY_QUEUE=test-$$$$ $(BIN)/pytest
+
+# Update the translation catalogues (Vietnamese source, English translation).
+messages: $(STAMP)
+	$(MANAGE) translations
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles var .mypy_cache .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,11 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "portal_name": settings.PORTAL_NAME,
+        "large_text": request.COOKIES.get("portal_text_size") == "large",
+    }

@@ -1,0 +1,154 @@
+"""Demo accounts, one or more per role, so anyone can try every role at once.
+
+Demo only: `seed_demo` refuses to run with DEBUG off unless forced. The same list
+is printed by `make run` and written in README.md.
+"""
+
+import base64
+import binascii
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import IdentityLevel, Sex, User
+from accounts.roles import Role
+from accounts.services import user_create, user_set_roles
+from units.models import OrgUnit
+
+DEMO_PASSWORD = "VuBan@2024"  # noqa: S105 - published demo credential
+# Base32, as authenticator apps take it; 20 bytes like django-otp's own keys.
+DEMO_TOTP_SECRET = "DEMODEMODEMODEMODEMODEMODEMODEMO"  # noqa: S105
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    full_name: str
+    roles: tuple[Role, ...]
+    agency_code: str = ""
+    date_of_birth: datetime.date | None = None
+    sex: str = ""
+    phone: str = ""
+    email: str = ""
+    identity_level: int = IdentityLevel.NONE
+    superuser: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+DEMO_ACCOUNTS = [
+    # Personal ID numbers: 036 = Nam Định; 0 = male / 1 = female born 1900-1999;
+    # then the last two digits of the birth year (identifiers.md).
+    DemoAccount(
+        username="036085012345",
+        full_name="Nguyễn Văn An",
+        roles=(Role.CITIZEN,),
+        date_of_birth=datetime.date(1985, 3, 12),
+        sex=Sex.MALE,
+        phone="0912345678",
+        email="an.nguyen@example.com",
+        identity_level=IdentityLevel.LEVEL_2,
+    ),
+    DemoAccount(
+        username="036192004567",
+        full_name="Trần Thị Bình",
+        roles=(Role.CITIZEN,),
+        date_of_birth=datetime.date(1992, 7, 4),
+        sex=Sex.FEMALE,
+        phone="0987654321",
+        email="binh.tran@example.com",
+        identity_level=IdentityLevel.LEVEL_1,
+    ),
+    DemoAccount(
+        username="motcua.goi",
+        full_name="Phạm Thị Hoa",
+        roles=(Role.RECEIVING_OFFICER,),
+        agency_code="000.11.59.H00",
+    ),
+    DemoAccount(
+        username="motcua.kimthai",
+        full_name="Đỗ Văn Hùng",
+        roles=(Role.RECEIVING_OFFICER,),
+        agency_code="000.24.59.H00",
+    ),
+    DemoAccount(
+        username="chuyenvien.goi",
+        full_name="Vũ Thị Lan",
+        roles=(Role.SPECIALIST,),
+        agency_code="000.11.59.H00",
+    ),
+    DemoAccount(
+        username="lanhdao.goi",
+        full_name="Trần Văn Minh",
+        roles=(Role.LEADER,),
+        agency_code="000.11.59.H00",
+    ),
+    DemoAccount(
+        username="tocongnghe.goi",
+        full_name="Lê Văn Tuấn",
+        roles=(Role.DIGITAL_TEAM,),
+        agency_code="000.11.59.H00",
+    ),
+    DemoAccount(
+        username="thongke.vuban",
+        full_name="Hoàng Thị Mai",
+        roles=(Role.DISTRICT_STAFF,),
+        agency_code="000.00.59.H00",
+    ),
+    DemoAccount(
+        username="quantri",
+        full_name="Quản trị hệ thống",
+        roles=(Role.ADMINISTRATOR,),
+        agency_code="000.00.59.H00",
+        superuser=True,
+    ),
+]
+
+
+def demo_totp_key_hex() -> str:
+    """The demo secret in the hex form django-otp stores."""
+    return binascii.hexlify(base64.b32decode(DEMO_TOTP_SECRET)).decode()
+
+
+@transaction.atomic
+def demo_accounts_seed() -> list[User]:
+    """Create or reset every demo account (and a TOTP device for staff)."""
+    users = []
+    for account in DEMO_ACCOUNTS:
+        org_unit = (
+            OrgUnit.objects.get(agency_code=account.agency_code)
+            if account.agency_code
+            else None
+        )
+        user = User.objects.filter(username=account.username).first()
+        if user is None:
+            user = user_create(
+                username=account.username,
+                password=DEMO_PASSWORD,
+                full_name=account.full_name,
+                roles=account.roles,
+                email=account.email,
+                phone=account.phone,
+                date_of_birth=account.date_of_birth,
+                sex=account.sex,
+                identity_level=account.identity_level,
+                org_unit_id=org_unit.pk if org_unit else None,
+                is_staff=account.superuser,
+                is_superuser=account.superuser,
+            )
+        else:
+            user.set_password(DEMO_PASSWORD)
+            user.full_name = account.full_name
+            user.org_unit = org_unit
+            user.is_active = True
+            user.save()
+            user_set_roles(user=user, roles=account.roles)
+        if Role.CITIZEN not in account.roles:
+            TOTPDevice.objects.update_or_create(
+                user=user,
+                name="demo",
+                defaults={"key": demo_totp_key_hex(), "confirmed": True},
+            )
+        users.append(user)
+    return users

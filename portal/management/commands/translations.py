@@ -1,0 +1,41 @@
+"""Update the translation catalogues: Vietnamese is the source, English the target.
+
+Site-wide strings (portal/ and templates/) go to locale/; each app keeps its own
+catalogue in <app>/locale/ so that apps never share a file.
+"""
+
+import os
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+APPS = ["units", "accounts", "procedures", "dossiers", "chains", "dashboards"]
+NOT_SITE_WIDE = [*APPS, ".venv", "tests", "staticfiles", "media", "var", "docs"]
+
+
+class Command(BaseCommand):
+    help = "Extract translatable strings into the .po files and compile them."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        base = Path(settings.BASE_DIR)
+        here = Path.cwd()
+        common = {"locale": ["en"], "no_location": True, "verbosity": 0}
+        try:
+            os.chdir(base)
+            call_command(
+                "makemessages",
+                ignore_patterns=[f"{d}/*" for d in NOT_SITE_WIDE],
+                **common,
+            )
+            for app in APPS:
+                (base / app / "locale").mkdir(exist_ok=True)
+                os.chdir(base / app)
+                call_command("makemessages", **common)
+            os.chdir(base)
+            call_command("compilemessages", ignore_patterns=[".venv/*"], verbosity=0)
+        finally:
+            os.chdir(here)
+        self.stdout.write("Translation catalogues updated.")

@@ -1,0 +1,222 @@
+"""Shared fixtures: personas, the service markers and a real Celery worker."""
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from accounts.roles import Role
+from portal.celery import app as celery_app
+from tests.accounts.factories import CitizenFactory, UserFactory
+from tests.units.factories import OrgUnitFactory, district_tree
+from units.models import AgencyType
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+# Tests hash passwords many times; the fast hasher is fine for them.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- Services ---------------------------------------------------------------------
+
+
+def _redis_ok() -> bool:
+    if not settings.REDIS_URL:
+        return False
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+def _missing_services(names: tuple[str, ...]) -> list[str]:
+    missing = []
+    if "postgres" in names and connection.vendor != "postgresql":
+        missing.append("PostgreSQL (set DATABASE_URL to a postgres:// URL)")
+    if {"redis", "worker"} & set(names) and not _redis_ok():
+        missing.append("Redis (set REDIS_URL to a running server)")
+    return missing
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    marker = item.get_closest_marker("services")
+    if marker is None:
+        return
+    missing = _missing_services(tuple(marker.args))
+    if not missing:
+        return
+    reason = "needs " + " and ".join(missing)
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason}; REQUIRE_SERVICES=1 forbids skipping", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process() -> Iterator[None]:
+    """Tasks run in-process unless a test asks for the real worker."""
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = True
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+    host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgres://{auth}@{host}/{db['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[str]:
+    """A real `celery worker` process on Redis, using the test database.
+
+    Yields the worker's node name; the test must be transactional so the worker
+    sees its rows. Tasks sent while the fixture is active go through Redis.
+    """
+    if _missing_services(("postgres", "worker")):
+        pytest.skip("the real worker needs PostgreSQL and Redis")
+    queue = celery_app.conf.task_default_queue
+    node = f"test-{uuid.uuid4().hex[:8]}@localhost"
+    env = os.environ | {
+        "DATABASE_URL": _database_url(),
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_QUEUE": queue,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+    }
+    log_path = BASE_DIR / "var" / f"{node.split('@')[0]}.log"
+    log_path.parent.mkdir(exist_ok=True)
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "--hostname",
+                node,
+                "--queues",
+                queue,
+                "--concurrency",
+                "2",
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while b"ready." not in log_path.read_bytes():
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the Celery worker did not start:\n{log_path.read_text()}")
+            time.sleep(0.2)
+        yield node
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture
+def real_worker(celery_worker_process: str) -> Iterator[str]:
+    """Send tasks through Redis to the real worker for this test."""
+    celery_app.conf.task_always_eager = False
+    yield celery_worker_process
+    celery_app.conf.task_always_eager = True
+
+
+# --- Personas ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def tree(db):
+    return district_tree()
+
+
+@pytest.fixture
+def unit_a(tree):
+    """The commune people's committee (one-stop shop) of commune A."""
+    return OrgUnitFactory(name="UBND xã An", admin_unit=tree["commune_a"])
+
+
+@pytest.fixture
+def unit_b(tree):
+    return OrgUnitFactory(name="UBND xã Bình", admin_unit=tree["commune_b"])
+
+
+@pytest.fixture
+def district_unit(tree):
+    return OrgUnitFactory(
+        name="UBND huyện Thử",
+        agency_type=AgencyType.DISTRICT_COMMITTEE,
+        admin_unit=tree["district"],
+    )
+
+
+@pytest.fixture
+def citizen(db):
+    return CitizenFactory(full_name="Nguyễn Văn Công")
+
+
+@pytest.fixture
+def other_citizen(db):
+    return CitizenFactory(full_name="Lê Thị Khác")
+
+
+@pytest.fixture
+def user_without_role(db):
+    return UserFactory(username="khongvaitro")
+
+
+@pytest.fixture
+def officer(unit_a):
+    return UserFactory(roles=[Role.RECEIVING_OFFICER], org_unit=unit_a)
+
+
+@pytest.fixture
+def officer_other_commune(unit_b):
+    return UserFactory(roles=[Role.RECEIVING_OFFICER], org_unit=unit_b)
+
+
+@pytest.fixture
+def specialist(unit_a):
+    return UserFactory(roles=[Role.SPECIALIST], org_unit=unit_a)
+
+
+@pytest.fixture
+def leader(unit_a):
+    return UserFactory(roles=[Role.LEADER], org_unit=unit_a)
+
+
+@pytest.fixture
+def district_staff(district_unit):
+    return UserFactory(roles=[Role.DISTRICT_STAFF], org_unit=district_unit)
+
+
+@pytest.fixture
+def admin_user(district_unit):
+    return UserFactory(
+        roles=[Role.ADMINISTRATOR],
+        org_unit=district_unit,
+        is_staff=True,
+        is_superuser=True,
+    )

@@ -1,0 +1,85 @@
+import re
+
+import pytest
+from django.core.management import CommandError, call_command
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import User
+from accounts.roles import STAFF_ROLES, Role
+from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_totp_key_hex
+from units.services import units_load_reference
+
+# identifiers.md: province, century+sex digit, two year digits, six digits.
+CENTURY_SEX = {
+    (1900, "male"): "0",
+    (1900, "female"): "1",
+    (2000, "male"): "2",
+    (2000, "female"): "3",
+}
+
+
+@pytest.fixture
+def units(db):
+    units_load_reference()
+
+
+def test_seed_demo_refuses_without_debug(units, settings):
+    settings.DEBUG = False
+    settings.DEMO_MODE = False
+
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+def test_seed_demo_creates_an_account_per_role_and_is_idempotent(units, settings):
+    settings.DEMO_MODE = True
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    assert User.objects.count() == len(DEMO_ACCOUNTS)
+    roles = set().union(
+        *(User.objects.get(username=a.username).roles for a in DEMO_ACCOUNTS)
+    )
+    assert roles == {r.value for r in Role}
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.get(username=account.username)
+        assert user.check_password(DEMO_PASSWORD)
+        if user.roles & STAFF_ROLES:
+            assert user.org_unit is not None, user
+
+
+def test_demo_citizens_have_structurally_valid_personal_ids(units, settings):
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+
+    citizens = User.objects.filter(groups__name=Role.CITIZEN)
+    assert citizens.count() == 2
+    for citizen in citizens:
+        assert re.fullmatch(r"\d{12}", citizen.username)
+        century = citizen.date_of_birth.year // 100 * 100
+        assert citizen.username[3] == CENTURY_SEX[(century, citizen.sex)]
+        assert citizen.username[4:6] == f"{citizen.date_of_birth.year % 100:02d}"
+
+
+def test_demo_officers_of_two_communes(units, settings):
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+
+    communes = {
+        u.org_unit.admin_unit.code
+        for u in User.objects.filter(groups__name=Role.RECEIVING_OFFICER)
+    }
+    assert len(communes) == 2
+
+
+def test_staff_demo_accounts_have_the_published_totp_secret(units, settings):
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+
+    device = TOTPDevice.objects.get(user__username="motcua.goi")
+    assert device.confirmed
+    assert device.verify_token(totp(bytes.fromhex(demo_totp_key_hex())))
+    assert not TOTPDevice.objects.filter(user__groups__name=Role.CITIZEN).exists()

@@ -1,0 +1,143 @@
+import datetime
+
+import pytest
+
+from tests.units.factories import AdminUnitFactory
+from units.models import AdminUnit, OrgUnit
+from units.selectors import (
+    admin_unit_subtree,
+    admin_unit_successors_on,
+    admin_units_valid_on,
+    org_units_in_subtree,
+)
+from units.services import admin_unit_upsert, units_load_reference
+
+VU_BAN_COMMUNES = {
+    "13741",
+    "13744",
+    "13747",
+    "13750",
+    "13753",
+    "13756",
+    "13759",
+    "13762",
+    "13765",
+    "13768",
+    "13771",
+    "13774",
+    "13777",
+    "13780",
+    "13783",
+    "13786",
+    "13789",
+    "13792",
+}
+
+
+@pytest.fixture
+def reference(db):
+    units_load_reference()
+
+
+def vu_ban() -> AdminUnit:
+    return AdminUnit.objects.get(code="359", valid_from=None)
+
+
+def test_vu_ban_has_its_18_communes_on_2023_06_30(reference):
+    communes = admin_units_valid_on(day=datetime.date(2023, 6, 30), parent=vu_ban())
+
+    assert {unit.code for unit in communes} == VU_BAN_COMMUNES
+    assert communes.count() == 18
+
+
+def test_vu_ban_has_14_communes_after_the_2025_commune_mergers(reference):
+    communes = admin_units_valid_on(day=datetime.date(2025, 3, 1), parent=vu_ban())
+
+    assert communes.count() == 14
+    assert communes.get(code="13750").name == "Xã Minh Tân"
+
+
+def test_successors_of_the_18_communes_on_2025_08_01(reference):
+    day = datetime.date(2025, 8, 1)
+    successors: set[tuple[str, str]] = set()
+    for commune in admin_units_valid_on(
+        day=datetime.date(2023, 6, 30), parent=vu_ban()
+    ):
+        found = admin_unit_successors_on(unit=commune, day=day)
+        assert found, f"{commune} has no successor valid on {day}"
+        successors.update((unit.code, unit.name) for unit in found)
+
+    assert successors == {
+        ("13741", "Xã Vụ Bản"),
+        ("13750", "Xã Minh Tân"),
+        ("13753", "Xã Hiển Khánh"),
+        ("13786", "Xã Liên Minh"),
+        ("13699", "Phường Thành Nam"),
+        ("13777", "Phường Trường Thi"),
+    }
+
+
+def test_successor_units_belong_to_the_merged_province(reference):
+    [successor] = admin_unit_successors_on(
+        unit=AdminUnit.objects.get(code="13741", valid_from=None),
+        day=datetime.date(2025, 8, 1),
+    )
+
+    assert successor.parent.name == "Tỉnh Ninh Bình"
+    assert successor.parent.code == "37"
+    assert successor.valid_from == datetime.date(2025, 7, 1)
+
+
+def test_the_district_is_not_valid_after_the_reform(reference):
+    valid = admin_units_valid_on(day=datetime.date(2025, 8, 1))
+
+    assert not valid.filter(code="359").exists()
+    assert not valid.filter(code="36").exists()
+    assert valid.filter(depth=0).count() == 34
+
+
+def test_loading_reference_data_twice_changes_nothing(reference):
+    before = (AdminUnit.objects.count(), OrgUnit.objects.count())
+
+    units_load_reference()
+
+    assert (AdminUnit.objects.count(), OrgUnit.objects.count()) == before
+
+
+def test_every_vu_ban_commune_has_a_committee_and_a_police_unit(reference):
+    org_units = org_units_in_subtree(unit=vu_ban())
+
+    for code in VU_BAN_COMMUNES:
+        kinds = {o.agency_type for o in org_units if o.admin_unit.code == code}
+        assert kinds == {"commune_committee", "commune_police"}, code
+
+
+def test_subtree_holds_the_unit_and_everything_below(db):
+    province = AdminUnitFactory(kind="tỉnh")
+    district = AdminUnitFactory(kind="huyện", parent=province)
+    commune = AdminUnitFactory(parent=district)
+    other = AdminUnitFactory(kind="tỉnh")
+
+    assert set(admin_unit_subtree(unit=district)) == {district, commune}
+    assert set(admin_unit_subtree(unit=province)) == {province, district, commune}
+    assert other not in admin_unit_subtree(unit=province)
+    assert (province.depth, district.depth, commune.depth) == (0, 1, 2)
+
+
+def test_moving_a_unit_moves_its_subtree(db):
+    old_parent = AdminUnitFactory(kind="tỉnh")
+    new_parent = AdminUnitFactory(kind="tỉnh")
+    district = AdminUnitFactory(kind="huyện", parent=old_parent)
+    commune = AdminUnitFactory(parent=district)
+
+    admin_unit_upsert(
+        code=district.code,
+        name=district.name,
+        kind=district.kind,
+        parent=new_parent,
+        valid_from=None,
+    )
+
+    commune.refresh_from_db()
+    assert commune.path.startswith(new_parent.path)
+    assert set(admin_unit_subtree(unit=new_parent)) == {new_parent, district, commune}

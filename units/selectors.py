@@ -1,0 +1,63 @@
+"""Reads of the administrative tree and of organisation units."""
+
+import datetime
+
+from django.db.models import Q, QuerySet
+
+from .models import AdminUnit, OrgUnit
+
+
+def valid_on_q(day: datetime.date, prefix: str = "") -> Q:
+    """The condition "valid on `day`" for AdminUnit rows (or a related prefix)."""
+    return (
+        Q(**{f"{prefix}valid_from__isnull": True})
+        | Q(**{f"{prefix}valid_from__lte": day})
+    ) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
+    )
+
+
+def admin_units_valid_on(
+    *, day: datetime.date, parent: AdminUnit | None = None
+) -> QuerySet[AdminUnit]:
+    """Units valid on `day`; with `parent`, only its direct children."""
+    units = AdminUnit.objects.filter(valid_on_q(day))
+    if parent is not None:
+        units = units.filter(parent=parent)
+    return units.select_related("parent")
+
+
+def admin_unit_subtree(*, unit: AdminUnit) -> QuerySet[AdminUnit]:
+    """The unit and every unit below it, whatever their dates."""
+    return AdminUnit.objects.filter(path__startswith=unit.path)
+
+
+def admin_unit_successors_on(*, unit: AdminUnit, day: datetime.date) -> list[AdminUnit]:
+    """The units that carry `unit` on at `day`, following successors across eras.
+
+    A unit valid on `day` is its own answer. Units merged into one successor yield
+    that successor once.
+    """
+    found: dict[int, AdminUnit] = {}
+    seen: set[int] = set()
+    frontier = [unit]
+    while frontier:
+        current = frontier.pop()
+        if current.pk in seen:
+            continue
+        seen.add(current.pk)
+        starts_ok = current.valid_from is None or current.valid_from <= day
+        ends_ok = current.valid_to is None or current.valid_to >= day
+        if starts_ok and ends_ok:
+            found[current.pk] = current
+            continue
+        if not ends_ok:
+            frontier.extend(current.successors.all())
+    return sorted(found.values(), key=lambda u: (u.path, u.code))
+
+
+def org_units_in_subtree(*, unit: AdminUnit) -> QuerySet[OrgUnit]:
+    """Organisation units located in `unit` or anywhere below it."""
+    return OrgUnit.objects.filter(
+        admin_unit__path__startswith=unit.path
+    ).select_related("admin_unit")
