@@ -275,6 +275,24 @@ LOGGING = {
     },
 }
 
+# --- Working days and deadlines (dossiers/calendar.py) ------------------------------
+# A dossier received at or after this time counts from the next working day
+# (procedure texts; Luật Hộ tịch 2014 art. 5.3; NĐ 61/2018 art. 18 for hand-over).
+DOSSIER_CUTOFF_TIME = env.str("DOSSIER_CUTOFF_TIME", default="15:00")
+# A due date ends at the close of the office day (a half day at the morning close).
+OFFICE_MORNING_END = env.str("OFFICE_MORNING_END", default="11:30")
+OFFICE_DAY_END = env.str("OFFICE_DAY_END", default="17:00")
+# After a supplement request: "restart" counts the time limit again from zero once
+# the complete dossier arrives (NĐ 61/2018 art. 19.4); "pause" moves the due date
+# by the working days spent waiting (the national service index's way).
+DOSSIER_SUPPLEMENT_MODE = env.str("DOSSIER_SUPPLEMENT_MODE", default="restart")
+# "Ngày thứ Ba không viết, không hẹn": on this weekday (0 = Monday), an eligible
+# dossier received before the cut-off is due the same day. Eligible = its
+# procedure's field (lĩnh vực) code is in the list.
+NO_APPOINTMENT_WEEKDAY = env.int("NO_APPOINTMENT_WEEKDAY", default=1)
+NO_APPOINTMENT_CUTOFF_TIME = env.str("NO_APPOINTMENT_CUTOFF_TIME", default="15:00")
+NO_APPOINTMENT_FIELDS = env.list("NO_APPOINTMENT_FIELDS", default=[])
+
 # --- Portal -----------------------------------------------------------------------
 PORTAL_NAME = env.str("PORTAL_NAME", default="Cổng Dịch vụ công huyện Vụ Bản")
 # Seeding demo accounts is refused with DEBUG off unless forced (seed_demo --force).

@@ -1,0 +1,448 @@
+"""The working-day calendar: every deadline of the portal is computed here.
+
+Rules and their sources (docs/dossier-lifecycle.md has the full table):
+- Working days are Monday to Friday, minus Vietnamese public holidays (the
+  `holidays` package: Labour Code 2019 art. 112, substitute days and official swap
+  days), corrected by administrators (`CalendarDay`: extra days off, Saturdays
+  worked in exchange for a swapped day off).
+- The day of receipt is not counted: a period counted in days starts the next day
+  (Civil Code 2015 art. 147). Received Monday 10:00 with 3 working days: due
+  Thursday.
+- Received at or after the cut-off (15:00, a setting) or on a day off: counted as
+  received on the next working day (procedure texts; Luật Hộ tịch 2014 art. 5.3).
+- A half day ends at the morning close of the next working day slot.
+- Same-day procedures are due the day of receipt, or the next working day when
+  received after the cut-off (Luật Hộ tịch 2014 art. 5.3).
+- The "no writing, no appointment" weekday: an eligible dossier received before
+  the cut-off that day is due the same day.
+- After a supplement request the time limit restarts from zero once the complete
+  dossier arrives (NĐ 61/2018 art. 19.4), or, as a setting, the due date moves by
+  the working days spent waiting.
+
+Every computation keeps its explanation as structured steps, rendered in the
+reader's language by `explain()`.
+"""
+
+import datetime
+import functools
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+import holidays as holidays_lib
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import get_language, pgettext
+from django.utils.translation import gettext as _
+
+from .models import CalendarDay
+
+# Never search further than this for a working day (a misconfigured calendar
+# with no working day must fail loudly, not loop forever).
+_MAX_SEARCH_DAYS = 366
+
+
+def _time(text: str) -> datetime.time:
+    return datetime.time.fromisoformat(text)
+
+
+@functools.lru_cache(maxsize=64)
+def _public_holidays(year: int, language: str = "vi") -> dict[datetime.date, str]:
+    return dict(holidays_lib.country_holidays("VN", years=year, language=language))
+
+
+# Kinds of day off, kept in explanations so they render in the reader's language.
+WEEKEND = "weekend"
+HOLIDAY = "holiday"
+DAY_OFF = "day_off"  # an administrator's extra day off
+
+
+@dataclass(frozen=True)
+class Step:
+    """One line of a deadline's explanation: a rule and its parameters."""
+
+    rule: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"rule": self.rule, "params": self.params}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    due_at: datetime.datetime
+    steps: tuple[Step, ...]
+
+    @property
+    def due_date(self) -> datetime.date:
+        return timezone.localtime(self.due_at).date()
+
+    def explain(self) -> str:
+        """The explanation in the active language, one sentence per step."""
+        return " ".join(render_step(step) for step in self.steps)
+
+    def steps_json(self) -> list[dict[str, Any]]:
+        return [step.as_json() for step in self.steps]
+
+    def with_step(
+        self, step: Step, due_at: datetime.datetime | None = None
+    ) -> "Deadline":
+        return replace(self, due_at=due_at or self.due_at, steps=(*self.steps, step))
+
+
+class WorkingCalendar:
+    """Working days, with the administrators' corrections loaded once."""
+
+    def __init__(self, overrides: dict[datetime.date, tuple[bool, str]] | None = None):
+        self.overrides = overrides or {}
+        self.cutoff = _time(settings.DOSSIER_CUTOFF_TIME)
+        self.morning_end = _time(settings.OFFICE_MORNING_END)
+        self.day_end = _time(settings.OFFICE_DAY_END)
+
+    @classmethod
+    def load(cls) -> "WorkingCalendar":
+        """A calendar with every correction from the database (one query)."""
+        return cls(
+            {
+                day.date: (day.is_working_day, day.reason)
+                for day in CalendarDay.objects.all()
+            }
+        )
+
+    # --- Days -------------------------------------------------------------------
+
+    def day_off(self, day: datetime.date) -> tuple[str, str] | None:
+        """(kind, reason) when `day` is not a working day, None when it is one."""
+        if day in self.overrides:
+            is_working, reason = self.overrides[day]
+            return None if is_working else (DAY_OFF, reason)
+        holiday = _public_holidays(day.year).get(day)
+        if holiday:
+            return (HOLIDAY, holiday)
+        if day.weekday() >= 5:
+            return (WEEKEND, "")
+        return None
+
+    def is_working_day(self, day: datetime.date) -> bool:
+        return self.day_off(day) is None
+
+    def next_working_day(self, day: datetime.date) -> datetime.date:
+        """The first working day strictly after `day`."""
+        for offset in range(1, _MAX_SEARCH_DAYS + 1):
+            candidate = day + datetime.timedelta(days=offset)
+            if self.is_working_day(candidate):
+                return candidate
+        raise ValueError("no working day within a year: check the calendar")
+
+    def add_working_days(self, day: datetime.date, count: int) -> datetime.date:
+        """The `count`-th working day after `day` (`day` itself not counted)."""
+        for _i in range(count):
+            day = self.next_working_day(day)
+        return day
+
+    def working_days_between(self, start: datetime.date, end: datetime.date) -> int:
+        """Working days d with start < d <= end."""
+        return sum(1 for day in _days(start, end) if self.is_working_day(day))
+
+    def days_off_between(
+        self, start: datetime.date, end: datetime.date
+    ) -> list[tuple[datetime.date, str, str]]:
+        """Days off d with start < d < end: (day, kind, reason)."""
+        found = []
+        for day in _days(start, end - datetime.timedelta(days=1)):
+            off = self.day_off(day)
+            if off is not None:
+                found.append((day, *off))
+        return found
+
+    def _at(self, day: datetime.date, time: datetime.time) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(day, time))
+
+    # --- Deadlines --------------------------------------------------------------
+
+    def due(
+        self,
+        *,
+        received_at: datetime.datetime,
+        days: Decimal | float | int | None,
+        same_day: bool = False,
+        no_appointment_day: bool = False,
+    ) -> Deadline:
+        """The due time of a dossier received at `received_at`.
+
+        `days` is the legal time limit in working days (a multiple of 0.5; other
+        fractions round up to the next half day). `same_day` is a procedure whose
+        result is due the day of receipt; `no_appointment_day` says the dossier is
+        eligible for the weekly same-day rule.
+        """
+        local = timezone.localtime(received_at)
+        day, moment = local.date(), local.time()
+        steps = [Step("received", {"at": local.isoformat()})]
+        working_before_cutoff = self.is_working_day(day) and moment < self.cutoff
+
+        if (
+            no_appointment_day
+            and working_before_cutoff
+            and day.weekday() == settings.NO_APPOINTMENT_WEEKDAY
+            and moment < _time(settings.NO_APPOINTMENT_CUTOFF_TIME)
+        ):
+            steps.append(Step("no_appointment_day", {"weekday": day.weekday()}))
+            return self._deadline(self._at(day, self.day_end), steps)
+
+        if same_day or days is None or Decimal(str(days)) <= 0:
+            if working_before_cutoff:
+                steps.append(Step("same_day"))
+                return self._deadline(self._at(day, self.day_end), steps)
+            start = self.next_working_day(day)
+            steps.append(self._late_receipt_step(day, start))
+            steps.append(Step("same_day_next"))
+            return self._deadline(self._at(start, self.day_end), steps)
+
+        if working_before_cutoff:
+            start = day
+            steps.append(Step("receipt_day_not_counted"))
+        else:
+            start = self.next_working_day(day)
+            steps.append(self._late_receipt_step(day, start))
+
+        halves = math.ceil(Decimal(str(days)) * 2)
+        whole, half = divmod(halves, 2)
+        due_day = self.add_working_days(start, whole)
+        due_time = self.day_end
+        if half:
+            due_day = self.next_working_day(due_day)
+            due_time = self.morning_end
+        skipped = self.days_off_between(start, due_day)
+        if skipped:
+            steps.append(Step("days_off_skipped", {"days": _group_days_off(skipped)}))
+        steps.append(
+            Step(
+                "counted",
+                {"days": str(Decimal(halves) / 2), "start": start.isoformat()},
+            )
+        )
+        return self._deadline(self._at(due_day, due_time), steps)
+
+    def _late_receipt_step(self, day: datetime.date, start: datetime.date) -> Step:
+        rule = "day_off_receipt" if not self.is_working_day(day) else "after_cutoff"
+        return Step(
+            rule, {"cutoff": settings.DOSSIER_CUTOFF_TIME, "start": start.isoformat()}
+        )
+
+    def _deadline(self, due_at: datetime.datetime, steps: list[Step]) -> Deadline:
+        local = timezone.localtime(due_at)
+        steps.append(Step("due", {"at": local.isoformat()}))
+        return Deadline(due_at=due_at, steps=tuple(steps))
+
+    def restart(
+        self,
+        *,
+        completed_at: datetime.datetime,
+        days: Decimal | float | int | None,
+        same_day: bool = False,
+    ) -> Deadline:
+        """Count the time limit again from zero (NĐ 61/2018 art. 19.4)."""
+        deadline = self.due(received_at=completed_at, days=days, same_day=same_day)
+        local = timezone.localtime(completed_at)
+        restart = Step("restarted_after_supplement", {"at": local.isoformat()})
+        return replace(deadline, steps=(restart, *deadline.steps))
+
+    def extend_by_pause(
+        self,
+        deadline: Deadline,
+        *,
+        paused_from: datetime.datetime,
+        paused_to: datetime.datetime,
+    ) -> Deadline:
+        """Move the due date by the working days spent waiting for a supplement."""
+        start = timezone.localtime(paused_from).date()
+        end = timezone.localtime(paused_to).date()
+        paused = self.working_days_between(start, end)
+        local_due = timezone.localtime(deadline.due_at)
+        new_day = self.add_working_days(local_due.date(), paused)
+        due_at = self._at(new_day, local_due.time())
+        step = Step(
+            "paused",
+            {
+                "days": paused,
+                "from": start.isoformat(),
+                "to": end.isoformat(),
+                "due": timezone.localtime(due_at).isoformat(),
+            },
+        )
+        return deadline.with_step(step, due_at=due_at)
+
+
+def _days(start: datetime.date, end: datetime.date) -> Iterator[datetime.date]:
+    """Days d with start < d <= end."""
+    day = start + datetime.timedelta(days=1)
+    while day <= end:
+        yield day
+        day += datetime.timedelta(days=1)
+
+
+def _group_days_off(
+    days: Iterable[tuple[datetime.date, str, str]],
+) -> list[dict[str, str]]:
+    """Consecutive days off grouped into ranges. A weekend next to a holiday joins
+    it and the range takes the holiday's name (Tết spans weekends)."""
+    groups: list[dict[str, str]] = []
+    for day, kind, reason in days:
+        if groups:
+            last = groups[-1]
+            last_day = datetime.date.fromisoformat(last["to"])
+            if day - last_day == datetime.timedelta(days=1):
+                last["to"] = day.isoformat()
+                if kind != WEEKEND and (
+                    last["kind"] == WEEKEND or len(reason) < len(last["reason"])
+                ):
+                    # The shortest name is the holiday's own ("Tết Nguyên Đán",
+                    # not "Giao thừa Tết Nguyên Đán").
+                    last.update(kind=kind, reason=reason, named=day.isoformat())
+                continue
+        groups.append(
+            {
+                "from": day.isoformat(),
+                "to": day.isoformat(),
+                "kind": kind,
+                "reason": reason,
+                "named": day.isoformat(),
+            }
+        )
+    return groups
+
+
+# --- Timeliness -------------------------------------------------------------------
+
+EARLY = "early"
+ON_TIME = "on_time"
+LATE = "late"
+ON_TRACK = "on_track"
+OVERDUE = "overdue"
+
+
+def completion_timeliness(
+    *, due_at: datetime.datetime, completed_at: datetime.datetime
+) -> str:
+    """Early / on time / late, by calendar day in the portal's time zone."""
+    due = timezone.localtime(due_at).date()
+    done = timezone.localtime(completed_at).date()
+    if done < due:
+        return EARLY
+    return ON_TIME if done == due else LATE
+
+
+def open_timeliness(*, due_at: datetime.datetime, as_of: datetime.datetime) -> str:
+    """On track / overdue for a dossier not finished at `as_of`."""
+    due = timezone.localtime(due_at).date()
+    return ON_TRACK if timezone.localtime(as_of).date() <= due else OVERDUE
+
+
+# --- Rendering --------------------------------------------------------------------
+
+
+def _weekday(day: datetime.date) -> str:
+    names = [
+        _("thứ Hai"),
+        _("thứ Ba"),
+        _("thứ Tư"),
+        _("thứ Năm"),
+        _("thứ Sáu"),
+        _("thứ Bảy"),
+        _("Chủ nhật"),
+    ]
+    return names[day.weekday()]
+
+
+def _day(iso: str) -> str:
+    day = datetime.date.fromisoformat(iso)
+    return f"{_weekday(day)} {day:%d/%m/%Y}"
+
+
+def _moment(iso: str) -> str:
+    moment = datetime.datetime.fromisoformat(iso)
+    return f"{moment:%H:%M} {_weekday(moment.date())} {moment:%d/%m/%Y}"
+
+
+def _reason(group: dict[str, str]) -> str:
+    if group["kind"] == WEEKEND:
+        return pgettext("day off", "cuối tuần")
+    if group["kind"] == HOLIDAY:
+        named = datetime.date.fromisoformat(group["named"])
+        language = "en_US" if get_language().startswith("en") else "vi"
+        return _public_holidays(named.year, language).get(named, group["reason"])
+    return group["reason"]
+
+
+def _range(group: dict[str, str]) -> str:
+    start = datetime.date.fromisoformat(group["from"])
+    end = datetime.date.fromisoformat(group["to"])
+    if start == end:
+        return f"{_reason(group)} {start:%d/%m}"
+    return f"{_reason(group)} {start:%d/%m}–{end:%d/%m}"
+
+
+def render_step(step: Step | dict[str, Any]) -> str:
+    """One explanation step as a sentence in the active language."""
+    if isinstance(step, dict):
+        step = Step(step["rule"], step.get("params", {}))
+    p = step.params
+    rule = step.rule
+    if rule == "received":
+        return _("Tiếp nhận lúc %(at)s.") % {"at": _moment(p["at"])}
+    if rule == "receipt_day_not_counted":
+        return _(
+            "Ngày tiếp nhận không tính vào thời hạn (Điều 147 Bộ luật Dân sự 2015)."
+        )
+    if rule == "after_cutoff":
+        return _("Tiếp nhận sau %(cutoff)s nên tính như tiếp nhận ngày %(start)s.") % {
+            "cutoff": p["cutoff"],
+            "start": _day(p["start"]),
+        }
+    if rule == "day_off_receipt":
+        return _("Tiếp nhận vào ngày nghỉ nên tính như tiếp nhận ngày %(start)s.") % {
+            "start": _day(p["start"])
+        }
+    if rule == "days_off_skipped":
+        return _("Không tính ngày nghỉ: %(days)s.") % {
+            "days": "; ".join(_range(group) for group in p["days"])
+        }
+    if rule == "counted":
+        return _("Thời hạn %(days)s ngày làm việc, tính từ sau ngày %(start)s.") % {
+            "days": p["days"].removesuffix(".0"),
+            "start": _day(p["start"]),
+        }
+    if rule == "same_day":
+        return _("Thủ tục giải quyết trong ngày.")
+    if rule == "same_day_next":
+        return _("Thủ tục giải quyết trong ngày, trả kết quả ngày làm việc tiếp theo.")
+    if rule == "no_appointment_day":
+        return _(
+            "Ngày “không viết, không hẹn”: hồ sơ nhận trước giờ hạn được trả "
+            "trong ngày."
+        )
+    if rule == "restarted_after_supplement":
+        return _(
+            "Thời hạn tính lại từ đầu khi nhận đủ hồ sơ bổ sung lúc %(at)s "
+            "(khoản 4 Điều 19 Nghị định 61/2018/NĐ-CP)."
+        ) % {"at": _moment(p["at"])}
+    if rule == "paused":
+        return _(
+            "Tạm dừng %(days)s ngày làm việc chờ bổ sung (%(start)s – %(end)s); "
+            "hạn mới %(due)s."
+        ) % {
+            "days": p["days"],
+            "start": _day(p["from"]),
+            "end": _day(p["to"]),
+            "due": _moment(p["due"]),
+        }
+    if rule == "apology":
+        return _("Cơ quan xin lỗi và hẹn lại ngày trả: %(due)s. Lý do: %(reason)s.") % {
+            "due": _moment(p["due"]),
+            "reason": p.get("reason", ""),
+        }
+    if rule == "due":
+        return _("Hạn trả kết quả: %(at)s.") % {"at": _moment(p["at"])}
+    return rule

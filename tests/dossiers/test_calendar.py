@@ -1,0 +1,235 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone, translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dossiers.calendar import (
+    EARLY,
+    LATE,
+    ON_TIME,
+    ON_TRACK,
+    OVERDUE,
+    WorkingCalendar,
+    completion_timeliness,
+    open_timeliness,
+)
+from dossiers.models import CalendarDay
+
+
+def at(text: str) -> datetime.datetime:
+    """An aware datetime in Asia/Ho_Chi_Minh from 'YYYY-MM-DD HH:MM'."""
+    return timezone.make_aware(datetime.datetime.fromisoformat(text))
+
+
+def local(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+@pytest.fixture
+def cal(db):
+    return WorkingCalendar.load()
+
+
+def test_receipt_day_is_not_counted(cal):
+    # Monday 2026-03-09, 10:00, 3 working days: Tue, Wed, Thu.
+    deadline = cal.due(received_at=at("2026-03-09 10:00"), days=3)
+
+    assert local(deadline.due_at) == "2026-03-12 17:00"
+
+
+def test_received_friday_after_cutoff_with_one_day_is_due_tuesday(cal):
+    deadline = cal.due(received_at=at("2026-03-13 15:20"), days=1)
+
+    assert local(deadline.due_at) == "2026-03-17 17:00"
+    assert "sau 15:00" in deadline.explain()
+    assert "thứ Hai 16/03/2026" in deadline.explain()
+
+
+def test_received_friday_before_cutoff_with_one_day_is_due_monday(cal):
+    deadline = cal.due(received_at=at("2026-03-13 14:59"), days=1)
+
+    assert local(deadline.due_at) == "2026-03-16 17:00"
+
+
+def test_tet_2026_and_its_weekends_are_skipped(cal):
+    # Thursday 12/02/2026, 3 working days: Fri 13, then Tết 14-22/02 (weekends
+    # and 16-20/02), Mon 23, Tue 24.
+    deadline = cal.due(received_at=at("2026-02-12 09:00"), days=3)
+
+    assert local(deadline.due_at) == "2026-02-24 17:00"
+    explanation = deadline.explain()
+    assert "14/02–22/02" in explanation
+    assert "Tết" in explanation
+
+
+def test_explanation_is_rendered_in_the_readers_language(cal):
+    deadline = cal.due(received_at=at("2026-02-12 09:00"), days=3)
+
+    with translation.override("en"):
+        explanation = deadline.explain()
+
+    assert "Lunar New Year" in explanation
+    assert "Tết" not in explanation
+
+
+def test_swap_saturday_2025_04_26_is_a_working_day(cal):
+    # Friday 25/04/2025 10:00, 1 working day: Saturday 26/04 is worked.
+    deadline = cal.due(received_at=at("2025-04-25 10:00"), days=1)
+
+    assert local(deadline.due_at) == "2025-04-26 17:00"
+    assert cal.is_working_day(datetime.date(2025, 4, 26))
+    assert not cal.is_working_day(datetime.date(2025, 5, 2))
+
+
+def test_an_administrators_extra_day_off_is_skipped(db):
+    CalendarDay.objects.create(
+        date=datetime.date(2026, 3, 10), is_working_day=False, reason="Bão số 3"
+    )
+    cal = WorkingCalendar.load()
+
+    deadline = cal.due(received_at=at("2026-03-09 10:00"), days=1)
+
+    assert local(deadline.due_at) == "2026-03-11 17:00"
+    assert "Bão số 3" in deadline.explain()
+
+
+def test_received_on_a_saturday_counts_from_monday(cal):
+    deadline = cal.due(received_at=at("2026-03-14 08:00"), days=1)
+
+    assert local(deadline.due_at) == "2026-03-17 17:00"
+    assert "ngày nghỉ" in deadline.explain()
+
+
+def test_half_day_ends_at_the_morning_close(cal):
+    assert local(
+        cal.due(received_at=at("2026-03-09 10:00"), days=Decimal("0.5")).due_at
+    ) == ("2026-03-10 11:30")
+    assert local(
+        cal.due(received_at=at("2026-03-09 10:00"), days=Decimal("1.5")).due_at
+    ) == ("2026-03-11 11:30")
+
+
+def test_same_day_procedure_before_and_after_cutoff(cal):
+    before = cal.due(received_at=at("2026-03-09 14:00"), days=None, same_day=True)
+    after = cal.due(received_at=at("2026-03-13 15:30"), days=None, same_day=True)
+
+    assert local(before.due_at) == "2026-03-09 17:00"
+    assert local(after.due_at) == "2026-03-16 17:00"
+
+
+def test_no_appointment_day_before_cutoff_is_due_the_same_day(cal, settings):
+    settings.NO_APPOINTMENT_WEEKDAY = 1  # Tuesday
+    tuesday_morning = at("2026-03-10 09:00")
+
+    deadline = cal.due(received_at=tuesday_morning, days=3, no_appointment_day=True)
+
+    assert local(deadline.due_at) == "2026-03-10 17:00"
+    assert "không viết, không hẹn" in deadline.explain()
+
+
+def test_no_appointment_day_after_cutoff_follows_the_normal_rule(cal, settings):
+    settings.NO_APPOINTMENT_WEEKDAY = 1
+    deadline = cal.due(
+        received_at=at("2026-03-10 15:01"), days=3, no_appointment_day=True
+    )
+
+    assert local(deadline.due_at) == "2026-03-16 17:00"
+
+
+def test_no_appointment_rule_applies_only_on_its_weekday_and_to_eligible_dossiers(
+    cal, settings
+):
+    settings.NO_APPOINTMENT_WEEKDAY = 1
+    wednesday = cal.due(
+        received_at=at("2026-03-11 09:00"), days=3, no_appointment_day=True
+    )
+    not_eligible = cal.due(received_at=at("2026-03-10 09:00"), days=3)
+
+    assert local(wednesday.due_at) == "2026-03-16 17:00"
+    assert local(not_eligible.due_at) == "2026-03-13 17:00"
+
+
+def test_restart_after_supplement_counts_from_the_complete_dossier(cal):
+    # Received Mon 09/03 with 5 days (due Mon 16/03); supplement asked, complete
+    # dossier arrives Thu 12/03 10:00: 5 days again from Fri 13/03.
+    deadline = cal.restart(completed_at=at("2026-03-12 10:00"), days=5)
+
+    assert local(deadline.due_at) == "2026-03-19 17:00"
+    assert "tính lại từ đầu" in deadline.explain()
+
+
+def test_pause_moves_the_due_date_by_the_paused_working_days_each_time(cal):
+    first = cal.due(received_at=at("2026-03-09 10:00"), days=5)  # due Mon 16/03
+    # Waiting from Tue 10/03 to Thu 12/03: Wed and Thu = 2 working days.
+    once = cal.extend_by_pause(
+        first, paused_from=at("2026-03-10 09:00"), paused_to=at("2026-03-12 16:00")
+    )
+    # Waiting again from Fri 13/03 to Mon 16/03: Mon = 1 working day.
+    twice = cal.extend_by_pause(
+        once, paused_from=at("2026-03-13 09:00"), paused_to=at("2026-03-16 08:00")
+    )
+
+    assert local(first.due_at) == "2026-03-16 17:00"
+    assert local(once.due_at) == "2026-03-18 17:00"
+    assert local(twice.due_at) == "2026-03-19 17:00"
+    assert twice.explain().count("Tạm dừng") == 2
+
+
+def test_steps_round_trip_through_json(cal):
+    deadline = cal.due(received_at=at("2026-02-12 09:00"), days=3)
+    from dossiers.calendar import render_step
+
+    rendered = " ".join(render_step(step) for step in deadline.steps_json())
+
+    assert rendered == deadline.explain()
+
+
+@pytest.mark.parametrize(
+    ("completed", "expected"),
+    [
+        ("2026-03-11 23:59", EARLY),
+        ("2026-03-12 00:00", ON_TIME),
+        ("2026-03-12 23:59", ON_TIME),
+        ("2026-03-13 00:01", LATE),
+    ],
+)
+def test_completion_is_compared_by_calendar_day(completed, expected):
+    assert completion_timeliness(
+        due_at=at("2026-03-12 17:00"), completed_at=at(completed)
+    ) == (expected)
+
+
+def test_open_dossier_is_on_track_until_its_due_day_ends():
+    due = at("2026-03-12 17:00")
+
+    assert open_timeliness(due_at=due, as_of=at("2026-03-12 23:00")) == ON_TRACK
+    assert open_timeliness(due_at=due, as_of=at("2026-03-13 00:00")) == OVERDUE
+
+
+# Receipt moments over several years, including Tết and weekends.
+moments = st.datetimes(
+    min_value=datetime.datetime(2024, 1, 1), max_value=datetime.datetime(2027, 12, 31)
+).map(timezone.make_aware)
+limits = st.sampled_from(
+    [None, 0, Decimal("0.5"), 1, Decimal("1.5"), 2, 3, 5, 7, 15, 30]
+)
+
+
+@pytest.mark.django_db
+@settings(max_examples=300, deadline=None)
+@given(received=moments, days=limits, same_day=st.booleans(), rule=st.booleans())
+def test_no_dossier_is_ever_overdue_on_the_day_it_was_received(
+    received, days, same_day, rule
+):
+    cal = WorkingCalendar.load()
+
+    deadline = cal.due(
+        received_at=received, days=days, same_day=same_day, no_appointment_day=rule
+    )
+
+    assert deadline.due_at > received
+    assert open_timeliness(due_at=deadline.due_at, as_of=received) == ON_TRACK
+    assert cal.is_working_day(deadline.due_date)
