@@ -1,0 +1,89 @@
+"""Dossier pages: detail with timeline, files, public tracking, result check."""
+
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET
+
+from django.contrib.auth.decorators import login_required
+
+from .forms import TrackForm
+from .lifecycle import available_actions
+from .models import Attachment
+from .selectors import (
+    dossier_events,
+    dossier_get_for_user,
+    dossier_timeliness,
+    dossier_track,
+    result_get_by_token,
+)
+
+
+def mask_name(full_name: str) -> str:
+    """'Nguyễn Văn An' -> 'N*** V*** A***': enough to recognise, not to identify."""
+    return " ".join(f"{word[0]}***" for word in full_name.split() if word)
+
+
+@login_required
+@require_GET
+def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = dossier_get_for_user(user=request.user, code=code)
+    is_applicant = dossier.applicant_id == request.user.pk
+    return render(
+        request,
+        "dossiers/dossier_detail.html",
+        {
+            "dossier": dossier,
+            "events": dossier_events(dossier=dossier, public_only=is_applicant),
+            "attachments": dossier.attachments.all(),
+            "timeliness": dossier_timeliness(dossier),
+            "actions": available_actions(request.user, dossier),
+        },
+    )
+
+
+@login_required
+@require_GET
+def attachment_download(request: HttpRequest, code: str, pk: int) -> FileResponse:
+    dossier = dossier_get_for_user(user=request.user, code=code)
+    attachment = get_object_or_404(Attachment, pk=pk, dossier=dossier)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=False,
+        filename=attachment.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@require_GET
+def track(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.GET or None)
+    dossier = None
+    searched = False
+    if form.is_valid():
+        searched = True
+        dossier = dossier_track(
+            code=form.cleaned_data["code"], phone_last4=form.cleaned_data["phone_last4"]
+        )
+    return render(
+        request,
+        "dossiers/dossier_track.html",
+        {
+            "form": form,
+            "dossier": dossier,
+            "searched": searched,
+            "events": dossier_events(dossier=dossier, public_only=True) if dossier else [],
+        },
+    )
+
+
+@require_GET
+def result_verify(request: HttpRequest, token: str) -> HttpResponse:
+    result = result_get_by_token(token=token)
+    return render(
+        request,
+        "dossiers/result_verify.html",
+        {"result": result, "holder": mask_name(result.dossier.applicant.full_name)},
+    )
