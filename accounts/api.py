@@ -27,8 +27,7 @@ from .services import api_token_create
 app_name = "accounts-api"
 
 GENERIC_TOKEN_ERROR = _(
-    "Đăng nhập không thành công. / Login failed: check the username, password and "
-    "authentication code."
+    "Đăng nhập không thành công: kiểm tra tên đăng nhập, mật khẩu và mã xác thực."
 )
 
 
