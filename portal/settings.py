@@ -341,10 +341,12 @@ OIDC_TIMEOUT_SECONDS = env.int("OIDC_TIMEOUT_SECONDS", default=10)
 IDP_ENABLED = env.bool("IDP_ENABLED", default=DEBUG or DEMO_MODE)
 # RS256 signing key (PEM). Without one, a development key is generated once and
 # kept in IDP_KEY_FILE.
-IDP_KEY_FILE = env.path("IDP_KEY_FILE", default=BASE_DIR / "var" / "idp-dev-key.pem")
+IDP_KEY_FILE = Path(
+    env.str("IDP_KEY_FILE", default=str(BASE_DIR / "var" / "idp-dev-key.pem"))
+)
 IDP_RSA_PRIVATE_KEY = env.str("IDP_RSA_PRIVATE_KEY", default="", multiline=True)
-if not IDP_RSA_PRIVATE_KEY and Path(IDP_KEY_FILE).is_file():
-    IDP_RSA_PRIVATE_KEY = Path(IDP_KEY_FILE).read_text()
+if not IDP_RSA_PRIVATE_KEY and IDP_KEY_FILE.is_file():
+    IDP_RSA_PRIVATE_KEY = IDP_KEY_FILE.read_text()
 # Redirect URIs registered for the portal at the bundled provider, besides the
 # loopback ones (any port) that `manage.py idp_setup` always registers.
 IDP_REDIRECT_URIS = env.list("IDP_REDIRECT_URIS", default=[])
