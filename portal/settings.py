@@ -326,6 +326,7 @@ STORED_DOCUMENT_MAX_BYTES = env.int(
 # uses the bundled identity provider (idp) of this same server.
 OIDC_ISSUER_URL = env.str("OIDC_ISSUER_URL", default="")
 OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="cong-dich-vu-cong-dev")
+# `manage.py check --deploy` refuses this default with a real issuer.
 OIDC_CLIENT_SECRET = env.str(
     "OIDC_CLIENT_SECRET", default="dev-only-oidc-client-secret-do-not-use"
 )
