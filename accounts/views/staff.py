@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -72,7 +72,8 @@ def citizen_detail(request: HttpRequest, pk: int) -> HttpResponse:
     data_access_record(
         staff=staff,
         citizen=citizen,
-        obj_label=_("Hồ sơ cá nhân"),
+        # Stored in the source language; shown translated (account_home.html).
+        obj_label=gettext_noop("Hồ sơ cá nhân"),
         context=form.cleaned_data["context"],
     )
     return render(

@@ -43,3 +43,28 @@ def test_anonymous_users_go_to_login():
 
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/accounts/login/")
+
+
+def test_the_api_permission_matches_the_decorator(citizen):
+    from rest_framework.test import APIRequestFactory, force_authenticate
+    from rest_framework.views import APIView
+
+    from accounts.permissions import identity_level_permission
+
+    class Submit(APIView):
+        permission_classes = [identity_level_permission(IdentityLevel.LEVEL_2)]
+
+        def post(self, request):
+            return HttpResponse("ok")
+
+    def call(user):
+        request = APIRequestFactory().post("/api/v1/chains/")
+        force_authenticate(request, user=user)
+        return Submit.as_view()(request)
+
+    assert call(citizen).status_code == 200
+    citizen.identity_level = IdentityLevel.LEVEL_1
+    citizen.save()
+    refused = call(citizen)
+    assert refused.status_code == 403
+    assert "mức độ 2" in str(refused.data["detail"])
