@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import DataAccessLog, HouseholdMember, StoredDocument
@@ -243,3 +245,24 @@ def test_profile_edit_refuses_a_bad_phone(client, citizen):
 
     assert "bắt đầu bằng 03" in response.text
     assert "Xóm 2" in response.text
+
+
+def test_account_page_queries_do_not_grow_with_the_log(
+    client, citizen, officer, officer_other_commune, document, member
+):
+    client.force_login(citizen)
+
+    def log(n):
+        for staff in [officer, officer_other_commune] * n:
+            DataAccessLog.objects.create(
+                staff=staff,
+                staff_unit=staff.org_unit,
+                citizen=citizen,
+                obj_label="Hồ sơ cá nhân",
+                context="x",
+            )
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("accounts:account-home")).status_code == 200
+        return len(queries)
+
+    assert log(1) == log(5)
