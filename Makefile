@@ -28,6 +28,7 @@ setup: $(STAMP)
 	$(EMBEDDED) $(MANAGE) migrate --noinput
 	$(EMBEDDED) $(MANAGE) load_units
 	$(EMBEDDED) $(MANAGE) seed_demo
+	$(EMBEDDED) $(MANAGE) idp_setup
 
 run: setup
 	@echo "Cổng Dịch vụ công: http://127.0.0.1:$(PORT)/ (SQLite, tasks in-process)"

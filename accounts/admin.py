@@ -1,8 +1,11 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from .models import ApiToken, DataAccessLog, StoredDocument, User
 
 
 @admin.register(User)
@@ -35,3 +38,43 @@ class UserAdmin(BaseUserAdmin[User]):
         ),
         (None, {"fields": ("password1", "password2")}),
     )
+
+
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+    """Rows that nobody may add, change or delete, even an administrator."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(DataAccessLog)
+class DataAccessLogAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "staff", "staff_unit", "citizen", "obj_label"]
+    list_filter = ["staff_unit"]
+    search_fields = ["staff__username", "citizen__username", "context"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(StoredDocument)
+class StoredDocumentAdmin(ReadOnlyAdmin):
+    """Metadata only: the files themselves are the citizen's."""
+
+    list_display = ["pk", "owner", "doc_type", "source", "size", "created_at"]
+    list_filter = ["doc_type", "source"]
+    exclude = ["file"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+    list_display = ["user", "created_at", "expires_at", "last_used_at"]
+    exclude = ["key_hash"]
+    readonly_fields = ["user", "created_at", "expires_at", "last_used_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

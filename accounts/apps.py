@@ -16,6 +16,8 @@ class AccountsConfig(AppConfig):
     } | {Role.ADMINISTRATOR: ["accounts.access_staff_area", "accounts.manage_users"]}
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the deployment checks
+
         post_migrate.connect(_sync_roles, dispatch_uid="accounts.sync_roles")
 
 

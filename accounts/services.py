@@ -1,13 +1,34 @@
-"""Writes to accounts and roles."""
+"""Writes to accounts and roles, the citizen's profile, household and document
+store, the data-access log and API tokens."""
 
 import datetime
+import hashlib
+import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import IdentityLevel, User
+from units.models import AdminUnit
+
+from .identifiers import normalize_phone, personal_id_errors
+from .models import (
+    ApiToken,
+    CitizenProfile,
+    DataAccessLog,
+    DocumentSource,
+    HouseholdMember,
+    IdentityLevel,
+    StoredDocument,
+    User,
+)
 from .roles import Role
 
 
@@ -80,3 +101,305 @@ def user_create(
     user.save()
     user_set_roles(user=user, roles=roles)
     return user
+
+
+# --- Citizens -----------------------------------------------------------------
+
+
+@transaction.atomic
+def citizen_sign_up(
+    *,
+    personal_id: str,
+    password: str,
+    full_name: str,
+    date_of_birth: datetime.date,
+    sex: str,
+    phone: str,
+    email: str = "",
+) -> User:
+    """Create a citizen account whose username is their personal ID number."""
+    errors = personal_id_errors(personal_id, date_of_birth=date_of_birth, sex=sex)
+    if errors:
+        raise ValidationError({"personal_id": errors})
+    return user_create(
+        username=personal_id,
+        password=password,
+        full_name=full_name,
+        roles=[Role.CITIZEN],
+        email=email,
+        phone=normalize_phone(phone),
+        date_of_birth=date_of_birth,
+        sex=sex,
+    )
+
+
+@dataclass(frozen=True)
+class IdentityClaims:
+    """What an electronic-identity provider asserts about a person."""
+
+    personal_id: str
+    full_name: str
+    date_of_birth: datetime.date
+    sex: str
+    identity_level: int
+    phone: str = ""
+    email: str = ""
+
+
+class IdentityLinkError(Exception):
+    """The provider's claims cannot log anyone in; the message says why."""
+
+
+@transaction.atomic
+def citizen_link_from_claims(*, claims: IdentityClaims) -> User:
+    """Create or update the citizen account named by the claims' personal ID.
+
+    The identity provider is authoritative for name, date of birth, sex and
+    identity level; phone and email are only filled in when the account has none.
+    Staff accounts never log in this way: they need their TOTP code.
+    """
+    errors = personal_id_errors(
+        claims.personal_id, date_of_birth=claims.date_of_birth, sex=claims.sex
+    )
+    if errors:
+        raise IdentityLinkError(" ".join(errors))
+    if claims.identity_level not in (IdentityLevel.LEVEL_1, IdentityLevel.LEVEL_2):
+        raise IdentityLinkError(
+            _("Nhà cung cấp định danh không cho biết mức định danh của tài khoản.")
+        )
+    user = User.objects.select_for_update().filter(username=claims.personal_id).first()
+    if user is None:
+        return user_create(
+            username=claims.personal_id,
+            password=None,
+            full_name=claims.full_name,
+            roles=[Role.CITIZEN],
+            email=claims.email,
+            phone=normalize_phone(claims.phone) if claims.phone else "",
+            date_of_birth=claims.date_of_birth,
+            sex=claims.sex,
+            identity_level=claims.identity_level,
+        )
+    if user.requires_otp:
+        raise IdentityLinkError(
+            _("Tài khoản cán bộ phải đăng nhập bằng mật khẩu và mã xác thực hai bước.")
+        )
+    if not user.is_active:
+        raise IdentityLinkError(_("Tài khoản này đã bị khóa."))
+    user.full_name = claims.full_name
+    user.date_of_birth = claims.date_of_birth
+    user.sex = claims.sex
+    user.identity_level = claims.identity_level
+    if not user.phone and claims.phone:
+        user.phone = normalize_phone(claims.phone)
+    if not user.email and claims.email:
+        user.email = claims.email
+    user.save()
+    if not user.is_citizen:
+        user_set_roles(user=user, roles=[*user.roles, Role.CITIZEN])
+    return user
+
+
+@transaction.atomic
+def profile_update(
+    *,
+    user: User,
+    permanent_address: str,
+    current_address: str,
+    commune: AdminUnit | None,
+    phone: str,
+    email: str,
+) -> CitizenProfile:
+    """Save the citizen's addresses and contact details."""
+    profile, _created = CitizenProfile.objects.get_or_create(user=user)
+    profile.permanent_address = permanent_address
+    profile.current_address = current_address
+    profile.commune = commune
+    profile.save()
+    user.phone = normalize_phone(phone)
+    user.email = email
+    user.save(update_fields=["phone", "email"])
+    return profile
+
+
+def _household_member_check(member: HouseholdMember) -> None:
+    if member.personal_id:
+        errors = personal_id_errors(
+            member.personal_id,
+            date_of_birth=member.date_of_birth,
+            sex=member.sex or None,
+        )
+        if errors:
+            raise ValidationError({"personal_id": errors})
+    member.full_clean()
+
+
+@transaction.atomic
+def household_member_add(
+    *,
+    owner: User,
+    full_name: str,
+    relation: str,
+    date_of_birth: datetime.date | None = None,
+    sex: str = "",
+    personal_id: str = "",
+) -> HouseholdMember:
+    """Declare a family member (spouse, child, parent) once for every form."""
+    member = HouseholdMember(
+        owner=owner,
+        full_name=full_name,
+        relation=relation,
+        date_of_birth=date_of_birth,
+        sex=sex,
+        personal_id=personal_id,
+    )
+    _household_member_check(member)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def household_member_update(
+    *,
+    member: HouseholdMember,
+    full_name: str,
+    relation: str,
+    date_of_birth: datetime.date | None = None,
+    sex: str = "",
+    personal_id: str = "",
+) -> HouseholdMember:
+    member.full_name = full_name
+    member.relation = relation
+    member.date_of_birth = date_of_birth
+    member.sex = sex
+    member.personal_id = personal_id
+    _household_member_check(member)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def household_member_delete(*, member: HouseholdMember) -> None:
+    member.delete()
+
+
+# --- Personal document store ----------------------------------------------------
+
+# What the first bytes of a file say it is; the browser's claim is not trusted.
+_SIGNATURES = [
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+]
+
+
+def sniff_content_type(head: bytes) -> tuple[str, str] | None:
+    """(content type, extension) of a PDF, PNG or JPEG file, else None."""
+    for magic, content_type, extension in _SIGNATURES:
+        if head.startswith(magic):
+            return content_type, extension
+    return None
+
+
+def stored_document_file_errors(file: UploadedFile[bytes]) -> list[str]:
+    """Problems with an uploaded file (empty list = acceptable)."""
+    limit = settings.STORED_DOCUMENT_MAX_BYTES
+    if not file.size:
+        return [_("Tệp rỗng.")]
+    if file.size > limit:
+        return [_("Tệp lớn hơn %(limit)d MB.") % {"limit": limit // (1024 * 1024)}]
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    if sniff_content_type(head) is None:
+        return [_("Chỉ nhận tệp PDF, JPG hoặc PNG.")]
+    return []
+
+
+@transaction.atomic
+def stored_document_add(
+    *,
+    owner: User,
+    doc_type: str,
+    title: str,
+    file: UploadedFile[bytes],
+    number: str = "",
+    issued_by: str = "",
+    issued_on: datetime.date | None = None,
+    source: str = DocumentSource.UPLOAD,
+) -> StoredDocument:
+    """Keep a document in the owner's store, with its checksum, size and type."""
+    errors = stored_document_file_errors(file)
+    if errors:
+        raise ValidationError({"file": errors})
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    sniffed = sniff_content_type(file.read(16))
+    file.seek(0)
+    assert sniffed is not None  # noqa: S101 - checked above
+    content_type, extension = sniffed
+    file.name = f"document.{extension}"
+    document = StoredDocument(
+        owner=owner,
+        doc_type=doc_type,
+        title=title,
+        number=number,
+        issued_by=issued_by,
+        issued_on=issued_on,
+        file=file,
+        content_type=content_type,
+        size=file.size or 0,
+        checksum=digest.hexdigest(),
+        source=source,
+    )
+    document.full_clean(exclude=["file"])
+    document.save()
+    return document
+
+
+@transaction.atomic
+def stored_document_delete(*, document: StoredDocument) -> None:
+    """Remove the document; its file goes once the deletion is committed."""
+    storage, name = document.file.storage, document.file.name
+    document.delete()
+    if name:
+        transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- Data-access log ------------------------------------------------------------
+
+
+@transaction.atomic
+def data_access_record(
+    *, staff: User, citizen: User, obj_label: str, context: str
+) -> DataAccessLog:
+    """Note that a staff user opened a citizen's data (who, unit, what, why)."""
+    return DataAccessLog.objects.create(
+        staff=staff,
+        staff_unit_id=staff.org_unit_id,
+        citizen=citizen,
+        obj_label=obj_label[:200],
+        context=context[:255],
+    )
+
+
+# --- API tokens -----------------------------------------------------------------
+
+
+def api_token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User) -> str:
+    """A new API token for the user; the clear key is returned once, never kept."""
+    key = secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        user=user,
+        key_hash=api_token_hash(key),
+        expires_at=timezone.now()
+        + datetime.timedelta(days=settings.API_TOKEN_TTL_DAYS),
+    )
+    return key

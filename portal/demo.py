@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import IdentityLevel, Sex, User
 from accounts.roles import Role
-from accounts.services import user_create, user_set_roles
+from accounts.services import profile_update, user_create, user_set_roles
 from units.models import OrgUnit
 
 DEMO_PASSWORD = "VuBan@2024"  # noqa: S105 - published demo credential
@@ -35,6 +35,9 @@ class DemoAccount:
     identity_level: int = IdentityLevel.NONE
     superuser: bool = False
     notes: list[str] = field(default_factory=list)
+    # Citizens: where they live (the commune of this agency) and their address.
+    home_agency_code: str = ""
+    address: str = ""
 
 
 DEMO_ACCOUNTS = [
@@ -49,6 +52,8 @@ DEMO_ACCOUNTS = [
         phone="0912345678",
         email="an.nguyen@example.com",
         identity_level=IdentityLevel.LEVEL_2,
+        home_agency_code="000.11.59.H00",
+        address="Số 12, đường Lương Thế Vinh, thị trấn Gôi, huyện Vụ Bản, Nam Định",
     ),
     DemoAccount(
         username="036192004567",
@@ -59,6 +64,8 @@ DEMO_ACCOUNTS = [
         phone="0987654321",
         email="binh.tran@example.com",
         identity_level=IdentityLevel.LEVEL_1,
+        home_agency_code="000.24.59.H00",
+        address="Xóm 3, xã Kim Thái, huyện Vụ Bản, Nam Định",
     ),
     DemoAccount(
         username="motcua.goi",
@@ -144,6 +151,16 @@ def demo_accounts_seed() -> list[User]:
             user.is_active = True
             user.save()
             user_set_roles(user=user, roles=account.roles)
+        if account.home_agency_code:
+            home = OrgUnit.objects.get(agency_code=account.home_agency_code)
+            profile_update(
+                user=user,
+                permanent_address=account.address,
+                current_address="",
+                commune=home.admin_unit,
+                phone=account.phone,
+                email=account.email,
+            )
         if Role.CITIZEN not in account.roles:
             TOTPDevice.objects.update_or_create(
                 user=user,

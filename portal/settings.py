@@ -6,6 +6,7 @@ tasks run in-process. With DATABASE_URL and REDIS_URL it runs on PostgreSQL with
 real Celery worker and beat.
 """
 
+import datetime
 from pathlib import Path
 
 import django_stubs_ext
@@ -50,8 +51,11 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "axes",
+    "oauth2_provider",
     "units",
     "accounts",
+    "idp",
     "procedures",
     "dossiers",
     "chains",
@@ -70,6 +74,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so that it sees the lockout flag set anywhere in the request.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -150,8 +156,13 @@ HEALTH_WORKER_MAX_AGE_SECONDS = env.int("HEALTH_WORKER_MAX_AGE_SECONDS", default
 # --- Accounts ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "portal:home"
+LOGIN_REDIRECT_URL = "accounts:account-home"
 LOGOUT_REDIRECT_URL = "portal:home"
+# Axes first: it refuses a locked-out username+IP before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 _VALIDATION = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"{_VALIDATION}.UserAttributeSimilarityValidator"},
@@ -231,7 +242,10 @@ DEFAULT_FROM_EMAIL = env.str(
 # --- API --------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Token first: an unauthenticated request then gets 401 with
+    # `WWW-Authenticate: Token`, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -307,3 +321,79 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 PORTAL_NAME = env.str("PORTAL_NAME", default="Cổng Dịch vụ công huyện Vụ Bản")
 # Seeding demo accounts is refused with DEBUG off unless forced (seed_demo --force).
 DEMO_MODE = env.bool("DEMO_MODE", default=DEBUG)
+
+# --- Identity, two-factor login, lockout (accounts, idp; docs/identity.md) --------
+# django-axes: 5 failures per username+IP lock that pair out for 15 minutes.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=env.int("AXES_COOLOFF_MINUTES", default=15)
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The lockout lasts 15 minutes from the 5th failure, as the lockout page says;
+# attempts made meanwhile do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+# Successful logins are not logged by axes (the portal keeps its own audit rows).
+AXES_DISABLE_ACCESS_LOG = True
+# Number of proxies in front of the portal whose X-Forwarded-For axes trusts.
+AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Cong Dich vu cong")
+# Rate limits (per client IP, counted in the cache: Redis in production).
+SIGNUP_RATE_LIMIT = env.int("SIGNUP_RATE_LIMIT", default=5)
+PASSWORD_RESET_RATE_LIMIT = env.int("PASSWORD_RESET_RATE_LIMIT", default=5)
+RATE_LIMIT_WINDOW_SECONDS = env.int("RATE_LIMIT_WINDOW_SECONDS", default=3600)
+# API tokens (stored hashed) expire after this many days.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
+# Personal document store: accepted upload size.
+STORED_DOCUMENT_MAX_BYTES = env.int(
+    "STORED_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024
+)
+
+# OpenID Connect client (VNeID-style login). Without OIDC_ISSUER_URL the client
+# uses the bundled identity provider (idp) of this same server.
+OIDC_ISSUER_URL = env.str("OIDC_ISSUER_URL", default="")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="cong-dich-vu-cong-dev")
+# `manage.py check --deploy` refuses this default with a real issuer.
+OIDC_CLIENT_SECRET = env.str(
+    "OIDC_CLIENT_SECRET", default="dev-only-oidc-client-secret-do-not-use"
+)
+OIDC_SCOPES = env.str("OIDC_SCOPES", default="openid profile email phone")
+# Claims that carry the personal ID number and the identity level (1 or 2).
+OIDC_CLAIM_PERSONAL_ID = env.str("OIDC_CLAIM_PERSONAL_ID", default="personal_id")
+OIDC_CLAIM_IDENTITY_LEVEL = env.str(
+    "OIDC_CLAIM_IDENTITY_LEVEL", default="identity_level"
+)
+OIDC_TIMEOUT_SECONDS = env.int("OIDC_TIMEOUT_SECONDS", default=10)
+
+# The bundled development identity provider: on in DEBUG/demo, off otherwise.
+IDP_ENABLED = env.bool("IDP_ENABLED", default=DEBUG or DEMO_MODE)
+# RS256 signing key (PEM). Without one, a development key is generated once and
+# kept in IDP_KEY_FILE.
+IDP_KEY_FILE = Path(
+    env.str("IDP_KEY_FILE", default=str(BASE_DIR / "var" / "idp-dev-key.pem"))
+)
+IDP_RSA_PRIVATE_KEY = env.str("IDP_RSA_PRIVATE_KEY", default="", multiline=True)
+if not IDP_RSA_PRIVATE_KEY and IDP_KEY_FILE.is_file():
+    IDP_RSA_PRIVATE_KEY = IDP_KEY_FILE.read_text()
+# Redirect URIs registered for the portal at the bundled provider, besides the
+# loopback ones (any port) that `manage.py idp_setup` always registers.
+IDP_REDIRECT_URIS = env.list("IDP_REDIRECT_URIS", default=[])
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": IDP_RSA_PRIVATE_KEY,
+    "ALLOW_LOCALHOST_LOOPBACK": True,
+    "PKCE_REQUIRED": True,
+    "OAUTH2_VALIDATOR_CLASS": "idp.validators.IdpValidator",
+    "SCOPES": {
+        "openid": "OpenID Connect",
+        "profile": "Họ tên, ngày sinh, giới tính, số định danh",
+        "email": "Thư điện tử",
+        "phone": "Số điện thoại",
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 300,
+    "ID_TOKEN_EXPIRE_SECONDS": 300,
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+}

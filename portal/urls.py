@@ -1,8 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import views
+
+# The admin site asks for the TOTP code too (django-otp).
+admin.site.__class__ = OTPAdminSite
 
 site_patterns = (
     [
@@ -19,6 +23,9 @@ urlpatterns = [
     path("", include(site_patterns)),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("api/v1/", include("accounts.api")),
+    path("idp/", include("idp.urls")),
+    path("idp/o/", include("idp.provider_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

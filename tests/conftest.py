@@ -14,7 +14,7 @@ from django.db import connection
 
 from accounts.roles import Role
 from portal.celery import app as celery_app
-from tests.accounts.factories import CitizenFactory, UserFactory
+from tests.accounts.factories import CitizenFactory, UserFactory, login_with_otp
 from tests.units.factories import OrgUnitFactory, district_tree
 from units.models import AgencyType
 
@@ -220,3 +220,20 @@ def admin_user(district_unit):
         is_staff=True,
         is_superuser=True,
     )
+
+
+# --- Staff login ------------------------------------------------------------------
+
+
+@pytest.fixture
+def login_staff():
+    """`login_staff(client, user)`: a session that passed the password and TOTP
+    steps, as staff_required demands (a confirmed device is created if needed)."""
+    return login_with_otp
+
+
+@pytest.fixture
+def staff_client(client, officer):
+    """A client logged in as `officer`, with a verified TOTP session."""
+    login_with_otp(client, officer)
+    return client

@@ -7,4 +7,8 @@
   if (select && select.form) {
     select.addEventListener("change", function () { select.form.submit(); });
   }
+  // A form sent back with errors: move focus to its error summary, whose links
+  // lead to each field, so screen-reader users hear what to fix.
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
 })();

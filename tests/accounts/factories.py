@@ -1,6 +1,9 @@
 import datetime
 
 import factory
+from django.urls import reverse
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import IdentityLevel, Sex, User
 from accounts.roles import Role
@@ -40,3 +43,37 @@ class CitizenFactory(UserFactory):
     def roles(self, create, extracted, **kwargs):
         if create:
             user_set_roles(user=self, roles=extracted or [Role.CITIZEN])
+
+
+class TOTPDeviceFactory(factory.django.DjangoModelFactory):
+    """A confirmed TOTP device with a random key."""
+
+    class Meta:
+        model = TOTPDevice
+
+    user = factory.SubFactory(UserFactory)
+    name = "test"
+    confirmed = True
+
+
+def current_totp(device):
+    """The code the device's authenticator app shows right now."""
+    return f"{totp(device.bin_key, step=device.step, digits=device.digits):06d}"
+
+
+def login_with_otp(client, user):
+    """Log in through the real password and TOTP steps; returns the device."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDeviceFactory(user=user)
+    response = client.post(
+        reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
+    )
+    assert response.headers["Location"] == reverse("accounts:login-otp"), response
+    response = client.post(reverse("accounts:login-otp"), {"otp": current_totp(device)})
+    assert response.status_code == 302, response
+    # Each code is accepted once; a second login in the same step must wait.
+    device.refresh_from_db()
+    device.last_t = -1
+    device.save(update_fields=["last_t"])
+    return device

@@ -66,9 +66,9 @@ def test_user_without_a_staff_role_gets_403_on_staff_pages(
 @pytest.mark.parametrize(
     "persona", ["officer", "specialist", "leader", "district_staff", "admin_user"]
 )
-def test_staff_roles_reach_staff_pages(client, request, persona, name):
+def test_staff_roles_reach_staff_pages(client, request, login_staff, persona, name):
     user = request.getfixturevalue(persona)
-    client.force_login(user)
+    login_staff(client, user)
 
     response = client.get(reverse(name))
 
@@ -115,3 +115,14 @@ def test_pages_use_only_our_own_static_assets(client):
     assert "/static/vendor/bootstrap/css/bootstrap.min.css" in page
     assert "cdn" not in page.lower()
     assert "https://" not in page
+
+
+@pytest.mark.parametrize("name", STAFF_PAGES)
+def test_staff_without_the_totp_step_is_sent_back_to_login(client, officer, name):
+    # A session with the password alone (as force_login makes) is not enough.
+    client.force_login(officer)
+
+    response = client.get(reverse(name))
+
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(reverse("accounts:login"))

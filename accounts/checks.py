@@ -1,0 +1,30 @@
+"""Deployment checks of the identity settings (`manage.py check --deploy`)."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, Warning, register
+
+DEV_CLIENT_SECRET = "dev-only-oidc-client-secret-do-not-use"  # noqa: S105
+
+
+@register(deploy=True)
+def identity_settings_check(app_configs: Any, **kwargs: Any) -> list[Any]:
+    problems: list[Any] = []
+    if settings.OIDC_ISSUER_URL and settings.OIDC_CLIENT_SECRET == DEV_CLIENT_SECRET:
+        problems.append(
+            Error(
+                "OIDC_CLIENT_SECRET is the development default.",
+                hint="Set the secret the identity provider gave (docs/identity.md).",
+                id="accounts.E001",
+            )
+        )
+    if settings.IDP_ENABLED and not (settings.DEBUG or settings.DEMO_MODE):
+        problems.append(
+            Warning(
+                "The bundled test identity provider is on (IDP_ENABLED).",
+                hint="Turn it off in production; it is for development and demos.",
+                id="accounts.W001",
+            )
+        )
+    return problems
