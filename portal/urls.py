@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include(site_patterns)),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
+    path("procedures/", include("procedures.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("procedures.api")),

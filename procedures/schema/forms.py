@@ -111,6 +111,7 @@ def _wrap(name: str, field: dict[str, Any]) -> Any:
 class SchemaForm(forms.Form):
     schema: dict[str, Any] = {}
     section: str | None = None
+    include_files = True
     # Browsers must not block hidden conditional fields: the server decides.
     use_required_attribute = False
 
@@ -157,6 +158,8 @@ class SchemaForm(forms.Form):
                     )
                     continue
                 name = field["name"]
+                if field["type"] == "file" and not self.include_files:
+                    continue
                 self.fields[name] = _form_field(
                     field,
                     _help(field, labels, self.schema),
@@ -194,15 +197,18 @@ class SchemaForm(forms.Form):
 
 
 def schema_form_class(
-    schema: dict[str, Any], *, section: str | None = None
+    schema: dict[str, Any], *, section: str | None = None, include_files: bool = True
 ) -> type[SchemaForm]:
     """A form for the whole schema, or for one section (one wizard page).
 
     Instances take `known_data` (earlier pages' data) for conditions; after
     `is_valid()`, `form.schema_data` holds the cleaned data of `schema_clean`.
+    Without `include_files`, file fields are left out (e.g. a preview).
     """
-    return type(
-        "SchemaForm",
-        (SchemaForm,),
-        {"schema": schema, "section": section, "__module__": __name__},
-    )
+    attrs = {
+        "schema": schema,
+        "section": section,
+        "include_files": include_files,
+        "__module__": __name__,
+    }
+    return type("SchemaForm", (SchemaForm,), attrs)

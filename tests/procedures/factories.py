@@ -1,4 +1,5 @@
 import datetime
+from typing import Any
 
 import factory
 from django.utils import timezone
@@ -18,7 +19,7 @@ from procedures.models import (
 from procedures.services import procedure_save
 from units.models import AgencyType
 
-SIMPLE_SCHEMA = {
+SIMPLE_SCHEMA: dict[str, Any] = {
     "version": 1,
     "sections": [
         {
