@@ -3,9 +3,11 @@
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Field, Layout, Submit
+from crispy_forms.layout import HTML, Div, Field, Layout, Submit
 from django import forms
 from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from units.models import AgencyType
@@ -64,8 +66,17 @@ class ProcedureFilterForm(forms.Form):
         self.helper.form_action = reverse("procedures:procedure-list")
         self.helper.disable_csrf = True
         self.helper.attrs = {"role": "search"}
+        filtering = any(self.data.get(name) for name in self.fields if name != "q")
         self.helper.layout = Layout(
             Field("q", type="search"),
+            # Folded on a phone unless a filter is in use.
+            HTML(
+                format_html(
+                    '<details class="filters mb-3"{}><summary>{}</summary>',
+                    mark_safe(" open") if filtering else "",
+                    _("Lọc theo sự kiện, lĩnh vực, cơ quan"),
+                )
+            ),
             Div(
                 Div("life_event", css_class="col-12 col-md-6 col-lg-4"),
                 Div("field", css_class="col-12 col-md-6 col-lg-4"),
@@ -75,6 +86,7 @@ class ProcedureFilterForm(forms.Form):
                 Div("essential", css_class="col-12 col-md-6 col-lg-4"),
                 css_class="row",
             ),
+            HTML("</details>"),
             Submit("", _("Tìm"), css_class="btn-primary btn-lg"),
         )
 

@@ -146,11 +146,20 @@ def linked_steps_applying(
 
 
 def fields_with_counts() -> QuerySet[Field]:
-    return Field.objects.annotate(count=Count("procedures")).filter(count__gt=0)
+    # GROUP BY queries ignore Meta.ordering: the order is given again.
+    return (
+        Field.objects.annotate(count=Count("procedures"))
+        .filter(count__gt=0)
+        .order_by("order", "code")
+    )
 
 
 def life_events_with_counts() -> QuerySet[LifeEvent]:
-    return LifeEvent.objects.annotate(count=Count("procedures")).filter(count__gt=0)
+    return (
+        LifeEvent.objects.annotate(count=Count("procedures"))
+        .filter(count__gt=0)
+        .order_by("order", "code")
+    )
 
 
 def agency_types_with_counts() -> list[dict[str, Any]]:

@@ -92,12 +92,11 @@ def _form_field(
     label = pick(field["label"])
     if field["type"] == "file":
         return forms.FileField(label=label, required=False, help_text=help_text)
-    return RawField(
-        label=label,
-        required=required,
-        widget=_widget(field),
-        help_text=help_text,
-    )
+    widget = _widget(field)
+    if required and not isinstance(widget, forms.RadioSelect):
+        # Screen readers announce what the asterisk shows.
+        widget.attrs["aria-required"] = "true"
+    return RawField(label=label, required=required, widget=widget, help_text=help_text)
 
 
 def _wrap(name: str, field: dict[str, Any]) -> Any:

@@ -206,3 +206,18 @@ def test_steps_without_their_own_limit_fall_back_to_the_standalone_one():
 
     assert step.processing_days is None
     assert step.effective_processing_days == 5  # xóa đăng ký thường trú
+
+
+def test_every_guide_picture_is_one_of_our_static_files():
+    from django.contrib.staticfiles import finders
+
+    pictures = [
+        step["image"]
+        for guide in read_data_dir()["guides"]
+        for step in guide["steps"]
+        if step.get("image")
+    ]
+
+    assert pictures
+    for picture in pictures:
+        assert finders.find(picture), picture

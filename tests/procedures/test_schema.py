@@ -558,6 +558,7 @@ def test_form_renders_with_labels_for_every_input():
     html = form.as_div()
 
     assert 'for="id_child.full_name"' in html
+    assert 'aria-required="true"' in html
     assert " required" not in html  # conditional fields: the server decides
 
 

@@ -149,6 +149,7 @@ class TestCataloguePages:
         assert "?agency_type=commune_police" in page
         assert "?field=ho-tich" in page
         assert "?essential=true" in page
+        assert page.index("Sinh con") < page.index("Bảo hiểm")
 
     def test_search_results_page_takes_a_constant_number_of_queries(
         self, client, django_assert_num_queries
