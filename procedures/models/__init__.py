@@ -2,6 +2,7 @@
 and announcements. Split by concept; import from `procedures.models`."""
 
 from .catalogue import (
+    RESERVED_KEYS,
     SLUG_PATTERN,
     Document,
     Field,
@@ -14,6 +15,7 @@ from .choices import AgencyLevel, Kind, OnlineLevel, Verified
 from .content import Announcement, Guide, GuideStep
 
 __all__ = [
+    "RESERVED_KEYS",
     "SLUG_PATTERN",
     "AgencyLevel",
     "Announcement",

@@ -21,6 +21,8 @@ from ..text import CODE_PATTERN
 from .choices import AgencyLevel, Kind, OnlineLevel, Verified
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# Paths of the catalogue's own pages: a key may not take them (procedures/urls.py).
+RESERVED_KEYS = ["search", "guides", "units", "announcements"]
 
 
 def localized(obj: models.Model, field: str) -> tuple[str, str]:
@@ -238,25 +240,48 @@ class Procedure(models.Model):
         ordering = ["essential_seq", "key"]
         constraints = [
             models.UniqueConstraint(
-                fields=["code"], condition=~Q(code=""), name="procedure_code_unique"
+                fields=["code"],
+                condition=~Q(code=""),
+                name="procedure_code_unique",
+                violation_error_message=_("Mã thủ tục này đã có trong danh mục."),
             ),
             models.CheckConstraint(
                 condition=Q(code="") | Q(code__regex=CODE_PATTERN),
                 name="procedure_code_format",
+                violation_error_message=_(
+                    "Mã thủ tục có dạng 1.001193 (một chữ số, dấu chấm, 6 số)."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(key__regex=SLUG_PATTERN), name="procedure_key_format"
+                condition=Q(key__regex=SLUG_PATTERN),
+                name="procedure_key_format",
+                violation_error_message=_(
+                    "Khóa chỉ gồm chữ thường không dấu, chữ số và dấu gạch ngang."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(key__in=RESERVED_KEYS),
+                name="procedure_key_not_reserved",
+                violation_error_message=_(
+                    "Khóa này trùng địa chỉ một trang của danh mục (search, guides, "
+                    "units, announcements)."
+                ),
             ),
             # The 53 essential services carry their row number, and only they do.
             models.CheckConstraint(
                 condition=Q(essential=True, essential_seq__isnull=False)
                 | Q(essential=False, essential_seq__isnull=True),
                 name="procedure_essential_seq",
+                violation_error_message=_(
+                    "Dịch vụ thiết yếu cần số thứ tự trong danh sách 53, và chỉ dịch "
+                    "vụ thiết yếu mới có số này."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(essential_seq__isnull=True)
                 | Q(essential_seq__gte=1, essential_seq__lte=53),
                 name="procedure_essential_seq_range",
+                violation_error_message=_("Số thứ tự trong danh sách 53 từ 1 đến 53."),
             ),
             models.CheckConstraint(
                 condition=Q(processing_days__isnull=True) | Q(processing_days__gte=0),
@@ -266,6 +291,9 @@ class Procedure(models.Model):
             models.CheckConstraint(
                 condition=Q(same_day=False) | Q(processing_days__isnull=True),
                 name="procedure_same_day_xor_days",
+                violation_error_message=_(
+                    "Đã chọn “giải quyết trong ngày” thì để trống số ngày."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=Kind.values), name="procedure_kind_known"
@@ -286,6 +314,9 @@ class Procedure(models.Model):
             models.CheckConstraint(
                 condition=Q(submittable=True) | ~Q(where_done=""),
                 name="procedure_not_submittable_says_where",
+                violation_error_message=_(
+                    "Mục không nộp hồ sơ trên cổng cần ghi đó là gì và làm ở đâu."
+                ),
             ),
         ]
 

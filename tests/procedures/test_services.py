@@ -155,7 +155,7 @@ def test_listed_only_entries_must_say_where_and_have_no_form():
 
     messages = "\n".join(raised.value.messages)
     assert "không có tờ khai" in messages
-    assert "procedure_not_submittable_says_where" in messages
+    assert "cần ghi đó là gì và làm ở đâu" in messages
 
 
 def test_linked_groups_need_steps_naming_known_procedures():
@@ -279,6 +279,7 @@ def test_saving_a_procedure_refreshes_its_search_columns():
         {"same_day": True, "processing_days": 2},
         {"submittable": False, "where_done": ""},
         {"verified": "maybe"},
+        {"key": "search"},
     ],
 )
 def test_database_constraints_guard_invariants_that_bypass_the_services(changes):
