@@ -167,10 +167,18 @@ class SchemaForm(forms.Form):
                 if field["type"] == "file":
                     self.file_fields.append(name)
                 items.append(_wrap(name, field))
-            if self.section is None:
-                layout.append(Fieldset(pick(part["title"]), *items))
-            else:
+            if self.section is not None:
                 layout += items
+            elif part.get("show_if"):
+                note = condition_hint(self.schema, part["show_if"], labels)
+                fieldset = Fieldset(
+                    pick(part["title"]),
+                    HTML(format_html('<p class="form-text">{}</p>', note)),
+                    *items,
+                )
+                layout.append(Div(fieldset, data_show_if=json.dumps(part["show_if"])))
+            else:
+                layout.append(Fieldset(pick(part["title"]), *items))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

@@ -142,6 +142,14 @@ class TestCataloguePages:
         assert "Trẻ được đăng ký khai sinh: Ngày, tháng, năm sinh" in page
         assert Procedure.objects.count() == before
 
+    def test_conditional_sections_and_fields_say_when_they_apply(self, client):
+        page = client.get(url("procedure-form", "2.002913")).text
+
+        assert page.count("data-show-if=") == 4
+        assert (
+            "Chỉ cần khi “Thực hiện liên thông mấy thủ tục?” là “3 thủ tục" in page
+        )  # the benefits section
+
     def test_catalogue_home_offers_life_events_agencies_and_fields(self, client):
         page = client.get(url("procedure-index")).text
 
