@@ -19,7 +19,7 @@ def text_of(obj: Model, field: str, multiline: bool = False) -> SafeString:
     """`obj.field` in the page's language. A Vietnamese fallback on an English page
     is marked lang="vi" so that screen readers pronounce it right."""
     text, language = localized(obj, field)
-    body = linebreaks(text) if multiline else format_html("{}", text)
+    body = linebreaks(text, autoescape=True) if multiline else format_html("{}", text)
     if language == (get_language() or "vi")[:2]:
         return mark_safe(body)  # noqa: S308 - escaped above
     tag = "div" if multiline else "span"

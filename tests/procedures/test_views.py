@@ -255,3 +255,16 @@ def test_document_facts_distinguish_no_from_unknown(client):
 
     assert "trong kho dữ liệu cá nhân thay bản giấy: <span>Không</span>" in page
     assert 'cơ sở dữ liệu quốc gia: <span class="unknown">Đang cập nhật</span>' in page
+
+
+@pytest.mark.django_db
+def test_text_entered_in_the_admin_is_escaped(client, unit_a):
+    announcement = AnnouncementFactory(
+        org_unit=unit_a, body="Dòng một\n<script>alert(1)</script>"
+    )
+
+    page = client.get(announcement.get_absolute_url()).text
+
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Dòng một<br>" in page
