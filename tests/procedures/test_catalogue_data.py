@@ -221,3 +221,44 @@ def test_every_guide_picture_is_one_of_our_static_files():
     assert pictures
     for picture in pictures:
         assert finders.find(picture), picture
+
+
+LEVEL_WORDS = {
+    "xã": "commune",
+    "huyện": "district",
+    "tỉnh": "province",
+    "TW": "central",
+}
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not REFERENCE.exists(), reason="needs the shared reference")
+def test_the_level_is_the_first_level_the_reference_row_lists():
+    import re
+
+    with REFERENCE.open(encoding="utf-8") as handle:
+        rows = {int(r["seq"]): r for r in csv.DictReader(handle)}
+    pattern = re.compile(r"(?<!\w)(xã|huyện|tỉnh|TW)(?!\w)")
+
+    for procedure in Procedure.objects.filter(essential=True):
+        found = pattern.search(rows[procedure.essential_seq or 0]["level"])
+        expected = LEVEL_WORDS[found.group(1)] if found else ""
+        assert procedure.agency_level == expected, procedure.key
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not REFERENCE.exists(), reason="needs the shared reference")
+def test_no_time_or_fee_is_stated_that_the_reference_row_does_not_give():
+    with REFERENCE.open(encoding="utf-8") as handle:
+        rows = {int(r["seq"]): r for r in csv.DictReader(handle)}
+
+    for procedure in Procedure.objects.filter(essential=True):
+        row = rows[procedure.essential_seq or 0]
+        if procedure.processing_days is not None:
+            days = f"{procedure.processing_days.normalize():f}"
+            assert days in row["processing_days"], procedure.key
+        for fee in (procedure.fee_online_vnd, procedure.fee_counter_vnd):
+            if fee:
+                assert str(fee) in row["fee_vnd"], procedure.key
+            elif fee == 0:
+                assert row["fee_vnd"].startswith("0"), procedure.key
