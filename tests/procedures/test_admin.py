@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from procedures.models import Announcement, Procedure
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import UserFactory, login_with_otp
 
 from .factories import (
     SIMPLE_SCHEMA,
@@ -133,7 +133,7 @@ def test_an_administrator_edits_a_procedure_and_the_edit_is_kept(
 ):
     procedure = ProcedureFactory(name="Đăng ký khai sinh")
     DocumentFactory(procedure=procedure, key="giay-chung-sinh")
-    client.force_login(catalogue_admin)
+    login_with_otp(client, catalogue_admin)
 
     response = client.post(
         change_url(procedure), post_data(procedure, name="Đăng ký khai sinh (sửa)")
@@ -150,7 +150,7 @@ def test_a_broken_schema_is_refused_with_clear_messages(client, catalogue_admin)
     procedure = ProcedureFactory()
     broken = copy.deepcopy(SIMPLE_SCHEMA)
     broken["sections"][0]["fields"][0]["type"] = "textt"
-    client.force_login(catalogue_admin)
+    login_with_otp(client, catalogue_admin)
 
     response = client.post(
         change_url(procedure), post_data(procedure, form_schema=json.dumps(broken))
@@ -164,7 +164,7 @@ def test_a_broken_schema_is_refused_with_clear_messages(client, catalogue_admin)
 
 def test_invalid_json_is_refused(client, catalogue_admin):
     procedure = ProcedureFactory()
-    client.force_login(catalogue_admin)
+    login_with_otp(client, catalogue_admin)
 
     response = client.post(change_url(procedure), post_data(procedure, form_schema="{"))
 
@@ -184,7 +184,7 @@ def test_a_file_field_must_name_one_of_the_papers(client, catalogue_admin):
             "label": {"vi": "Giấy khác", "en": "Other paper"},
         }
     )
-    client.force_login(catalogue_admin)
+    login_with_otp(client, catalogue_admin)
 
     response = client.post(
         change_url(procedure), post_data(procedure, form_schema=json.dumps(schema))
@@ -198,7 +198,7 @@ def test_a_submittable_procedure_needs_a_form_and_a_listed_one_none(
     client, catalogue_admin
 ):
     procedure = ProcedureFactory()
-    client.force_login(catalogue_admin)
+    login_with_otp(client, catalogue_admin)
 
     response = client.post(
         change_url(procedure), post_data(procedure, form_schema="{}")
@@ -210,7 +210,7 @@ def test_a_submittable_procedure_needs_a_form_and_a_listed_one_none(
 def test_a_step_condition_must_read_the_groups_form(client, catalogue_admin):
     step = LinkedStepFactory(condition={})
     group = step.group
-    client.force_login(catalogue_admin)
+    login_with_otp(client, catalogue_admin)
     data = post_data(group)
     data["steps-0-condition"] = json.dumps({"field": "nope", "equals": "x"})
 
@@ -223,7 +223,7 @@ def test_a_step_condition_must_read_the_groups_form(client, catalogue_admin):
 def test_admin_search_ignores_diacritics(client, catalogue_admin):
     ProcedureFactory(name="Đăng ký khai sinh")
     ProcedureFactory(name="Đăng ký kết hôn")
-    client.force_login(catalogue_admin)
+    login_with_otp(client, catalogue_admin)
 
     response = client.get(
         reverse("admin:procedures_procedure_changelist"), {"q": "khai sinh"}
@@ -235,7 +235,7 @@ def test_admin_search_ignores_diacritics(client, catalogue_admin):
 def test_an_administrator_publishes_an_announcement_for_a_unit(
     client, catalogue_admin, unit_a
 ):
-    client.force_login(catalogue_admin)
+    login_with_otp(client, catalogue_admin)
 
     response = client.post(
         reverse("admin:procedures_announcement_add"),
@@ -260,7 +260,7 @@ def test_staff_without_the_administrator_role_cannot_edit(client, request, perso
     user.is_staff = True
     user.save()
     procedure = ProcedureFactory()
-    client.force_login(user)
+    login_with_otp(client, user)
 
     assert client.get(change_url(procedure)).status_code == 403
     assert client.get(reverse("admin:procedures_announcement_add")).status_code == 403
