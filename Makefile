@@ -27,6 +27,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 setup: $(STAMP)
 	$(EMBEDDED) $(MANAGE) migrate --noinput
 	$(EMBEDDED) $(MANAGE) load_units
+	$(EMBEDDED) $(MANAGE) load_catalogue
 	$(EMBEDDED) $(MANAGE) seed_demo
 	$(EMBEDDED) $(MANAGE) idp_setup
 
@@ -41,6 +42,7 @@ serve: $(STAMP)
 	mkdir -p var
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_units
+	$(MANAGE) load_catalogue
 	STATICFILES_BACKEND=whitenoise.storage.CompressedManifestStaticFilesStorage \
 		$(MANAGE) collectstatic --noinput --verbosity 0
 	STATICFILES_BACKEND=whitenoise.storage.CompressedManifestStaticFilesStorage \
@@ -56,6 +58,11 @@ typecheck: $(STAMP)
 test: lint typecheck
 	$(MANAGE) makemigrations --check --dry-run
 	CELERY_QUEUE=test-$$$$ $(BIN)/pytest
+	@# On PostgreSQL (CI), the tests that must agree across databases run again on SQLite.
+	@if [ -n "$$DATABASE_URL" ] && [ "$${DATABASE_URL%%:*}" != "sqlite" ]; then \
+		echo "Again on SQLite: the tests marked both_databases"; \
+		DATABASE_URL=sqlite:// CELERY_QUEUE=test-$$$$ $(BIN)/pytest -m both_databases -q -p no:cacheprovider; \
+	fi
 
 # Update the translation catalogues (Vietnamese source, English translation).
 messages: $(STAMP)

@@ -26,8 +26,10 @@ urlpatterns = [
     path("api/v1/", include("accounts.api")),
     path("idp/", include("idp.urls")),
     path("idp/o/", include("idp.provider_urls")),
+    path("procedures/", include("procedures.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("procedures.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

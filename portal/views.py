@@ -7,6 +7,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import staff_required
+from procedures.forms import QuickSearchForm
+from procedures.selectors import announcements_published
 
 from .health import run_checks
 
@@ -15,7 +17,14 @@ TEXT_SIZE_COOKIE = "portal_text_size"
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "search_form": QuickSearchForm(),
+            "announcements": announcements_published()[:3],
+        },
+    )
 
 
 @require_GET

@@ -1,7 +1,29 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import Role
+
+# Administrators edit the catalogue, its guides and the announcements in the
+# portal's admin; everyone else only reads the public pages.
+_EDITABLE = [
+    "procedure",
+    "document",
+    "linkedstep",
+    "field",
+    "lifeevent",
+    "guide",
+    "guidestep",
+    "announcement",
+]
+
 
 class ProceduresConfig(AppConfig):
     name = "procedures"
     verbose_name = _("Thủ tục hành chính")
+    role_permissions = {
+        Role.ADMINISTRATOR: [
+            f"procedures.{action}_{model}"
+            for model in _EDITABLE
+            for action in ("view", "add", "change", "delete")
+        ]
+    }
