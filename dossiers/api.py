@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.http import Http404
 from django.urls import path
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -28,10 +29,11 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 
 from procedures.models import Procedure
+from procedures.selectors import procedure_get
 from units.models import OrgUnit
 
 from . import services
-from .calendar import render_step
+from .calendar import explain_steps
 from .lifecycle import TRANSITIONS, available_actions
 from .models import Attachment, Dossier, Event
 from .selectors import (
@@ -44,10 +46,6 @@ from .selectors import (
 )
 
 app_name = "dossiers_api"
-
-
-def explain(steps: list[dict[str, Any]]) -> str:
-    return " ".join(render_step(step) for step in steps)
 
 
 # --- Serializers ------------------------------------------------------------------
@@ -71,8 +69,9 @@ class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
     def get_url(self, obj: Attachment) -> str:
         from django.urls import reverse
 
+        code = obj.dossier.code if obj.dossier is not None else ""
         return reverse(
-            "dossiers:attachment-download", kwargs={"code": obj.dossier.code, "pk": obj.pk}
+            "dossiers:attachment-download", kwargs={"code": code, "pk": obj.pk}
         )
 
 
@@ -111,21 +110,28 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
         ]
 
     def get_due_explanation(self, obj: Dossier) -> str:
-        return explain(obj.due_steps)
+        return explain_steps(obj.due_steps)
 
     def get_timeliness(self, obj: Dossier) -> str | None:
         return dossier_timeliness(obj)
 
 
 class DossierDetailSerializer(DossierSerializer):
-    data = serializers.JSONField()
+    data = serializers.JSONField()  # type: ignore[assignment]
     events = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
     result = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
 
     class Meta(DossierSerializer.Meta):
-        fields = [*DossierSerializer.Meta.fields, "data", "events", "attachments", "result", "actions"]
+        fields = [
+            *DossierSerializer.Meta.fields,
+            "data",
+            "events",
+            "attachments",
+            "result",
+            "actions",
+        ]
 
     def get_events(self, obj: Dossier) -> list[dict[str, Any]]:
         return EventSerializer(dossier_events(dossier=obj), many=True).data  # type: ignore[return-value]
@@ -150,9 +156,11 @@ class DossierDetailSerializer(DossierSerializer):
 
 
 class SubmitSerializer(serializers.Serializer[Any]):
-    procedure = serializers.CharField(help_text="National procedure code, e.g. 1.001193")
+    procedure = serializers.CharField(
+        help_text="National procedure code, e.g. 1.001193"
+    )
     unit = serializers.CharField(help_text="Agency identifier of the receiving unit")
-    data = serializers.DictField()
+    data = serializers.DictField()  # type: ignore[assignment]
 
 
 class SubmitResponseSerializer(serializers.Serializer[Any]):
@@ -171,7 +179,9 @@ class ActionSerializer(serializers.Serializer[Any]):
     assignee = serializers.CharField(required=False)
     title = serializers.CharField(required=False)
     number = serializers.CharField(required=False, allow_blank=True)
-    method = serializers.ChoiceField(choices=["counter", "post", "online"], required=False)
+    method = serializers.ChoiceField(
+        choices=["counter", "post", "online"], required=False
+    )
     new_due_date = serializers.DateField(required=False)
     scores = serializers.DictField(child=serializers.IntegerField(), required=False)
     overall = serializers.CharField(required=False)
@@ -182,6 +192,7 @@ class ActionSerializer(serializers.Serializer[Any]):
 
 
 def _error(exc: services.DossierError) -> Response:
+    code: int
     if isinstance(exc, services.IllegalTransition):
         code = status.HTTP_409_CONFLICT
     elif isinstance(exc, services.ActionNotAllowed):
@@ -195,9 +206,20 @@ def _error(exc: services.DossierError) -> Response:
 
 
 def _require(data: dict[str, Any], *names: str) -> None:
-    missing = {name: [_("Trường này là bắt buộc.")] for name in names if not data.get(name)}
+    missing = {
+        name: [_("Trường này là bắt buộc.")] for name in names if not data.get(name)
+    }
     if missing:
         raise ValidationError(missing)
+
+
+def _procedure(code: str) -> Procedure:
+    try:
+        return procedure_get(code=code)
+    except Http404:
+        raise ValidationError(
+            {"procedure": [_("Không có thủ tục mang mã này.")]}
+        ) from None
 
 
 def _colleague(username: str) -> Any:
@@ -221,7 +243,9 @@ def _do_action(request: Request, dossier: Dossier, data: dict[str, Any]) -> Doss
         return services.dossier_supplement(dossier=dossier, actor=user, note=note)
     if action == "forward":
         _require(data, "to_unit")
-        unit = OrgUnit.objects.filter(agency_code=data["to_unit"], is_active=True).first()
+        unit = OrgUnit.objects.filter(
+            agency_code=data["to_unit"], is_active=True
+        ).first()
         if unit is None:
             raise ValidationError({"to_unit": [_("Không tìm thấy đơn vị này.")]})
         assignee = _colleague(data["assignee"]) if data.get("assignee") else None
@@ -320,9 +344,7 @@ def dossier_list(request: Request) -> Response:
 def _submit(request: Request) -> Response:
     payload = SubmitSerializer(data=request.data)
     payload.is_valid(raise_exception=True)
-    procedure = Procedure.objects.filter(code=payload.validated_data["procedure"]).first()
-    if procedure is None:
-        raise ValidationError({"procedure": [_("Không có thủ tục mang mã này.")]})
+    procedure = _procedure(payload.validated_data["procedure"])
     unit = OrgUnit.objects.filter(agency_code=payload.validated_data["unit"]).first()
     if unit is None:
         raise ValidationError({"unit": [_("Không có cơ quan mang mã định danh này.")]})
@@ -332,7 +354,7 @@ def _submit(request: Request) -> Response:
             procedure=procedure,
             receiving_unit=unit,
             data=payload.validated_data["data"],
-            idempotency_key=request.headers.get("Idempotency-Key", "")[:64],
+            idempotency_key=str(request.headers.get("Idempotency-Key", ""))[:64],
         )
     except services.DossierError as exc:
         return _error(exc)
@@ -342,7 +364,7 @@ def _submit(request: Request) -> Response:
             "status": dossier.status,
             "submitted_at": dossier.submitted_at,
             "due_at": dossier.due_at,
-            "due_explanation": explain(dossier.due_steps),
+            "due_explanation": explain_steps(dossier.due_steps),
         },
         status=status.HTTP_201_CREATED,
     )
@@ -353,6 +375,9 @@ def _submit(request: Request) -> Response:
 @permission_classes([IsAuthenticated])
 def dossier_detail(request: Request, code: str) -> Response:
     dossier = dossier_get_for_user(user=request.user, code=code)
+    services.dossier_record_view(
+        user=request.user, dossier=dossier, context="xem qua API"
+    )
     return Response(DossierDetailSerializer(dossier, context={"request": request}).data)
 
 
@@ -394,11 +419,13 @@ def dossier_attachments(request: Request, code: str) -> Response:
             dossier=dossier,
             uploaded_by=request.user,
             upload=upload,
-            document_key=request.data.get("document_key", ""),
+            document_key=str(request.POST.get("document_key", "")),
         )
     except services.DossierError as exc:
         return _error(exc)
-    return Response(AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED)
+    return Response(
+        AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED
+    )
 
 
 class TrackingThrottle(SimpleRateThrottle):
@@ -407,7 +434,10 @@ class TrackingThrottle(SimpleRateThrottle):
     scope = "track"
 
     def get_cache_key(self, request: Request, view: Any) -> str:
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        return self.cache_format % {
+            "scope": self.scope,
+            "ident": self.get_ident(request),
+        }
 
 
 @extend_schema(
@@ -492,25 +522,27 @@ def verify(request: Request, token: str) -> Response:
         OpenApiParameter("received_at", OpenApiTypes.DATETIME, required=True),
     ],
     responses=inline_serializer(
-        "DueDate", {"due_at": serializers.DateTimeField(), "explanation": serializers.CharField()}
+        "DueDate",
+        {"due_at": serializers.DateTimeField(), "explanation": serializers.CharField()},
     ),
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def calendar_due(request: Request) -> Response:
     """The appointment calculator used at the counter before receiving a dossier."""
-    procedure = Procedure.objects.filter(code=request.query_params.get("procedure", "")).first()
-    if procedure is None:
-        raise ValidationError({"procedure": [_("Không có thủ tục mang mã này.")]})
+    procedure = _procedure(request.query_params.get("procedure", ""))
     raw = request.query_params.get("received_at", "")
     received_at = parse_datetime(raw) if raw else None
-    if received_at is None and parse_date(raw):
-        day = parse_date(raw)
-        assert day is not None
+    day = parse_date(raw) if raw and received_at is None else None
+    if day is not None:
         received_at = datetime.datetime.combine(day, datetime.time(8, 0))
     if received_at is None:
         raise ValidationError(
-            {"received_at": [_("Thời điểm tiếp nhận phải theo ISO 8601, ví dụ 2026-03-09T10:00.")]}
+            {
+                "received_at": [
+                    _("Thời điểm tiếp nhận phải theo ISO 8601, ví dụ 2026-03-09T10:00.")
+                ]
+            }
         )
     if timezone.is_naive(received_at):
         received_at = timezone.make_aware(received_at)
@@ -522,7 +554,11 @@ urlpatterns = [
     path("dossiers/", dossier_list, name="dossier-list"),
     path("dossiers/<str:code>/", dossier_detail, name="dossier-detail"),
     path("dossiers/<str:code>/actions/", dossier_action, name="dossier-action"),
-    path("dossiers/<str:code>/attachments/", dossier_attachments, name="dossier-attachments"),
+    path(
+        "dossiers/<str:code>/attachments/",
+        dossier_attachments,
+        name="dossier-attachments",
+    ),
     path("track/", track, name="track"),
     path("verify/<str:token>/", verify, name="verify"),
     path("calendar/due/", calendar_due, name="calendar-due"),

@@ -10,13 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
-# What a file starts with decides its type, never its name.
-_SIGNATURES = [
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-]
-ALLOWED_TYPES = {content_type for _sig, content_type in _SIGNATURES}
+from accounts.services import sniff_content_type
 
 
 @dataclass(frozen=True)
@@ -25,13 +19,6 @@ class CheckedFile:
     size: int
     sha256: str
     safe_name: str
-
-
-def sniff_content_type(head: bytes) -> str | None:
-    for signature, content_type in _SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    return None
 
 
 def safe_name(name: str) -> str:
@@ -43,7 +30,9 @@ def safe_name(name: str) -> str:
     return name[:150]
 
 
-def check_upload(upload: UploadedFile, *, already_stored: int = 0) -> CheckedFile:
+def check_upload(
+    upload: UploadedFile[bytes], *, already_stored: int = 0
+) -> CheckedFile:
     """Validate one upload; `already_stored` is the dossier's total so far.
 
     Raises ValidationError with a message the citizen can act on.
@@ -55,8 +44,14 @@ def check_upload(upload: UploadedFile, *, already_stored: int = 0) -> CheckedFil
         raise ValidationError(_("Tệp trống, hãy chọn lại tệp."), code="empty")
     if size > max_file:
         raise ValidationError(
-            _("Tệp “%(name)s” lớn hơn %(limit)d MB. Hãy chụp lại ảnh nhỏ hơn hoặc nén PDF.")
-            % {"name": safe_name(upload.name or ""), "limit": settings.DOSSIER_MAX_FILE_MB},
+            _(
+                "Tệp “%(name)s” lớn hơn %(limit)d MB. Hãy chụp lại ảnh nhỏ hơn "
+                "hoặc nén PDF."
+            )
+            % {
+                "name": safe_name(upload.name or ""),
+                "limit": settings.DOSSIER_MAX_FILE_MB,
+            },
             code="too_large",
         )
     if already_stored + size > max_total:
@@ -66,9 +61,10 @@ def check_upload(upload: UploadedFile, *, already_stored: int = 0) -> CheckedFil
             code="total_too_large",
         )
     upload.seek(0)
-    head = upload.read(16)
-    content_type = sniff_content_type(head)
-    if content_type is None:
+    # What a file starts with decides its type, never its name (the same check
+    # as the personal document store's).
+    sniffed = sniff_content_type(upload.read(16))
+    if sniffed is None:
         raise ValidationError(
             _(
                 "Tệp “%(name)s” không phải PDF, JPEG hay PNG (hệ thống kiểm tra nội "
@@ -83,7 +79,7 @@ def check_upload(upload: UploadedFile, *, already_stored: int = 0) -> CheckedFil
         digest.update(chunk)
     upload.seek(0)
     return CheckedFile(
-        content_type=content_type,
+        content_type=sniffed[0],
         size=size,
         sha256=digest.hexdigest(),
         safe_name=safe_name(upload.name or ""),

@@ -3,11 +3,17 @@ status it leads to, and who may do it. One table, read by the transition service
 the API, the pages and the tests (docs/dossier-lifecycle.md shows it)."""
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .models import Dossier, Status
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
 
 # Who may act, relative to the dossier.
 APPLICANT = "applicant"  # the citizen who filed it
@@ -139,7 +145,7 @@ _PERMISSIONS = {
 }
 
 
-def may_act(user: object, dossier: Dossier, action: str) -> bool:
+def may_act(user: "User | AnonymousUser", dossier: Dossier, action: str) -> bool:
     """Whether `user` may do `action` on `dossier` (whatever its status).
 
     Officers act only for their own unit: the receiving unit for receipt and
@@ -154,7 +160,7 @@ def may_act(user: object, dossier: Dossier, action: str) -> bool:
     if unit_id is None or not getattr(user, "is_active", False):
         return False
     processing_unit_id = dossier.processing_unit_id or dossier.receiving_unit_id
-    has = user.has_perm  # type: ignore[attr-defined]
+    has = user.has_perm
     if actor == RECEIVING:
         return unit_id == dossier.receiving_unit_id and has(_PERMISSIONS[RECEIVING])
     if actor == PROCESSING:
@@ -165,16 +171,13 @@ def may_act(user: object, dossier: Dossier, action: str) -> bool:
         return unit_id == processing_unit_id and has(_PERMISSIONS[PROCESSING_LEADER])
     # HANDLER: anyone who may receive at the receiving unit, or process or decide
     # at the processing unit.
-    return (
-        (unit_id == dossier.receiving_unit_id and has(_PERMISSIONS[RECEIVING]))
-        or (
-            unit_id == processing_unit_id
-            and (has(_PERMISSIONS[PROCESSING]) or has(_PERMISSIONS[PROCESSING_LEADER]))
-        )
+    return (unit_id == dossier.receiving_unit_id and has(_PERMISSIONS[RECEIVING])) or (
+        unit_id == processing_unit_id
+        and (has(_PERMISSIONS[PROCESSING]) or has(_PERMISSIONS[PROCESSING_LEADER]))
     )
 
 
-def available_actions(user: object, dossier: Dossier) -> list[str]:
+def available_actions(user: "User | AnonymousUser", dossier: Dossier) -> list[str]:
     """Actions `user` may do now, for the buttons of a page."""
     return [
         action

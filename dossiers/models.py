@@ -154,12 +154,18 @@ class Dossier(models.Model):
     supplement_count = models.PositiveSmallIntegerField(default=0)
     supplement_requested_at = models.DateTimeField(null=True, blank=True)
     apologized = models.BooleanField(_("đã xin lỗi, hẹn lại"), default=False)
-    completed_at = models.DateTimeField(_("thời điểm xử lý xong"), null=True, blank=True)
-    returned_at = models.DateTimeField(_("thời điểm trả kết quả"), null=True, blank=True)
+    completed_at = models.DateTimeField(
+        _("thời điểm xử lý xong"), null=True, blank=True
+    )
+    returned_at = models.DateTimeField(
+        _("thời điểm trả kết quả"), null=True, blank=True
+    )
     return_method = models.CharField(_("hình thức trả"), max_length=10, blank=True)
 
     # Integer VND; null while the procedure's fee is not known.
-    fee_vnd = models.PositiveBigIntegerField(_("phí, lệ phí (đồng)"), null=True, blank=True)
+    fee_vnd = models.PositiveBigIntegerField(
+        _("phí, lệ phí (đồng)"), null=True, blank=True
+    )
     # A repeat of a submission with the same key returns the first dossier.
     idempotency_key = models.CharField(max_length=64, blank=True)
     # Snapshot from the procedure: the result is a paper, so in scope for
@@ -226,7 +232,9 @@ class Dossier(models.Model):
 class Event(models.Model):
     """One change to a dossier. Append-only: never updated or deleted."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="events"
+    )
     action = models.CharField(_("thao tác"), max_length=32)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -237,7 +245,11 @@ class Event(models.Model):
         related_name="+",
     )
     actor_unit = models.ForeignKey(
-        "units.OrgUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "units.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     at = models.DateTimeField(_("thời điểm"), db_index=True)
     from_status = models.CharField(max_length=24, choices=Status.choices, blank=True)
@@ -301,8 +313,14 @@ class Attachment(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    # Attached by reference to the citizen's document store instead of uploaded.
-    stored_document_id = models.BigIntegerField(null=True, blank=True)
+    # Copied from the citizen's document store instead of uploaded again.
+    stored_document = models.ForeignKey(
+        "accounts.StoredDocument",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -328,7 +346,9 @@ class Attachment(models.Model):
 class Result(models.Model):
     """The electronic result of a dossier, verifiable by its token (QR code)."""
 
-    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="result")
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.PROTECT, related_name="result"
+    )
     token = models.CharField(max_length=64, unique=True)
     title = models.CharField(_("tên kết quả"), max_length=255)
     number = models.CharField(_("số, ký hiệu"), max_length=100, blank=True)
@@ -363,9 +383,13 @@ class Rating(models.Model):
         SATISFIED = "satisfied", _("Hài lòng")
         DISSATISFIED = "dissatisfied", _("Không hài lòng")
 
-    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="rating")
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.PROTECT, related_name="rating"
+    )
     scores = models.JSONField(_("điểm các chỉ số"), default=dict)
-    overall = models.CharField(_("đánh giá chung"), max_length=16, choices=Overall.choices)
+    overall = models.CharField(
+        _("đánh giá chung"), max_length=16, choices=Overall.choices
+    )
     comment = models.TextField(_("ý kiến"), blank=True)
     rated_at = models.DateTimeField(auto_now_add=True)
 
@@ -381,13 +405,19 @@ class Draft(models.Model):
     """A citizen's unfinished submission: saved at each step of the wizard."""
 
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="dossier_drafts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="dossier_drafts",
     )
     procedure = models.ForeignKey(
         "procedures.Procedure", on_delete=models.CASCADE, related_name="+"
     )
     receiving_unit = models.ForeignKey(
-        "units.OrgUnit", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "units.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     data = models.JSONField(default=dict)
     # Stored documents chosen for document keys: {"giay_chung_sinh": 12}.

@@ -14,11 +14,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from procedures.models import Procedure
 from procedures.schema import schema_clean, schema_file_fields
@@ -79,11 +81,12 @@ def _next_number(org_unit_id: int, day: datetime.date) -> int:
     """
     quote = connection.ops.quote_name
     table = quote(DailyCounter._meta.db_table)
+    unit, day_, last = quote("org_unit_id"), quote("day"), quote("last")
+    # Only quoted names are interpolated; the values go as parameters.
     sql = (
-        f"INSERT INTO {table} ({quote('org_unit_id')}, {quote('day')}, {quote('last')}) "  # noqa: S608 - names only
-        f"VALUES (%s, %s, 1) ON CONFLICT ({quote('org_unit_id')}, {quote('day')}) "
-        f"DO UPDATE SET {quote('last')} = {table}.{quote('last')} + 1 "
-        f"RETURNING {quote('last')}"
+        f"INSERT INTO {table} ({unit}, {day_}, {last}) "  # noqa: S608
+        f"VALUES (%s, %s, 1) ON CONFLICT ({unit}, {day_}) "
+        f"DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [org_unit_id, day])
@@ -104,8 +107,8 @@ def _procedure_days(procedure: Procedure) -> Decimal | None:
 
 
 def _no_appointment_eligible(procedure: Procedure) -> bool:
-    field = getattr(procedure, "field", None)
-    return bool(field) and field.code in settings.NO_APPOINTMENT_FIELDS
+    field = procedure.field
+    return field is not None and field.code in settings.NO_APPOINTMENT_FIELDS
 
 
 def deadline_for(
@@ -125,7 +128,8 @@ def deadline_for(
 
 
 def _stored_deadline(dossier: Dossier) -> Deadline:
-    assert dossier.due_at is not None
+    if dossier.due_at is None:
+        raise DossierError(_("Hồ sơ chưa có hạn trả kết quả."))
     steps = tuple(Step(s["rule"], s.get("params", {})) for s in dossier.due_steps)
     return Deadline(due_at=dossier.due_at, steps=steps)
 
@@ -137,6 +141,15 @@ def _fee_for(procedure: Procedure, channel: str) -> int | None:
 
 
 # --- The transition -----------------------------------------------------------------
+
+
+def _check_status(dossier: Dossier, action: str) -> None:
+    move = TRANSITIONS[action]
+    if dossier.status not in move.sources:
+        raise IllegalTransition(
+            _("Không thể “%(action)s” hồ sơ đang ở trạng thái “%(status)s”.")
+            % {"action": move.label, "status": dossier.get_status_display()}
+        )
 
 
 def _transition(
@@ -153,11 +166,7 @@ def _transition(
     """Check and apply `action`; append its event. Caller holds a transaction."""
     move = TRANSITIONS[action]
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if locked.status not in move.sources:
-        raise IllegalTransition(
-            _("Không thể “%(action)s” hồ sơ đang ở trạng thái “%(status)s”.")
-            % {"action": move.label, "status": locked.get_status_display()}
-        )
+    _check_status(locked, action)
     if actor is not None and not may_act(actor, locked, action):
         raise ActionNotAllowed(
             _("Bạn không có quyền “%(action)s” hồ sơ này.") % {"action": move.label}
@@ -189,11 +198,11 @@ def _transition(
 
 
 def _check_files(
-    procedure: Procedure, attachments: Iterable[Attachment]
+    procedure: Procedure, cleaned: dict[str, Any], attachments: Iterable[Attachment]
 ) -> dict[str, list[str]]:
     present = {a.document_key for a in attachments}
     errors: dict[str, list[str]] = {}
-    for field in schema_file_fields(procedure.form_schema):
+    for field in schema_file_fields(procedure.form_schema, cleaned):
         if field.get("required") and field.get("document") not in present:
             errors[field["name"]] = [_("Hãy đính kèm giấy tờ này.")]
     return errors
@@ -226,7 +235,7 @@ def dossier_submit(
         raise DossierError(_("Cơ quan tiếp nhận này không còn hoạt động."))
     cleaned, errors = schema_clean(procedure.form_schema, data)
     attachments = list(draft.attachments.all()) if draft is not None else []
-    errors |= _check_files(procedure, attachments)
+    errors |= _check_files(procedure, cleaned, attachments)
     if errors:
         raise InvalidDossierData(errors)
 
@@ -256,7 +265,9 @@ def dossier_submit(
     except IntegrityError:
         # The same idempotency key arrived twice at once: return the first one.
         if idempotency_key:
-            return Dossier.objects.get(applicant=applicant, idempotency_key=idempotency_key)
+            return Dossier.objects.get(
+                applicant=applicant, idempotency_key=idempotency_key
+            )
         raise
     if attachments:
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(
@@ -282,7 +293,11 @@ def dossier_submit(
 
 @transaction.atomic
 def dossier_receive(
-    *, dossier: Dossier, actor: Any, note: str = "", now: datetime.datetime | None = None
+    *,
+    dossier: Dossier,
+    actor: Any,
+    note: str = "",
+    now: datetime.datetime | None = None,
 ) -> Dossier:
     """Receive a complete dossier: the time limit starts and the appointment is set."""
     now = now or timezone.now()
@@ -340,7 +355,7 @@ def dossier_supplement(
     *,
     dossier: Dossier,
     actor: Any,
-    files: Iterable[tuple[str, UploadedFile]] = (),
+    files: Iterable[tuple[str, UploadedFile[bytes]]] = (),
     note: str = "",
     now: datetime.datetime | None = None,
 ) -> Dossier:
@@ -358,8 +373,7 @@ def dossier_supplement(
             supplement_round=round_number,
         )
     calendar = WorkingCalendar.load()
-    if settings.DOSSIER_SUPPLEMENT_MODE == "pause":
-        assert dossier.supplement_requested_at is not None
+    if settings.DOSSIER_SUPPLEMENT_MODE == "pause" and dossier.supplement_requested_at:
         deadline = calendar.extend_by_pause(
             _stored_deadline(dossier),
             paused_from=dossier.supplement_requested_at,
@@ -428,9 +442,15 @@ def dossier_forward(
 
 @transaction.atomic
 def dossier_approve(
-    *, dossier: Dossier, actor: Any, note: str = "", now: datetime.datetime | None = None
+    *,
+    dossier: Dossier,
+    actor: Any,
+    note: str = "",
+    now: datetime.datetime | None = None,
 ) -> Dossier:
-    return _transition(dossier=dossier, actor=actor, action="approve", note=note, now=now)
+    return _transition(
+        dossier=dossier, actor=actor, action="approve", note=note, now=now
+    )
 
 
 @transaction.atomic
@@ -440,7 +460,7 @@ def dossier_issue_result(
     actor: Any,
     title: str,
     number: str = "",
-    file: UploadedFile | None = None,
+    file: UploadedFile[bytes] | None = None,
     now: datetime.datetime | None = None,
 ) -> Dossier:
     """Issue the electronic result with its verification token. With a file the
@@ -547,7 +567,11 @@ def dossier_stop(
 
 @transaction.atomic
 def dossier_withdraw(
-    *, dossier: Dossier, actor: Any, reason: str = "", now: datetime.datetime | None = None
+    *,
+    dossier: Dossier,
+    actor: Any,
+    reason: str = "",
+    now: datetime.datetime | None = None,
 ) -> Dossier:
     return _transition(
         dossier=dossier, actor=actor, action="withdraw", note=reason.strip(), now=now
@@ -569,11 +593,13 @@ def dossier_apologize(
     if not reason.strip():
         raise DossierError(_("Hãy ghi rõ lý do chậm trả kết quả."))
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    _check_status(locked, "apologize")
     if locked.apologized:
         raise IllegalTransition(
             _("Hồ sơ đã được xin lỗi và hẹn lại một lần; chỉ được hẹn lại một lần.")
         )
-    assert locked.due_at is not None
+    if locked.due_at is None:
+        raise IllegalTransition(_("Hồ sơ chưa có hạn trả kết quả."))
     due_day = timezone.localtime(locked.due_at).date()
     if timezone.localtime(now).date() > due_day - datetime.timedelta(days=1):
         raise DossierError(
@@ -602,7 +628,10 @@ def dossier_apologize(
         action="apologize",
         note=reason.strip(),
         change=change,
-        details={"old_due_at": locked.due_at.isoformat(), "new_due_at": new_due_at.isoformat()},
+        details={
+            "old_due_at": locked.due_at.isoformat(),
+            "new_due_at": new_due_at.isoformat(),
+        },
         now=now,
     )
 
@@ -627,6 +656,7 @@ def dossier_rate(
         raise DossierError(_("Hãy chấm đủ 9 chỉ số, mỗi chỉ số 0, 1 hoặc 2 điểm."))
     if overall not in Rating.Overall.values:
         raise DossierError(_("Hãy chọn mức hài lòng chung."))
+    _check_status(dossier, "rate")
     if Rating.objects.filter(dossier=dossier).exists():
         raise IllegalTransition(_("Hồ sơ này đã được đánh giá."))
     dossier = _transition(
@@ -637,7 +667,9 @@ def dossier_rate(
         public=False,
         now=now,
     )
-    Rating.objects.create(dossier=dossier, scores=scores, overall=overall, comment=comment)
+    Rating.objects.create(
+        dossier=dossier, scores=scores, overall=overall, comment=comment
+    )
     return dossier
 
 
@@ -649,7 +681,9 @@ def dossier_assign(
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
     unit_ids = {locked.receiving_unit_id, locked.processing_unit_id}
     if actor.org_unit_id not in unit_ids or assignee.org_unit_id != actor.org_unit_id:
-        raise ActionNotAllowed(_("Chỉ giao hồ sơ cho cán bộ cùng đơn vị đang giữ hồ sơ."))
+        raise ActionNotAllowed(
+            _("Chỉ giao hồ sơ cho cán bộ cùng đơn vị đang giữ hồ sơ.")
+        )
     if locked.is_final:
         raise IllegalTransition(_("Hồ sơ đã kết thúc, không giao được nữa."))
     locked.assignee = assignee
@@ -668,6 +702,24 @@ def dossier_assign(
     return locked
 
 
+# --- Access log -------------------------------------------------------------------
+
+
+def dossier_record_view(*, user: Any, dossier: Dossier, context: str) -> None:
+    """Staff opening a citizen's dossier leave a row the citizen can read."""
+    if user.pk == dossier.applicant_id or not (user.is_officer or user.is_superuser):
+        return
+    from accounts.services import data_access_record
+
+    data_access_record(
+        staff=user,
+        citizen=dossier.applicant,
+        # Stored in the source language, shown translated on the account page.
+        obj_label=gettext_noop("Hồ sơ thủ tục hành chính"),
+        context=f"{dossier.code} ({context})",
+    )
+
+
 # --- Attachments and drafts -------------------------------------------------------
 
 
@@ -675,7 +727,7 @@ def dossier_assign(
 def attachment_add(
     *,
     uploaded_by: Any,
-    upload: UploadedFile,
+    upload: UploadedFile[bytes],
     document_key: str = "",
     dossier: Dossier | None = None,
     draft: Draft | None = None,
@@ -710,7 +762,11 @@ def attachment_add(
 
 @transaction.atomic
 def attachment_add_to_dossier(
-    *, dossier: Dossier, uploaded_by: Any, upload: UploadedFile, document_key: str = ""
+    *,
+    dossier: Dossier,
+    uploaded_by: Any,
+    upload: UploadedFile[bytes],
+    document_key: str = "",
 ) -> Attachment:
     """The applicant adds files while the dossier awaits receipt or a supplement;
     the receiving officer adds scans at the counter until it is forwarded."""
@@ -732,3 +788,35 @@ def attachment_add_to_dossier(
         document_key=document_key,
         supplement_round=dossier.supplement_count,
     )
+
+
+@transaction.atomic
+def attachment_from_stored_document(
+    *,
+    owner: Any,
+    stored_document_id: int,
+    document_key: str,
+    draft: Draft | None = None,
+    dossier: Dossier | None = None,
+) -> Attachment:
+    """Attach a paper from the citizen's document store without a new upload.
+
+    The dossier keeps its own copy: what was submitted stays as it was even if the
+    citizen later deletes the stored document.
+    """
+    from accounts.selectors import stored_document_get_for_user
+
+    document = stored_document_get_for_user(user=owner, pk=stored_document_id)
+    with document.file.open("rb") as handle:
+        upload = File(handle, name=document.title)
+        upload.size = document.size
+        attachment = attachment_add(
+            uploaded_by=owner,
+            upload=upload,  # type: ignore[arg-type]
+            document_key=document_key,
+            dossier=dossier,
+            draft=draft,
+        )
+    attachment.stored_document = document
+    attachment.save(update_fields=["stored_document"])
+    return attachment

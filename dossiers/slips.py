@@ -20,7 +20,14 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import (
+    Flowable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
 
 from .calendar import EARLY, LATE, ON_TIME, completion_timeliness
 from .models import Dossier, Event
@@ -34,11 +41,14 @@ def _fonts() -> None:
     global _registered
     if not _registered:
         pdfmetrics.registerFont(TTFont("DejaVu", str(FONTS / "DejaVuSans.ttf")))
-        pdfmetrics.registerFont(TTFont("DejaVu-Bold", str(FONTS / "DejaVuSans-Bold.ttf")))
+        pdfmetrics.registerFont(
+            TTFont("DejaVu-Bold", str(FONTS / "DejaVuSans-Bold.ttf"))
+        )
         _registered = True
 
 
 def _styles() -> dict[str, ParagraphStyle]:
+    _fonts()  # paragraphs parse their markup, fonts included, when created
     base = ParagraphStyle("base", fontName="DejaVu", fontSize=9.5, leading=13)
     return {
         "base": base,
@@ -71,14 +81,17 @@ def _when(moment: datetime.datetime | None) -> str:
 def _qr(url: str, size: float = 24 * mm) -> Drawing:
     widget = QrCodeWidget(url)
     x1, y1, x2, y2 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
+    drawing = Drawing(
+        size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0]
+    )
     drawing.add(widget)
     return drawing
 
 
 def _header(dossier: Dossier, tracking_url: str, s: dict[str, ParagraphStyle]) -> Table:
     agency = Paragraph(
-        f"{_e(dossier.receiving_unit.name.upper())}<br/><b>BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ</b>",
+        f"{_e(dossier.receiving_unit.name.upper())}<br/>"
+        "<b>BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ</b>",
         s["center"],
     )
     motto = Paragraph(
@@ -90,7 +103,7 @@ def _header(dossier: Dossier, tracking_url: str, s: dict[str, ParagraphStyle]) -
     return table
 
 
-def _build(story: list[object], pagesize: tuple[float, float] = A5) -> bytes:
+def _build(story: list[Flowable], pagesize: tuple[float, float] = A5) -> bytes:
     _fonts()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
@@ -137,18 +150,22 @@ def receipt_pdf(dossier: Dossier, *, tracking_url: str) -> bytes:
         Paragraph(f"{i}. {_e(a.original_name)}", s["base"])
         for i, a in enumerate(dossier.attachments.all(), start=1)
     ] or [Paragraph("(Hồ sơ điện tử theo tờ khai)", s["base"])]
-    story: list[object] = [
+    story: list[Flowable] = [
         _header(dossier, tracking_url, s),
         Paragraph("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", s["title"]),
         *_common_rows(dossier, s),
         Paragraph("Thành phần hồ sơ đã nhận:", s["bold"]),
         *papers,
         Spacer(1, 3 * mm),
-        Paragraph(f"Thời gian nhận hồ sơ: {_when(dossier.received_at or dossier.submitted_at)}", s["base"]),
+        Paragraph(
+            "Thời gian nhận hồ sơ: "
+            f"{_when(dossier.received_at or dossier.submitted_at)}",
+            s["base"],
+        ),
         Paragraph(f"Thời gian trả kết quả: <b>{_when(dossier.due_at)}</b>", s["base"]),
         Paragraph(
-            "Nhận kết quả tại Bộ phận tiếp nhận và trả kết quả hoặc trực tuyến trên Cổng "
-            "Dịch vụ công. Tra cứu tiến độ bằng mã QR ở góc trái.",
+            "Nhận kết quả tại Bộ phận tiếp nhận và trả kết quả hoặc trực tuyến trên "
+            "Cổng Dịch vụ công. Tra cứu tiến độ bằng mã QR ở góc trái.",
             s["small"],
         ),
         Spacer(1, 5 * mm),
@@ -161,17 +178,20 @@ def supplement_pdf(dossier: Dossier, event: Event, *, tracking_url: str) -> byte
     """Mẫu 02: Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ."""
     s = _styles()
     items = event.details.get("items", [])
-    story: list[object] = [
+    story: list[Flowable] = [
         _header(dossier, tracking_url, s),
         Paragraph("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", s["title"]),
         *_common_rows(dossier, s),
         Paragraph("Yêu cầu bổ sung, hoàn thiện các nội dung sau:", s["bold"]),
-        *[Paragraph(f"{i}. {_e(item)}", s["base"]) for i, item in enumerate(items, start=1)],
+        *[
+            Paragraph(f"{i}. {_e(item)}", s["base"])
+            for i, item in enumerate(items, start=1)
+        ],
         Paragraph(f"Lý do: {_e(event.note)}", s["base"]),
         Paragraph(f"Ngày yêu cầu: {_when(event.at)}", s["base"]),
         Paragraph(
-            "Xin lỗi ông/bà vì sự bất tiện này. Thời hạn giải quyết được tính lại từ khi "
-            "nhận đủ hồ sơ.",
+            "Xin lỗi ông/bà vì sự bất tiện này. Thời hạn giải quyết được tính lại "
+            "từ khi nhận đủ hồ sơ.",
             s["small"],
         ),
         Spacer(1, 5 * mm),
@@ -183,7 +203,7 @@ def supplement_pdf(dossier: Dossier, event: Event, *, tracking_url: str) -> byte
 def refusal_pdf(dossier: Dossier, event: Event, *, tracking_url: str) -> bytes:
     """Mẫu 03: Phiếu từ chối tiếp nhận giải quyết hồ sơ."""
     s = _styles()
-    story: list[object] = [
+    story: list[Flowable] = [
         _header(dossier, tracking_url, s),
         Paragraph("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", s["title"]),
         *_common_rows(dossier, s),
@@ -200,7 +220,7 @@ def apology_pdf(dossier: Dossier, event: Event, *, tracking_url: str) -> bytes:
     s = _styles()
     old_due = datetime.datetime.fromisoformat(event.details["old_due_at"])
     new_due = datetime.datetime.fromisoformat(event.details["new_due_at"])
-    story: list[object] = [
+    story: list[Flowable] = [
         _header(dossier, tracking_url, s),
         Paragraph("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", s["title"]),
         *_common_rows(dossier, s),
@@ -237,7 +257,7 @@ def control_slip_pdf(dossier: Dossier, *, tracking_url: str) -> bytes:
     """Mẫu 05: Phiếu kiểm soát quá trình giải quyết hồ sơ, one row per hand-off
     with its timeliness against the due date in force."""
     s = _styles()
-    rows: list[list[object]] = [
+    rows: list[list[Flowable | str]] = [
         [
             Paragraph("<b>Bước</b>", s["small"]),
             Paragraph("<b>Cơ quan, cán bộ</b>", s["small"]),
@@ -264,7 +284,9 @@ def control_slip_pdf(dossier: Dossier, *, tracking_url: str) -> bytes:
                 Paragraph(_e(event.note[:200]), s["small"]),
             ]
         )
-    table = Table(rows, colWidths=[30 * mm, 45 * mm, 38 * mm, 20 * mm, None], repeatRows=1)
+    table = Table(
+        rows, colWidths=[30 * mm, 45 * mm, 38 * mm, 20 * mm, None], repeatRows=1
+    )
     table.setStyle(
         TableStyle(
             [
@@ -274,7 +296,7 @@ def control_slip_pdf(dossier: Dossier, *, tracking_url: str) -> bytes:
             ]
         )
     )
-    story: list[object] = [
+    story: list[Flowable] = [
         _header(dossier, tracking_url, s),
         Paragraph("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", s["title"]),
         *_common_rows(dossier, s),
@@ -283,4 +305,3 @@ def control_slip_pdf(dossier: Dossier, *, tracking_url: str) -> bytes:
         table,
     ]
     return _build(story, pagesize=A4)
-

@@ -11,6 +11,7 @@ urlpatterns = [
         views.attachment_download,
         name="attachment-download",
     ),
+    path("dossiers/<str:code>/slips/<slug:kind>.pdf", views.slip_pdf, name="slip-pdf"),
     path("track/", views.track, name="dossier-track"),
     path("verify/<str:token>/", views.result_verify, name="result-verify"),
 ]

@@ -266,7 +266,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One name for a choice set used by several fields.
-    "ENUM_NAME_OVERRIDES": {"AgencyTypeEnum": "units.models.AgencyType"},
+    "ENUM_NAME_OVERRIDES": {
+        "AgencyTypeEnum": "units.models.AgencyType",
+        "DossierStatusEnum": "dossiers.models.Status",
+    },
 }
 
 # --- Forms ------------------------------------------------------------------------
