@@ -501,7 +501,7 @@ def track(request: Request) -> Response:
 @api_view(["GET"])
 @permission_classes([AllowAny])
 def verify(request: Request, token: str) -> Response:
-    from .views import mask_name
+    from .views.shared import mask_name
 
     result = result_get_by_token(token=token)
     return Response(

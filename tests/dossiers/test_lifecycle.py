@@ -233,3 +233,14 @@ def test_issuing_a_result_with_a_file_marks_it_digitised(people):
     assert dossier.result_digitized
     assert dossier.result.token
     assert dossier.completed_at is not None
+
+
+def test_the_lifecycle_document_lists_every_action_and_status():
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[2] / "docs" / "dossier-lifecycle.md").read_text()
+
+    for action in TRANSITIONS:
+        assert f"| `{action}` |" in doc, action
+    for status in Status:
+        assert f"| `{status.value}` |" in doc, status

@@ -1,4 +1,4 @@
-"""Dossier pages: detail with timeline, files, public tracking, result check."""
+"""Pages citizens and officers both open: the dossier, its files, its slips."""
 
 from urllib.parse import urlencode
 
@@ -8,18 +8,15 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from . import slips
-from .forms import TrackForm
-from .lifecycle import available_actions
-from .models import Attachment
-from .selectors import (
+from .. import slips
+from ..lifecycle import available_actions
+from ..models import Attachment
+from ..selectors import (
     dossier_events,
     dossier_get_for_user,
     dossier_timeliness,
-    dossier_track,
-    result_get_by_token,
 )
-from .services import dossier_record_view
+from ..services import dossier_record_view
 
 
 def mask_name(full_name: str) -> str:
@@ -63,40 +60,6 @@ def attachment_download(request: HttpRequest, code: str, pk: int) -> FileRespons
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
-
-
-@require_GET
-def track(request: HttpRequest) -> HttpResponse:
-    form = TrackForm(request.GET or None)
-    dossier = None
-    searched = False
-    if form.is_valid():
-        searched = True
-        dossier = dossier_track(
-            code=form.cleaned_data["code"], phone_last4=form.cleaned_data["phone_last4"]
-        )
-    return render(
-        request,
-        "dossiers/dossier_track.html",
-        {
-            "form": form,
-            "dossier": dossier,
-            "searched": searched,
-            "events": dossier_events(dossier=dossier, public_only=True)
-            if dossier
-            else [],
-        },
-    )
-
-
-@require_GET
-def result_verify(request: HttpRequest, token: str) -> HttpResponse:
-    result = result_get_by_token(token=token)
-    return render(
-        request,
-        "dossiers/result_verify.html",
-        {"result": result, "holder": mask_name(result.dossier.applicant.full_name)},
-    )
 
 
 _SLIP_EVENTS = {
