@@ -81,7 +81,7 @@ class Deadline:
 
     def explain(self) -> str:
         """The explanation in the active language, one sentence per step."""
-        return " ".join(render_step(step) for step in self.steps)
+        return explain_steps(self.steps)
 
     def steps_json(self) -> list[dict[str, Any]]:
         return [step.as_json() for step in self.steps]
@@ -382,6 +382,11 @@ def _range(group: dict[str, str]) -> str:
     if start == end:
         return f"{_reason(group)} {start:%d/%m}"
     return f"{_reason(group)} {start:%d/%m}–{end:%d/%m}"
+
+
+def explain_steps(steps: Iterable[Step | dict[str, Any]]) -> str:
+    """A stored explanation (Deadline.steps_json()) in the active language."""
+    return " ".join(render_step(step) for step in steps)
 
 
 def render_step(step: Step | dict[str, Any]) -> str:

@@ -1,6 +1,12 @@
-"""Dossiers and the working-day calendar's overrides."""
+"""Dossiers, their events, attachments and results; the calendar's overrides."""
 
+import uuid
+
+from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,3 +30,404 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.reason}"
+
+
+class Status(models.TextChoices):
+    """Dossier statuses; `sync_code` gives the national portal's (DVCQG) code."""
+
+    SUBMITTED = "submitted", _("Mới nộp, chờ tiếp nhận")
+    RECEIVED = "received", _("Đã tiếp nhận")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Yêu cầu bổ sung hồ sơ")
+    AWAITING_PAYMENT = "awaiting_payment", _("Chờ nộp phí, lệ phí")
+    PROCESSING = "processing", _("Đang xử lý")
+    APPROVED = "approved", _("Đã phê duyệt, chờ phát hành kết quả")
+    RESULT_READY = "result_ready", _("Đã có kết quả, chờ trả")
+    RETURNED = "returned", _("Đã trả kết quả")
+    REFUSED = "refused", _("Từ chối giải quyết")
+    WITHDRAWN = "withdrawn", _("Công dân rút hồ sơ")
+    STOPPED = "stopped", _("Dừng xử lý")
+
+
+# National portal status codes (one-stop-rules.md section 5).
+SYNC_CODES = {
+    Status.SUBMITTED: "receiving",
+    Status.RECEIVED: "new",
+    Status.SUPPLEMENT_REQUESTED: "waiting",
+    Status.AWAITING_PAYMENT: "paying",
+    Status.PROCESSING: "processing",
+    Status.APPROVED: "processing",
+    Status.RESULT_READY: "releasing",
+    Status.RETURNED: "done",
+    Status.REFUSED: "denied",
+    Status.WITHDRAWN: "cancelled",
+    Status.STOPPED: "unresolved",
+}
+
+# Statuses after which nothing more happens to the dossier.
+FINAL_STATUSES = frozenset(
+    {Status.RETURNED, Status.REFUSED, Status.WITHDRAWN, Status.STOPPED}
+)
+# Statuses that end the processing time (the national index's "end of
+# processing": result ready, returned, refused or stopped).
+COMPLETED_STATUSES = frozenset(
+    {Status.RESULT_READY, Status.RETURNED, Status.REFUSED, Status.STOPPED}
+)
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Trực tuyến")
+    COUNTER = "counter", _("Trực tiếp tại Bộ phận Một cửa")
+    POST = "post", _("Qua dịch vụ bưu chính công ích")
+
+
+class Dossier(models.Model):
+    code = models.CharField(_("mã hồ sơ"), max_length=32, unique=True)
+    procedure = models.ForeignKey(
+        "procedures.Procedure",
+        verbose_name=_("thủ tục"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nộp"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    # Set when the dossier was filed for the citizen at the counter (assisted).
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ hỗ trợ nộp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    channel = models.CharField(_("kênh nộp"), max_length=10, choices=Channel.choices)
+    receiving_unit = models.ForeignKey(
+        "units.OrgUnit",
+        verbose_name=_("cơ quan tiếp nhận"),
+        on_delete=models.PROTECT,
+        related_name="received_dossiers",
+    )
+    # The specialist unit the dossier was forwarded to, if any.
+    processing_unit = models.ForeignKey(
+        "units.OrgUnit",
+        verbose_name=_("cơ quan xử lý"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="processed_dossiers",
+    )
+    admin_unit = models.ForeignKey(
+        "units.AdminUnit",
+        verbose_name=_("địa bàn"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cán bộ đang giữ"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_dossiers",
+    )
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=24,
+        choices=Status.choices,
+        default=Status.SUBMITTED,
+        db_index=True,
+    )
+    data = models.JSONField(_("dữ liệu tờ khai"), default=dict)
+    # The last 4 digits of the applicant's phone at submission, for public tracking.
+    phone_last4 = models.CharField(max_length=4, blank=True)
+
+    submitted_at = models.DateTimeField(_("thời điểm nộp"))
+    received_at = models.DateTimeField(_("thời điểm tiếp nhận"), null=True, blank=True)
+    due_at = models.DateTimeField(_("hạn trả kết quả"), null=True, blank=True)
+    due_steps = models.JSONField(_("cách tính hạn"), default=list, blank=True)
+    # Start of the current time limit: receipt, or the complete supplement when
+    # the limit restarts (NĐ 61/2018 art. 19.4).
+    clock_started_at = models.DateTimeField(null=True, blank=True)
+    supplement_count = models.PositiveSmallIntegerField(default=0)
+    supplement_requested_at = models.DateTimeField(null=True, blank=True)
+    apologized = models.BooleanField(_("đã xin lỗi, hẹn lại"), default=False)
+    completed_at = models.DateTimeField(
+        _("thời điểm xử lý xong"), null=True, blank=True
+    )
+    returned_at = models.DateTimeField(
+        _("thời điểm trả kết quả"), null=True, blank=True
+    )
+    return_method = models.CharField(_("hình thức trả"), max_length=10, blank=True)
+
+    # Integer VND; null while the procedure's fee is not known.
+    fee_vnd = models.PositiveBigIntegerField(
+        _("phí, lệ phí (đồng)"), null=True, blank=True
+    )
+    # A repeat of a submission with the same key returns the first dossier.
+    idempotency_key = models.CharField(max_length=64, blank=True)
+    # Snapshot from the procedure: the result is a paper, so in scope for
+    # digitisation metrics.
+    result_in_scope = models.BooleanField(default=False)
+    result_digitized = models.BooleanField(_("kết quả đã số hóa"), default=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["-submitted_at"]
+        permissions = [
+            ("receive_dossier", _("Tiếp nhận, trả kết quả hồ sơ của đơn vị")),
+            ("process_dossier", _("Xử lý hồ sơ được chuyển đến đơn vị")),
+            ("approve_dossier", _("Phê duyệt hồ sơ của đơn vị")),
+            ("view_unit_dossiers", _("Xem hồ sơ của đơn vị mình")),
+            (
+                "view_area_dossiers",
+                _("Xem hồ sơ của mọi đơn vị trên địa bàn (cấp huyện)"),
+            ),
+            ("file_for_citizen", _("Nộp hồ sơ giúp công dân có mặt")),
+        ]
+        indexes = [
+            models.Index(fields=["receiving_unit", "status", "due_at"]),
+            models.Index(fields=["processing_unit", "status", "due_at"]),
+            models.Index(fields=["applicant", "-submitted_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="dossier_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=Channel.values), name="dossier_channel_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(received_at__isnull=True) | Q(due_at__isnull=False),
+                name="dossier_received_has_due",
+            ),
+            models.UniqueConstraint(
+                fields=["applicant", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="dossier_idempotency_key_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("dossiers:dossier-detail", kwargs={"code": self.code})
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    @property
+    def assisted(self) -> bool:
+        return self.assisted_by_id is not None
+
+
+class Event(models.Model):
+    """One change to a dossier. Append-only: never updated or deleted."""
+
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="events"
+    )
+    action = models.CharField(_("thao tác"), max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    actor_unit = models.ForeignKey(
+        "units.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("thời điểm"), db_index=True)
+    from_status = models.CharField(max_length=24, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=24, choices=Status.choices, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    # Shown on public tracking and the citizen's timeline (internal notes are not).
+    public = models.BooleanField(default=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("sự kiện hồ sơ")
+        verbose_name_plural = _("sự kiện hồ sơ")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.action}"
+
+
+class DailyCounter(models.Model):
+    """The last sequence number a unit gave on a day (dossier code NNNN)."""
+
+    org_unit = models.ForeignKey("units.OrgUnit", on_delete=models.CASCADE)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["org_unit", "day"], name="counter_unit_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit_id} {self.day} {self.last}"
+
+
+def _attachment_path(instance: "Attachment", filename: str) -> str:
+    # The stored name never comes from the user.
+    return f"dossiers/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Attachment(models.Model):
+    """A file of a dossier, or of a draft before it is submitted."""
+
+    dossier = models.ForeignKey(
+        Dossier,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    draft = models.ForeignKey(
+        "Draft",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attachments",
+    )
+    # The procedure's document key this file answers (e.g. "giay_chung_sinh").
+    document_key = models.CharField(_("thành phần hồ sơ"), max_length=64, blank=True)
+    file = models.FileField(_("tệp"), upload_to=_attachment_path, max_length=255)
+    original_name = models.CharField(_("tên tệp"), max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    # Copied from the citizen's document store instead of uploaded again.
+    stored_document = models.ForeignKey(
+        "accounts.StoredDocument",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Set for files that answer a supplement request.
+    supplement_round = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+        ordering = ["uploaded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dossier__isnull=False) | Q(draft__isnull=False),
+                name="attachment_belongs_somewhere",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Result(models.Model):
+    """The electronic result of a dossier, verifiable by its token (QR code)."""
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.PROTECT, related_name="result"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    title = models.CharField(_("tên kết quả"), max_length=255)
+    number = models.CharField(_("số, ký hiệu"), max_length=100, blank=True)
+    file = models.FileField(_("tệp kết quả"), upload_to="results/%Y/%m", blank=True)
+    issued_at = models.DateTimeField(_("ngày ban hành"))
+    issued_by_unit = models.ForeignKey(
+        "units.OrgUnit", on_delete=models.PROTECT, related_name="+"
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("ngày thu hồi"), null=True, blank=True)
+    revoked_reason = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("kết quả")
+        verbose_name_plural = _("kết quả")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("dossiers:result-verify", kwargs={"token": self.token})
+
+
+class Rating(models.Model):
+    """The citizen's evaluation (TT 01/2018/TT-VPCP art. 13-14): 9 indicators
+    scored 0-2 and an overall judgement."""
+
+    class Overall(models.TextChoices):
+        VERY_SATISFIED = "very_satisfied", _("Rất hài lòng")
+        SATISFIED = "satisfied", _("Hài lòng")
+        DISSATISFIED = "dissatisfied", _("Không hài lòng")
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.PROTECT, related_name="rating"
+    )
+    scores = models.JSONField(_("điểm các chỉ số"), default=dict)
+    overall = models.CharField(
+        _("đánh giá chung"), max_length=16, choices=Overall.choices
+    )
+    comment = models.TextField(_("ý kiến"), blank=True)
+    rated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đánh giá")
+        verbose_name_plural = _("đánh giá")
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.overall}"
+
+
+class Draft(models.Model):
+    """A citizen's unfinished submission: saved at each step of the wizard."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="dossier_drafts",
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure", on_delete=models.CASCADE, related_name="+"
+    )
+    receiving_unit = models.ForeignKey(
+        "units.OrgUnit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    data = models.JSONField(default=dict)
+    # Stored documents chosen for document keys: {"giay_chung_sinh": 12}.
+    stored_documents = models.JSONField(default=dict)
+    step = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("hồ sơ nháp")
+        verbose_name_plural = _("hồ sơ nháp")
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} {self.procedure_id}"

@@ -251,6 +251,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
+    "DEFAULT_THROTTLE_RATES": {
+        "track": env.str("THROTTLE_TRACK", default="20/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cổng Dịch vụ công API",
@@ -263,7 +266,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     # One name for a choice set used by several fields.
-    "ENUM_NAME_OVERRIDES": {"AgencyTypeEnum": "units.models.AgencyType"},
+    "ENUM_NAME_OVERRIDES": {
+        "AgencyTypeEnum": "units.models.AgencyType",
+        "DossierStatusEnum": "dossiers.models.Status",
+    },
 }
 
 # --- Forms ------------------------------------------------------------------------
@@ -308,6 +314,13 @@ DOSSIER_SUPPLEMENT_MODE = env.str("DOSSIER_SUPPLEMENT_MODE", default="restart")
 NO_APPOINTMENT_WEEKDAY = env.int("NO_APPOINTMENT_WEEKDAY", default=1)
 NO_APPOINTMENT_CUTOFF_TIME = env.str("NO_APPOINTMENT_CUTOFF_TIME", default="15:00")
 NO_APPOINTMENT_FIELDS = env.list("NO_APPOINTMENT_FIELDS", default=[])
+
+# --- Dossier files ------------------------------------------------------------------
+DOSSIER_MAX_FILE_MB = env.int("DOSSIER_MAX_FILE_MB", default=10)
+DOSSIER_MAX_TOTAL_MB = env.int("DOSSIER_MAX_TOTAL_MB", default=50)
+# Uploads bigger than this are streamed to a temporary file, not kept in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Portal -----------------------------------------------------------------------
 PORTAL_NAME = env.str("PORTAL_NAME", default="Cổng Dịch vụ công huyện Vụ Bản")

@@ -27,9 +27,11 @@ urlpatterns = [
     path("idp/", include("idp.urls")),
     path("idp/o/", include("idp.provider_urls")),
     path("procedures/", include("procedures.urls")),
+    path("", include("dossiers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("procedures.api")),
+    path("api/v1/", include("dossiers.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

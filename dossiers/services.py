@@ -1,0 +1,822 @@
+"""Writes to dossiers: one function per user action, all through one transition.
+
+Every action runs in a transaction, locks the dossier row, checks the state table
+(`lifecycle.TRANSITIONS`) and who may act, changes the dossier, and appends one
+event row. Side effects (notifications, chain steps) are scheduled on commit by
+the listeners registered in `hooks`.
+"""
+
+import datetime
+import secrets
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from procedures.models import Procedure
+from procedures.schema import schema_clean, schema_file_fields
+from units.models import OrgUnit
+
+from . import hooks
+from .calendar import Deadline, Step, WorkingCalendar
+from .files import check_upload
+from .lifecycle import TRANSITIONS, may_act
+from .models import (
+    Attachment,
+    Channel,
+    DailyCounter,
+    Dossier,
+    Draft,
+    Event,
+    Rating,
+    Result,
+    Status,
+)
+
+# --- Errors -------------------------------------------------------------------------
+
+
+class DossierError(Exception):
+    """A refused action; `message` is for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class IllegalTransition(DossierError):
+    """The action is not allowed from the dossier's status (HTTP 409)."""
+
+
+class ActionNotAllowed(DossierError):
+    """The user may see the dossier but not do this (HTTP 403)."""
+
+
+class InvalidDossierData(DossierError):
+    """Submitted data failed validation; `errors` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(_("Hồ sơ chưa hợp lệ, hãy sửa các mục được đánh dấu."))
+        self.errors = errors
+
+
+# --- Codes and deadlines ------------------------------------------------------------
+
+
+def _next_number(org_unit_id: int, day: datetime.date) -> int:
+    """The unit's next sequence number for `day`, in one atomic statement.
+
+    INSERT ... ON CONFLICT DO UPDATE ... RETURNING serialises concurrent callers
+    on the counter row (PostgreSQL and SQLite >= 3.35): no two dossiers ever get
+    the same number, and nobody computes max()+1 in Python.
+    """
+    quote = connection.ops.quote_name
+    table = quote(DailyCounter._meta.db_table)
+    unit, day_, last = quote("org_unit_id"), quote("day"), quote("last")
+    # Only quoted names are interpolated; the values go as parameters.
+    sql = (
+        f"INSERT INTO {table} ({unit}, {day_}, {last}) "  # noqa: S608
+        f"VALUES (%s, %s, 1) ON CONFLICT ({unit}, {day_}) "
+        f"DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [org_unit_id, day])
+        row = cursor.fetchone()
+    return int(row[0])
+
+
+def dossier_code_allocate(*, org_unit: OrgUnit, at: datetime.datetime) -> str:
+    """`{agency identifier}-{yyMMdd}-{NNNN}` (NĐ 61/2018 art. 26; TT 01/2018
+    art. 19): the unit's code, the local date, the day's 4-digit sequence."""
+    day = timezone.localtime(at).date()
+    number = _next_number(org_unit.pk, day)
+    return f"{org_unit.agency_code}-{day:%y%m%d}-{number:04d}"
+
+
+def _procedure_days(procedure: Procedure) -> Decimal | None:
+    return procedure.processing_days
+
+
+def _no_appointment_eligible(procedure: Procedure) -> bool:
+    field = procedure.field
+    return field is not None and field.code in settings.NO_APPOINTMENT_FIELDS
+
+
+def deadline_for(
+    *,
+    procedure: Procedure,
+    received_at: datetime.datetime,
+    calendar: WorkingCalendar | None = None,
+) -> Deadline:
+    """The due time of a dossier of `procedure` received at `received_at`."""
+    calendar = calendar or WorkingCalendar.load()
+    return calendar.due(
+        received_at=received_at,
+        days=_procedure_days(procedure),
+        same_day=procedure.same_day,
+        no_appointment_day=_no_appointment_eligible(procedure),
+    )
+
+
+def _stored_deadline(dossier: Dossier) -> Deadline:
+    if dossier.due_at is None:
+        raise DossierError(_("Hồ sơ chưa có hạn trả kết quả."))
+    steps = tuple(Step(s["rule"], s.get("params", {})) for s in dossier.due_steps)
+    return Deadline(due_at=dossier.due_at, steps=steps)
+
+
+def _fee_for(procedure: Procedure, channel: str) -> int | None:
+    if channel == Channel.ONLINE:
+        return procedure.fee_online_vnd
+    return procedure.fee_counter_vnd
+
+
+# --- The transition -----------------------------------------------------------------
+
+
+def _check_status(dossier: Dossier, action: str) -> None:
+    move = TRANSITIONS[action]
+    if dossier.status not in move.sources:
+        raise IllegalTransition(
+            _("Không thể “%(action)s” hồ sơ đang ở trạng thái “%(status)s”.")
+            % {"action": move.label, "status": dossier.get_status_display()}
+        )
+
+
+def _transition(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    action: str,
+    note: str = "",
+    details: dict[str, Any] | None = None,
+    public: bool = True,
+    change: Callable[[Dossier], None] | None = None,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Check and apply `action`; append its event. Caller holds a transaction."""
+    move = TRANSITIONS[action]
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    _check_status(locked, action)
+    if actor is not None and not may_act(actor, locked, action):
+        raise ActionNotAllowed(
+            _("Bạn không có quyền “%(action)s” hồ sơ này.") % {"action": move.label}
+        )
+    now = now or timezone.now()
+    from_status = locked.status
+    if change is not None:
+        change(locked)
+    if move.target is not None:
+        locked.status = move.target
+    locked.save()
+    event = Event.objects.create(
+        dossier=locked,
+        action=action,
+        actor=actor,
+        actor_unit=getattr(actor, "org_unit", None),
+        at=now,
+        from_status=from_status,
+        to_status=locked.status,
+        note=note,
+        public=public,
+        details=details or {},
+    )
+    hooks.transition_done(dossier=locked, event=event)
+    return locked
+
+
+# --- Submission ---------------------------------------------------------------------
+
+
+def _check_files(
+    procedure: Procedure, cleaned: dict[str, Any], attachments: Iterable[Attachment]
+) -> dict[str, list[str]]:
+    present = {a.document_key for a in attachments}
+    errors: dict[str, list[str]] = {}
+    for field in schema_file_fields(procedure.form_schema, cleaned):
+        if field.get("required") and field.get("document") not in present:
+            errors[field["name"]] = [_("Hãy đính kèm giấy tờ này.")]
+    return errors
+
+
+@transaction.atomic
+def dossier_submit(
+    *,
+    applicant: Any,
+    procedure: Procedure,
+    receiving_unit: OrgUnit,
+    data: dict[str, Any],
+    channel: str = Channel.ONLINE,
+    draft: Draft | None = None,
+    assisted_by: Any = None,
+    idempotency_key: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """File a dossier. Validates the form data against the procedure's schema and
+    the attachments of `draft` against its required documents."""
+    if idempotency_key:
+        first = Dossier.objects.filter(
+            applicant=applicant, idempotency_key=idempotency_key
+        ).first()
+        if first is not None:
+            return first
+    if not procedure.submittable:
+        raise DossierError(_("Thủ tục này không nộp hồ sơ trực tuyến trên Cổng."))
+    if not receiving_unit.is_active:
+        raise DossierError(_("Cơ quan tiếp nhận này không còn hoạt động."))
+    cleaned, errors = schema_clean(procedure.form_schema, data)
+    attachments = list(draft.attachments.all()) if draft is not None else []
+    errors |= _check_files(procedure, cleaned, attachments)
+    if errors:
+        raise InvalidDossierData(errors)
+
+    now = now or timezone.now()
+    phone = "".join(ch for ch in (applicant.phone or "") if ch.isdigit())
+    provisional = deadline_for(procedure=procedure, received_at=now)
+    dossier = Dossier(
+        code=dossier_code_allocate(org_unit=receiving_unit, at=now),
+        procedure=procedure,
+        applicant=applicant,
+        assisted_by=assisted_by,
+        channel=channel,
+        receiving_unit=receiving_unit,
+        admin_unit=receiving_unit.admin_unit,
+        data=cleaned,
+        phone_last4=phone[-4:],
+        submitted_at=now,
+        due_at=provisional.due_at,
+        due_steps=provisional.steps_json(),
+        fee_vnd=_fee_for(procedure, channel),
+        result_in_scope=procedure.has_document_result,
+        idempotency_key=idempotency_key,
+    )
+    try:
+        with transaction.atomic():
+            dossier.save()
+    except IntegrityError:
+        # The same idempotency key arrived twice at once: return the first one.
+        if idempotency_key:
+            return Dossier.objects.get(
+                applicant=applicant, idempotency_key=idempotency_key
+            )
+        raise
+    if attachments:
+        Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(
+            dossier=dossier, draft=None
+        )
+    if draft is not None:
+        draft.delete()
+    event = Event.objects.create(
+        dossier=dossier,
+        action="submit",
+        actor=assisted_by or applicant,
+        actor_unit=getattr(assisted_by, "org_unit", None),
+        at=now,
+        to_status=dossier.status,
+        details={"channel": channel, "assisted": assisted_by is not None},
+    )
+    hooks.transition_done(dossier=dossier, event=event)
+    return dossier
+
+
+# --- Officer actions ----------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_receive(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Receive a complete dossier: the time limit starts and the appointment is set."""
+    now = now or timezone.now()
+    deadline = deadline_for(procedure=dossier.procedure, received_at=now)
+
+    def change(d: Dossier) -> None:
+        d.received_at = now
+        d.clock_started_at = now
+        d.due_at = deadline.due_at
+        d.due_steps = deadline.steps_json()
+
+    return _transition(
+        dossier=dossier,
+        actor=actor,
+        action="receive",
+        note=note,
+        change=change,
+        details={"due_at": deadline.due_at.isoformat()},
+        now=now,
+    )
+
+
+@transaction.atomic
+def dossier_request_supplement(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    items: list[str],
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Ask the citizen for the listed papers; the time limit stops meanwhile."""
+    items = [item.strip() for item in items if item and item.strip()]
+    if not items or not reason.strip():
+        raise DossierError(_("Hãy ghi rõ giấy tờ cần bổ sung và lý do."))
+    now = now or timezone.now()
+
+    def change(d: Dossier) -> None:
+        d.supplement_count += 1
+        d.supplement_requested_at = now
+
+    return _transition(
+        dossier=dossier,
+        actor=actor,
+        action="request_supplement",
+        note=reason.strip(),
+        details={"items": items},
+        change=change,
+        now=now,
+    )
+
+
+@transaction.atomic
+def dossier_supplement(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    files: Iterable[tuple[str, UploadedFile[bytes]]] = (),
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """The citizen hands in what was asked. The time limit restarts from zero
+    (NĐ 61/2018 art. 19.4) or, under the pause setting, moves by the working days
+    spent waiting; both the restart date and the pause are kept in the events."""
+    now = now or timezone.now()
+    round_number = dossier.supplement_count
+    for document_key, upload in files:
+        attachment_add(
+            dossier=dossier,
+            uploaded_by=actor,
+            upload=upload,
+            document_key=document_key,
+            supplement_round=round_number,
+        )
+    calendar = WorkingCalendar.load()
+    if settings.DOSSIER_SUPPLEMENT_MODE == "pause" and dossier.supplement_requested_at:
+        deadline = calendar.extend_by_pause(
+            _stored_deadline(dossier),
+            paused_from=dossier.supplement_requested_at,
+            paused_to=now,
+        )
+        details = {
+            "mode": "pause",
+            "paused_from": dossier.supplement_requested_at.isoformat(),
+            "paused_to": now.isoformat(),
+        }
+    else:
+        deadline = calendar.restart(
+            completed_at=now,
+            days=_procedure_days(dossier.procedure),
+            same_day=dossier.procedure.same_day,
+        )
+        details = {"mode": "restart", "restarted_at": now.isoformat()}
+
+    def change(d: Dossier) -> None:
+        d.due_at = deadline.due_at
+        d.due_steps = deadline.steps_json()
+        d.supplement_requested_at = None
+        if details["mode"] == "restart":
+            d.clock_started_at = now
+
+    details["due_at"] = deadline.due_at.isoformat()
+    return _transition(
+        dossier=dossier,
+        actor=actor,
+        action="supplement",
+        note=note,
+        details=details,
+        change=change,
+        now=now,
+    )
+
+
+@transaction.atomic
+def dossier_forward(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    to_unit: OrgUnit,
+    assignee: Any = None,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Send the dossier to the specialist unit that decides it."""
+    if assignee is not None and assignee.org_unit_id != to_unit.pk:
+        raise DossierError(_("Cán bộ được giao không thuộc đơn vị xử lý."))
+
+    def change(d: Dossier) -> None:
+        d.processing_unit = to_unit
+        d.assignee = assignee
+
+    return _transition(
+        dossier=dossier,
+        actor=actor,
+        action="forward",
+        note=note,
+        change=change,
+        details={"to_unit": to_unit.agency_code, "to_unit_name": to_unit.name},
+        now=now,
+    )
+
+
+@transaction.atomic
+def dossier_approve(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    return _transition(
+        dossier=dossier, actor=actor, action="approve", note=note, now=now
+    )
+
+
+@transaction.atomic
+def dossier_issue_result(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    title: str,
+    number: str = "",
+    file: UploadedFile[bytes] | None = None,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Issue the electronic result with its verification token. With a file the
+    result counts as digitised."""
+    if not title.strip():
+        raise DossierError(_("Hãy nhập tên kết quả (ví dụ: Giấy khai sinh)."))
+    if file is not None:
+        check_upload(file)
+    now = now or timezone.now()
+
+    def change(d: Dossier) -> None:
+        d.completed_at = now
+        d.result_digitized = file is not None
+
+    dossier = _transition(
+        dossier=dossier, actor=actor, action="issue_result", change=change, now=now
+    )
+    result = Result(
+        dossier=dossier,
+        token=secrets.token_urlsafe(24),
+        title=title.strip(),
+        number=number.strip(),
+        issued_at=now,
+        issued_by_unit=dossier.processing_unit or dossier.receiving_unit,
+        issued_by=actor,
+    )
+    if file is not None:
+        result.file.save(f"{secrets.token_hex(16)}", file, save=False)
+    result.save()
+    return dossier
+
+
+@transaction.atomic
+def dossier_return_result(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    method: str,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Hand the result over (at the counter, by post or online)."""
+    if method not in {"counter", "post", "online"}:
+        raise DossierError(_("Hãy chọn hình thức trả kết quả."))
+    now = now or timezone.now()
+
+    def change(d: Dossier) -> None:
+        d.returned_at = now
+        d.return_method = method
+
+    return _transition(
+        dossier=dossier,
+        actor=actor,
+        action="return_result",
+        note=note,
+        change=change,
+        details={"method": method},
+        now=now,
+    )
+
+
+def _ends_processing(now: datetime.datetime) -> Callable[[Dossier], None]:
+    def change(d: Dossier) -> None:
+        d.completed_at = now
+
+    return change
+
+
+@transaction.atomic
+def dossier_refuse(
+    *, dossier: Dossier, actor: Any, reason: str, now: datetime.datetime | None = None
+) -> Dossier:
+    """Refuse with a reason (NĐ 61/2018 art. 19.8: within the time limit)."""
+    if not reason.strip():
+        raise DossierError(_("Hãy ghi rõ lý do từ chối."))
+    now = now or timezone.now()
+    return _transition(
+        dossier=dossier,
+        actor=actor,
+        action="refuse",
+        note=reason.strip(),
+        change=_ends_processing(now),
+        now=now,
+    )
+
+
+@transaction.atomic
+def dossier_stop(
+    *, dossier: Dossier, actor: Any, reason: str, now: datetime.datetime | None = None
+) -> Dossier:
+    """Stop processing (e.g. a supplement never came)."""
+    if not reason.strip():
+        raise DossierError(_("Hãy ghi rõ lý do dừng xử lý."))
+    now = now or timezone.now()
+    return _transition(
+        dossier=dossier,
+        actor=actor,
+        action="stop",
+        note=reason.strip(),
+        change=_ends_processing(now),
+        now=now,
+    )
+
+
+@transaction.atomic
+def dossier_withdraw(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    reason: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    return _transition(
+        dossier=dossier, actor=actor, action="withdraw", note=reason.strip(), now=now
+    )
+
+
+@transaction.atomic
+def dossier_apologize(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    new_due_date: datetime.date,
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Apologise and set a new date: no later than one day before the due date,
+    and only once per dossier (NĐ 61/2018 art. 19.9)."""
+    now = now or timezone.now()
+    if not reason.strip():
+        raise DossierError(_("Hãy ghi rõ lý do chậm trả kết quả."))
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    _check_status(locked, "apologize")
+    if locked.apologized:
+        raise IllegalTransition(
+            _("Hồ sơ đã được xin lỗi và hẹn lại một lần; chỉ được hẹn lại một lần.")
+        )
+    if locked.due_at is None:
+        raise IllegalTransition(_("Hồ sơ chưa có hạn trả kết quả."))
+    due_day = timezone.localtime(locked.due_at).date()
+    if timezone.localtime(now).date() > due_day - datetime.timedelta(days=1):
+        raise DossierError(
+            _("Phải xin lỗi và hẹn lại chậm nhất 01 ngày trước hạn trả (%(due)s).")
+            % {"due": f"{due_day:%d/%m/%Y}"}
+        )
+    calendar = WorkingCalendar.load()
+    if new_due_date <= due_day or not calendar.is_working_day(new_due_date):
+        raise DossierError(_("Ngày hẹn mới phải là một ngày làm việc sau hạn cũ."))
+    new_due_at = timezone.make_aware(
+        datetime.datetime.combine(new_due_date, calendar.day_end)
+    )
+    step = Step(
+        "apology",
+        {"due": timezone.localtime(new_due_at).isoformat(), "reason": reason.strip()},
+    )
+
+    def change(d: Dossier) -> None:
+        d.apologized = True
+        d.due_at = new_due_at
+        d.due_steps = [*d.due_steps, step.as_json()]
+
+    return _transition(
+        dossier=locked,
+        actor=actor,
+        action="apologize",
+        note=reason.strip(),
+        change=change,
+        details={
+            "old_due_at": locked.due_at.isoformat(),
+            "new_due_at": new_due_at.isoformat(),
+        },
+        now=now,
+    )
+
+
+RATING_INDICATORS = 9
+
+
+@transaction.atomic
+def dossier_rate(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    scores: dict[str, int],
+    overall: str,
+    comment: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """The citizen rates the service once: 9 indicators 0-2 (TT 01/2018/TT-VPCP
+    art. 13) and an overall judgement."""
+    keys = {str(i) for i in range(1, RATING_INDICATORS + 1)}
+    if set(scores) != keys or any(v not in (0, 1, 2) for v in scores.values()):
+        raise DossierError(_("Hãy chấm đủ 9 chỉ số, mỗi chỉ số 0, 1 hoặc 2 điểm."))
+    if overall not in Rating.Overall.values:
+        raise DossierError(_("Hãy chọn mức hài lòng chung."))
+    _check_status(dossier, "rate")
+    if Rating.objects.filter(dossier=dossier).exists():
+        raise IllegalTransition(_("Hồ sơ này đã được đánh giá."))
+    dossier = _transition(
+        dossier=dossier,
+        actor=actor,
+        action="rate",
+        details={"overall": overall},
+        public=False,
+        now=now,
+    )
+    Rating.objects.create(
+        dossier=dossier, scores=scores, overall=overall, comment=comment
+    )
+    return dossier
+
+
+@transaction.atomic
+def dossier_assign(
+    *, dossier: Dossier, actor: Any, assignee: Any, now: datetime.datetime | None = None
+) -> Dossier:
+    """Claim a dossier (assignee = actor) or hand it to a colleague of the unit."""
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    unit_ids = {locked.receiving_unit_id, locked.processing_unit_id}
+    if actor.org_unit_id not in unit_ids or assignee.org_unit_id != actor.org_unit_id:
+        raise ActionNotAllowed(
+            _("Chỉ giao hồ sơ cho cán bộ cùng đơn vị đang giữ hồ sơ.")
+        )
+    if locked.is_final:
+        raise IllegalTransition(_("Hồ sơ đã kết thúc, không giao được nữa."))
+    locked.assignee = assignee
+    locked.save(update_fields=["assignee", "updated_at"])
+    Event.objects.create(
+        dossier=locked,
+        action="assign",
+        actor=actor,
+        actor_unit=actor.org_unit,
+        at=now or timezone.now(),
+        from_status=locked.status,
+        to_status=locked.status,
+        public=False,
+        details={"assignee": assignee.pk, "assignee_name": str(assignee)},
+    )
+    return locked
+
+
+# --- Access log -------------------------------------------------------------------
+
+
+def dossier_record_view(*, user: Any, dossier: Dossier, context: str) -> None:
+    """Staff opening a citizen's dossier leave a row the citizen can read."""
+    if user.pk == dossier.applicant_id or not (user.is_officer or user.is_superuser):
+        return
+    from accounts.services import data_access_record
+
+    data_access_record(
+        staff=user,
+        citizen=dossier.applicant,
+        # Stored in the source language, shown translated on the account page.
+        obj_label=gettext_noop("Hồ sơ thủ tục hành chính"),
+        context=f"{dossier.code} ({context})",
+    )
+
+
+# --- Attachments and drafts -------------------------------------------------------
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    uploaded_by: Any,
+    upload: UploadedFile[bytes],
+    document_key: str = "",
+    dossier: Dossier | None = None,
+    draft: Draft | None = None,
+    supplement_round: int = 0,
+) -> Attachment:
+    """Store one checked file on a dossier or a draft."""
+    owner = dossier or draft
+    if owner is None:
+        raise ValueError("an attachment belongs to a dossier or a draft")
+    stored = Attachment.objects.filter(dossier=dossier, draft=draft).aggregate(
+        total=Sum("size")
+    )["total"]
+    try:
+        checked = check_upload(upload, already_stored=stored or 0)
+    except ValidationError as exc:
+        raise DossierError(" ".join(exc.messages)) from exc
+    attachment = Attachment(
+        dossier=dossier,
+        draft=draft,
+        document_key=document_key,
+        original_name=checked.safe_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=uploaded_by,
+        supplement_round=supplement_round,
+    )
+    attachment.file.save(checked.safe_name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attachment_add_to_dossier(
+    *,
+    dossier: Dossier,
+    uploaded_by: Any,
+    upload: UploadedFile[bytes],
+    document_key: str = "",
+) -> Attachment:
+    """The applicant adds files while the dossier awaits receipt or a supplement;
+    the receiving officer adds scans at the counter until it is forwarded."""
+    if uploaded_by.pk == dossier.applicant_id:
+        allowed = {Status.SUBMITTED, Status.SUPPLEMENT_REQUESTED}
+    elif may_act(uploaded_by, dossier, "receive"):
+        allowed = {Status.SUBMITTED, Status.RECEIVED}
+    else:
+        raise ActionNotAllowed(_("Bạn không được thêm tệp vào hồ sơ này."))
+    if dossier.status not in allowed:
+        raise IllegalTransition(
+            _("Không thể thêm tệp khi hồ sơ ở trạng thái “%(status)s”.")
+            % {"status": dossier.get_status_display()}
+        )
+    return attachment_add(
+        dossier=dossier,
+        uploaded_by=uploaded_by,
+        upload=upload,
+        document_key=document_key,
+        supplement_round=dossier.supplement_count,
+    )
+
+
+@transaction.atomic
+def attachment_from_stored_document(
+    *,
+    owner: Any,
+    stored_document_id: int,
+    document_key: str,
+    draft: Draft | None = None,
+    dossier: Dossier | None = None,
+) -> Attachment:
+    """Attach a paper from the citizen's document store without a new upload.
+
+    The dossier keeps its own copy: what was submitted stays as it was even if the
+    citizen later deletes the stored document.
+    """
+    from accounts.selectors import stored_document_get_for_user
+
+    document = stored_document_get_for_user(user=owner, pk=stored_document_id)
+    with document.file.open("rb") as handle:
+        upload = File(handle, name=document.title)
+        upload.size = document.size
+        attachment = attachment_add(
+            uploaded_by=owner,
+            upload=upload,  # type: ignore[arg-type]
+            document_key=document_key,
+            dossier=dossier,
+            draft=draft,
+        )
+    attachment.stored_document = document
+    attachment.save(update_fields=["stored_document"])
+    return attachment

@@ -1,0 +1,307 @@
+"""The one-stop shop's slips as PDF (TT 01/2018/TT-VPCP forms 01-05).
+
+Official papers are written in Vietnamese whatever the reader's language. Each
+slip carries, top left, a QR code linking to the public tracking page of the
+dossier (TT 01/2023/TT-VPCP puts a QR code top left of issued papers).
+"""
+
+import datetime
+import io
+from pathlib import Path
+from xml.sax.saxutils import escape as _e
+
+from django.utils import timezone
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.pagesizes import A4, A5
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import (
+    Flowable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from .calendar import EARLY, LATE, ON_TIME, completion_timeliness
+from .models import Dossier, Event
+
+FONTS = Path(__file__).resolve().parent / "fonts"
+_registered = False
+
+
+def _fonts() -> None:
+    # DejaVu covers every Vietnamese letter with its diacritics.
+    global _registered
+    if not _registered:
+        pdfmetrics.registerFont(TTFont("DejaVu", str(FONTS / "DejaVuSans.ttf")))
+        pdfmetrics.registerFont(
+            TTFont("DejaVu-Bold", str(FONTS / "DejaVuSans-Bold.ttf"))
+        )
+        _registered = True
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    _fonts()  # paragraphs parse their markup, fonts included, when created
+    base = ParagraphStyle("base", fontName="DejaVu", fontSize=9.5, leading=13)
+    return {
+        "base": base,
+        "bold": ParagraphStyle("bold", parent=base, fontName="DejaVu-Bold"),
+        "center": ParagraphStyle("center", parent=base, alignment=TA_CENTER),
+        "center_bold": ParagraphStyle(
+            "center_bold", parent=base, fontName="DejaVu-Bold", alignment=TA_CENTER
+        ),
+        "title": ParagraphStyle(
+            "title",
+            parent=base,
+            fontName="DejaVu-Bold",
+            fontSize=12.5,
+            leading=17,
+            alignment=TA_CENTER,
+            spaceBefore=6,
+            spaceAfter=6,
+        ),
+        "small": ParagraphStyle("small", parent=base, fontSize=8, leading=10),
+    }
+
+
+def _when(moment: datetime.datetime | None) -> str:
+    if moment is None:
+        return "…"
+    local = timezone.localtime(moment)
+    return f"{local:%H} giờ {local:%M} phút, ngày {local:%d/%m/%Y}"
+
+
+def _qr(url: str, size: float = 24 * mm) -> Drawing:
+    widget = QrCodeWidget(url)
+    x1, y1, x2, y2 = widget.getBounds()
+    drawing = Drawing(
+        size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0]
+    )
+    drawing.add(widget)
+    return drawing
+
+
+def _header(dossier: Dossier, tracking_url: str, s: dict[str, ParagraphStyle]) -> Table:
+    agency = Paragraph(
+        f"{_e(dossier.receiving_unit.name.upper())}<br/>"
+        "<b>BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ</b>",
+        s["center"],
+    )
+    motto = Paragraph(
+        "<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br/>Độc lập - Tự do - Hạnh phúc",
+        s["center"],
+    )
+    table = Table([[_qr(tracking_url), agency, motto]], colWidths=[27 * mm, None, None])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
+
+
+def _build(story: list[Flowable], pagesize: tuple[float, float] = A5) -> bytes:
+    _fonts()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=pagesize,
+        leftMargin=12 * mm,
+        rightMargin=12 * mm,
+        topMargin=10 * mm,
+        bottomMargin=10 * mm,
+        title="Phiếu hồ sơ",
+        author="Cổng Dịch vụ công",
+    )
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def _signature(s: dict[str, ParagraphStyle], who: str) -> Table:
+    sign = Paragraph(f"<b>{who}</b><br/>(Ký, ghi rõ họ tên)", s["center"])
+    table = Table([["", sign]], colWidths=[None, 70 * mm])
+    return table
+
+
+def _common_rows(dossier: Dossier, s: dict[str, ParagraphStyle]) -> list[Paragraph]:
+    applicant = dossier.applicant
+    return [
+        Paragraph(f"Mã hồ sơ: <b>{dossier.code}</b>", s["base"]),
+        Paragraph(
+            f"Ông/bà: <b>{_e(applicant.full_name)}</b> · Số định danh cá nhân: "
+            f"{_e(applicant.username)}",
+            s["base"],
+        ),
+        Paragraph(
+            f"Thủ tục: {_e(dossier.procedure.name)}"
+            + (f" (mã {dossier.procedure.code})" if dossier.procedure.code else ""),
+            s["base"],
+        ),
+    ]
+
+
+def receipt_pdf(dossier: Dossier, *, tracking_url: str) -> bytes:
+    """Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả."""
+    s = _styles()
+    papers = [
+        Paragraph(f"{i}. {_e(a.original_name)}", s["base"])
+        for i, a in enumerate(dossier.attachments.all(), start=1)
+    ] or [Paragraph("(Hồ sơ điện tử theo tờ khai)", s["base"])]
+    story: list[Flowable] = [
+        _header(dossier, tracking_url, s),
+        Paragraph("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", s["title"]),
+        *_common_rows(dossier, s),
+        Paragraph("Thành phần hồ sơ đã nhận:", s["bold"]),
+        *papers,
+        Spacer(1, 3 * mm),
+        Paragraph(
+            "Thời gian nhận hồ sơ: "
+            f"{_when(dossier.received_at or dossier.submitted_at)}",
+            s["base"],
+        ),
+        Paragraph(f"Thời gian trả kết quả: <b>{_when(dossier.due_at)}</b>", s["base"]),
+        Paragraph(
+            "Nhận kết quả tại Bộ phận tiếp nhận và trả kết quả hoặc trực tuyến trên "
+            "Cổng Dịch vụ công. Tra cứu tiến độ bằng mã QR ở góc trái.",
+            s["small"],
+        ),
+        Spacer(1, 5 * mm),
+        _signature(s, "NGƯỜI TIẾP NHẬN HỒ SƠ"),
+    ]
+    return _build(story)
+
+
+def supplement_pdf(dossier: Dossier, event: Event, *, tracking_url: str) -> bytes:
+    """Mẫu 02: Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ."""
+    s = _styles()
+    items = event.details.get("items", [])
+    story: list[Flowable] = [
+        _header(dossier, tracking_url, s),
+        Paragraph("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", s["title"]),
+        *_common_rows(dossier, s),
+        Paragraph("Yêu cầu bổ sung, hoàn thiện các nội dung sau:", s["bold"]),
+        *[
+            Paragraph(f"{i}. {_e(item)}", s["base"])
+            for i, item in enumerate(items, start=1)
+        ],
+        Paragraph(f"Lý do: {_e(event.note)}", s["base"]),
+        Paragraph(f"Ngày yêu cầu: {_when(event.at)}", s["base"]),
+        Paragraph(
+            "Xin lỗi ông/bà vì sự bất tiện này. Thời hạn giải quyết được tính lại "
+            "từ khi nhận đủ hồ sơ.",
+            s["small"],
+        ),
+        Spacer(1, 5 * mm),
+        _signature(s, "NGƯỜI HƯỚNG DẪN"),
+    ]
+    return _build(story)
+
+
+def refusal_pdf(dossier: Dossier, event: Event, *, tracking_url: str) -> bytes:
+    """Mẫu 03: Phiếu từ chối tiếp nhận giải quyết hồ sơ."""
+    s = _styles()
+    story: list[Flowable] = [
+        _header(dossier, tracking_url, s),
+        Paragraph("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", s["title"]),
+        *_common_rows(dossier, s),
+        Paragraph(f"Lý do từ chối: <b>{_e(event.note)}</b>", s["base"]),
+        Paragraph(f"Ngày: {_when(event.at)}", s["base"]),
+        Spacer(1, 5 * mm),
+        _signature(s, "NGƯỜI LẬP PHIẾU"),
+    ]
+    return _build(story)
+
+
+def apology_pdf(dossier: Dossier, event: Event, *, tracking_url: str) -> bytes:
+    """Mẫu 04: Phiếu xin lỗi và hẹn lại ngày trả kết quả."""
+    s = _styles()
+    old_due = datetime.datetime.fromisoformat(event.details["old_due_at"])
+    new_due = datetime.datetime.fromisoformat(event.details["new_due_at"])
+    story: list[Flowable] = [
+        _header(dossier, tracking_url, s),
+        Paragraph("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", s["title"]),
+        *_common_rows(dossier, s),
+        Paragraph(f"Theo giấy hẹn, kết quả được trả vào: {_when(old_due)}.", s["base"]),
+        Paragraph(f"Lý do chậm trả kết quả: {_e(event.note)}", s["base"]),
+        Paragraph(
+            f"Cơ quan thành thật xin lỗi ông/bà và hẹn lại thời gian trả kết quả vào: "
+            f"<b>{_when(new_due)}</b>.",
+            s["base"],
+        ),
+        Spacer(1, 5 * mm),
+        _signature(s, "THỦ TRƯỞNG CƠ QUAN"),
+    ]
+    return _build(story)
+
+
+_HANDOFFS = {
+    "submit": "Nộp hồ sơ",
+    "receive": "Bộ phận Một cửa tiếp nhận",
+    "forward": "Giao cơ quan, đơn vị xử lý",
+    "request_supplement": "Yêu cầu bổ sung",
+    "supplement": "Nhận hồ sơ bổ sung",
+    "approve": "Lãnh đạo phê duyệt",
+    "issue_result": "Phát hành kết quả",
+    "return_result": "Trả kết quả",
+    "refuse": "Từ chối",
+    "stop": "Dừng xử lý",
+    "apologize": "Xin lỗi, hẹn lại",
+}
+_TIMELINESS = {EARLY: "Trước hạn", ON_TIME: "Đúng hạn", LATE: "Quá hạn"}
+
+
+def control_slip_pdf(dossier: Dossier, *, tracking_url: str) -> bytes:
+    """Mẫu 05: Phiếu kiểm soát quá trình giải quyết hồ sơ, one row per hand-off
+    with its timeliness against the due date in force."""
+    s = _styles()
+    rows: list[list[Flowable | str]] = [
+        [
+            Paragraph("<b>Bước</b>", s["small"]),
+            Paragraph("<b>Cơ quan, cán bộ</b>", s["small"]),
+            Paragraph("<b>Thời gian giao, nhận</b>", s["small"]),
+            Paragraph("<b>Kết quả</b>", s["small"]),
+            Paragraph("<b>Ghi chú</b>", s["small"]),
+        ]
+    ]
+    for event in dossier.events.select_related("actor", "actor_unit"):
+        if event.action not in _HANDOFFS:
+            continue
+        verdict = ""
+        if dossier.due_at is not None and event.action != "submit":
+            verdict = _TIMELINESS[
+                completion_timeliness(due_at=dossier.due_at, completed_at=event.at)
+            ]
+        who = " · ".join(str(x) for x in (event.actor_unit, event.actor) if x)
+        rows.append(
+            [
+                Paragraph(_HANDOFFS[event.action], s["small"]),
+                Paragraph(_e(who), s["small"]),
+                Paragraph(_when(event.at), s["small"]),
+                Paragraph(verdict, s["small"]),
+                Paragraph(_e(event.note[:200]), s["small"]),
+            ]
+        )
+    table = Table(
+        rows, colWidths=[30 * mm, 45 * mm, 38 * mm, 20 * mm, None], repeatRows=1
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+            ]
+        )
+    )
+    story: list[Flowable] = [
+        _header(dossier, tracking_url, s),
+        Paragraph("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", s["title"]),
+        *_common_rows(dossier, s),
+        Paragraph(f"Hẹn trả kết quả: {_when(dossier.due_at)}", s["base"]),
+        Spacer(1, 3 * mm),
+        table,
+    ]
+    return _build(story, pagesize=A4)

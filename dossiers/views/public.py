@@ -1,0 +1,43 @@
+"""Pages without login: public tracking and result verification."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from ..forms import TrackForm
+from ..selectors import dossier_events, dossier_track, result_get_by_token
+from .shared import mask_name
+
+
+@require_GET
+def track(request: HttpRequest) -> HttpResponse:
+    form = TrackForm(request.GET or None)
+    dossier = None
+    searched = False
+    if form.is_valid():
+        searched = True
+        dossier = dossier_track(
+            code=form.cleaned_data["code"], phone_last4=form.cleaned_data["phone_last4"]
+        )
+    return render(
+        request,
+        "dossiers/dossier_track.html",
+        {
+            "form": form,
+            "dossier": dossier,
+            "searched": searched,
+            "events": dossier_events(dossier=dossier, public_only=True)
+            if dossier
+            else [],
+        },
+    )
+
+
+@require_GET
+def result_verify(request: HttpRequest, token: str) -> HttpResponse:
+    result = result_get_by_token(token=token)
+    return render(
+        request,
+        "dossiers/result_verify.html",
+        {"result": result, "holder": mask_name(result.dossier.applicant.full_name)},
+    )

@@ -1,0 +1,351 @@
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+from rest_framework.test import APIClient
+
+from dossiers import services
+from dossiers.models import Dossier, Status
+from tests.accounts.factories import login_with_otp
+from tests.procedures.factories import ProcedureFactory
+
+from .factories import at, make_dossier
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(citizen, officer, specialist, leader, unit_a):
+    return {
+        "applicant": citizen,
+        "unit": unit_a,
+        "officer": officer,
+        "specialist": specialist,
+        "leader": leader,
+    }
+
+
+def api(user=None):
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client
+
+
+# --- Submission ------------------------------------------------------------------
+
+
+def test_submit_returns_the_code_and_the_expected_due_date(
+    citizen, unit_a, time_machine
+):
+    time_machine.move_to(at("2026-03-09 10:00"))
+    procedure = ProcedureFactory(processing_days=3)
+
+    response = api(citizen).post(
+        reverse("dossiers_api:dossier-list"),
+        {
+            "procedure": procedure.code,
+            "unit": unit_a.agency_code,
+            "data": {"full_name": "A"},
+        },
+        format="json",
+    )
+
+    assert response.status_code == 201
+    body = response.json()
+    assert set(body) == {"code", "status", "submitted_at", "due_at", "due_explanation"}
+    assert body["status"] == "submitted"
+    assert body["code"].startswith(f"{unit_a.agency_code}-260309-")
+    assert timezone.localtime(
+        datetime.datetime.fromisoformat(body["due_at"])
+    ).date() == datetime.date(2026, 3, 12)
+    assert "Điều 147" in body["due_explanation"]
+
+
+def test_submit_with_bad_data_gives_per_field_errors_and_saves_nothing(citizen, unit_a):
+    procedure = ProcedureFactory()
+
+    response = api(citizen).post(
+        reverse("dossiers_api:dossier-list"),
+        {"procedure": procedure.code, "unit": unit_a.agency_code, "data": {}},
+        format="json",
+    )
+
+    assert response.status_code == 400
+    assert "full_name" in response.json()["errors"]
+    assert not Dossier.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("procedure", "9.999999"), ("unit", "999.99.99.H99")]
+)
+def test_submit_to_an_unknown_procedure_or_unit_is_400(citizen, unit_a, field, value):
+    body = {
+        "procedure": ProcedureFactory().code,
+        "unit": unit_a.agency_code,
+        "data": {},
+    }
+    body[field] = value
+
+    response = api(citizen).post(
+        reverse("dossiers_api:dossier-list"), body, format="json"
+    )
+
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_idempotency_key_returns_the_first_dossier(citizen, unit_a):
+    procedure = ProcedureFactory()
+    body = {
+        "procedure": procedure.code,
+        "unit": unit_a.agency_code,
+        "data": {"full_name": "A"},
+    }
+    client = api(citizen)
+
+    first = client.post(
+        reverse("dossiers_api:dossier-list"),
+        body,
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="k1",
+    )
+    again = client.post(
+        reverse("dossiers_api:dossier-list"),
+        body,
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="k1",
+    )
+
+    assert first.json()["code"] == again.json()["code"]
+    assert Dossier.objects.count() == 1
+
+
+def test_detail_has_events_attachments_result_and_actions(people):
+    dossier = make_dossier(status=Status.RESULT_READY, **people)
+
+    body = (
+        api(people["officer"])
+        .get(reverse("dossiers_api:dossier-detail", args=[dossier.code]))
+        .json()
+    )
+
+    assert [e["action"] for e in body["events"]] == [
+        "submit",
+        "receive",
+        "forward",
+        "approve",
+        "issue_result",
+    ]
+    assert body["result"]["title"] == "Giấy khai sinh"
+    assert body["actions"] == ["return_result"]
+    assert body["timeliness"] in {"early", "on_time"}
+
+
+def test_list_filters_by_status_unit_and_query(people):
+    returned = make_dossier(status=Status.RETURNED, **people)
+    make_dossier(**people)
+    client = api(people["officer"])
+    url = reverse("dossiers_api:dossier-list")
+
+    assert client.get(url).json()["count"] == 2
+    assert [
+        d["code"] for d in client.get(url, {"status": "returned"}).json()["results"]
+    ] == [returned.code]
+    assert client.get(url, {"unit": people["unit"].agency_code}).json()["count"] == 2
+    assert client.get(url, {"q": returned.code}).json()["count"] == 1
+    assert client.get(url, {"q": people["applicant"].username}).json()["count"] == 2
+
+
+def test_list_query_count_does_not_grow_with_dossiers(
+    people, django_assert_max_num_queries
+):
+    for _ in range(3):
+        make_dossier(**people)
+    client = api(people["officer"])
+    client.get(reverse("dossiers_api:dossier-list"))  # warm caches (permissions)
+
+    with django_assert_max_num_queries(8) as few:
+        client.get(reverse("dossiers_api:dossier-list"))
+    for _ in range(10):
+        make_dossier(**people)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("dossiers_api:dossier-list"))
+
+
+# --- Tracking and verification ----------------------------------------------------
+
+
+def test_public_tracking_needs_code_and_phone_digits(people):
+    dossier = make_dossier(**people)
+    last4 = people["applicant"].phone[-4:]
+    url = reverse("dossiers_api:track")
+
+    ok = api().get(url, {"code": dossier.code, "phone_last4": last4})
+    wrong_phone = api().get(url, {"code": dossier.code, "phone_last4": "0000"})
+    unknown = api().get(
+        url, {"code": "000.00.00.H00-000000-0000", "phone_last4": last4}
+    )
+
+    assert ok.status_code == 200
+    assert ok.json()["status"] == "submitted"
+    assert "applicant" not in ok.json()
+    assert wrong_phone.status_code == unknown.status_code == 404
+    assert wrong_phone.json() == unknown.json()
+
+
+def test_public_tracking_is_throttled(people, monkeypatch):
+    from django.core.cache import cache
+
+    from dossiers.api import TrackingThrottle
+
+    cache.clear()
+    monkeypatch.setattr(TrackingThrottle, "THROTTLE_RATES", {"track": "3/min"})
+
+    codes = [
+        api().get(reverse("dossiers_api:track"), {"code": "x", "phone_last4": "1234"})
+        for _ in range(4)
+    ]
+
+    assert [c.status_code for c in codes] == [404, 404, 404, 429]
+    cache.clear()
+
+
+def test_verify_shows_what_was_issued_with_the_name_masked(people):
+    dossier = make_dossier(status=Status.RETURNED, **people)
+
+    body = api().get(reverse("dossiers_api:verify", args=[dossier.result.token])).json()
+
+    assert body["title"] == "Giấy khai sinh"
+    assert body["valid"] is True
+    assert body["holder"] == "N*** V*** C***"
+    assert people["applicant"].username not in str(body)
+    assert api().get(reverse("dossiers_api:verify", args=["nope"])).status_code == 404
+
+
+def test_verify_page_from_the_qr_link(client, people):
+    dossier = make_dossier(status=Status.RETURNED, **people)
+
+    page = client.get(dossier.result.get_absolute_url())
+
+    assert page.status_code == 200
+    assert "còn giá trị" in page.text
+    assert people["applicant"].full_name not in page.text
+
+
+# --- Calculator -------------------------------------------------------------------
+
+
+def test_calendar_due_for_a_procedure_and_a_receipt_time():
+    procedure = ProcedureFactory(processing_days=1)
+
+    body = (
+        api()
+        .get(
+            reverse("dossiers_api:calendar-due"),
+            {"procedure": procedure.code, "received_at": "2026-03-13T15:20:00+07:00"},
+        )
+        .json()
+    )
+
+    assert body["due_at"].startswith("2026-03-17T17:00")
+    assert "sau 15:00" in body["explanation"]
+
+
+def test_calendar_due_rejects_a_bad_time():
+    procedure = ProcedureFactory()
+
+    response = api().get(
+        reverse("dossiers_api:calendar-due"),
+        {"procedure": procedure.code, "received_at": "hôm qua"},
+    )
+
+    assert response.status_code == 400
+    assert "received_at" in response.json()
+
+
+# --- Slips ------------------------------------------------------------------------
+
+
+def pdf_text(content: bytes) -> str:
+    """The PDF's text with line breaks (table cells wrap) folded into spaces."""
+    pages = PdfReader(io.BytesIO(content)).pages
+    return " ".join(" ".join(page.extract_text() for page in pages).split())
+
+
+@pytest.mark.parametrize(
+    ("status", "kind", "title"),
+    [
+        (Status.RECEIVED, "receipt", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ"),
+        (
+            Status.SUPPLEMENT_REQUESTED,
+            "supplement",
+            "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
+        ),
+        (Status.REFUSED, "refusal", "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ"),
+        (Status.RETURNED, "control", "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ"),
+    ],
+)
+def test_slips_are_pdfs_with_vietnamese_text(client, people, status, kind, title):
+    dossier = make_dossier(status=status, **people)
+    login_with_otp(client, people["officer"])
+
+    response = client.get(reverse("dossiers:slip-pdf", args=[dossier.code, kind]))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert title in text
+    assert people["applicant"].full_name in text
+    assert dossier.code in text
+
+
+def test_the_control_slip_has_a_row_per_hand_off_with_its_timeliness(client, people):
+    dossier = make_dossier(status=Status.RETURNED, **people)
+    login_with_otp(client, people["officer"])
+
+    text = pdf_text(
+        client.get(reverse("dossiers:slip-pdf", args=[dossier.code, "control"])).content
+    )
+
+    for step in [
+        "Bộ phận Một cửa tiếp nhận",
+        "Giao cơ quan, đơn vị xử lý",
+        "Trả kết quả",
+    ]:
+        assert step in text
+    assert "Trước hạn" in text
+
+
+def test_the_apology_slip_states_the_new_date(client, people, time_machine):
+    time_machine.move_to(at("2026-03-09 10:00"))
+    dossier = make_dossier(status=Status.PROCESSING, **people)
+    services.dossier_apologize(
+        dossier=dossier,
+        actor=people["specialist"],
+        new_due_date=datetime.date(2026, 3, 20),
+        reason="Cần xác minh",
+    )
+    client.force_login(people["applicant"])
+
+    text = pdf_text(
+        client.get(reverse("dossiers:slip-pdf", args=[dossier.code, "apology"])).content
+    )
+
+    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text
+    assert "20/03/2026" in text
+
+
+def test_a_slip_for_an_event_that_did_not_happen_is_404(client, people):
+    dossier = make_dossier(**people)
+    client.force_login(people["applicant"])
+
+    assert (
+        client.get(
+            reverse("dossiers:slip-pdf", args=[dossier.code, "refusal"])
+        ).status_code
+        == 404
+    )

@@ -1,0 +1,246 @@
+"""Every transition of the state table works from every status it lists, and every
+other (action, status) pair is refused with 409 and writes nothing."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from dossiers import services
+from dossiers.calendar import WorkingCalendar
+from dossiers.lifecycle import TRANSITIONS, available_actions, may_act
+from dossiers.models import Event, Rating, Status
+
+from .factories import make_dossier, pdf_upload
+
+pytestmark = pytest.mark.django_db
+
+ALL_STATUSES = list(Status)
+SCORES = {str(i): 2 for i in range(1, 10)}
+
+
+@pytest.fixture
+def people(citizen, officer, specialist, leader, unit_a):
+    return {
+        "applicant": citizen,
+        "unit": unit_a,
+        "officer": officer,
+        "specialist": specialist,
+        "leader": leader,
+    }
+
+
+def _actor(action, people):
+    actor = TRANSITIONS[action].actor
+    return {
+        "applicant": people["applicant"],
+        "receiving": people["officer"],
+        "handler": people["officer"],
+        "processing": people["specialist"],
+        "processing_leader": people["leader"],
+    }[actor]
+
+
+def _payload(action):
+    """The API body that carries out `action` (with what it needs)."""
+    calendar = WorkingCalendar.load()
+    later = timezone.localdate() + datetime.timedelta(days=30)
+    tomorrow_plus = (
+        later if calendar.is_working_day(later) else calendar.next_working_day(later)
+    ).isoformat()
+    return {
+        "receive": {},
+        "request_supplement": {"items": ["Giấy chứng sinh"], "note": "Thiếu giấy"},
+        "supplement": {"note": "Đã bổ sung"},
+        "request_payment": {},
+        "confirm_payment": {},
+        "forward": {"to_unit": None},
+        "approve": {},
+        "issue_result": {"title": "Giấy khai sinh"},
+        "return_result": {"method": "counter"},
+        "refuse": {"note": "Không thuộc thẩm quyền"},
+        "withdraw": {"note": "Không cần nữa"},
+        "stop": {"note": "Không bổ sung"},
+        "apologize": {"new_due_date": tomorrow_plus, "note": "Cần xác minh"},
+        "rate": {"scores": SCORES, "overall": "satisfied"},
+    }[action]
+
+
+VALID = [
+    (action, status) for action, move in TRANSITIONS.items() for status in move.sources
+]
+# request_payment / confirm_payment have no API action of their own (payments do
+# them); they are covered through the service below.
+API_ACTIONS = [
+    a for a in TRANSITIONS if a not in {"request_payment", "confirm_payment"}
+]
+INVALID = [
+    (action, status)
+    for action in API_ACTIONS
+    for status in ALL_STATUSES
+    if status not in TRANSITIONS[action].sources
+]
+
+
+def _api(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+@pytest.mark.parametrize(("action", "status"), VALID)
+def test_every_transition_of_the_table(action, status, people, time_machine):
+    time_machine.move_to(datetime.datetime(2026, 3, 9, 9, 0, tzinfo=datetime.UTC))
+    dossier = make_dossier(status=status, **people)
+    actor = _actor(action, people)
+    events_before = dossier.events.count()
+
+    if action in {"request_payment", "confirm_payment"}:
+        dossier = services._transition(dossier=dossier, actor=actor, action=action)
+    else:
+        body = {"action": action, **_payload(action)}
+        if action == "forward":
+            body["to_unit"] = people["unit"].agency_code
+        response = _api(actor).post(
+            reverse("dossiers_api:dossier-action", args=[dossier.code]),
+            body,
+            format="json",
+        )
+        assert response.status_code == 200, response.json()
+        dossier.refresh_from_db()
+
+    move = TRANSITIONS[action]
+    assert dossier.status == (move.target or status)
+    assert dossier.events.count() == events_before + 1
+    event = dossier.events.last()
+    assert (event.action, event.from_status, event.actor) == (action, status, actor)
+
+
+@pytest.mark.parametrize(("action", "status"), INVALID)
+def test_every_illegal_move_is_409_and_writes_no_event(action, status, people):
+    dossier = make_dossier(status=status, **people)
+    events_before = Event.objects.count()
+    body = {"action": action, **_payload(action)}
+    if action == "forward":
+        body["to_unit"] = people["unit"].agency_code
+
+    response = _api(_actor(action, people)).post(
+        reverse("dossiers_api:dossier-action", args=[dossier.code]), body, format="json"
+    )
+
+    assert response.status_code == 409, response.json()
+    assert response.json()["detail"]
+    assert Event.objects.count() == events_before
+    dossier.refresh_from_db()
+    assert dossier.status == status
+
+
+def test_an_officer_of_another_unit_cannot_act_even_knowing_the_code(
+    people, officer_other_commune
+):
+    dossier = make_dossier(**people)
+
+    assert not may_act(officer_other_commune, dossier, "receive")
+    response = _api(officer_other_commune).post(
+        reverse("dossiers_api:dossier-action", args=[dossier.code]),
+        {"action": "receive"},
+        format="json",
+    )
+    assert response.status_code == 404
+
+
+def test_a_citizen_cannot_do_an_officers_action(people):
+    dossier = make_dossier(**people)
+
+    response = _api(people["applicant"]).post(
+        reverse("dossiers_api:dossier-action", args=[dossier.code]),
+        {"action": "receive"},
+        format="json",
+    )
+
+    assert response.status_code == 403
+    assert dossier.events.count() == 1
+
+
+def test_the_specialist_cannot_approve_and_the_leader_can(people):
+    dossier = make_dossier(status=Status.PROCESSING, **people)
+
+    assert "approve" not in available_actions(people["specialist"], dossier)
+    assert "approve" in available_actions(people["leader"], dossier)
+
+
+def test_a_digital_team_member_never_decides(people, unit_a):
+    from accounts.roles import Role
+    from tests.accounts.factories import UserFactory
+
+    helper = UserFactory(roles=[Role.DIGITAL_TEAM], org_unit=unit_a)
+    for status in ALL_STATUSES:
+        if status in {Status.WITHDRAWN}:
+            continue
+        dossier = make_dossier(status=status, **people)
+        assert available_actions(helper, dossier) == [], status
+
+
+def test_rating_is_accepted_once(people):
+    dossier = make_dossier(status=Status.RETURNED, **people)
+    services.dossier_rate(
+        dossier=dossier, actor=people["applicant"], scores=SCORES, overall="satisfied"
+    )
+
+    with pytest.raises(services.IllegalTransition):
+        services.dossier_rate(
+            dossier=dossier,
+            actor=people["applicant"],
+            scores=SCORES,
+            overall="very_satisfied",
+        )
+    assert Rating.objects.get(dossier=dossier).overall == "satisfied"
+
+
+@pytest.mark.parametrize(
+    "scores",
+    [
+        {str(i): 2 for i in range(1, 9)},
+        {**SCORES, "1": 3},
+        {**SCORES, "10": 1},
+    ],
+)
+def test_rating_needs_nine_scores_from_0_to_2(people, scores):
+    dossier = make_dossier(status=Status.RETURNED, **people)
+
+    with pytest.raises(services.DossierError):
+        services.dossier_rate(
+            dossier=dossier,
+            actor=people["applicant"],
+            scores=scores,
+            overall="satisfied",
+        )
+    assert not Rating.objects.filter(dossier=dossier).exists()
+
+
+def test_issuing_a_result_with_a_file_marks_it_digitised(people):
+    dossier = make_dossier(status=Status.APPROVED, **people)
+
+    dossier = services.dossier_issue_result(
+        dossier=dossier,
+        actor=people["specialist"],
+        title="Giấy khai sinh",
+        file=pdf_upload(),
+    )
+
+    assert dossier.result_digitized
+    assert dossier.result.token
+    assert dossier.completed_at is not None
+
+
+def test_the_lifecycle_document_lists_every_action_and_status():
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[2] / "docs" / "dossier-lifecycle.md").read_text()
+
+    for action in TRANSITIONS:
+        assert f"| `{action}` |" in doc, action
+    for status in Status:
+        assert f"| `{status.value}` |" in doc, status
