@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -23,6 +24,8 @@ REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
 # Tests hash passwords many times; the fast hasher is fine for them.
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Uploaded files of the whole run go to a temporary folder, never to media/.
+settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
 
 
 # --- Services ---------------------------------------------------------------------
