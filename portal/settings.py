@@ -113,6 +113,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Reporting reads (dashboards, exports) go to this alias inside
+# portal.db.reporting_reads() when DATABASE_REPLICA_URL is set; without it the
+# alias mirrors the primary and reads stay on `default`.
+REPORTING_REPLICA = bool(env.str("DATABASE_REPLICA_URL", default=""))
+DATABASES["replica"] = {
+    **(
+        env.db("DATABASE_REPLICA_URL")
+        if env.str("DATABASE_REPLICA_URL", default="")
+        else DATABASES["default"]
+    ),
+    "TEST": {"MIRROR": "default"},
+}
+DATABASE_ROUTERS = ["portal.db.ReportingRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache and Celery ------------------------------------------------------
