@@ -12,6 +12,8 @@ from django.utils.translation import gettext
 from accounts.models import User
 from procedures.schema import field_labels
 from procedures.schema.definitions import leaves, lookup, pick
+from units.models import AdminUnit
+from units.selectors import valid_on_q
 
 from .calendar import WorkingCalendar, completion_timeliness, open_timeliness
 from .lifecycle import OPEN, TRANSITIONS
@@ -260,16 +262,32 @@ def dossier_data_rows(*, dossier: Dossier) -> list[tuple[str, str]]:
     active language; values the schema does not know come last, as stored."""
     schema = dossier.procedure.form_schema
     labels = field_labels(schema)
+    fields = [leaf for leaf in leaves(schema) if leaf.type != "file"]
+    # Administrative units are stored by code; one query names them all.
+    codes = {
+        str(lookup(dossier.data, leaf.name))
+        for leaf in fields
+        if leaf.type == "admin_unit" and lookup(dossier.data, leaf.name)
+    }
+    day = timezone.localtime(dossier.submitted_at).date()
+    places = dict(
+        AdminUnit.objects.filter(valid_on_q(day), code__in=codes).values_list(
+            "code", "name"
+        )
+        if codes
+        else []
+    )
     rows: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for leaf in leaves(schema):
-        if leaf.type == "file":
-            continue
+    for leaf in fields:
         value = lookup(dossier.data, leaf.name)
         seen.add(leaf.name.split(".", 1)[0])
         if value in (None, "", [], {}):
             continue
-        rows.append((labels.get(leaf.name, leaf.name), _shown(leaf.field, value)))
+        shown = _shown(leaf.field, value)
+        if leaf.type == "admin_unit" and str(value) in places:
+            shown = f"{places[str(value)]} ({value})"
+        rows.append((labels.get(leaf.name, leaf.name), shown))
     for name, value in dossier.data.items():
         if name not in seen and value not in (None, "", [], {}):
             rows.append((name, _shown({}, value)))

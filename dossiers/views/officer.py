@@ -56,6 +56,7 @@ from ..forms.officer import (
     ReturnResultForm,
     StopForm,
     SupplementRequestForm,
+    weekday_date,
 )
 from ..lifecycle import TRANSITIONS, available_actions, may_act
 from ..models import Dossier, Result, Status
@@ -421,6 +422,7 @@ def _render_work(
         for kind, action in SLIP_EVENTS.items()
         if action in happened
     ] + [("control", SLIP_LABELS["control"])]
+    papers = {d.key: d.name for d in dossier.procedure.documents.all()}
     just_made = str(request.GET.get("slip", ""))
     assign_form = None
     if _may_assign(user, dossier) and user.org_unit is not None:
@@ -436,7 +438,10 @@ def _render_work(
             "timing": timing,
             "explanation": explain_steps(dossier.due_steps),
             "data_rows": dossier_data_rows(dossier=dossier),
-            "attachments": dossier.attachments.all(),
+            "attachments": [
+                (attachment, papers.get(attachment.document_key, ""))
+                for attachment in dossier.attachments.all()
+            ],
             "events": events,
             "result": Result.objects.filter(dossier=dossier).first(),
             "actions": actions,
@@ -639,6 +644,7 @@ def calendar_due(request: HttpRequest) -> HttpResponse:
         result = {
             "procedure": procedure,
             "due_at": deadline.due_at,
+            "due_day": weekday_date(deadline.due_date),
             "explanation": deadline.explain(),
             # No verified time limit: the date is the provisional same-day rule.
             "limit_unknown": procedure.processing_days is None

@@ -18,7 +18,14 @@ from accounts.roles import Role
 from dossiers import services
 from dossiers.models import Channel, Dossier, Event, Result, Status
 from tests.a11y import accessibility_problems
-from tests.accounts.factories import CitizenFactory, UserFactory, login_with_otp
+from tests.accounts.factories import (
+    PASSWORD,
+    CitizenFactory,
+    TOTPDeviceFactory,
+    UserFactory,
+    current_totp,
+    login_with_otp,
+)
 from tests.procedures.factories import DocumentFactory, ProcedureFactory
 from tests.units.factories import OrgUnitFactory
 
@@ -118,6 +125,20 @@ def test_anonymous_users_are_sent_to_login(client, people):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_staff_land_in_the_staff_area_after_the_totp_step(client, officer):
+    device = TOTPDeviceFactory(user=officer)
+
+    client.post(
+        reverse("accounts:login"), {"username": officer.username, "password": PASSWORD}
+    )
+    response = client.post(reverse("accounts:login-otp"), {"otp": current_totp(device)})
+
+    assert response["Location"] == reverse("portal:staff-home")
+    home = client.get(response["Location"])
+    assert reverse(QUEUE) in home.text
+    assert reverse("dossiers:counter-start") in home.text
 
 
 def test_an_officer_of_another_commune_sees_nothing_of_unit_a(
@@ -457,6 +478,48 @@ def test_the_page_offers_each_available_action_as_a_form(client, people):
     assert reverse("dossiers:slip-pdf", args=[dossier.code, "receipt"]) in page.text
     assert reverse("dossiers:slip-pdf", args=[dossier.code, "control"]) in page.text
     assert DataAccessLog.objects.filter(citizen=people["applicant"]).exists()
+
+
+def test_the_page_names_places_and_papers(client, people, tree):
+    procedure = ProcedureFactory(
+        form_schema={
+            "version": 1,
+            "sections": [
+                {
+                    "key": "a",
+                    "title": {"vi": "A", "en": "A"},
+                    "fields": [
+                        {
+                            "name": "commune",
+                            "type": "admin_unit",
+                            "required": True,
+                            "label": {"vi": "Nơi cư trú", "en": "Residence"},
+                        },
+                        {
+                            "name": "to_khai",
+                            "type": "file",
+                            "document": "to-khai",
+                            "label": {"vi": "Tờ khai", "en": "Form"},
+                        },
+                    ],
+                }
+            ],
+        }
+    )
+    DocumentFactory(procedure=procedure, key="to-khai", name="Tờ khai CT01")
+    dossier = services.dossier_file_for_citizen(
+        helper=people["officer"],
+        citizen=people["applicant"],
+        procedure=procedure,
+        data={"commune": tree["commune_a"].code},
+        files=[("to-khai", pdf_upload("ct01.pdf"))],
+    )
+    login_with_otp(client, people["officer"])
+
+    page = client.get(work_url(dossier))
+
+    assert "Xã An (99991)" in page.text
+    assert "Tờ khai CT01: <a" in page.text
 
 
 def test_receive_then_the_receipt_opens(client, people, monday):
@@ -1101,7 +1164,7 @@ def test_the_calculator_gives_the_due_date_and_why(client, officer):
     assert response.status_code == 200
     # Friday 15:20 with 1 working day: counts from Monday, due Tuesday.
     assert "17:00" in response.text
-    assert "17/03/2026" in response.text
+    assert "Thứ Ba 17/03/2026" in response.text
     assert "Tiếp nhận sau 15:00" in response.text
 
 
