@@ -15,6 +15,7 @@ from accounts.checks import sms_settings_check
 from accounts.models import OutboundSms, PhoneCode, PhoneCodePurpose, Sex, User
 from accounts.roles import Role
 from accounts.services import PhoneCodeError
+from tests.a11y import accessibility_problems
 from tests.accounts.factories import CitizenFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -304,6 +305,7 @@ def test_the_inbox_shows_messages_in_demo_mode_with_numbers_masked(
     response = client.get(reverse("accounts:sms-outbox"))
 
     assert response.status_code == 200
+    assert accessibility_problems(response.text) == []
     assert "Ma xac nhan 654321" in response.text
     assert "09*****678" in response.text
     assert "0912345678" not in response.text
