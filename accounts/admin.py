@@ -5,7 +5,14 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiToken, DataAccessLog, StoredDocument, User
+from .models import (
+    ApiToken,
+    DataAccessLog,
+    OutboundSms,
+    PhoneCode,
+    StoredDocument,
+    User,
+)
 
 
 @admin.register(User)
@@ -78,3 +85,31 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(OutboundSms)
+class OutboundSmsAdmin(ReadOnlyAdmin):
+    """What the development SMS gateway would have sent (administrators only)."""
+
+    list_display = ["created_at", "phone", "text"]
+    search_fields = ["phone", "message_id"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(PhoneCode)
+class PhoneCodeAdmin(ReadOnlyAdmin):
+    """One-time codes sent by SMS: who asked, when, and whether they were used.
+    The code itself is never stored."""
+
+    list_display = [
+        "created_at",
+        "user",
+        "requested_by",
+        "purpose",
+        "phone_hint",
+        "attempts",
+        "confirmed_at",
+        "used_at",
+    ]
+    list_filter = ["purpose"]
+    exclude = ["salt", "code_hash"]

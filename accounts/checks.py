@@ -1,4 +1,4 @@
-"""Deployment checks of the identity settings (`manage.py check --deploy`)."""
+"""Deployment checks of the identity and SMS settings (`manage.py check --deploy`)."""
 
 from typing import Any
 
@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.checks import Error, Warning, register
 
 DEV_CLIENT_SECRET = "dev-only-oidc-client-secret-do-not-use"  # noqa: S105
+DEV_SMS_BACKEND = "accounts.adapters.sms.DatabaseSmsBackend"
 
 
 @register(deploy=True)
@@ -28,3 +29,18 @@ def identity_settings_check(app_configs: Any, **kwargs: Any) -> list[Any]:
             )
         )
     return problems
+
+
+@register(deploy=True)
+def sms_settings_check(app_configs: Any, **kwargs: Any) -> list[Any]:
+    if settings.SMS_BACKEND == DEV_SMS_BACKEND and not (
+        settings.DEBUG or settings.DEMO_MODE
+    ):
+        return [
+            Warning(
+                "SMS_BACKEND is the development gateway: no text message is sent.",
+                hint="Set SMS_BACKEND to a real gateway (accounts/adapters/sms.py).",
+                id="accounts.W002",
+            )
+        ]
+    return []

@@ -319,3 +319,95 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+
+# --- Text messages and one-time codes (accounts/adapters/sms.py) -----------------
+
+
+class OutboundSms(models.Model):
+    """A text message as the development SMS backend "sent" it.
+
+    A real gateway keeps its own records; this table stands in for the phone, so
+    that testers can read what a citizen would receive. Administrators see it in
+    the admin; in DEBUG or demo mode a small page shows it too.
+    """
+
+    message_id = models.CharField(_("mã tin nhắn"), max_length=64, unique=True)
+    phone = models.CharField(_("số điện thoại"), max_length=15)
+    text = models.TextField(_("nội dung"))
+    created_at = models.DateTimeField(_("thời điểm gửi"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tin nhắn SMS thử nghiệm")
+        verbose_name_plural = _("tin nhắn SMS thử nghiệm")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["-created_at"])]
+
+    def __str__(self) -> str:
+        return self.message_id
+
+
+class PhoneCodePurpose(models.TextChoices):
+    FILE_FOR_CITIZEN = (
+        "file_for_citizen",
+        _("Đồng ý cho Tổ công nghệ số cộng đồng nộp hồ sơ giúp"),
+    )
+
+
+class PhoneCode(models.Model):
+    """A one-time code sent by SMS to a user's phone to confirm they agree to
+    something (e.g. that a digital-team member files a dossier for them).
+
+    Only a salted HMAC of the code is kept; the code expires, allows a few wrong
+    attempts, and confirms one use.
+    """
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("chủ số điện thoại"),
+        on_delete=models.CASCADE,
+        related_name="phone_codes",
+    )
+    requested_by = models.ForeignKey(
+        User,
+        verbose_name=_("người yêu cầu"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    purpose = models.CharField(
+        _("mục đích"), max_length=32, choices=PhoneCodePurpose.choices
+    )
+    # Where it went, masked (09*****678): enough to tell the citizen which phone.
+    phone_hint = models.CharField(_("gửi đến"), max_length=15)
+    salt = models.CharField(max_length=32)
+    code_hash = models.CharField(max_length=64)
+    message_id = models.CharField(_("mã tin nhắn"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"))
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    attempts = models.PositiveSmallIntegerField(_("số lần nhập sai"), default=0)
+    confirmed_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+    used_at = models.DateTimeField(_("đã dùng lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã xác nhận qua SMS")
+        verbose_name_plural = _("mã xác nhận qua SMS")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(purpose__in=["file_for_citizen"]),
+                name="phonecode_purpose_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(used_at__isnull=True)
+                | models.Q(confirmed_at__isnull=False),
+                name="phonecode_used_only_when_confirmed",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(expires_at__gte=models.F("created_at")),
+                name="phonecode_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.purpose} {self.created_at:%Y-%m-%d %H:%M}"

@@ -75,4 +75,6 @@ urlpatterns = [
     ),
     path("staff/citizens/", views.citizen_lookup, name="citizen-lookup"),
     path("staff/citizens/<int:pk>/", views.citizen_detail, name="citizen-detail"),
+    # Development and demo only (404 otherwise): the test SMS inbox.
+    path("dev/sms/", views.sms_outbox, name="sms-outbox"),
 ]

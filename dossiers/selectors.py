@@ -4,11 +4,19 @@ nobody sees a dossier that is not theirs to see."""
 import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 
-from .calendar import completion_timeliness, open_timeliness
+from accounts.models import User
+from procedures.schema import field_labels
+from procedures.schema.definitions import leaves, lookup, pick
+from units.models import AdminUnit
+from units.selectors import valid_on_q
+
+from .calendar import WorkingCalendar, completion_timeliness, open_timeliness
+from .lifecycle import OPEN, TRANSITIONS
 from .models import COMPLETED_STATUSES, FINAL_STATUSES, Dossier, Event, Result
 
 
@@ -104,3 +112,201 @@ def dossier_timeliness(
     if dossier.status in FINAL_STATUSES:
         return None
     return open_timeliness(due_at=dossier.due_at, as_of=as_of or timezone.now())
+
+
+# --- The officer's queue (dossiers/views/officer.py) ------------------------------
+
+# Roles that work on dossiers in a unit and may be handed one.
+_HANDLING_ROLES = ("receiving_officer", "specialist", "leader")
+
+# Queue filters on time: due today or the next working day, late, and open
+# dossiers due within 2 working days that may still be apologised for.
+DUE_SOON = "due_soon"
+OVERDUE = "overdue"
+APOLOGY = "apology"
+
+
+def _staff_scope(user: Any) -> Q | None:
+    org_unit = user.org_unit
+    if org_unit is None:
+        return None
+    scope = Q(pk__in=[])
+    if user.has_perm("dossiers.view_area_dossiers"):
+        area = org_unit.admin_unit.path
+        scope |= Q(receiving_unit__admin_unit__path__startswith=area) | Q(
+            processing_unit__admin_unit__path__startswith=area
+        )
+    if user.has_perm("dossiers.view_unit_dossiers"):
+        scope |= Q(receiving_unit=org_unit) | Q(processing_unit=org_unit)
+    if user.has_perm("dossiers.file_for_citizen"):
+        scope |= Q(assisted_by=user)
+    return scope
+
+
+def dossiers_queue(*, user: Any) -> QuerySet[Dossier]:
+    """The dossiers a staff user works on: those received by or forwarded to their
+    unit; district staff those of their area; a digital-team member those they
+    filed. A subset of `dossiers_visible_to`, never wider; their own
+    applications as a citizen are left out."""
+    visible = dossiers_visible_to(user=user)
+    if getattr(user, "is_superuser", False):
+        return visible
+    scope = _staff_scope(user) if getattr(user, "is_authenticated", False) else None
+    if scope is None:
+        return visible.none()
+    return visible.filter(scope)
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def dossier_queue_filter(
+    dossiers: QuerySet[Dossier],
+    *,
+    user: Any,
+    calendar: WorkingCalendar,
+    today: datetime.date,
+    q: str = "",
+    status: str = "",
+    procedure: Any = None,
+    admin_unit: Any = None,
+    channel: str = "",
+    assignee: str = "",
+    timing: str = "",
+    sort: str = "due",
+) -> QuerySet[Dossier]:
+    """The queue narrowed by the officer's filters and sorted (due date first)."""
+    if q:
+        q = q.strip()
+        match = Q(code__icontains=q) | Q(applicant__full_name__icontains=q)
+        digits = "".join(q.split())
+        if digits.isdigit():
+            match |= Q(applicant__username=digits)
+        dossiers = dossiers.filter(match)
+    if status:
+        dossiers = dossiers.filter(status=status)
+    if procedure is not None:
+        dossiers = dossiers.filter(procedure=procedure)
+    if admin_unit is not None:
+        dossiers = dossiers.filter(admin_unit=admin_unit)
+    if channel:
+        dossiers = dossiers.filter(channel=channel)
+    if assignee == "mine":
+        dossiers = dossiers.filter(assignee=user)
+    elif assignee == "unassigned":
+        dossiers = dossiers.filter(assignee__isnull=True)
+    if timing:
+        dossiers = dossiers.filter(status__in=OPEN).filter(
+            _timing_q(timing, calendar=calendar, today=today)
+        )
+    by_due = F("due_at").asc(nulls_last=True)
+    orders: dict[str, list[Any]] = {
+        "due": [by_due, "code"],
+        "-due": [F("due_at").desc(nulls_last=True), "code"],
+        "submitted": ["submitted_at", "code"],
+        "-submitted": ["-submitted_at", "code"],
+    }
+    return dossiers.order_by(*orders.get(sort, orders["due"]))
+
+
+def _timing_q(timing: str, *, calendar: WorkingCalendar, today: datetime.date) -> Q:
+    # Timeliness counts calendar days in the portal's time zone (calendar.py):
+    # a dossier is overdue once its due day has ended.
+    start_of_today = _day_start(today)
+    if timing == OVERDUE:
+        return Q(due_at__lt=start_of_today)
+    if timing == DUE_SOON:
+        end = calendar.next_working_day(today) + datetime.timedelta(days=1)
+        return Q(due_at__gte=start_of_today, due_at__lt=_day_start(end))
+    if timing == APOLOGY:
+        # An apology is due no later than the day before the due day (NĐ 61/2018
+        # art. 19.9): due from tomorrow on, within 2 working days, not yet done.
+        end = calendar.add_working_days(today, 2) + datetime.timedelta(days=1)
+        return Q(
+            apologized=False,
+            status__in=TRANSITIONS["apologize"].sources,
+            due_at__gte=_day_start(today + datetime.timedelta(days=1)),
+            due_at__lt=_day_start(end),
+        )
+    return Q()
+
+
+def officers_of_unit(*, org_unit: Any) -> QuerySet[User]:
+    """Active officers of a unit who may be handed a dossier."""
+    return (
+        User.objects.filter(
+            org_unit=org_unit, is_active=True, groups__name__in=_HANDLING_ROLES
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def officers_of_active_units() -> QuerySet[User]:
+    """Officers of every active unit (a forwarded dossier's possible assignee)."""
+    return (
+        User.objects.filter(
+            org_unit__is_active=True,
+            is_active=True,
+            groups__name__in=_HANDLING_ROLES,
+        )
+        .select_related("org_unit")
+        .distinct()
+        .order_by("org_unit__name", "full_name", "username")
+    )
+
+
+def dossier_data_rows(*, dossier: Dossier) -> list[tuple[str, str]]:
+    """The dossier's form data as (label, value) in the schema's order, in the
+    active language; values the schema does not know come last, as stored."""
+    schema = dossier.procedure.form_schema
+    labels = field_labels(schema)
+    fields = [leaf for leaf in leaves(schema) if leaf.type != "file"]
+    # Administrative units are stored by code; one query names them all.
+    codes = {
+        str(lookup(dossier.data, leaf.name))
+        for leaf in fields
+        if leaf.type == "admin_unit" and lookup(dossier.data, leaf.name)
+    }
+    day = timezone.localtime(dossier.submitted_at).date()
+    places = dict(
+        AdminUnit.objects.filter(valid_on_q(day), code__in=codes).values_list(
+            "code", "name"
+        )
+        if codes
+        else []
+    )
+    rows: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for leaf in fields:
+        value = lookup(dossier.data, leaf.name)
+        seen.add(leaf.name.split(".", 1)[0])
+        if value in (None, "", [], {}):
+            continue
+        shown = _shown(leaf.field, value)
+        if leaf.type == "admin_unit" and str(value) in places:
+            shown = f"{places[str(value)]} ({value})"
+        rows.append((labels.get(leaf.name, leaf.name), shown))
+    for name, value in dossier.data.items():
+        if name not in seen and value not in (None, "", [], {}):
+            rows.append((name, _shown({}, value)))
+    return rows
+
+
+def _shown(field: dict[str, Any], value: Any) -> str:
+    if isinstance(value, bool):
+        return gettext("Có") if value else gettext("Không")
+    for choice in field.get("choices", []):
+        if choice.get("value") == value:
+            return pick(choice.get("label"))
+    if field.get("type") == "date" and isinstance(value, str):
+        try:
+            return f"{datetime.date.fromisoformat(value):%d/%m/%Y}"
+        except ValueError:
+            return value
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_shown({}, v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(_shown({}, v) for v in value)
+    return str(value)

@@ -820,3 +820,104 @@ def attachment_from_stored_document(
     attachment.stored_document = document
     attachment.save(update_fields=["stored_document"])
     return attachment
+
+
+# --- Filing for a present citizen; generated results (officer pages) ------------
+
+
+@transaction.atomic
+def dossier_file_for_citizen(
+    *,
+    helper: Any,
+    citizen: Any,
+    procedure: Procedure,
+    data: dict[str, Any],
+    files: Iterable[tuple[str, UploadedFile[bytes]]] = (),
+    consent_id: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """File a dossier for a citizen who is present, flagged assisted.
+
+    A one-stop officer files at the counter (channel "counter") and receives it at
+    once. A member of the community digital technology team files it online for
+    the citizen, only after the citizen confirmed with the code sent to their
+    phone (`consent_id`, used once), and it waits for the one-stop shop: they
+    never decide anything.
+    """
+    from accounts.models import PhoneCodePurpose
+    from accounts.services import PhoneCodeError, phone_code_consume
+
+    unit = getattr(helper, "org_unit", None)
+    if unit is None or not helper.has_perm("dossiers.file_for_citizen"):
+        raise ActionNotAllowed(_("Bạn không được nộp hồ sơ giúp công dân."))
+    if citizen.pk == helper.pk or not citizen.is_citizen or not citizen.is_active:
+        raise DossierError(_("Chỉ nộp hồ sơ giúp một công dân khác đang có mặt."))
+    one_stop = helper.has_perm("dossiers.receive_dossier")
+    if not one_stop:
+        try:
+            phone_code_consume(
+                challenge_id=consent_id,
+                user=citizen,
+                requested_by=helper,
+                purpose=PhoneCodePurpose.FILE_FOR_CITIZEN,
+                now=now,
+            )
+        except PhoneCodeError as exc:
+            raise ActionNotAllowed(exc.message) from exc
+    draft = Draft.objects.create(
+        owner=citizen, procedure=procedure, receiving_unit=unit, data={}
+    )
+    for document_key, upload in files:
+        attachment_add(
+            uploaded_by=helper, upload=upload, document_key=document_key, draft=draft
+        )
+    dossier = dossier_submit(
+        applicant=citizen,
+        procedure=procedure,
+        receiving_unit=unit,
+        data=data,
+        channel=Channel.COUNTER if one_stop else Channel.ONLINE,
+        draft=draft,
+        assisted_by=helper,
+        now=now,
+    )
+    if one_stop:
+        dossier = dossier_receive(dossier=dossier, actor=helper, now=now)
+    return dossier
+
+
+@transaction.atomic
+def dossier_issue_generated_result(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    title: str,
+    site_root: str,
+    number: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Issue the result and generate its document (PDF with the verification QR
+    code) from the dossier's data: the result is digitised. `site_root` is the
+    portal's address (scheme and host) the QR code points to."""
+    from django.core.files.base import ContentFile
+    from django.utils import translation
+
+    from . import slips
+    from .selectors import dossier_data_rows
+
+    dossier = dossier_issue_result(
+        dossier=dossier, actor=actor, title=title, number=number, now=now
+    )
+    result = Result.objects.select_related("issued_by_unit").get(dossier=dossier)
+    # An official paper is in Vietnamese whoever issues it.
+    with translation.override("vi"):
+        content = slips.result_pdf(
+            dossier,
+            result,
+            verify_url=site_root.rstrip("/") + result.get_absolute_url(),
+            data_rows=dossier_data_rows(dossier=dossier),
+        )
+    result.file.save(f"{secrets.token_hex(16)}.pdf", ContentFile(content), save=True)
+    Dossier.objects.filter(pk=dossier.pk).update(result_digitized=True)
+    dossier.result_digitized = True
+    return dossier

@@ -30,7 +30,7 @@ from reportlab.platypus import (
 )
 
 from .calendar import EARLY, LATE, ON_TIME, completion_timeliness
-from .models import Dossier, Event
+from .models import Dossier, Event, Result
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 _registered = False
@@ -303,5 +303,65 @@ def control_slip_pdf(dossier: Dossier, *, tracking_url: str) -> bytes:
         Paragraph(f"Hẹn trả kết quả: {_when(dossier.due_at)}", s["base"]),
         Spacer(1, 3 * mm),
         table,
+    ]
+    return _build(story, pagesize=A4)
+
+
+# --- The generated result (officer pages) -------------------------------------------
+
+
+def result_pdf(
+    dossier: Dossier,
+    result: Result,
+    *,
+    verify_url: str,
+    data_rows: list[tuple[str, str]],
+) -> bytes:
+    """An electronic result generated from the dossier's data when the unit has no
+    file of its own to upload. The QR code (top left) and the printed address lead
+    to the public verification page of its token. It is the portal's own layout,
+    not the legal form of any particular paper."""
+    s = _styles()
+    unit = result.issued_by_unit
+    agency = Paragraph(f"<b>{_e(unit.name.upper())}</b>", s["center"])
+    motto = Paragraph(
+        "<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br/>Độc lập - Tự do - Hạnh phúc",
+        s["center"],
+    )
+    header = Table([[_qr(verify_url), agency, motto]], colWidths=[27 * mm, None, None])
+    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    rows = [
+        [Paragraph(_e(label), s["small"]), Paragraph(_e(value), s["small"])]
+        for label, value in data_rows
+    ]
+    story: list[Flowable] = [header]
+    if result.number:
+        story.append(Paragraph(f"Số: {_e(result.number)}", s["center"]))
+    story += [
+        Paragraph(_e(result.title.upper()), s["title"]),
+        *_common_rows(dossier, s),
+    ]
+    if rows:
+        table = Table(rows, colWidths=[55 * mm, None])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        story += [Spacer(1, 2 * mm), table]
+    story += [
+        Spacer(1, 3 * mm),
+        Paragraph(f"Ngày cấp: {_when(result.issued_at)}", s["base"]),
+        Spacer(1, 5 * mm),
+        _signature(s, "THỦ TRƯỞNG CƠ QUAN"),
+        Spacer(1, 4 * mm),
+        Paragraph(
+            "Văn bản điện tử do Cổng Dịch vụ công tạo từ dữ liệu hồ sơ. Kiểm tra "
+            f"tính xác thực bằng mã QR hoặc tại: {_e(verify_url)}",
+            s["small"],
+        ),
     ]
     return _build(story, pagesize=A4)

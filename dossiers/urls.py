@@ -15,3 +15,39 @@ urlpatterns = [
     path("track/", views.track, name="dossier-track"),
     path("verify/<str:token>/", views.result_verify, name="result-verify"),
 ]
+
+# --- Officer pages (views/officer.py, views/counter.py) -------------------------
+urlpatterns += [
+    path("staff/dossiers/", views.dossier_queue, name="queue"),
+    path(
+        "staff/dossiers/receive/",
+        views.dossier_bulk_receive,
+        name="queue-receive",
+    ),
+    path("staff/dossiers/<str:code>/", views.dossier_work, name="dossier-work"),
+    path(
+        "staff/dossiers/<str:code>/assign/",
+        views.dossier_assign,
+        name="dossier-assign",
+    ),
+    path(
+        "staff/dossiers/<str:code>/actions/<slug:action>/",
+        views.dossier_act,
+        name="dossier-act",
+    ),
+    path("staff/calendar/due/", views.calendar_due, name="calendar-due"),
+    path("staff/counter/", views.counter_start, name="counter-start"),
+    path(
+        "staff/counter/new-citizen/",
+        views.counter_citizen_create,
+        name="counter-citizen-create",
+    ),
+    path("staff/counter/confirm/", views.counter_confirm, name="counter-confirm"),
+    path(
+        "staff/counter/procedure/",
+        views.counter_procedure,
+        name="counter-procedure",
+    ),
+    path("staff/counter/reset/", views.counter_reset, name="counter-reset"),
+    path("staff/counter/file/<slug:key>/", views.counter_form, name="counter-form"),
+]

@@ -8,4 +8,6 @@ def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "portal_name": settings.PORTAL_NAME,
         "large_text": request.COOKIES.get("portal_text_size") == "large",
+        # The test SMS inbox exists in development and demo mode only.
+        "sms_outbox": settings.DEBUG or settings.DEMO_MODE,
     }

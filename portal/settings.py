@@ -415,3 +415,11 @@ OAUTH2_PROVIDER = {
     "ID_TOKEN_EXPIRE_SECONDS": 300,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
 }
+
+# --- Text messages (accounts/adapters/sms.py) ---------------------------------------
+# The gateway class. The default keeps messages in a table (OutboundSms) instead of
+# sending them: read them in the admin, or in DEBUG/demo mode at /accounts/dev/sms/.
+SMS_BACKEND = env.str("SMS_BACKEND", default="accounts.adapters.sms.DatabaseSmsBackend")
+# The development gateway's simulated latency and share of failed sends (0.0-1.0).
+SMS_DEV_LATENCY_MS = env.int("SMS_DEV_LATENCY_MS", default=0)
+SMS_DEV_FAILURE_RATE = env.float("SMS_DEV_FAILURE_RATE", default=0.0)

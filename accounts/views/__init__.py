@@ -21,6 +21,7 @@ from .citizen import (
     stored_document_list,
     stored_document_remove,
 )
+from .dev import sms_outbox
 from .staff import citizen_detail, citizen_lookup
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "oidc_login",
     "profile_edit",
     "signup",
+    "sms_outbox",
     "stored_document_create",
     "stored_document_detail",
     "stored_document_download",

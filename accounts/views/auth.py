@@ -65,10 +65,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         user = form.get_user()
         if user.requires_otp:
+            # Staff land in the staff area: the account page is the citizen's.
+            staff_next = next_url or reverse("portal:staff-home")
             request.session[PENDING_KEY] = {
                 "user_id": user.pk,
                 "backend": getattr(user, "backend", MODEL_BACKEND),
-                "next": _next_url(request, next_url),
+                "next": _next_url(request, staff_next),
                 "at": time.time(),
             }
             return redirect("accounts:login-otp")
