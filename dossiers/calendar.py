@@ -191,6 +191,12 @@ class WorkingCalendar:
             steps.append(Step("no_appointment_day", {"weekday": day.weekday()}))
             return self._deadline(self._at(day, self.day_end), steps)
 
+        if days is None and not same_day:
+            # The procedure's legal limit is not known yet: count a documented
+            # default and say so, rather than pretending it is a same-day case.
+            days = Decimal(str(settings.DOSSIER_DEFAULT_PROCESSING_DAYS))
+            steps.append(Step("default_limit", {"days": str(days)}))
+
         if same_day or days is None or Decimal(str(days)) <= 0:
             if working_before_cutoff:
                 steps.append(Step("same_day"))
@@ -419,6 +425,11 @@ def render_step(step: Step | dict[str, Any]) -> str:
             "days": p["days"].removesuffix(".0"),
             "start": _day(p["start"]),
         }
+    if rule == "default_limit":
+        return _(
+            "Thời hạn của thủ tục này đang được cập nhật; tạm tính %(days)s ngày làm "
+            "việc theo cài đặt của Cổng."
+        ) % {"days": p["days"].removesuffix(".0")}
     if rule == "same_day":
         return _("Thủ tục giải quyết trong ngày.")
     if rule == "same_day_next":

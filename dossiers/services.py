@@ -673,6 +673,17 @@ def dossier_rate(
     return dossier
 
 
+def _decides(user: Any) -> bool:
+    return any(
+        user.has_perm(perm)
+        for perm in (
+            "dossiers.receive_dossier",
+            "dossiers.process_dossier",
+            "dossiers.approve_dossier",
+        )
+    )
+
+
 @transaction.atomic
 def dossier_assign(
     *, dossier: Dossier, actor: Any, assignee: Any, now: datetime.datetime | None = None
@@ -680,6 +691,9 @@ def dossier_assign(
     """Claim a dossier (assignee = actor) or hand it to a colleague of the unit."""
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
     unit_ids = {locked.receiving_unit_id, locked.processing_unit_id}
+    if not (_decides(actor) and _decides(assignee)):
+        # The community digital technology team files but never holds a dossier.
+        raise ActionNotAllowed(_("Chỉ cán bộ xử lý hồ sơ mới được nhận, giao hồ sơ."))
     if actor.org_unit_id not in unit_ids or assignee.org_unit_id != actor.org_unit_id:
         raise ActionNotAllowed(
             _("Chỉ giao hồ sơ cho cán bộ cùng đơn vị đang giữ hồ sơ.")

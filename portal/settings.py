@@ -325,8 +325,15 @@ DOSSIER_SUPPLEMENT_MODE = env.str("DOSSIER_SUPPLEMENT_MODE", default="restart")
 # dossier received before the cut-off is due the same day. Eligible = its
 # procedure's field (lĩnh vực) code is in the list.
 NO_APPOINTMENT_WEEKDAY = env.int("NO_APPOINTMENT_WEEKDAY", default=1)
+# Working days counted for a procedure whose legal time limit is not known yet
+# (the catalogue says "Đang cập nhật"); the explanation says it is this default.
+DOSSIER_DEFAULT_PROCESSING_DAYS = env.float(
+    "DOSSIER_DEFAULT_PROCESSING_DAYS", default=5
+)
 NO_APPOINTMENT_CUTOFF_TIME = env.str("NO_APPOINTMENT_CUTOFF_TIME", default="15:00")
-NO_APPOINTMENT_FIELDS = env.list("NO_APPOINTMENT_FIELDS", default=[])
+NO_APPOINTMENT_FIELDS = env.list(
+    "NO_APPOINTMENT_FIELDS", default=["ho-kinh-doanh", "ho-tich"]
+)
 
 # --- Dossier files ------------------------------------------------------------------
 DOSSIER_MAX_FILE_MB = env.int("DOSSIER_MAX_FILE_MB", default=10)

@@ -233,3 +233,12 @@ def test_no_dossier_is_ever_overdue_on_the_day_it_was_received(
     assert deadline.due_at > received
     assert open_timeliness(due_at=deadline.due_at, as_of=received) == ON_TRACK
     assert cal.is_working_day(deadline.due_date)
+
+
+def test_an_unknown_time_limit_counts_the_documented_default(cal, settings):
+    settings.DOSSIER_DEFAULT_PROCESSING_DAYS = 5
+
+    deadline = cal.due(received_at=at("2026-03-09 10:00"), days=None)
+
+    assert local(deadline.due_at) == "2026-03-16 17:00"
+    assert "đang được cập nhật" in deadline.explain()

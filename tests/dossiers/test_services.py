@@ -449,3 +449,17 @@ def test_claim_and_assign_within_the_unit(people, officer_other_commune):
         services.dossier_assign(
             dossier=dossier, actor=people["officer"], assignee=officer_other_commune
         )
+
+
+def test_a_digital_team_member_cannot_take_or_hand_out_a_dossier(people, unit_a):
+    from accounts.roles import Role
+    from tests.accounts.factories import UserFactory
+
+    helper = UserFactory(roles=[Role.DIGITAL_TEAM], org_unit=unit_a)
+    dossier = make_dossier(**people)
+
+    for actor, assignee in [(helper, helper), (people["officer"], helper)]:
+        with pytest.raises(services.ActionNotAllowed):
+            services.dossier_assign(dossier=dossier, actor=actor, assignee=assignee)
+    dossier.refresh_from_db()
+    assert dossier.assignee is None
