@@ -8,8 +8,17 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from units.models import OrgUnit
+
 from .calendar import completion_timeliness, open_timeliness
-from .models import COMPLETED_STATUSES, FINAL_STATUSES, Dossier, Event, Result
+from .models import (
+    COMPLETED_STATUSES,
+    FINAL_STATUSES,
+    Dossier,
+    Draft,
+    Event,
+    Result,
+)
 
 
 def _base() -> QuerySet[Dossier]:
@@ -104,3 +113,50 @@ def dossier_timeliness(
     if dossier.status in FINAL_STATUSES:
         return None
     return open_timeliness(due_at=dossier.due_at, as_of=as_of or timezone.now())
+
+
+# --- The citizen's own dossiers and drafts (views/citizen.py) ----------------------
+
+
+def dossiers_of_applicant(*, user: Any) -> QuerySet[Dossier]:
+    """The dossiers `user` filed (or had filed for them), newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return Dossier.objects.none()
+    return (
+        Dossier.objects.filter(applicant=user)
+        .select_related("procedure", "receiving_unit")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def drafts_for(*, user: Any) -> QuerySet[Draft]:
+    """The user's unfinished submissions, last edited first."""
+    if not getattr(user, "is_authenticated", False):
+        return Draft.objects.none()
+    return (
+        Draft.objects.filter(owner=user)
+        .select_related("procedure", "receiving_unit")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def draft_get_for_user(*, user: Any, pk: int) -> Draft:
+    """The draft if `user` owns it; 404 for everyone else."""
+    draft = drafts_for(user=user).filter(pk=pk).first()
+    if draft is None:
+        raise Http404
+    return draft
+
+
+def receiving_units_for(*, procedure: Any) -> QuerySet[OrgUnit]:
+    """The active units that receive dossiers of `procedure` (same agency type)."""
+    return (
+        OrgUnit.objects.filter(is_active=True, agency_type=procedure.agency_type)
+        .select_related("admin_unit")
+        .order_by("admin_unit__path", "name")
+    )
+
+
+def dossier_last_event(*, dossier: Dossier, action: str) -> Event | None:
+    """The latest event of `action` on the dossier (e.g. the supplement request)."""
+    return dossier.events.filter(action=action).order_by("-at", "-pk").first()

@@ -1,0 +1,279 @@
+"""The citizen's submission wizard, apart from HTTP: which pages a draft has, what
+each holds, and how a person block is filled from the population registry.
+
+A draft keeps the values as the citizen typed them, by field name (dotted for a
+person's sub-fields: "mother.full_name"), so nothing typed is ever lost, even when
+it does not validate yet. Validation is always `schema_clean`, page by page, and
+once more, whole, by `dossier_submit`.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from agencies.adapters import PersonRecord
+from procedures.schema import schema_clean, schema_condition_holds, schema_file_fields
+from procedures.schema.definitions import (
+    leaves,
+    person_fields,
+    pick,
+    section_fields,
+    sections,
+)
+
+from .models import Draft
+from .services import draft_values
+
+UNIT_STEP = "unit"
+SECTION_STEP = "form:"
+DOCUMENTS_STEP = "documents"
+REVIEW_STEP = "review"
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str  # "unit", "form:<section key>", "documents", "review"
+    title: str
+    url: str
+
+
+def value_sections(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """Sections with something to type (sections of files only go to the
+    documents page)."""
+    return [
+        part
+        for part in sections(schema)
+        if any(field.get("type") != "file" for field in section_fields(part))
+    ]
+
+
+def known_values(schema: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """The cleaned values of whatever is valid so far (for conditions)."""
+    cleaned, _errors = schema_clean(schema, values)
+    return cleaned
+
+
+def wizard_steps(draft: Draft) -> list[Step]:
+    """The draft's pages in order; a section whose condition does not hold on
+    what was typed before is left out."""
+    schema = draft.procedure.form_schema
+    known = known_values(schema, draft_values(draft))
+    steps = [
+        Step(
+            UNIT_STEP,
+            _("Nơi nộp hồ sơ"),
+            reverse("dossiers:draft-unit", args=[draft.pk]),
+        )
+    ]
+    for part in value_sections(schema):
+        if schema_condition_holds(part.get("show_if"), known):
+            steps.append(
+                Step(
+                    SECTION_STEP + part["key"],
+                    pick(part.get("title")),
+                    reverse("dossiers:draft-section", args=[draft.pk, part["key"]]),
+                )
+            )
+    if schema_file_fields(schema):
+        steps.append(
+            Step(
+                DOCUMENTS_STEP,
+                _("Giấy tờ kèm theo"),
+                reverse("dossiers:draft-documents", args=[draft.pk]),
+            )
+        )
+    steps.append(
+        Step(
+            REVIEW_STEP,
+            _("Kiểm tra và nộp"),
+            reverse("dossiers:draft-review", args=[draft.pk]),
+        )
+    )
+    return steps
+
+
+def step_index(steps: list[Step], key: str) -> int:
+    for index, step in enumerate(steps):
+        if step.key == key:
+            return index
+    return 0
+
+
+def section_get(schema: dict[str, Any], key: str) -> dict[str, Any] | None:
+    for part in value_sections(schema):
+        if part["key"] == key:
+            return part
+    return None
+
+
+def field_step(schema: dict[str, Any], name: str) -> str:
+    """The page where field `name` (dotted for persons) is typed or attached."""
+    head = name.split(".", 1)[0]
+    for part in sections(schema):
+        for field in section_fields(part):
+            if field.get("name") == head:
+                if field.get("type") == "file":
+                    return DOCUMENTS_STEP
+                return SECTION_STEP + str(part["key"])
+    return REVIEW_STEP
+
+
+def condition_fields(schema: dict[str, Any]) -> set[str]:
+    """Every field name a condition of the schema tests."""
+    names: set[str] = set()
+
+    def walk(condition: Any) -> None:
+        if not isinstance(condition, dict):
+            return
+        if "all" in condition:
+            for part in condition["all"]:
+                walk(part)
+        elif "field" in condition:
+            names.add(str(condition["field"]))
+
+    for part in sections(schema):
+        walk(part.get("show_if"))
+        for field in section_fields(part):
+            walk(field.get("show_if"))
+            for choice in field.get("choices", []) or []:
+                walk(choice.get("show_if") if isinstance(choice, dict) else None)
+            for sub in person_fields(field) if field.get("type") == "person" else []:
+                walk(sub.get("show_if"))
+    return names
+
+
+def review_rows(schema: dict[str, Any], values: dict[str, Any]) -> list[dict[str, Any]]:
+    """What the review page shows: per applicable section, label and value of
+    every field filled in, choices by their label."""
+    known = known_values(schema, values)
+    rows: list[dict[str, Any]] = []
+    for part in value_sections(schema):
+        if not schema_condition_holds(part.get("show_if"), known):
+            continue
+        items = []
+        for leaf in leaves({"sections": [part]}):
+            if leaf.type == "file":
+                continue
+            conditions = [leaf.field.get("show_if")]
+            if leaf.person is not None:
+                conditions.append(leaf.person.get("show_if"))
+            if not all(schema_condition_holds(c, known) for c in conditions if c):
+                continue
+            raw = values.get(leaf.name)
+            if raw in (None, ""):
+                continue
+            label = pick(leaf.field.get("label"))
+            if leaf.person is not None:
+                label = f"{pick(leaf.person.get('label'))}: {label}"
+            items.append({"label": label, "value": _display(leaf.field, raw)})
+        rows.append(
+            {
+                "key": part["key"],
+                "title": pick(part.get("title")),
+                "items": items,
+            }
+        )
+    return rows
+
+
+def _display(field: dict[str, Any], raw: Any) -> str:
+    if field.get("type") == "yesno":
+        text = str(raw).strip().lower()
+        return _("Có") if text in ("yes", "true", "1", "có") else _("Không")
+    if field.get("type") == "date" and isinstance(raw, str) and len(raw) == 10:
+        year, month, day = raw[:4], raw[5:7], raw[8:10]
+        if raw[4] == "-" and raw[7] == "-":
+            return f"{day}/{month}/{year}"
+    for choice in field.get("choices", []) or []:
+        if choice.get("value") == raw:
+            return pick(choice.get("label"))
+    return str(raw)
+
+
+# --- The population registry --------------------------------------------------------
+
+# Person sub-fields the registry can fill, and from which part of its record.
+REGISTRY_FIELDS: dict[str, Callable[[PersonRecord], str]] = {
+    "full_name": lambda r: r.full_name,
+    "date_of_birth": lambda r: r.date_of_birth.isoformat() if r.date_of_birth else "",
+    "sex": lambda r: r.sex,
+    "ethnicity": lambda r: r.ethnicity,
+    "nationality": lambda r: r.nationality,
+    "place_of_birth": lambda r: r.place_of_birth,
+    "hometown": lambda r: r.place_of_origin,
+    "address": lambda r: r.residence,
+}
+
+
+def lookup_blocks(part: dict[str, Any]) -> list[dict[str, Any]]:
+    """The person blocks of a section that carry a personal ID number, i.e. the
+    ones the registry can fill."""
+    return [
+        field
+        for field in section_fields(part)
+        if field.get("type") == "person"
+        and any(sub.get("name") == "personal_id" for sub in person_fields(field))
+    ]
+
+
+def registry_values(block: dict[str, Any], record: PersonRecord) -> dict[str, str]:
+    """The values of `block`'s sub-fields that the registry's record provides."""
+    values: dict[str, str] = {}
+    for sub in person_fields(block):
+        take = REGISTRY_FIELDS.get(str(sub.get("name")))
+        if take is None:
+            continue
+        value = take(record)
+        if value:
+            values[f"{block['name']}.{sub['name']}"] = value
+    return values
+
+
+def missing_documents(draft: Draft) -> list[dict[str, Any]]:
+    """Required papers that apply and have no file yet."""
+    values = draft_values(draft)
+    present = set(draft.attachments.values_list("document_key", flat=True))
+    return [
+        field
+        for field in iter_file_fields(draft.procedure.form_schema, values)
+        if field["required"] and field["document"] not in present
+    ]
+
+
+def draft_problems(draft: Draft) -> dict[str, list[str]]:
+    """What `dossier_submit` would refuse, by field name: the form data checked
+    whole, and the required papers."""
+    schema = draft.procedure.form_schema
+    _cleaned, errors = schema_clean(schema, draft_values(draft))
+    for field in missing_documents(draft):
+        errors[field["name"]] = [_("Hãy đính kèm giấy tờ này.")]
+    return errors
+
+
+def iter_file_fields(
+    schema: dict[str, Any], values: dict[str, Any]
+) -> Iterator[dict[str, Any]]:
+    """The attachments that apply to what was typed, with their help text."""
+    helps = {
+        leaf.name: pick(leaf.field.get("help"))
+        for leaf in leaves(schema)
+        if leaf.type == "file"
+    }
+    for field in schema_file_fields(schema, known_values(schema, values)):
+        yield {**field, "help": helps.get(field["name"], "")}
+
+
+def document_key_for(schema: dict[str, Any], text: str) -> str:
+    """The document key of the schema's paper named `text` (a supplement request
+    item), or "" when the item names no paper of the form."""
+    wanted = " ".join(str(text).split()).casefold()
+    for field in schema_file_fields(schema):
+        if wanted in (
+            str(field["document"]).casefold(),
+            " ".join(str(field["label"]).split()).casefold(),
+        ):
+            return str(field["document"])
+    return ""
