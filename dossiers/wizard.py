@@ -7,14 +7,18 @@ it does not validate yet. Validation is always `schema_clean`, page by page, and
 once more, whole, by `dossier_submit`.
 """
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from agencies.adapters import PersonRecord
+from accounts.identifiers import personal_id_errors
+from accounts.ratelimit import rate_limit_consume
+from agencies.adapters import PersonRecord, RegistryUnavailable, population_registry
 from procedures.schema import schema_clean, schema_condition_holds, schema_file_fields
 from procedures.schema.definitions import (
     leaves,
@@ -25,7 +29,7 @@ from procedures.schema.definitions import (
 )
 
 from .models import Draft
-from .services import draft_values
+from .services import draft_registry_consent, draft_update, draft_values
 
 UNIT_STEP = "unit"
 SECTION_STEP = "form:"
@@ -251,6 +255,80 @@ def draft_problems(draft: Draft) -> dict[str, list[str]]:
     for field in missing_documents(draft):
         errors[field["name"]] = [_("Hãy đính kèm giấy tờ này.")]
     return errors
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What to tell the citizen after a registry lookup, and which field it is
+    about (the id of its input)."""
+
+    level: str  # success / warning / danger
+    message: str
+    anchor: str
+
+
+def registry_fill(
+    *, draft: Draft, part: dict[str, Any], block_name: str, number: str, user_id: int
+) -> Notice:
+    """Fill the person block `block_name` of section `part` from the population
+    registry, by the personal ID number typed in it.
+
+    Nothing is asked of the registry without the consent recorded in the draft,
+    for a malformed number, or beyond the citizen's rate limit. Whatever
+    happens, what was typed stays in the draft.
+    """
+    block = next((b for b in lookup_blocks(part) if b["name"] == block_name), None)
+    if block is None:
+        raise ValueError(f"no person block {block_name!r} with a personal ID")
+    person = pick(block.get("label"))
+    field_id = f"id_{block_name}.personal_id"
+    if not draft_registry_consent(draft):
+        return Notice(
+            "danger",
+            _(
+                "Chưa tra cứu: hãy đánh dấu ô đồng ý tra cứu CSDL dân cư trước, rồi "
+                "bấm lại nút “Lấy thông tin”."
+            ),
+            "id_registry_consent",
+        )
+    number = re.sub(r"\s", "", number)
+    errors = (
+        personal_id_errors(number)
+        if number
+        else [_("Hãy nhập số định danh cá nhân (12 chữ số) trước.")]
+    )
+    if errors:
+        message = _("Số định danh của “%(person)s”: %(error)s") % {
+            "person": person,
+            "error": errors[0],
+        }
+        return Notice("danger", message, field_id)
+    if not rate_limit_consume(
+        scope="registry-lookup",
+        key=str(user_id),
+        limit=settings.POPULATION_REGISTRY_LOOKUP_LIMIT,
+    ):
+        message = _(
+            "Bạn đã tra cứu nhiều lần trong thời gian ngắn. Hãy tự nhập thông tin, "
+            "hoặc thử lại sau."
+        )
+        return Notice("warning", message, field_id)
+    try:
+        record = population_registry().lookup(number)
+    except RegistryUnavailable as exc:
+        return Notice("warning", exc.message, field_id)
+    if record is None:
+        message = _(
+            "CSDL dân cư không có số định danh %(number)s. Hãy kiểm tra lại số, "
+            "hoặc tự nhập thông tin."
+        ) % {"number": number}
+        return Notice("warning", message, field_id)
+    draft_update(draft=draft, values=registry_values(block, record))
+    message = _(
+        "Đã điền thông tin của “%(person)s” từ CSDL dân cư. Hãy đọc lại, sửa nếu "
+        "cần, rồi bấm “Lưu và tiếp tục”."
+    ) % {"person": person}
+    return Notice("success", message, field_id)
 
 
 def iter_file_fields(

@@ -5,20 +5,25 @@ rating. The form data pages themselves are built from the procedure's schema
 from typing import Any
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import HTML, Div, Fieldset, Submit
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import StoredDocument
+from procedures.schema import SchemaForm
+from procedures.schema.definitions import pick
 from units.models import OrgUnit
 
 from ..files import check_upload
 from ..models import Rating
 from ..ratings import INDICATORS
+from ..wizard import lookup_blocks
 
 # What a phone's file picker should offer (the server checks the content anyway).
 ACCEPT = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
@@ -63,6 +68,48 @@ class RegistryConsentForm(forms.Form):
             "định danh cá nhân tôi nhập dưới đây, chỉ để điền sẵn tờ khai này."
         ),
     )
+
+
+def _lookup_button(block: dict[str, Any]) -> HTML:
+    html = format_html(
+        '<div class="registry-lookup mb-3">'
+        '<button type="submit" name="lookup" value="{}" '
+        'class="btn btn-outline-primary">{}</button>'
+        '<p class="form-text mb-0">{}</p></div>',
+        block["name"],
+        gettext("Lấy thông tin của “%(person)s” từ CSDL dân cư")
+        % {"person": pick(block.get("label"))},
+        gettext(
+            "Nhập số định danh rồi bấm nút; cần đánh dấu đồng ý ở đầu trang. "
+            "Không lấy được thì bạn vẫn tự nhập được."
+        ),
+    )
+    # crispy renders HTML() as a template: braces must stay text.
+    return HTML(str(html).replace("{", "&#123;").replace("}", "&#125;"))
+
+
+def add_lookup_buttons(form: SchemaForm, part: dict[str, Any]) -> None:
+    """Put a "fill from the population registry" button under the personal ID
+    field of each person block of a section page (the blocks are the layout's
+    person fieldsets, in the schema's order)."""
+    blocks = {b["name"]: b for b in lookup_blocks(part)}
+    persons = [f for f in part.get("fields", []) if f.get("type") == "person"]
+    fieldsets: list[Fieldset] = []
+    for item in form.helper.layout.fields:
+        if isinstance(item, Div):
+            item = next((f for f in item.fields if isinstance(f, Fieldset)), item)
+        if isinstance(item, Fieldset) and "person-block" in (item.css_class or ""):
+            fieldsets.append(item)
+    for person, fieldset in zip(persons, fieldsets, strict=False):
+        block = blocks.get(person["name"])
+        if block is None:
+            continue
+        target = f"{block['name']}.personal_id"
+        for index, item in enumerate(fieldset.fields):
+            names = [item] if isinstance(item, str) else getattr(item, "fields", [])
+            if target in names:
+                fieldset.fields.insert(index + 1, _lookup_button(block))
+                break
 
 
 class MultipleFileInput(forms.ClearableFileInput):
