@@ -150,14 +150,15 @@ def condition_fields(schema: dict[str, Any]) -> set[str]:
 
 
 def review_rows(schema: dict[str, Any], values: dict[str, Any]) -> list[dict[str, Any]]:
-    """What the review page shows: per applicable section, label and value of
-    every field filled in, choices by their label."""
+    """What the review page shows: per applicable section, its groups (one per
+    person block, one for the other fields) with the label and value of every
+    field filled in; choices by their label."""
     known = known_values(schema, values)
     rows: list[dict[str, Any]] = []
     for part in value_sections(schema):
         if not schema_condition_holds(part.get("show_if"), known):
             continue
-        items = []
+        groups: list[dict[str, Any]] = []
         for leaf in leaves({"sections": [part]}):
             if leaf.type == "file":
                 continue
@@ -169,16 +170,14 @@ def review_rows(schema: dict[str, Any], values: dict[str, Any]) -> list[dict[str
             raw = values.get(leaf.name)
             if raw in (None, ""):
                 continue
+            title = pick(leaf.person.get("label")) if leaf.person else ""
+            if not groups or groups[-1]["title"] != title:
+                groups.append({"title": title, "items": []})
+            value = _display(leaf.field, raw)
             label = pick(leaf.field.get("label"))
-            if leaf.person is not None:
-                label = f"{pick(leaf.person.get('label'))}: {label}"
-            items.append({"label": label, "value": _display(leaf.field, raw)})
+            groups[-1]["items"].append({"label": label, "value": value})
         rows.append(
-            {
-                "key": part["key"],
-                "title": pick(part.get("title")),
-                "items": items,
-            }
+            {"key": part["key"], "title": pick(part.get("title")), "groups": groups}
         )
     return rows
 

@@ -1,6 +1,5 @@
 """Review everything, declare, submit."""
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -84,6 +83,7 @@ def draft_review(request: HttpRequest, pk: int) -> HttpResponse:
                 return response
     procedure = draft.procedure
     values = services.draft_values(draft)
+    attachments = list(draft.attachments.all())
     problems = wizard.draft_problems(draft)
     unit_ok = draft.receiving_unit_id is not None and (
         receiving_units_for(procedure=procedure)
@@ -102,7 +102,8 @@ def draft_review(request: HttpRequest, pk: int) -> HttpResponse:
             **step_context(draft, steps, key),
             "form": form,
             "rows": wizard.review_rows(procedure.form_schema, values),
-            "attachments": list(draft.attachments.all()),
+            "attachments": attachments,
+            "attached_keys": {a.document_key for a in attachments},
             "documents": list(wizard.iter_file_fields(procedure.form_schema, values)),
             "summary": [
                 *_problem_summary(draft, steps, problems),
@@ -145,8 +146,4 @@ def _submit(
         return None, exc.message
     except services.DossierError as exc:
         return None, exc.message
-    messages.success(
-        request,
-        _("Đã nộp hồ sơ %(code)s.") % {"code": dossier.code},
-    )
     return redirect("dossiers:dossier-submitted", code=dossier.code), ""
