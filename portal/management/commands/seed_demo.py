@@ -39,7 +39,7 @@ class Command(BaseCommand):
             )
         demo_accounts_seed()
         # The demo citizens and their households in the development registry.
-        registry_demo_load()
+        people = registry_demo_load()
         self.stdout.write(self.style.SUCCESS("Demo accounts (tài khoản mẫu):"))
         for account in DEMO_ACCOUNTS:
             roles = ", ".join(str(role.label) for role in account.roles)
@@ -49,4 +49,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  password / mật khẩu: {DEMO_PASSWORD}")
         self.stdout.write(
             f"  staff TOTP secret / mã bí mật 2FA cán bộ: {DEMO_TOTP_SECRET}"
+        )
+        self.stdout.write(
+            f"Development population registry (CSDL dân cư mẫu): {people} people, "
+            "e.g. 036188003456 (docs/agencies.md)"
         )
