@@ -1157,3 +1157,26 @@ def test_the_citizen_pages_pass_the_accessibility_check(
         response = client.post(url, body)
         assert response.status_code == 200, url
         assert accessibility_problems(response.content.decode()) == [], url
+
+
+def test_the_dossier_page_query_count_does_not_grow_with_its_history(
+    client, people, django_assert_num_queries
+):
+    dossier = make_dossier(status=Status.RECEIVED, **people)
+    client.force_login(people["applicant"])
+    url = dossier.get_absolute_url()
+    client.get(url)
+
+    # session, user, groups, dossier, result, rating, slip events, events,
+    # attachments, and the menu's two permission reads
+    with django_assert_num_queries(11):
+        client.get(url)
+    for _ in range(3):
+        services.dossier_assign(
+            dossier=dossier, actor=people["officer"], assignee=people["officer"]
+        )
+        services.attachment_add(
+            uploaded_by=people["applicant"], upload=pdf_upload(), dossier=dossier
+        )
+    with django_assert_num_queries(11):
+        client.get(url)
