@@ -12,12 +12,19 @@ from django.utils.translation import gettext
 from accounts.models import User
 from procedures.schema import field_labels
 from procedures.schema.definitions import leaves, lookup, pick
-from units.models import AdminUnit
+from units.models import AdminUnit, OrgUnit
 from units.selectors import valid_on_q
 
 from .calendar import WorkingCalendar, completion_timeliness, open_timeliness
 from .lifecycle import OPEN, TRANSITIONS
-from .models import COMPLETED_STATUSES, FINAL_STATUSES, Dossier, Event, Result
+from .models import (
+    COMPLETED_STATUSES,
+    FINAL_STATUSES,
+    Dossier,
+    Draft,
+    Event,
+    Result,
+)
 
 
 def _base() -> QuerySet[Dossier]:
@@ -310,3 +317,50 @@ def _shown(field: dict[str, Any], value: Any) -> str:
     if isinstance(value, list):
         return "; ".join(_shown({}, v) for v in value)
     return str(value)
+
+
+# --- The citizen's own dossiers and drafts (views/citizen.py) ----------------------
+
+
+def dossiers_of_applicant(*, user: Any) -> QuerySet[Dossier]:
+    """The dossiers `user` filed (or had filed for them), newest first."""
+    if not getattr(user, "is_authenticated", False):
+        return Dossier.objects.none()
+    return (
+        Dossier.objects.filter(applicant=user)
+        .select_related("procedure", "receiving_unit")
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def drafts_for(*, user: Any) -> QuerySet[Draft]:
+    """The user's unfinished submissions, last edited first."""
+    if not getattr(user, "is_authenticated", False):
+        return Draft.objects.none()
+    return (
+        Draft.objects.filter(owner=user)
+        .select_related("procedure", "receiving_unit")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def draft_get_for_user(*, user: Any, pk: int) -> Draft:
+    """The draft if `user` owns it; 404 for everyone else."""
+    draft = drafts_for(user=user).filter(pk=pk).first()
+    if draft is None:
+        raise Http404
+    return draft
+
+
+def receiving_units_for(*, procedure: Any) -> QuerySet[OrgUnit]:
+    """The active units that receive dossiers of `procedure` (same agency type)."""
+    return (
+        OrgUnit.objects.filter(is_active=True, agency_type=procedure.agency_type)
+        .select_related("admin_unit")
+        .order_by("admin_unit__path", "name")
+    )
+
+
+def dossier_last_event(*, dossier: Dossier, action: str) -> Event | None:
+    """The latest event of `action` on the dossier (e.g. the supplement request)."""
+    return dossier.events.filter(action=action).order_by("-at", "-pk").first()

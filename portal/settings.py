@@ -34,8 +34,8 @@ ALLOWED_HOSTS = env.list(
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # --- Applications -----------------------------------------------------------------
-# Apps are listed bottom floor first: units <- accounts <- procedures <- dossiers
-# <- chains, dashboards <- portal (see docs/architecture.md).
+# Apps are listed bottom floor first: units, agencies <- accounts <- procedures
+# <- dossiers <- chains, dashboards <- portal (see docs/architecture.md).
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "axes",
     "oauth2_provider",
     "units",
+    "agencies",
     "accounts",
     "idp",
     "procedures",
@@ -341,6 +342,29 @@ DOSSIER_MAX_TOTAL_MB = env.int("DOSSIER_MAX_TOTAL_MB", default=50)
 # Uploads bigger than this are streamed to a temporary file, not kept in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Other agencies' systems (agencies/; docs/agencies.md) --------------------------
+# The population registry adapter: a dotted path to a PopulationRegistry class.
+POPULATION_REGISTRY_BACKEND = env.str(
+    "POPULATION_REGISTRY_BACKEND",
+    default="agencies.adapters.population.DevelopmentPopulationRegistry",
+)
+# A call that takes longer is abandoned (the citizen types the data in instead).
+POPULATION_REGISTRY_TIMEOUT_SECONDS = env.float(
+    "POPULATION_REGISTRY_TIMEOUT_SECONDS", default=5.0
+)
+# The development registry behaves like a remote one: a usual delay, and a share of
+# calls that fail (half transient errors, half timeouts). On by default in DEBUG.
+POPULATION_REGISTRY_DEV_LATENCY_MS = env.int(
+    "POPULATION_REGISTRY_DEV_LATENCY_MS", default=400 if DEBUG else 0
+)
+POPULATION_REGISTRY_DEV_FAILURE_RATE = env.float(
+    "POPULATION_REGISTRY_DEV_FAILURE_RATE", default=0.1 if DEBUG else 0.0
+)
+# Registry lookups a citizen may make per RATE_LIMIT_WINDOW_SECONDS.
+POPULATION_REGISTRY_LOOKUP_LIMIT = env.int(
+    "POPULATION_REGISTRY_LOOKUP_LIMIT", default=30
+)
 
 # --- Portal -----------------------------------------------------------------------
 PORTAL_NAME = env.str("PORTAL_NAME", default="Cổng Dịch vụ công huyện Vụ Bản")

@@ -225,6 +225,17 @@ def admin_user(district_unit):
     )
 
 
+# --- Other agencies' systems --------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _registry_answers_at_once(settings):
+    """The development population registry answers at once and never fails,
+    unless a test turns its latency or failures on."""
+    settings.POPULATION_REGISTRY_DEV_LATENCY_MS = 0
+    settings.POPULATION_REGISTRY_DEV_FAILURE_RATE = 0.0
+
+
 # --- Staff login ------------------------------------------------------------------
 
 

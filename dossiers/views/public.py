@@ -5,13 +5,23 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from ..forms import TrackForm
-from ..selectors import dossier_events, dossier_track, result_get_by_token
+from ..selectors import (
+    dossier_events,
+    dossier_timeliness,
+    dossier_track,
+    result_get_by_token,
+)
 from .shared import mask_name
 
 
 @require_GET
 def track(request: HttpRequest) -> HttpResponse:
-    form = TrackForm(request.GET or None)
+    # A QR code on a slip links here with the code only: show the form with the
+    # code filled in, not an error about the missing phone digits.
+    if "phone_last4" in request.GET:
+        form = TrackForm(request.GET)
+    else:
+        form = TrackForm(initial={"code": request.GET.get("code", "")})
     dossier = None
     searched = False
     if form.is_valid():
@@ -29,6 +39,7 @@ def track(request: HttpRequest) -> HttpResponse:
             "events": dossier_events(dossier=dossier, public_only=True)
             if dossier
             else [],
+            "timeliness": dossier_timeliness(dossier) if dossier else None,
         },
     )
 

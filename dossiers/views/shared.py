@@ -6,14 +6,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.services import sniff_content_type
+
 from .. import slips
+from ..calendar import explain_steps
 from ..lifecycle import available_actions
-from ..models import Attachment
+from ..models import Attachment, Rating, Result, Status
 from ..selectors import (
     dossier_events,
     dossier_get_for_user,
+    dossier_last_event,
     dossier_timeliness,
 )
 from ..services import dossier_record_view
@@ -30,15 +35,35 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     dossier = dossier_get_for_user(user=request.user, code=code)
     is_applicant = dossier.applicant_id == request.user.pk
     dossier_record_view(user=request.user, dossier=dossier, context="xem trang hồ sơ")
+    result = Result.objects.filter(dossier=dossier).first()
+    actions = available_actions(request.user, dossier)
+    rated = Rating.objects.filter(dossier=dossier).exists()
+    supplement_request = (
+        dossier_last_event(dossier=dossier, action="request_supplement")
+        if dossier.status == Status.SUPPLEMENT_REQUESTED
+        else None
+    )
+    # The slips that exist for this dossier, for the links under "Giấy tờ".
+    done = set(dossier.events.values_list("action", flat=True))
+    slip_kinds = ["receipt"] + [
+        kind for kind, (action, _render) in _SLIP_EVENTS.items() if action in done
+    ]
     return render(
         request,
         "dossiers/dossier_detail.html",
         {
             "dossier": dossier,
+            "is_applicant": is_applicant,
             "events": dossier_events(dossier=dossier, public_only=is_applicant),
             "attachments": dossier.attachments.all(),
             "timeliness": dossier_timeliness(dossier),
-            "actions": available_actions(request.user, dossier),
+            "due_explanation": explain_steps(dossier.due_steps),
+            "actions": actions,
+            "result": result,
+            "rated": rated,
+            "can_rate": is_applicant and "rate" in actions and not rated,
+            "supplement_request": supplement_request,
+            "slip_kinds": slip_kinds,
         },
     )
 
@@ -91,4 +116,30 @@ def slip_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponse:
         raise Http404
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{dossier.code}-{kind}.pdf"'
+    return response
+
+
+@login_required
+@never_cache
+@require_GET
+def result_download(request: HttpRequest, code: str) -> FileResponse:
+    """The result's file, for those who may see the dossier (never from MEDIA)."""
+    dossier = dossier_get_for_user(user=request.user, code=code)
+    result = Result.objects.filter(dossier=dossier).first()
+    if result is None or not result.file:
+        raise Http404
+    dossier_record_view(user=request.user, dossier=dossier, context="tải kết quả")
+    handle = result.file.open("rb")
+    sniffed = sniff_content_type(handle.read(16))
+    handle.seek(0)
+    content_type, extension = sniffed or ("application/octet-stream", "bin")
+    response = FileResponse(
+        handle,
+        content_type=content_type,
+        as_attachment=request.GET.get("inline") != "1",
+        filename=f"ket-qua-{dossier.code}.{extension}",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
     return response

@@ -3,6 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from agencies.services import registry_demo_load
 from portal.demo import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
@@ -13,7 +14,10 @@ from units.models import OrgUnit
 
 
 class Command(BaseCommand):
-    help = "Create or reset the demo accounts of every role (demo only)."
+    help = (
+        "Create or reset the demo accounts of every role and the development "
+        "population registry's people (demo only)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -34,6 +38,8 @@ class Command(BaseCommand):
                 "Chưa có cơ quan nào: chạy `manage.py load_units` trước."
             )
         demo_accounts_seed()
+        # The demo citizens and their households in the development registry.
+        people = registry_demo_load()
         self.stdout.write(self.style.SUCCESS("Demo accounts (tài khoản mẫu):"))
         for account in DEMO_ACCOUNTS:
             roles = ", ".join(str(role.label) for role in account.roles)
@@ -43,4 +49,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  password / mật khẩu: {DEMO_PASSWORD}")
         self.stdout.write(
             f"  staff TOTP secret / mã bí mật 2FA cán bộ: {DEMO_TOTP_SECRET}"
+        )
+        self.stdout.write(
+            f"Development population registry (CSDL dân cư mẫu): {people} people, "
+            "e.g. 036188003456 (docs/agencies.md)"
         )

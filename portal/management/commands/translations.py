@@ -13,7 +13,16 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-APPS = ["units", "accounts", "idp", "procedures", "dossiers", "chains", "dashboards"]
+APPS = [
+    "units",
+    "agencies",
+    "accounts",
+    "idp",
+    "procedures",
+    "dossiers",
+    "chains",
+    "dashboards",
+]
 NOT_SITE_WIDE = [*APPS, ".venv", "tests", "staticfiles", "media", "var", "docs"]
 
 

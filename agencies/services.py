@@ -1,0 +1,35 @@
+"""Writes of the agencies app: loading the development registry's demo records."""
+
+import datetime
+import json
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from .models import RegistryRecord
+
+DEMO_RECORDS = Path(__file__).resolve().parent / "data" / "population_demo.json"
+
+
+@transaction.atomic
+def registry_demo_load(*, path: Path = DEMO_RECORDS) -> int:
+    """Create or update the development registry's records from `path`; returns
+    how many there are. Running it twice changes nothing."""
+    records: list[dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))[
+        "records"
+    ]
+    for record in records:
+        fields = dict(record)
+        personal_id = fields.pop("personal_id")
+        fields["date_of_birth"] = datetime.date.fromisoformat(fields["date_of_birth"])
+        if fields.get("date_of_death"):
+            fields["date_of_death"] = datetime.date.fromisoformat(
+                fields["date_of_death"]
+            )
+        row = RegistryRecord(personal_id=personal_id, **fields)
+        row.full_clean(validate_unique=False)
+        RegistryRecord.objects.update_or_create(
+            personal_id=personal_id, defaults=fields
+        )
+    return len(records)
