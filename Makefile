@@ -39,7 +39,7 @@ serve: $(STAMP)
 	@test -n "$$DATABASE_URL" || { echo "make serve needs DATABASE_URL (see .env.example)"; exit 1; }
 	@test -n "$$REDIS_URL" || { echo "make serve needs REDIS_URL (see .env.example)"; exit 1; }
 	@test -n "$$SECRET_KEY" || { echo "make serve needs SECRET_KEY (see .env.example)"; exit 1; }
-	mkdir -p var
+	mkdir -p var && rm -rf var/prometheus && mkdir -p var/prometheus
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_units
 	$(MANAGE) load_catalogue

@@ -65,7 +65,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.middleware.RequestIdMiddleware",
+    "portal.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -214,6 +217,12 @@ STORAGES = {
 }
 
 # --- Security ---------------------------------------------------------------------
+# Other origins forms may post to or be redirected to after a POST (the identity
+# provider, the payment gateway), for the Content-Security-Policy's form-action.
+CSP_FORM_ACTION_EXTRA = env.list("CSP_FORM_ACTION_EXTRA", default=[])
+# /metrics answers requests with "Authorization: Bearer <token>"; without a token,
+# only requests from the machine itself.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 # Secure defaults whenever DEBUG is off; each can be overridden from the environment.
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
@@ -293,17 +302,23 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # --- Logging ----------------------------------------------------------------------
 # Personal ID and phone numbers never reach a log in clear (portal.logging).
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# "json" (one object per line, for log collectors) or "text".
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "masked": {
+        "text": {
             "()": "portal.logging.MaskingFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         },
+        "json": {"()": "portal.logging.JsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "masked"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {

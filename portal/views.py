@@ -1,21 +1,31 @@
 """Site-wide pages: home, help, about, the staff landing page, health."""
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.conf import settings
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import render
+from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_safe, require_POST
 
 from accounts.decorators import staff_required
 from procedures.forms import QuickSearchForm
 from procedures.selectors import announcements_published
 
 from .health import run_checks
+from .metrics import extra_gauge_values, overdue_count
+from .metrics import render as render_metrics
 
 TEXT_SIZE_COOKIE = "portal_text_size"
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -27,18 +37,18 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def help_page(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/help.html")
 
 
-@require_GET
+@require_safe
 def about(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/about.html")
 
 
 @staff_required
-@require_GET
+@require_safe
 def staff_home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/staff_home.html")
 
@@ -68,12 +78,33 @@ def text_size(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """200 when every check passes; 503 naming what is down."""
+    """200 when every check passes; 503 naming what is down. Also the counts an
+    operator watches (overdue dossiers, failed hand-offs), which never fail it."""
     checks = run_checks()
     down = sorted(name for name, check in checks.items() if not check["ok"])
-    return JsonResponse(
-        {"status": "ok" if not down else "down", "down": down, "checks": checks},
-        status=200 if not down else 503,
-    )
+    body: dict[str, object] = {
+        "status": "ok" if not down else "down",
+        "down": down,
+        "checks": checks,
+    }
+    if "database" not in down:
+        body["counts"] = {"overdue_dossiers": overdue_count(), **extra_gauge_values()}
+    return JsonResponse(body, status=200 if not down else 503)
+
+
+@never_cache
+@require_safe
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus metrics, for the monitoring server only (404 to anyone else)."""
+    if settings.METRICS_TOKEN:
+        allowed = constant_time_compare(
+            request.headers.get("Authorization", ""), f"Bearer {settings.METRICS_TOKEN}"
+        )
+    else:
+        allowed = request.META.get("REMOTE_ADDR") in {"127.0.0.1", "::1"}
+    if not allowed:
+        raise Http404
+    body, content_type = render_metrics()
+    return HttpResponse(body, content_type=content_type)
