@@ -35,6 +35,8 @@ from .models import (
     User,
 )
 from .roles import Role
+from .uploads import inspect_upload
+from .uploads import sniff_content_type as sniff_content_type
 
 
 def _role_permissions() -> dict[str, set[str]]:
@@ -290,34 +292,18 @@ def household_member_delete(*, member: HouseholdMember) -> None:
 
 # --- Personal document store ----------------------------------------------------
 
-# What the first bytes of a file say it is; the browser's claim is not trusted.
-_SIGNATURES = [
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-]
-
-
-def sniff_content_type(head: bytes) -> tuple[str, str] | None:
-    """(content type, extension) of a PDF, PNG or JPEG file, else None."""
-    for magic, content_type, extension in _SIGNATURES:
-        if head.startswith(magic):
-            return content_type, extension
-    return None
-
 
 def stored_document_file_errors(file: UploadedFile[bytes]) -> list[str]:
     """Problems with an uploaded file (empty list = acceptable)."""
-    limit = settings.STORED_DOCUMENT_MAX_BYTES
-    if not file.size:
-        return [_("Tệp rỗng.")]
-    if file.size > limit:
-        return [_("Tệp lớn hơn %(limit)d MB.") % {"limit": limit // (1024 * 1024)}]
-    file.seek(0)
-    head = file.read(16)
-    file.seek(0)
-    if sniff_content_type(head) is None:
-        return [_("Chỉ nhận tệp PDF, JPG hoặc PNG.")]
+    try:
+        inspect_upload(
+            file,
+            name=file.name or "",
+            size=file.size or 0,
+            max_bytes=settings.STORED_DOCUMENT_MAX_BYTES,
+        )
+    except ValidationError as exc:
+        return list(exc.messages)
     return []
 
 
@@ -334,18 +320,16 @@ def stored_document_add(
     source: str = DocumentSource.UPLOAD,
 ) -> StoredDocument:
     """Keep a document in the owner's store, with its checksum, size and type."""
-    errors = stored_document_file_errors(file)
-    if errors:
-        raise ValidationError({"file": errors})
-    digest = hashlib.sha256()
-    for chunk in file.chunks():
-        digest.update(chunk)
-    file.seek(0)
-    sniffed = sniff_content_type(file.read(16))
-    file.seek(0)
-    assert sniffed is not None  # noqa: S101 - checked above
-    content_type, extension = sniffed
-    file.name = f"document.{extension}"
+    try:
+        checked = inspect_upload(
+            file,
+            name=file.name or "",
+            size=file.size or 0,
+            max_bytes=settings.STORED_DOCUMENT_MAX_BYTES,
+        )
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from exc
+    file.name = f"document.{checked.extension}"
     document = StoredDocument(
         owner=owner,
         doc_type=doc_type,
@@ -354,9 +338,9 @@ def stored_document_add(
         issued_by=issued_by,
         issued_on=issued_on,
         file=file,
-        content_type=content_type,
-        size=file.size or 0,
-        checksum=digest.hexdigest(),
+        content_type=checked.content_type,
+        size=checked.size,
+        checksum=checked.sha256,
         source=source,
     )
     document.full_clean(exclude=["file"])

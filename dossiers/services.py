@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -751,11 +751,13 @@ def attachment_add(
     owner = dossier or draft
     if owner is None:
         raise ValueError("an attachment belongs to a dossier or a draft")
-    stored = Attachment.objects.filter(dossier=dossier, draft=draft).aggregate(
-        total=Sum("size")
-    )["total"]
+    held = Attachment.objects.filter(dossier=dossier, draft=draft).aggregate(
+        total=Sum("size"), count=Count("pk")
+    )
     try:
-        checked = check_upload(upload, already_stored=stored or 0)
+        checked = check_upload(
+            upload, already_stored=held["total"] or 0, already_count=held["count"]
+        )
     except ValidationError as exc:
         raise DossierError(" ".join(exc.messages)) from exc
     attachment = Attachment(

@@ -354,6 +354,10 @@ NO_APPOINTMENT_FIELDS = env.list(
 # --- Dossier files ------------------------------------------------------------------
 DOSSIER_MAX_FILE_MB = env.int("DOSSIER_MAX_FILE_MB", default=10)
 DOSSIER_MAX_TOTAL_MB = env.int("DOSSIER_MAX_TOTAL_MB", default=50)
+DOSSIER_MAX_FILES = env.int("DOSSIER_MAX_FILES", default=40)
+# An image declaring more pixels is refused before decoding (decompression bombs);
+# a 40-megapixel phone photo is far above what a scan of a paper needs.
+UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_PIXELS", default=40_000_000)
 # Uploads bigger than this are streamed to a temporary file, not kept in memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

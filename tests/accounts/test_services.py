@@ -30,9 +30,10 @@ from accounts.services import (
     stored_document_delete,
 )
 from tests.accounts.factories import UserFactory
+from tests.dossiers.factories import tiny_png
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+PNG = tiny_png()
 
 CLAIMS = IdentityClaims(
     personal_id="036188004321",
@@ -220,8 +221,8 @@ def test_stored_document_keeps_checksum_size_and_sniffed_type(citizen, media):
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"MZ\x90\x00 not a document", "Chỉ nhận tệp PDF, JPG hoặc PNG"),
-        (b"", "Tệp rỗng"),
+        (b"MZ\x90\x00 not a document", "không phải PDF, JPEG hay PNG"),
+        (b"", "Tệp trống"),
     ],
 )
 def test_stored_document_refuses_other_files(citizen, media, content, message):

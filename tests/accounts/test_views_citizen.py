@@ -154,7 +154,7 @@ def test_a_refused_upload_keeps_what_was_typed(client, citizen):
     )
 
     assert response.status_code == 200
-    assert "Chỉ nhận tệp PDF, JPG hoặc PNG" in response.text
+    assert "không phải PDF, JPEG hay PNG" in response.text
     assert "Bản khai đặc biệt" in response.text
     assert not StoredDocument.objects.exists()
 

@@ -17,7 +17,18 @@ from dossiers.models import Dossier, Status
 from tests.procedures.factories import ProcedureFactory
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def tiny_png() -> bytes:
+    """A real (decodable) 8×8 PNG: uploads are checked by content."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+PNG_BYTES = tiny_png()
 
 
 def pdf_upload(

@@ -1,0 +1,164 @@
+"""Inspection of uploaded files, shared by the document store and dossiers.
+
+A file is accepted when its content (never its name or the browser's claim) is a
+PDF, JPEG or PNG, it is not too big, a PDF carries no active content (JavaScript,
+launch actions), and an image does not declare more pixels than any scan needs
+(a "decompression bomb"). The display name keeps no folders or control
+characters; the stored name never comes from the user.
+"""
+
+import hashlib
+import re
+import unicodedata
+import zlib
+from dataclasses import dataclass
+from typing import IO
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+# What the first bytes of a file say it is: (magic, content type, extension).
+SIGNATURES = [
+    (b"%PDF-", "application/pdf", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
+    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
+]
+
+# PDF names that run code or other programs when the file is opened.
+_ACTIVE_PDF_NAMES = {b"/JavaScript", b"/JS", b"/Launch", b"/RichMedia"}
+_PDF_NAME = re.compile(rb"/[A-Za-z0-9#]+")
+_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    content_type: str
+    extension: str
+    size: int
+    sha256: str
+    safe_name: str
+
+
+def sniff_content_type(head: bytes) -> tuple[str, str] | None:
+    """(content type, extension) of a PDF, PNG or JPEG file, else None."""
+    for magic, content_type, extension in SIGNATURES:
+        if head.startswith(magic):
+            return content_type, extension
+    return None
+
+
+def safe_name(name: str) -> str:
+    """A display name without folders, control characters or odd Unicode forms."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = name.strip().strip(".") or "tep"
+    return name[:150]
+
+
+def _pdf_names(data: bytes) -> set[bytes]:
+    # Names may hide letters as #xx escapes: /J#61vaScript is /JavaScript.
+    return {
+        re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), name)
+        for name in _PDF_NAME.findall(data)
+    }
+
+
+def pdf_has_active_content(data: bytes) -> bool:
+    """Whether the PDF holds JavaScript or launch actions, in the open or inside
+    compressed streams (object streams can carry them)."""
+    if _pdf_names(data) & _ACTIVE_PDF_NAMES:
+        return True
+    for stream in _PDF_STREAM.findall(data):
+        try:
+            inflated = zlib.decompressobj().decompress(stream, 20 * 1024 * 1024)
+        except zlib.error:
+            continue
+        if _pdf_names(inflated) & _ACTIVE_PDF_NAMES:
+            return True
+    return False
+
+
+def image_pixels(handle: IO[bytes]) -> int | None:
+    """Width × height from the image header (nothing is decoded), None when the
+    header cannot be read."""
+    from PIL import Image
+
+    handle.seek(0)
+    try:
+        with Image.open(handle) as image:
+            width, height = image.size
+    except Image.DecompressionBombError:
+        return 1 << 62
+    except (OSError, ValueError, SyntaxError):
+        return None
+    finally:
+        handle.seek(0)
+    return int(width) * int(height)
+
+
+def inspect_upload(
+    upload: IO[bytes], *, name: str, size: int, max_bytes: int
+) -> CheckedFile:
+    """Check one uploaded file; raise ValidationError with a message a citizen can
+    act on. Reads the file (at most `max_bytes`) once."""
+    shown = safe_name(name)
+    if size <= 0:
+        raise ValidationError(_("Tệp trống, hãy chọn lại tệp."), code="empty")
+    if size > max_bytes:
+        raise ValidationError(
+            _(
+                "Tệp “%(name)s” lớn hơn %(limit)d MB. Hãy chụp lại ảnh nhỏ hơn "
+                "hoặc nén PDF."
+            )
+            % {"name": shown, "limit": max_bytes // (1024 * 1024)},
+            code="too_large",
+        )
+    upload.seek(0)
+    data = upload.read(max_bytes + 1)
+    upload.seek(0)
+    sniffed = sniff_content_type(data[:16])
+    if sniffed is None:
+        raise ValidationError(
+            _(
+                "Tệp “%(name)s” không phải PDF, JPEG hay PNG (hệ thống kiểm tra nội "
+                "dung tệp, không chỉ phần đuôi tên)."
+            )
+            % {"name": shown},
+            code="bad_type",
+        )
+    content_type, extension = sniffed
+    if content_type == "application/pdf" and pdf_has_active_content(data):
+        raise ValidationError(
+            _(
+                "Tệp PDF “%(name)s” có chứa mã chạy tự động (JavaScript), hệ thống "
+                "không nhận. Hãy in ra PDF lại hoặc chụp ảnh giấy tờ."
+            )
+            % {"name": shown},
+            code="pdf_active_content",
+        )
+    if content_type.startswith("image/"):
+        pixels = image_pixels(upload)
+        if pixels is None:
+            raise ValidationError(
+                _("Ảnh “%(name)s” bị hỏng, không đọc được. Hãy chụp lại.")
+                % {"name": shown},
+                code="bad_image",
+            )
+        if pixels > settings.UPLOAD_MAX_PIXELS:
+            raise ValidationError(
+                _(
+                    "Ảnh “%(name)s” quá lớn (%(megapixels)d triệu điểm ảnh). Hãy "
+                    "chụp lại ở độ phân giải thường."
+                )
+                % {"name": shown, "megapixels": pixels // 1_000_000},
+                code="too_many_pixels",
+            )
+    return CheckedFile(
+        content_type=content_type,
+        extension=extension,
+        size=size,
+        sha256=hashlib.sha256(data).hexdigest(),
+        safe_name=shown,
+    )

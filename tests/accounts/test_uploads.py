@@ -1,0 +1,142 @@
+"""Upload attacks are refused with messages a citizen can act on."""
+
+import io
+import struct
+import zlib
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from accounts.uploads import inspect_upload, pdf_has_active_content, safe_name
+from dossiers import services
+from tests.dossiers.factories import make_dossier, pdf_upload
+
+MB = 1024 * 1024
+PLAIN_PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def check(data: bytes, name: str = "giay-to.pdf", max_bytes: int = 10 * MB):
+    return inspect_upload(
+        io.BytesIO(data), name=name, size=len(data), max_bytes=max_bytes
+    )
+
+
+def png(width: int, height: int) -> bytes:
+    """A PNG whose header declares width × height, with a tiny body."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = zlib.crc32(kind + body) & 0xFFFFFFFF
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 16))
+        + chunk(b"IEND", b"")
+    )
+
+
+def real_jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), "white").save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_genuine_pdf_png_and_jpeg_are_accepted():
+    assert check(PLAIN_PDF).content_type == "application/pdf"
+    assert check(png(800, 600), "anh.png").content_type == "image/png"
+    assert check(real_jpeg(), "anh.jpg").content_type == "image/jpeg"
+
+
+def test_wrong_content_behind_a_good_extension_is_refused():
+    with pytest.raises(ValidationError, match="không phải PDF, JPEG hay PNG"):
+        check(b"MZ\x90\x00\x03 windows program", "giay-khai-sinh.pdf")
+    with pytest.raises(ValidationError, match="không phải PDF, JPEG hay PNG"):
+        check(b"<html><script>alert(1)</script></html>", "anh.png")
+
+
+def test_an_oversized_file_is_refused_before_it_is_read():
+    with pytest.raises(ValidationError, match="lớn hơn 1 MB"):
+        check(PLAIN_PDF + b"0" * MB, max_bytes=MB)
+
+
+@pytest.mark.parametrize(
+    "pdf",
+    [
+        PLAIN_PDF.replace(
+            b"/Type /Catalog", b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"
+        ),
+        PLAIN_PDF.replace(b"/Type /Catalog", b"/AA << /O << /S /J#61vaScript >> >>"),
+        PLAIN_PDF.replace(
+            b"/Type /Catalog", b"/OpenAction << /S /Launch /F (cmd.exe) >>"
+        ),
+        b"%PDF-1.5\n1 0 obj<< /Length 40 /Filter /FlateDecode >>stream\n"
+        + zlib.compress(b"<< /S /JavaScript /JS (this.print()) >>")
+        + b"\nendstream endobj\n%%EOF\n",
+    ],
+    ids=["plain", "hex-escaped name", "launch action", "inside a compressed stream"],
+)
+def test_a_pdf_with_active_content_is_refused(pdf):
+    assert pdf_has_active_content(pdf)
+    with pytest.raises(ValidationError, match="JavaScript"):
+        check(pdf)
+
+
+def test_an_image_bomb_is_refused_before_decoding(settings):
+    settings.UPLOAD_MAX_PIXELS = 40_000_000
+    bomb = png(60_000, 60_000)  # 3.6 billion pixels declared in 100 bytes
+
+    assert len(bomb) < 200
+    with pytest.raises(ValidationError, match="quá lớn"):
+        check(bomb, "anh.png")
+
+
+def test_a_broken_image_is_refused():
+    with pytest.raises(ValidationError, match="bị hỏng"):
+        check(b"\x89PNG\r\n\x1a\n" + b"garbage" * 10, "anh.png")
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\windows\\system.ini", "system.ini"),
+        ("giay\x00to\x1b[31m.pdf", "giayto[31m.pdf"),
+        ("\u202egpj.exe", "gpj.exe"),
+        ("", "tep"),
+    ],
+)
+def test_names_lose_folders_and_control_characters(name, shown):
+    assert safe_name(name) == shown
+
+
+@pytest.mark.django_db
+def test_a_dossier_refuses_more_files_than_its_cap(settings, citizen, unit_a):
+    settings.DOSSIER_MAX_FILES = 3
+    dossier = make_dossier(applicant=citizen, unit=unit_a)
+    for _ in range(3):
+        services.attachment_add_to_dossier(
+            dossier=dossier, uploaded_by=citizen, upload=pdf_upload()
+        )
+
+    with pytest.raises(services.DossierError, match="3 tệp"):
+        services.attachment_add_to_dossier(
+            dossier=dossier, uploaded_by=citizen, upload=pdf_upload()
+        )
+    assert dossier.attachments.count() == 3
+
+
+@pytest.mark.django_db
+def test_the_document_store_applies_the_same_inspection(citizen):
+    from accounts.services import stored_document_add
+
+    evil = SimpleUploadedFile(
+        "cccd.pdf",
+        PLAIN_PDF.replace(b"/Type /Catalog", b"/OpenAction << /S /JavaScript >>"),
+    )
+
+    with pytest.raises(ValidationError, match="JavaScript"):
+        stored_document_add(owner=citizen, doc_type="other", title="CCCD", file=evil)
