@@ -463,7 +463,9 @@ SMS_DEV_FAILURE_RATE = env.float("SMS_DEV_FAILURE_RATE", default=0.0)
 
 # --- Notifications (notifications/; docs/notifications.md) ---------------------------
 # The portal's address, for the links in emails and text messages.
-PORTAL_URL = env.str("PORTAL_URL", default="http://127.0.0.1:8000")
+PORTAL_URL = env.str(
+    "PORTAL_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+)
 # The domain part of the Message-ID of notification emails.
 NOTIFY_EMAIL_DOMAIN = env.str("NOTIFY_EMAIL_DOMAIN", default="dichvucong.localhost")
 # Throttle: at most this many messages per person and channel (email, SMS) within

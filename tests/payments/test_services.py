@@ -357,6 +357,21 @@ def test_a_lost_callback_is_completed_by_reconciliation(
     assert ("POST", "http://127.0.0.1:8000/paygate/api/query/") in http.calls
 
 
+def test_the_periodic_task_reconciles(awaiting, citizen, settings, http):
+    from payments.tasks import reconcile_payments
+
+    payment = start(awaiting, citizen)
+    settings.PAYMENT_EXPIRE_AFTER_MINUTES = 15
+    later = timezone.now() + datetime.timedelta(minutes=16)
+
+    with time_machine.travel(later, tick=False):
+        reconcile_payments.delay()
+
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.EXPIRED
+    assert payment.last_checked_at is not None
+
+
 def test_reconciliation_survives_a_gateway_that_does_not_answer(
     awaiting, citizen, http
 ):

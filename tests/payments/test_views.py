@@ -245,3 +245,26 @@ def test_a_citizen_cannot_record_cash(client, citizen, awaiting):
 
     assert response.status_code in (302, 403)
     assert not Payment.objects.exists()
+
+
+def test_the_confirmation_page_offers_to_pay_right_after_submitting(
+    client, citizen, submitted
+):
+    client.force_login(citizen)
+
+    page = client.get(reverse("dossiers:dossier-submitted", args=[submitted.code]))
+
+    assert "Thanh toán trực tuyến" in page.text
+    assert "7.000 đồng" in page.text
+    assert accessibility_problems(page.text) == []
+
+
+def test_other_viewers_of_the_dossier_page_get_no_pay_button(
+    client, login_staff, officer, submitted
+):
+    login_staff(client, officer)
+
+    page = client.get(submitted.get_absolute_url())
+
+    assert page.status_code == 200
+    assert "Thanh toán trực tuyến" not in page.text
