@@ -57,13 +57,10 @@ def preference_update(
     return preference
 
 
-def _lock_preference(user: Any) -> Preference:
-    """Lock the person's preference row: deliveries to one person are throttled
-    one at a time (a no-op lock on SQLite, whose writers are serial anyway)."""
-    preference, _created = Preference.objects.select_for_update().get_or_create(
-        user=user
-    )
-    return preference
+def _lock_person(user_id: int) -> None:
+    """Lock the person's row: deliveries to one person are throttled one at a
+    time (a no-op on SQLite, whose writers are serial anyway)."""
+    User.objects.select_for_update().filter(pk=user_id).values_list("pk").first()
 
 
 # --- Rendering --------------------------------------------------------------------
@@ -222,7 +219,7 @@ def _claim(delivery: Delivery, now: datetime.datetime) -> str | None:
     """Claim one delivery for sending: "claimed", "held" (throttled), or None when
     someone else has it or it is done."""
     recipient = delivery.notification.recipient
-    _lock_preference(recipient)
+    _lock_person(recipient.pk)
     rows = Delivery.objects.filter(pk=delivery.pk).filter(_claimable(now))
     if not rows.exists():
         return None
@@ -357,8 +354,8 @@ def digests_send(*, now: datetime.datetime | None = None) -> int:
     sent = 0
     for recipient_id, channel in sorted(set(pairs)):
         with transaction.atomic():
+            _lock_person(recipient_id)
             recipient = User.objects.get(pk=recipient_id)
-            _lock_preference(recipient)
             if _recent_messages(recipient_id, channel, now) >= max(
                 settings.NOTIFY_THROTTLE_MAX, 1
             ):
