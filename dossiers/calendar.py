@@ -261,8 +261,10 @@ class WorkingCalendar:
         *,
         paused_from: datetime.datetime,
         paused_to: datetime.datetime,
+        rule: str = "paused",
     ) -> Deadline:
-        """Move the due date by the working days spent waiting for a supplement."""
+        """Move the due date by the working days spent waiting for the citizen: a
+        supplement (rule "paused") or the fee (rule "paused_payment")."""
         start = timezone.localtime(paused_from).date()
         end = timezone.localtime(paused_to).date()
         paused = self.working_days_between(start, end)
@@ -270,7 +272,7 @@ class WorkingCalendar:
         new_day = self.add_working_days(local_due.date(), paused)
         due_at = self._at(new_day, local_due.time())
         step = Step(
-            "paused",
+            rule,
             {
                 "days": paused,
                 "from": start.isoformat(),
@@ -448,6 +450,16 @@ def render_step(step: Step | dict[str, Any]) -> str:
         return _(
             "Tạm dừng %(days)s ngày làm việc chờ bổ sung (%(start)s – %(end)s); "
             "hạn mới %(due)s."
+        ) % {
+            "days": p["days"],
+            "start": _day(p["from"]),
+            "end": _day(p["to"]),
+            "due": _moment(p["due"]),
+        }
+    if rule == "paused_payment":
+        return _(
+            "Tạm dừng %(days)s ngày làm việc chờ nộp phí, lệ phí (%(start)s – "
+            "%(end)s); hạn mới %(due)s."
         ) % {
             "days": p["days"],
             "start": _day(p["from"]),

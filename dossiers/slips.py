@@ -365,3 +365,12 @@ def result_pdf(
         ),
     ]
     return _build(story, pagesize=A4)
+
+
+# --- Shared with other apps' documents (the payments app's e-receipt) --------------
+# The same fonts (Vietnamese diacritics), styles, QR code and page set-up.
+pdf_styles = _styles
+pdf_build = _build
+pdf_qr = _qr
+pdf_when = _when
+pdf_signature = _signature

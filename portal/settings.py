@@ -59,6 +59,11 @@ INSTALLED_APPS = [
     "idp",
     "procedures",
     "dossiers",
+    # Issue 6: notifications <- payments (both above dossiers); the sandbox
+    # payment platform imports none of the portal's apps.
+    "notifications",
+    "payments",
+    "paygate",
     "chains",
     "dashboards",
     "portal",
@@ -97,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -473,3 +479,81 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="accounts.adapters.sms.DatabaseSmsB
 # The development gateway's simulated latency and share of failed sends (0.0-1.0).
 SMS_DEV_LATENCY_MS = env.int("SMS_DEV_LATENCY_MS", default=0)
 SMS_DEV_FAILURE_RATE = env.float("SMS_DEV_FAILURE_RATE", default=0.0)
+
+# --- Notifications (notifications/; docs/notifications.md) ---------------------------
+# The portal's address, for the links in emails and text messages.
+PORTAL_URL = env.str(
+    "PORTAL_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+)
+# The domain part of the Message-ID of notification emails.
+NOTIFY_EMAIL_DOMAIN = env.str("NOTIFY_EMAIL_DOMAIN", default="dichvucong.localhost")
+# Throttle: at most this many messages per person and channel (email, SMS) within
+# the window; more are held and sent together as one digest. 0 = no throttle.
+NOTIFY_THROTTLE_MAX = env.int("NOTIFY_THROTTLE_MAX", default=3)
+NOTIFY_THROTTLE_WINDOW_MINUTES = env.int("NOTIFY_THROTTLE_WINDOW_MINUTES", default=10)
+# Sending: attempts per channel before it is failed for good, the first retry's
+# delay (doubled each time), and how long a sender's claim lasts (longer than
+# CELERY_TASK_TIME_LIMIT) before another may take the message over.
+NOTIFY_MAX_ATTEMPTS = env.int("NOTIFY_MAX_ATTEMPTS", default=5)
+NOTIFY_RETRY_BACKOFF_SECONDS = env.int("NOTIFY_RETRY_BACKOFF_SECONDS", default=30)
+NOTIFY_CLAIM_LEASE_SECONDS = env.int("NOTIFY_CLAIM_LEASE_SECONDS", default=300)
+# A delivery still waiting after this long had its task lost: the periodic
+# resume schedules it again.
+NOTIFY_RESUME_AFTER_SECONDS = env.int("NOTIFY_RESUME_AFTER_SECONDS", default=600)
+# Working days a citizen has to supplement a dossier: linked groups 7 (NĐ 63/2024
+# art. 8); other procedures SUPPLEMENT_WINDOW_DAYS (0 = no lapse date: no
+# reminder, since no rule for them is verified). Citizens are reminded on the
+# working day before the last day.
+SUPPLEMENT_WINDOW_LINKED_DAYS = env.int("SUPPLEMENT_WINDOW_LINKED_DAYS", default=7)
+SUPPLEMENT_WINDOW_DAYS = env.int("SUPPLEMENT_WINDOW_DAYS", default=0)
+
+# --- Fees and payments (payments/, paygate/; docs/payments.md) ----------------------
+# The gateway adapter (a dotted path to a payments.adapters.PaymentGateway).
+PAYMENT_GATEWAY_BACKEND = env.str(
+    "PAYMENT_GATEWAY_BACKEND", default="payments.adapters.sandbox.SandboxGateway"
+)
+# The gateway's base address; the default is the bundled sandbox on this server.
+PAYMENT_GATEWAY_URL = env.str(
+    "PAYMENT_GATEWAY_URL",
+    default=f"http://127.0.0.1:{env.int('PORT', default=8000)}/paygate/",
+)
+PAYMENT_MERCHANT_ID = env.str("PAYMENT_MERCHANT_ID", default="CONG-DVC-VU-BAN")
+# The shared secret of the HMAC-SHA256 signatures; `check --deploy` warns about
+# the development one.
+PAYMENT_GATEWAY_SECRET = env.str(
+    "PAYMENT_GATEWAY_SECRET", default="dev-only-payment-secret-do-not-use"
+)
+PAYMENT_GATEWAY_TIMEOUT_SECONDS = env.float(
+    "PAYMENT_GATEWAY_TIMEOUT_SECONDS", default=10.0
+)
+# Reconciliation (every 5 minutes, portal/celery.py): online payments pending
+# for longer than this are asked about; after PAYMENT_EXPIRE_AFTER_MINUTES an
+# order the gateway still calls pending (or never saw) expires.
+PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", default=10)
+PAYMENT_RECONCILE_BATCH = env.int("PAYMENT_RECONCILE_BATCH", default=200)
+PAYMENT_EXPIRE_AFTER_MINUTES = env.int("PAYMENT_EXPIRE_AFTER_MINUTES", default=1440)
+# Fee exemption rules (a JSON list; docs/payments.md "Exemptions").
+PAYMENT_FEE_EXEMPTIONS_FILE = env.path(
+    "PAYMENT_FEE_EXEMPTIONS_FILE",
+    default=BASE_DIR / "payments" / "data" / "fee_exemptions.json",
+)
+
+# The bundled sandbox payment platform (paygate/): on in DEBUG/demo, off otherwise.
+PAYGATE_ENABLED = env.bool("PAYGATE_ENABLED", default=DEBUG or DEMO_MODE)
+PAYGATE_MERCHANT_ID = env.str("PAYGATE_MERCHANT_ID", default=PAYMENT_MERCHANT_ID)
+PAYGATE_SECRET = env.str("PAYGATE_SECRET", default=PAYMENT_GATEWAY_SECRET)
+# Its callbacks come late (a random delay in this range) and, at this rate, never.
+PAYGATE_CALLBACK_DELAY_MIN_SECONDS = env.float(
+    "PAYGATE_CALLBACK_DELAY_MIN_SECONDS", default=1.0
+)
+PAYGATE_CALLBACK_DELAY_MAX_SECONDS = env.float(
+    "PAYGATE_CALLBACK_DELAY_MAX_SECONDS", default=15.0
+)
+PAYGATE_CALLBACK_LOSS_RATE = env.float(
+    "PAYGATE_CALLBACK_LOSS_RATE", default=0.1 if DEBUG else 0.0
+)
+# Deliveries of a callback the merchant does not acknowledge (2xx).
+PAYGATE_CALLBACK_ATTEMPTS = env.int("PAYGATE_CALLBACK_ATTEMPTS", default=4)
+PAYGATE_CALLBACK_TIMEOUT_SECONDS = env.float(
+    "PAYGATE_CALLBACK_TIMEOUT_SECONDS", default=5.0
+)

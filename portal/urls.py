@@ -33,6 +33,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("procedures.api")),
     path("api/v1/", include("dossiers.api")),
+    # Issue 6: payments, notifications, the sandbox payment platform.
+    path("", include("payments.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("api/v1/", include("payments.api")),
+    path("api/v1/", include("notifications.api")),
+    path("paygate/", include("paygate.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

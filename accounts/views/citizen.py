@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
@@ -47,8 +48,20 @@ def account_home(request: HttpRequest) -> HttpResponse:
             "members": household_members_for(user=user),
             "documents": stored_documents_for(user=user)[:5],
             "accesses": data_accesses_for(citizen=user)[:50],
+            # The notifications app (a floor above) adds its preferences page;
+            # the section shows only when it is installed (decision 23's way).
+            "notification_preferences_url": _optional_url(
+                "notifications:preference-edit"
+            ),
         },
     )
+
+
+def _optional_url(name: str) -> str:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return ""
 
 
 @citizen_required

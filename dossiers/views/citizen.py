@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.decorators import citizen_required
 from accounts.models import User
 
-from .. import services, wizard
+from .. import hooks, services, wizard
 from ..calendar import explain_steps
 from ..forms.citizen import RatingForm, SupplementForm, WithdrawForm
 from ..lifecycle import available_actions
@@ -89,6 +89,9 @@ def dossier_submitted(request: HttpRequest, code: str) -> HttpResponse:
             "dossier": dossier,
             "due_explanation": explain_steps(dossier.due_steps),
             "tracking_url": tracking,
+            "panels": hooks.page_panels(
+                request=request, dossier=dossier, page="submitted"
+            ),
         },
     )
 

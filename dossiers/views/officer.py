@@ -32,7 +32,7 @@ from accounts.models import User
 from procedures.models import Procedure
 from units.models import AdminUnit, OrgUnit
 
-from .. import services
+from .. import hooks, services
 from ..calendar import (
     EARLY,
     LATE,
@@ -454,6 +454,7 @@ def _render_work(
             else None,
             "assign_form": assign_form,
             "problem": problem,
+            "panels": hooks.page_panels(request=request, dossier=dossier, page="work"),
         },
         status=status,
     )

@@ -799,13 +799,13 @@ def test_my_dossiers_query_count_does_not_grow_with_dossiers(
     url = reverse("dossiers:dossier-mine")
     client.get(url)
 
-    # session, user, groups (is_citizen), count, page of dossiers, drafts, and the
-    # menu's two permission reads
-    with django_assert_num_queries(8):
+    # session, user, groups (is_citizen), count, page of dossiers, drafts, the
+    # menu's two permission reads, and the notification bell's unread count
+    with django_assert_num_queries(9):
         client.get(url)
     for _ in range(5):
         make_dossier(applicant=citizen, unit=unit_a)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(url)
 
 
@@ -1168,8 +1168,9 @@ def test_the_dossier_page_query_count_does_not_grow_with_its_history(
     client.get(url)
 
     # session, user, groups, dossier, result, rating, slip events, events,
-    # attachments, and the menu's two permission reads
-    with django_assert_num_queries(11):
+    # attachments, the menu's two permission reads, the notification bell's
+    # unread count and the fee block's assessment (payments)
+    with django_assert_num_queries(13):
         client.get(url)
     for _ in range(3):
         services.dossier_assign(
@@ -1178,5 +1179,5 @@ def test_the_dossier_page_query_count_does_not_grow_with_its_history(
         services.attachment_add(
             uploaded_by=people["applicant"], upload=pdf_upload(), dossier=dossier
         )
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         client.get(url)

@@ -338,8 +338,8 @@ def test_the_queue_query_count_does_not_grow_with_its_rows(
     assert few == many
     # Pinned: session, user, TOTP device, permissions (2), the officer's unit,
     # roles (menu), the two filter choice lists, calendar corrections, count,
-    # page, apology count.
-    with django_assert_num_queries(13):
+    # page, apology count; the notification bell's unread count.
+    with django_assert_num_queries(14):
         client.get(reverse(QUEUE))
 
 

@@ -20,6 +20,9 @@ APPS = [
     "idp",
     "procedures",
     "dossiers",
+    "notifications",
+    "payments",
+    "paygate",
     "chains",
     "dashboards",
 ]

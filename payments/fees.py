@@ -1,0 +1,171 @@
+"""The fee of a dossier: the procedure's amount for the channel it came by
+(online or at the counter), unless an exemption rule applies.
+
+Exemption rules are data: a JSON list in the file PAYMENT_FEE_EXEMPTIONS_FILE
+(default payments/data/fee_exemptions.json, reviewed in git with its sources).
+A rule applies when every condition it has holds:
+- `procedures`: the procedure's national code or key is listed (required);
+- `channels`: the dossier's channel is listed (optional);
+- `when`: a form-schema condition on the dossier's data ({field, equals} |
+  {field, in} | {all: [...]}, as in form schemas; optional);
+- `date_field` + `within_days`: the date in that field is at most that many
+  calendar days before the submission day (e.g. registered on time; optional).
+docs/payments.md describes the format; `manage.py check` reports a broken file.
+"""
+
+import datetime
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+from procedures.schema import schema_condition_holds
+from procedures.schema.definitions import lookup
+
+RULE_KEYS = {
+    "key",
+    "name",
+    "name_en",
+    "procedures",
+    "channels",
+    "when",
+    "date_field",
+    "within_days",
+    "source",
+    "verified",
+}
+
+
+@dataclass(frozen=True)
+class Exemption:
+    key: str
+    name: str
+    name_en: str
+    source: str
+    procedures: tuple[str, ...]
+    channels: tuple[str, ...] = ()
+    when: dict[str, Any] | None = None
+    date_field: str = ""
+    within_days: int | None = None
+    verified: bool = False
+
+    def applies(
+        self,
+        *,
+        procedure: Any,
+        channel: str,
+        data: dict[str, Any],
+        on: datetime.date,
+    ) -> bool:
+        if not ({procedure.code, procedure.key} & set(self.procedures)):
+            return False
+        if self.channels and channel not in self.channels:
+            return False
+        if self.when and not schema_condition_holds(self.when, data):
+            return False
+        if self.date_field:
+            raw = lookup(data, self.date_field)
+            try:
+                day = datetime.date.fromisoformat(str(raw)[:10])
+            except ValueError:
+                return False
+            if not 0 <= (on - day).days <= (self.within_days or 0):
+                return False
+        return True
+
+
+def rule_errors(rules: Any) -> list[str]:
+    """What is wrong with a list of rules (empty when it is usable)."""
+    if not isinstance(rules, list):
+        return ["the exemption file must hold a JSON list of rules"]
+    errors: list[str] = []
+    keys: set[str] = set()
+    for number, rule in enumerate(rules, start=1):
+        where = f"rule {number}"
+        if not isinstance(rule, dict):
+            errors.append(f"{where}: not an object")
+            continue
+        unknown = set(rule) - RULE_KEYS
+        if unknown:
+            errors.append(f"{where}: unknown keys {sorted(unknown)}")
+        for name in ("key", "name", "source"):
+            if not isinstance(rule.get(name), str) or not rule[name].strip():
+                errors.append(f"{where}: `{name}` is required text")
+        if rule.get("key") in keys:
+            errors.append(f"{where}: the key {rule.get('key')!r} is used twice")
+        keys.add(str(rule.get("key")))
+        procedures = rule.get("procedures")
+        if not isinstance(procedures, list) or not procedures:
+            errors.append(f"{where}: `procedures` must list codes or keys")
+        if ("date_field" in rule) != ("within_days" in rule):
+            errors.append(f"{where}: `date_field` and `within_days` go together")
+        days = rule.get("within_days", 0)
+        if not isinstance(days, int) or days < 0:
+            errors.append(f"{where}: `within_days` must be a whole number >= 0")
+        when = rule.get("when")
+        if when is not None and not isinstance(when, dict):
+            errors.append(f"{where}: `when` must be a form-schema condition")
+    return errors
+
+
+def _read(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def exemption_rules() -> list[Exemption]:
+    """The rules of PAYMENT_FEE_EXEMPTIONS_FILE (no file: no exemptions)."""
+    path = Path(settings.PAYMENT_FEE_EXEMPTIONS_FILE)
+    if not path.is_file():
+        return []
+    rules = _read(path)
+    errors = rule_errors(rules)
+    if errors:
+        raise ValueError(f"{path}: " + "; ".join(errors))
+    return [
+        Exemption(
+            key=rule["key"],
+            name=rule["name"],
+            name_en=rule.get("name_en", ""),
+            source=rule["source"],
+            procedures=tuple(rule["procedures"]),
+            channels=tuple(rule.get("channels", ())),
+            when=rule.get("when"),
+            date_field=rule.get("date_field", ""),
+            within_days=rule.get("within_days"),
+            verified=bool(rule.get("verified", False)),
+        )
+        for rule in rules
+    ]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    base_vnd: int | None  # the procedure's amount for the channel; None = unknown
+    amount_vnd: int | None  # what is owed: 0 when exempt; None = unknown
+    exemption: Exemption | None
+
+
+def procedure_fee(procedure: Any, channel: str) -> int | None:
+    """The catalogue's amount for a channel: online, or the counter's for the
+    counter and post."""
+    if channel == "online":
+        return procedure.fee_online_vnd  # type: ignore[no-any-return]
+    return procedure.fee_counter_vnd  # type: ignore[no-any-return]
+
+
+def fee_assess(
+    *,
+    procedure: Any,
+    channel: str,
+    data: dict[str, Any],
+    on: datetime.date,
+    rules: list[Exemption] | None = None,
+) -> Assessment:
+    """What a dossier of `procedure` submitted on `on` by `channel` owes."""
+    base = procedure_fee(procedure, channel)
+    for rule in exemption_rules() if rules is None else rules:
+        if rule.applies(procedure=procedure, channel=channel, data=data, on=on):
+            return Assessment(base_vnd=base, amount_vnd=0, exemption=rule)
+    return Assessment(base_vnd=base, amount_vnd=base, exemption=None)

@@ -1,0 +1,58 @@
+"""The fee block on the dossier pages (dossiers.hooks.add_page_panel): the
+citizen's fee, its state and "pay online"; on the officer's page, the payment
+state and the cash form."""
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from dossiers.lifecycle import may_act
+from dossiers.models import Dossier, Status
+
+from .forms import CashForm
+from .models import PaymentStatus
+from .selectors import dossier_fee, owed, payments_of_dossier
+from .services import PAYABLE
+
+
+def _state(dossier: Dossier) -> dict[str, object] | None:
+    fee = dossier_fee(dossier=dossier)
+    due = owed(dossier, fee)
+    if fee is None and due is None:
+        return None  # unknown fee, no assessment: nothing to say
+    payments = list(payments_of_dossier(dossier=dossier)) if due else []
+    paid = next((p for p in payments if p.status == PaymentStatus.PAID), None)
+    return {
+        "dossier": dossier,
+        "fee": fee,
+        "due": due,
+        "payments": payments,
+        "paid": paid,
+        "pending": [p for p in payments if p.status == PaymentStatus.PENDING],
+        "payable": bool(due) and paid is None and dossier.status in PAYABLE,
+        "awaiting": dossier.status == Status.AWAITING_PAYMENT,
+    }
+
+
+def dossier_panel(request: HttpRequest, dossier: Dossier, page: str) -> str:
+    user = request.user
+    if page in {"detail", "submitted"}:
+        if user.pk != dossier.applicant_id:
+            return ""
+        state = _state(dossier)
+        if state is None or (not state["due"] and state["fee"] is None):
+            return ""
+        if not state["due"] and not getattr(state["fee"], "exempt", False):
+            return ""  # free: the dossier page already says so
+        return render_to_string(
+            "payments/_panel_citizen.html", state | {"page": page}, request=request
+        )
+    if page == "work":
+        state = _state(dossier)
+        if state is None:
+            return ""
+        if state["payable"] and may_act(user, dossier, "confirm_payment"):
+            state["cash_form"] = CashForm(
+                initial={"seen_amount": state["due"]}, prefix="cash"
+            )
+        return render_to_string("payments/_panel_officer.html", state, request=request)
+    return ""

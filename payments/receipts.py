@@ -1,0 +1,73 @@
+"""The e-receipt of a paid fee (PDF, Vietnamese, with the dossier's tracking QR
+code), from the same fonts and layout as the one-stop shop's slips. It confirms
+the payment recorded by the portal; it is not the tax authority's e-receipt
+(biên lai điện tử), which the collecting agency issues under its own rules."""
+
+from xml.sax.saxutils import escape as _e
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+
+from dossiers.slips import pdf_build, pdf_qr, pdf_signature, pdf_styles, pdf_when
+
+from .models import Method, Payment
+
+
+def _amount(vnd: int) -> str:
+    return f"{vnd:,}".replace(",", ".")
+
+
+def receipt_pdf(payment: Payment, *, tracking_url: str) -> bytes:
+    """The receipt of one paid payment."""
+    s = pdf_styles()
+    dossier = payment.dossier
+    agency = Paragraph(
+        f"{_e(dossier.receiving_unit.name.upper())}<br/>"
+        "<b>BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ</b>",
+        s["center"],
+    )
+    motto = Paragraph(
+        "<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br/>Độc lập - Tự do - Hạnh phúc",
+        s["center"],
+    )
+    header = Table(
+        [[pdf_qr(tracking_url), agency, motto]], colWidths=[27 * mm, None, None]
+    )
+    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    method = (
+        "Trực tuyến qua cổng thanh toán"
+        if payment.method == Method.ONLINE
+        else "Tiền mặt tại Bộ phận Một cửa"
+    )
+    rows = [
+        f"Số biên nhận: <b>{_e(payment.receipt_number)}</b>",
+        f"Mã hồ sơ: <b>{_e(dossier.code)}</b>",
+        f"Người nộp: <b>{_e(dossier.applicant.full_name)}</b> · Số định danh cá nhân: "
+        f"{_e(dossier.applicant.username)}",
+        f"Thủ tục: {_e(dossier.procedure.name)}"
+        + (f" (mã {_e(dossier.procedure.code)})" if dossier.procedure.code else ""),
+        "Nội dung: Phí, lệ phí giải quyết thủ tục hành chính",
+        f"Số tiền: <b>{_amount(payment.amount_vnd)} đồng</b>",
+        f"Hình thức nộp: {method}",
+        f"Thời điểm nộp: {pdf_when(payment.paid_at)}",
+        f"Mã đơn thanh toán: {_e(payment.order_id)}",
+    ]
+    if payment.gateway_transaction_id:
+        rows.append(f"Mã giao dịch: {_e(payment.gateway_transaction_id)}")
+    if payment.note:
+        rows.append(f"Ghi chú: {_e(payment.note)}")
+    story: list[Flowable] = [
+        header,
+        Paragraph("BIÊN NHẬN NỘP PHÍ, LỆ PHÍ", s["title"]),
+        *[Paragraph(row, s["base"]) for row in rows],
+        Spacer(1, 4 * mm),
+        Paragraph(
+            "Biên nhận điện tử do Cổng Dịch vụ công lập khi ghi nhận khoản nộp; "
+            "không thay thế biên lai thu phí, lệ phí của cơ quan thu. Tra cứu hồ "
+            "sơ bằng mã QR ở góc trái.",
+            s["small"],
+        ),
+    ]
+    if payment.method == Method.CASH:
+        story += [Spacer(1, 5 * mm), pdf_signature(s, "NGƯỜI THU TIỀN")]
+    return pdf_build(story)

@@ -1,0 +1,48 @@
+"""Reads of fees and payments, through the dossier access selectors: a payment
+is visible to whoever may see its dossier, and to nobody else (404)."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from dossiers.models import Dossier
+from dossiers.selectors import dossiers_visible_to
+
+from .models import DossierFee, Payment, PaymentStatus
+
+
+def dossier_fee(*, dossier: Dossier) -> DossierFee | None:
+    return DossierFee.objects.filter(dossier=dossier).first()
+
+
+def owed(dossier: Dossier, fee: DossierFee | None) -> int | None:
+    """What the dossier owes given its assessed fee (0 exempt or free, None
+    unknown). Dossiers filed before fees were assessed owe their recorded fee."""
+    if fee is not None:
+        return fee.amount_vnd
+    return dossier.fee_vnd
+
+
+def amount_due(*, dossier: Dossier) -> int | None:
+    return owed(dossier, dossier_fee(dossier=dossier))
+
+
+def payments_of_dossier(*, dossier: Dossier) -> QuerySet[Payment]:
+    return Payment.objects.filter(dossier=dossier).order_by("-created_at", "-pk")
+
+
+def paid_payment(*, dossier: Dossier) -> Payment | None:
+    return Payment.objects.filter(dossier=dossier, status=PaymentStatus.PAID).first()
+
+
+def payment_get_for_user(*, user: Any, pk: int) -> Payment:
+    """The payment if `user` may see its dossier; 404 otherwise."""
+    payment = (
+        Payment.objects.select_related("dossier")
+        .filter(pk=pk, dossier__in=dossiers_visible_to(user=user))
+        .first()
+    )
+    if payment is None:
+        raise Http404
+    return payment
