@@ -126,3 +126,13 @@ def test_staff_without_the_totp_step_is_sent_back_to_login(client, officer, name
 
     assert response.status_code == 302
     assert response.headers["Location"].startswith(reverse("accounts:login"))
+
+
+def test_amounts_group_thousands_the_vietnamese_way():
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.utils import translation
+
+    with translation.override("vi"):
+        assert intcomma(1250000) == "1.250.000"
+    with translation.override("en"):
+        assert intcomma(1250000) == "1,250,000"
