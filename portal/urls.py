@@ -32,6 +32,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("procedures.api")),
     path("api/v1/", include("dossiers.api")),
+    # --- dashboards (issue 8) ---
+    path("api/v1/", include("dashboards.api")),
+    path("stats/", include("dashboards.urls")),
+    # --- end dashboards ---
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

@@ -1,0 +1,4 @@
+
+app_name = "dashboards"
+
+urlpatterns: list[object] = []
