@@ -93,7 +93,8 @@ def test_rebuild_stats_is_idempotent(people):
     first = bucket_rows()
     call_command("rebuild_stats")
 
-    assert first and bucket_rows() == first
+    assert first
+    assert bucket_rows() == first
 
 
 def test_a_moved_due_date_moves_the_overdue_count(people):
