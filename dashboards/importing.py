@@ -30,6 +30,7 @@ from dossiers.models import Channel, Dossier, Event, Rating, Status
 from procedures.models import Procedure
 from units.models import AGENCY_CODE_PATTERN, AdminUnit, AgencyType, OrgUnit
 
+from .bulk import insert_rows, reserve_ids
 from .metrics import facts_compute
 from .models import UnitStat
 from .services import buckets_apply, deltas_new, facts_bulk_insert
@@ -313,6 +314,8 @@ class DossierRow:
     fee_vnd: int | None
     paid_online: bool | None
     rating: str
+    # Not in the import format; set by seed_demo for counter-assisted filings.
+    assisted_by_id: int | None = None
 
 
 def _check_order(row: dict[str, datetime.datetime | None]) -> None:
@@ -461,7 +464,12 @@ def procedure_codes() -> dict[str, int]:
     return codes
 
 
-def import_applicant(org_unit_id: int) -> int:
+def import_applicant(
+    org_unit_id: int,
+    *,
+    prefix: str = IMPORT_USERNAME_PREFIX,
+    label: Promise | None = None,
+) -> int:
     """The placeholder applicant of dossiers imported for a unit.
 
     The old systems' files carry no applicant: each receiving unit gets one
@@ -469,41 +477,103 @@ def import_applicant(org_unit_id: int) -> int:
     is no real person.
     """
     unit = OrgUnit.objects.get(pk=org_unit_id)
-    username = f"{IMPORT_USERNAME_PREFIX}{unit.agency_code}"
+    username = f"{prefix}{unit.agency_code}"
     user_model = get_user_model()
     user = user_model.objects.filter(username=username).first()
     if user is None:
+        text = label or _("Dữ liệu nhập từ hệ thống cũ – %(unit)s")
         with translation.override("vi"):
-            name = str(
-                _("Dữ liệu nhập từ hệ thống cũ – %(unit)s") % {"unit": unit.name}
-            )
+            name = str(text) % {"unit": unit.name}
         user = user_model(username=username, full_name=name[:150], is_active=False)
         user.set_unusable_password()
         user.save()
     return int(user.pk)
 
 
-def _dossier(row: DossierRow, applicant_id: int) -> Dossier:
-    return Dossier(
-        code=row.code,
-        procedure_id=row.procedure_id,
-        applicant_id=applicant_id,
-        channel=row.channel,
-        receiving_unit_id=row.receiving_unit_id,
-        admin_unit_id=row.admin_unit_id,
-        status=row.status,
-        data={},
-        submitted_at=row.submitted_at,
-        received_at=row.received_at,
-        due_at=row.due_at,
-        due_steps=[],
-        clock_started_at=row.received_at,
-        completed_at=row.completed_at,
-        returned_at=row.returned_at,
-        fee_vnd=row.fee_vnd,
-        paid_online=row.paid_online,
-        result_in_scope=row.result_digitized is not None,
-        result_digitized=bool(row.result_digitized),
+# Every column of a dossier, in the order `_dossier_values` gives them.
+DOSSIER_INSERT_COLUMNS = (
+    "id",
+    "code",
+    "procedure_id",
+    "applicant_id",
+    "assisted_by_id",
+    "channel",
+    "receiving_unit_id",
+    "processing_unit_id",
+    "admin_unit_id",
+    "assignee_id",
+    "status",
+    "data",
+    "phone_last4",
+    "submitted_at",
+    "received_at",
+    "due_at",
+    "due_steps",
+    "clock_started_at",
+    "supplement_count",
+    "supplement_requested_at",
+    "apologized",
+    "completed_at",
+    "returned_at",
+    "return_method",
+    "fee_vnd",
+    "idempotency_key",
+    "result_in_scope",
+    "result_digitized",
+    "paid_online",
+    "created_at",
+    "updated_at",
+)
+EVENT_INSERT_COLUMNS = (
+    "dossier_id",
+    "action",
+    "actor_id",
+    "actor_unit_id",
+    "at",
+    "from_status",
+    "to_status",
+    "note",
+    "public",
+    "details",
+)
+RATING_INSERT_COLUMNS = ("dossier_id", "scores", "overall", "comment", "rated_at")
+
+
+def _dossier_values(
+    row: DossierRow, pk: int | None, applicant_id: int, now: datetime.datetime
+) -> tuple[Any, ...]:
+    return (
+        pk,
+        row.code,
+        row.procedure_id,
+        applicant_id,
+        row.assisted_by_id,
+        row.channel,
+        row.receiving_unit_id,
+        None,
+        row.admin_unit_id,
+        None,
+        row.status,
+        {},
+        "",
+        row.submitted_at,
+        row.received_at,
+        row.due_at,
+        [],
+        row.received_at,
+        0,
+        None,
+        False,
+        row.completed_at,
+        row.returned_at,
+        "",
+        row.fee_vnd,
+        "",
+        row.result_digitized is not None,
+        bool(row.result_digitized),
+        row.paid_online,
+        now,
+        now,
     )
 
 
@@ -516,6 +586,7 @@ def _facts(row: DossierRow) -> Any:
         received_at=row.received_at,
         due_at=row.due_at,
         completed_at=row.completed_at,
+        assisted=row.assisted_by_id is not None,
         fee_vnd=row.fee_vnd,
         paid_online=row.paid_online,
         result_in_scope=row.result_digitized is not None,
@@ -531,6 +602,8 @@ def dossiers_insert(
     applicants: dict[int, int],
     source: str,
     now: datetime.datetime,
+    applicant_for: Callable[[int], int] = import_applicant,
+    action: str = "import",
 ) -> int:
     """Bulk-insert checked rows whose code is new, with one `import` event each,
     their ratings and their facts; their counts are added to `deltas`."""
@@ -544,32 +617,48 @@ def dossiers_insert(
     rows = [r for r in rows if r.code not in present]
     for row in rows:
         if row.receiving_unit_id not in applicants:
-            applicants[row.receiving_unit_id] = import_applicant(row.receiving_unit_id)
-    dossiers = Dossier.objects.bulk_create(
-        [_dossier(r, applicants[r.receiving_unit_id]) for r in rows]
-    )
-    Event.objects.bulk_create(
+            applicants[row.receiving_unit_id] = applicant_for(row.receiving_unit_id)
+    ids = reserve_ids(Dossier, len(rows))
+    columns = DOSSIER_INSERT_COLUMNS if ids else DOSSIER_INSERT_COLUMNS[1:]
+    values = [
+        _dossier_values(
+            r, ids[i] if ids else None, applicants[r.receiving_unit_id], now
+        )
+        for i, r in enumerate(rows)
+    ]
+    if not ids:
+        values = [v[1:] for v in values]
+    pks = insert_rows(Dossier, columns, values)
+    insert_rows(
+        Event,
+        EVENT_INSERT_COLUMNS,
         [
-            Event(
-                dossier_id=d.pk,
-                action="import",
-                at=now,
-                to_status=r.status,
-                public=False,
-                details={"source": source, "line": r.line},
+            (
+                pk,
+                action,
+                None,
+                None,
+                now,
+                "",
+                r.status,
+                "",
+                False,
+                {"source": source, "line": r.line},
             )
-            for d, r in zip(dossiers, rows, strict=True)
-        ]
+            for pk, r in zip(pks, rows, strict=True)
+        ],
     )
-    Rating.objects.bulk_create(
+    insert_rows(
+        Rating,
+        RATING_INSERT_COLUMNS,
         [
-            Rating(dossier_id=d.pk, overall=r.rating, scores={})
-            for d, r in zip(dossiers, rows, strict=True)
+            (pk, {}, r.rating, "", now)
+            for pk, r in zip(pks, rows, strict=True)
             if r.rating
-        ]
+        ],
     )
     facts_bulk_insert(
-        ((d.pk, _facts(r)) for d, r in zip(dossiers, rows, strict=True)),
+        ((pk, _facts(r)) for pk, r in zip(pks, rows, strict=True)),
         deltas=deltas,
     )
     return len(rows)

@@ -19,6 +19,7 @@ from django.db.models import Case, OuterRef, Subquery, When
 
 from dossiers.models import Dossier, Event, Rating, Status
 
+from .bulk import insert_rows
 from .metrics import (
     FACT_FIELDS,
     Facts,
@@ -91,6 +92,10 @@ def facts_row(dossier_id: int, facts: Facts) -> DossierFacts:
     return DossierFacts(dossier_id=dossier_id, **asdict(facts))
 
 
+def _facts_values(dossier_id: int, facts: Facts) -> tuple[Any, ...]:
+    return (dossier_id, *(getattr(facts, name) for name in FACT_FIELDS))
+
+
 def facts_for_dossier(
     dossier: Dossier,
     *,
@@ -110,7 +115,7 @@ def facts_for_dossier(
             )
     if withdrawn_at is None and dossier.status == Status.WITHDRAWN:
         withdrawn_at = (
-            Event.objects.filter(dossier=dossier, to_status=Status.WITHDRAWN)
+            Event.objects.filter(dossier=dossier, action="withdraw")
             .order_by("-at")
             .values_list("at", flat=True)
             .first()
@@ -146,7 +151,7 @@ def facts_refresh(*, dossier: Dossier, event: Event | None = None) -> bool:
         if event.action == "rate":
             # The rating row is written after the transition; the event has it.
             rating = str(event.details.get("overall", ""))
-        if event.to_status == Status.WITHDRAWN:
+        if event.action == "withdraw":
             withdrawn_at = event.at
     new = facts_for_dossier(dossier, withdrawn_at=withdrawn_at, rating=rating)
     stored = DossierFacts.objects.filter(pk=dossier.pk).first()
@@ -190,7 +195,7 @@ _REBUILD_FIELDS = (
 
 def _dossier_rows(chunk_size: int) -> Iterator[tuple[Any, ...]]:
     withdrawn = (
-        Event.objects.filter(dossier=OuterRef("pk"), to_status=Status.WITHDRAWN)
+        Event.objects.filter(dossier=OuterRef("pk"), action="withdraw")
         .order_by("-at")
         .values("at")[:1]
     )
@@ -249,19 +254,18 @@ def facts_bulk_insert(
     items: Iterable[tuple[int, Facts]], *, deltas: Deltas, batch_size: int = 5000
 ) -> int:
     """Store the facts of new dossiers and add them to `deltas`."""
-    batch: list[DossierFacts] = []
+    columns = ("dossier_id", *FACT_FIELDS)
+    batch: list[tuple[Any, ...]] = []
     count = 0
     for dossier_id, facts in items:
         deltas_add(deltas, facts)
-        batch.append(facts_row(dossier_id, facts))
+        batch.append(_facts_values(dossier_id, facts))
         if len(batch) >= batch_size:
-            DossierFacts.objects.bulk_create(batch)
+            insert_rows(DossierFacts, columns, batch)
             count += len(batch)
             batch = []
-    if batch:
-        DossierFacts.objects.bulk_create(batch)
-        count += len(batch)
-    return count
+    insert_rows(DossierFacts, columns, batch)
+    return count + len(batch)
 
 
 @transaction.atomic

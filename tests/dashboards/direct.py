@@ -29,7 +29,7 @@ def rows(dossiers):
     for d in dossiers:
         rating = getattr(getattr(d, "rating", None), "overall", "") or ""
         withdrawn = (
-            Event.objects.filter(dossier=d, to_status=Status.WITHDRAWN)
+            Event.objects.filter(dossier=d, action="withdraw")
             .order_by("-at")
             .values_list("at", flat=True)
             .first()

@@ -4,8 +4,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from dashboards.importing import MAX_LISTED_ERRORS, ImportRefused, dossiers_import
-
-from ._progress import ProgressBar
+from dashboards.progress import ProgressBar
 
 
 class Command(BaseCommand):
