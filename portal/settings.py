@@ -402,3 +402,11 @@ OAUTH2_PROVIDER = {
     "ID_TOKEN_EXPIRE_SECONDS": 300,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
 }
+
+# --- Dashboards (docs/dashboards.md) ------------------------------------------------
+# The dated rules of the service index after Decision 766/QĐ-TTg (maxima, the
+# rate that gives full points, sources). Point it at a reviewed copy to change them.
+SERVICE_INDEX_RULES_FILE = env.path(
+    "SERVICE_INDEX_RULES_FILE",
+    default=BASE_DIR / "dashboards" / "data" / "service_index_766.json",
+)

@@ -101,6 +101,7 @@ def test_a_moved_due_date_moves_the_overdue_count(people):
     with time_machine.travel(at("2024-03-04 09:00"), tick=False):
         dossier = make_dossier(status=Status.PROCESSING, **people)
     due = dossier.due_at
+    assert due is not None
     selection = selection_resolve(
         scope=Scope(everything=True),
         filters=Filters(
