@@ -80,22 +80,32 @@ IMPORT_USERNAME_PREFIX = "nhap-lich-su."
 MAX_LISTED_ERRORS = 100
 
 
+def _in(language: str, message: Promise | str, params: dict[str, Any]) -> str:
+    with translation.override(language):
+        return str(message) % params if params else str(message)
+
+
 def both_languages(message: Promise | str, **params: Any) -> str:
     """`message` in Vietnamese, then in English: "… / …"."""
-    texts = []
-    for language in ("vi", "en"):
-        with translation.override(language):
-            texts.append(str(message) % params if params else str(message))
-    return texts[0] if texts[0] == texts[1] else f"{texts[0]} / {texts[1]}"
+    vi, en = _in("vi", message, params), _in("en", message, params)
+    return vi if vi == en else f"{vi} / {en}"
 
 
 @dataclass(frozen=True)
 class RowError:
     line: int
-    message: str
+    message: Promise | str
+    params: dict[str, Any] = field(default_factory=dict)
 
     def __str__(self) -> str:
-        return both_languages(_("Dòng %(line)s: "), line=self.line) + self.message
+        prefix = _("Dòng %(line)s: ")
+        vi = _in("vi", prefix, {"line": self.line}) + _in(
+            "vi", self.message, self.params
+        )
+        en = _in("en", prefix, {"line": self.line}) + _in(
+            "en", self.message, self.params
+        )
+        return vi if vi == en else f"{vi} / {en}"
 
 
 @dataclass
@@ -122,7 +132,8 @@ class ImportRefused(Exception):
 class _Bad(Exception):
     def __init__(self, message: Promise | str, **params: Any):
         super().__init__(message)
-        self.text = both_languages(message, **params)
+        self.message = message
+        self.params = params
 
 
 def _open_csv(path: Path, columns: tuple[str, ...]) -> tuple[Any, csv.DictReader[str]]:
@@ -722,7 +733,7 @@ def dossiers_import(
                         )
                     seen[row.code] = line
                 except _Bad as bad:
-                    report.errors.append(RowError(line, bad.text))
+                    report.errors.append(RowError(line, bad.message, bad.params))
                     continue
                 if report.errors and not skip_invalid:
                     continue  # keep checking, save nothing more
@@ -798,7 +809,7 @@ def unit_stats_import(*, path: Path, skip_invalid: bool = False) -> ImportReport
                     )
                 good[(admin, as_of)] = (line, activated, population)
             except _Bad as bad:
-                report.errors.append(RowError(line, bad.text))
+                report.errors.append(RowError(line, bad.message, bad.params))
     finally:
         handle.close()
     if report.errors and not skip_invalid:
