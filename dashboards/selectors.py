@@ -27,7 +27,7 @@ from .metrics import (
     month_start,
     pieces,
 )
-from .models import COUNT_COLUMNS, StatBucket, UnitStat
+from .models import COUNT_COLUMNS, BucketBase, StatBucket, UnitBucket, UnitStat
 
 EPOCH = datetime.date(1900, 1, 1)
 AREA_PERM = "dashboards.view_area_stats"
@@ -306,6 +306,13 @@ def _flow_and_stock(filters: Filters) -> tuple[Q, Q]:
     return flow, stock
 
 
+def _buckets(selection: Selection) -> QuerySet[BucketBase]:
+    """The buckets of the selection: all procedures together unless one is
+    chosen (a few rows per unit and period whatever the procedures)."""
+    model: type[BucketBase] = StatBucket if selection.procedure else UnitBucket
+    return model._default_manager.filter(selection.counted_q())
+
+
 def _totals(row: Mapping[str, Any]) -> dict[str, int]:
     return {key: int(row.get(f"t_{key}") or 0) for key in TOTAL_KEYS}
 
@@ -389,11 +396,7 @@ def _eid_for(
 def stats_summary(*, selection: Selection) -> dict[str, Any]:
     """The figures of the selection (3 queries: buckets, e-ID)."""
     flow, stock = _flow_and_stock(selection.filters)
-    row = (
-        StatBucket.objects.filter(selection.counted_q())
-        .filter(flow | stock)
-        .aggregate(**_aggregates(flow, stock))
-    )
+    row = _buckets(selection).filter(flow | stock).aggregate(**_aggregates(flow, stock))
     day = selection.filters.end
     eid = _eid_for(_eid_rows(selection.roots, day), selection.roots, day)
     return figures(_totals(row), eid)
@@ -430,7 +433,7 @@ def stats_by_unit(*, selection: Selection) -> list[dict[str, Any]]:
         )
     )
     grouped = (
-        StatBucket.objects.filter(selection.counted_q())
+        _buckets(selection)
         .filter(flow | stock)
         .values("receiving_unit_id")
         .annotate(**_aggregates(flow, stock))
@@ -524,7 +527,7 @@ def stats_by_month(*, selection: Selection) -> list[dict[str, Any]]:
     q = _pieces_q(flow_parts) | _pieces_q(stock_parts) | _pieces_q(base_parts)
     sums = {f"s_{column}": Sum(column) for column in COUNT_COLUMNS}
     grouped = (
-        StatBucket.objects.filter(selection.counted_q())
+        _buckets(selection)
         .filter(q)
         .values("grain", "start", "channel")
         .annotate(**sums)

@@ -27,7 +27,7 @@ from .metrics import (
     facts_compute,
     grain_starts,
 )
-from .models import COUNT_COLUMNS, DossierFacts, StatBucket
+from .models import COUNT_COLUMNS, BucketBase, DossierFacts, StatBucket, UnitBucket
 
 BucketKey = tuple[str, datetime.date, int, int, str]
 Deltas = dict[BucketKey, list[int]]
@@ -51,19 +51,9 @@ def deltas_add(deltas: Deltas, facts: Facts | None, sign: int = 1) -> None:
             deltas[(grain, start, unit, procedure, channel)][index] += sign * value
 
 
-def buckets_apply(deltas: Deltas) -> int:
-    """Add the deltas to the buckets: one INSERT ... ON CONFLICT DO UPDATE per
-    batch, adding to the stored counts (never a read-modify-write in Python).
-
-    Rows go in key order, so two transactions lock shared buckets in the same
-    order and cannot deadlock each other. Returns the number of rows written.
-    """
-    rows = [(*key, *values) for key, values in sorted(deltas.items()) if any(values)]
-    if not rows:
-        return 0
+def _upsert(model: type[BucketBase], keys: list[str], rows: list[Any]) -> None:
     quote = connection.ops.quote_name
-    table = quote(StatBucket._meta.db_table)
-    keys = ["grain", "start", "receiving_unit_id", "procedure_id", "channel"]
+    table = quote(model._meta.db_table)
     columns = ", ".join(quote(c) for c in [*keys, *COUNT_COLUMNS])
     conflict = ", ".join(quote(c) for c in keys)
     updates = ", ".join(
@@ -81,6 +71,28 @@ def buckets_apply(deltas: Deltas) -> int:
             )
             params: list[Any] = [value for row in batch for value in row]
             cursor.execute(sql, params)
+
+
+def buckets_apply(deltas: Deltas) -> int:
+    """Add the deltas to the buckets (per procedure, and for all procedures
+    together): one INSERT ... ON CONFLICT DO UPDATE per batch, adding to the
+    stored counts (never a read-modify-write in Python).
+
+    Rows go in key order, so two transactions lock shared buckets in the same
+    order and cannot deadlock each other. Returns the number of rows written.
+    """
+    by_unit: dict[tuple[Any, ...], list[int]] = defaultdict(
+        lambda: [0] * len(COUNT_COLUMNS)
+    )
+    for (grain, start, unit, _procedure, channel), values in deltas.items():
+        total = by_unit[(grain, start, unit, channel)]
+        for index, value in enumerate(values):
+            total[index] += value
+    rows = [(*k, *v) for k, v in sorted(deltas.items()) if any(v)]
+    unit_rows = [(*k, *v) for k, v in sorted(by_unit.items()) if any(v)]
+    keys = ["grain", "start", "receiving_unit_id", "channel"]
+    _upsert(StatBucket, [*keys[:3], "procedure_id", "channel"], rows)
+    _upsert(UnitBucket, keys, unit_rows)
     return len(rows)
 
 
@@ -278,6 +290,7 @@ def stats_rebuild(
     """
     DossierFacts.objects.all().delete()
     StatBucket.objects.all().delete()
+    UnitBucket.objects.all().delete()
     deltas = deltas_new()
 
     def items() -> Iterator[tuple[int, Facts]]:

@@ -5,13 +5,15 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from dashboards.models import DossierFacts, StatBucket
+from dashboards.models import DossierFacts
 from dashboards.services import stats_rebuild
 from dossiers.models import DailyCounter, Dossier
 from dossiers.services import dossier_code_allocate
 from tests.dossiers.factories import at
 from tests.procedures.factories import ProcedureFactory
 from units.models import AgencyType
+
+from .buckets import bucket_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +26,6 @@ def catalogue(vu_ban_small):
     )
     ProcedureFactory(agency_type=AgencyType.COMMUNE_POLICE)
     return vu_ban_small
-
-
-def buckets():
-    return sorted(row[1:] for row in StatBucket.objects.values_list() if any(row[6:]))
 
 
 def test_seed_demo_without_dossiers_creates_none(catalogue, settings):
@@ -55,9 +53,9 @@ def test_seed_demo_dossiers_are_spread_counted_and_numbered(catalogue, settings)
             assert received < at("2025-06-02 00:00")
             assert due >= received
             assert dossier.applicant.is_active is False
-        counted = buckets()
+        counted = bucket_rows()
         stats_rebuild()
-        assert buckets() == counted
+        assert bucket_rows() == counted
 
         # A live submission on a seeded day continues the unit's numbering.
         first = dossiers.order_by("received_at").first()
