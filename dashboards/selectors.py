@@ -573,21 +573,20 @@ def stats_by_month(*, selection: Selection) -> list[dict[str, Any]]:
 
 def units_for_filter(
     *, scope: Scope, start: datetime.date, end: datetime.date
-) -> QuerySet[AdminUnit]:
-    """The administrative units a user may pick: their area and the units right
-    below it that were valid in the period."""
+) -> list[AdminUnit]:
+    """The administrative units a user may pick: their area's unit (whatever its
+    dates: its agencies may outlive it) and the units right below it that were
+    valid in the period."""
     root = scope.admin_unit
     if scope.org_unit is not None and root is not None:
-        return AdminUnit.objects.filter(pk=root.pk)
-    units = AdminUnit.objects.all()
-    if root is not None:
-        units = units.filter(Q(pk=root.pk) | Q(parent=root))
-    else:
-        units = units.filter(depth__lte=1)
-    return units.filter(
+        return [root]
+    below = AdminUnit.objects.filter(
         Q(valid_from__isnull=True) | Q(valid_from__lte=end),
         Q(valid_to__isnull=True) | Q(valid_to__gte=start),
-    ).order_by("depth", "name")
+    )
+    if root is None:
+        return list(below.filter(depth=0).order_by("name"))
+    return [root, *below.filter(parent=root).order_by("name")]
 
 
 # --- The dossiers behind a figure -------------------------------------------------

@@ -5,115 +5,244 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('dossiers', '0004_dossier_paid_online'),
-        ('procedures', '0003_constraint_messages_and_reserved_keys'),
-        ('units', '0001_initial'),
+        ("dossiers", "0004_dossier_paid_online"),
+        ("procedures", "0003_constraint_messages_and_reserved_keys"),
+        ("units", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DossierFacts',
+            name="DossierFacts",
             fields=[
-                ('dossier', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='dossiers.dossier')),
-                ('receiving_unit_id', models.BigIntegerField()),
-                ('procedure_id', models.BigIntegerField()),
-                ('channel', models.CharField(max_length=10)),
-                ('received_on', models.DateField(null=True)),
-                ('assisted', models.BooleanField(default=False)),
-                ('fee', models.BooleanField(default=False)),
-                ('paid_online', models.BooleanField(default=False)),
-                ('completed_on', models.DateField(null=True)),
-                ('timeliness', models.CharField(blank=True, max_length=8)),
-                ('result_in_scope', models.BooleanField(default=False)),
-                ('result_digitized', models.BooleanField(default=False)),
-                ('rating', models.CharField(blank=True, max_length=16)),
-                ('open_to', models.DateField(null=True)),
-                ('overdue_from', models.DateField(null=True)),
-                ('overdue_to', models.DateField(null=True)),
+                (
+                    "dossier",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to="dossiers.dossier",
+                    ),
+                ),
+                ("receiving_unit_id", models.BigIntegerField()),
+                ("procedure_id", models.BigIntegerField()),
+                ("channel", models.CharField(max_length=10)),
+                ("received_on", models.DateField(null=True)),
+                ("assisted", models.BooleanField(default=False)),
+                ("fee", models.BooleanField(default=False)),
+                ("paid_online", models.BooleanField(default=False)),
+                ("completed_on", models.DateField(null=True)),
+                ("timeliness", models.CharField(blank=True, max_length=8)),
+                ("result_in_scope", models.BooleanField(default=False)),
+                ("result_digitized", models.BooleanField(default=False)),
+                ("rating", models.CharField(blank=True, max_length=16)),
+                ("open_to", models.DateField(null=True)),
+                ("overdue_from", models.DateField(null=True)),
+                ("overdue_to", models.DateField(null=True)),
             ],
             options={
-                'verbose_name': 'số liệu của hồ sơ',
-                'verbose_name_plural': 'số liệu của hồ sơ',
+                "verbose_name": "số liệu của hồ sơ",
+                "verbose_name_plural": "số liệu của hồ sơ",
             },
         ),
         migrations.CreateModel(
-            name='StatBucket',
+            name="StatBucket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grain', models.CharField(choices=[('D', 'ngày'), ('M', 'tháng'), ('Y', 'năm')], max_length=1)),
-                ('start', models.DateField()),
-                ('channel', models.CharField(max_length=10)),
-                ('received', models.IntegerField(default=0)),
-                ('assisted', models.IntegerField(default=0)),
-                ('fee', models.IntegerField(default=0)),
-                ('paid_online', models.IntegerField(default=0)),
-                ('completed_early', models.IntegerField(default=0)),
-                ('completed_on_time', models.IntegerField(default=0)),
-                ('completed_late', models.IntegerField(default=0)),
-                ('results_in_scope', models.IntegerField(default=0)),
-                ('results_digitized', models.IntegerField(default=0)),
-                ('ratings', models.IntegerField(default=0)),
-                ('satisfied', models.IntegerField(default=0)),
-                ('open_delta', models.IntegerField(default=0)),
-                ('overdue_delta', models.IntegerField(default=0)),
-                ('procedure', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='procedures.procedure')),
-                ('receiving_unit', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "grain",
+                    models.CharField(
+                        choices=[("D", "ngày"), ("M", "tháng"), ("Y", "năm")],
+                        max_length=1,
+                    ),
+                ),
+                ("start", models.DateField()),
+                ("channel", models.CharField(max_length=10)),
+                ("received", models.IntegerField(default=0)),
+                ("assisted", models.IntegerField(default=0)),
+                ("fee", models.IntegerField(default=0)),
+                ("paid_online", models.IntegerField(default=0)),
+                ("completed_early", models.IntegerField(default=0)),
+                ("completed_on_time", models.IntegerField(default=0)),
+                ("completed_late", models.IntegerField(default=0)),
+                ("results_in_scope", models.IntegerField(default=0)),
+                ("results_digitized", models.IntegerField(default=0)),
+                ("ratings", models.IntegerField(default=0)),
+                ("satisfied", models.IntegerField(default=0)),
+                ("open_delta", models.IntegerField(default=0)),
+                ("overdue_delta", models.IntegerField(default=0)),
+                (
+                    "procedure",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="procedures.procedure",
+                    ),
+                ),
+                (
+                    "receiving_unit",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="units.orgunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ô số liệu tổng hợp',
-                'verbose_name_plural': 'ô số liệu tổng hợp',
-                'permissions': [('view_area_stats', 'Xem số liệu thống kê của mọi đơn vị trên địa bàn'), ('view_unit_stats', 'Xem số liệu thống kê của đơn vị mình')],
-                'constraints': [models.UniqueConstraint(fields=('grain', 'start', 'receiving_unit', 'procedure', 'channel'), name='statbucket_key'), models.CheckConstraint(condition=models.Q(('grain__in', ['D', 'M', 'Y'])), name='statbucket_grain_known')],
+                "verbose_name": "ô số liệu tổng hợp",
+                "verbose_name_plural": "ô số liệu tổng hợp",
+                "permissions": [
+                    (
+                        "view_area_stats",
+                        "Xem số liệu thống kê của mọi đơn vị trên địa bàn",
+                    ),
+                    ("view_unit_stats", "Xem số liệu thống kê của đơn vị mình"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=(
+                            "grain",
+                            "start",
+                            "receiving_unit",
+                            "procedure",
+                            "channel",
+                        ),
+                        name="statbucket_key",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("grain__in", ["D", "M", "Y"])),
+                        name="statbucket_grain_known",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='UnitBucket',
+            name="UnitBucket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('grain', models.CharField(choices=[('D', 'ngày'), ('M', 'tháng'), ('Y', 'năm')], max_length=1)),
-                ('start', models.DateField()),
-                ('channel', models.CharField(max_length=10)),
-                ('received', models.IntegerField(default=0)),
-                ('assisted', models.IntegerField(default=0)),
-                ('fee', models.IntegerField(default=0)),
-                ('paid_online', models.IntegerField(default=0)),
-                ('completed_early', models.IntegerField(default=0)),
-                ('completed_on_time', models.IntegerField(default=0)),
-                ('completed_late', models.IntegerField(default=0)),
-                ('results_in_scope', models.IntegerField(default=0)),
-                ('results_digitized', models.IntegerField(default=0)),
-                ('ratings', models.IntegerField(default=0)),
-                ('satisfied', models.IntegerField(default=0)),
-                ('open_delta', models.IntegerField(default=0)),
-                ('overdue_delta', models.IntegerField(default=0)),
-                ('receiving_unit', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.orgunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "grain",
+                    models.CharField(
+                        choices=[("D", "ngày"), ("M", "tháng"), ("Y", "năm")],
+                        max_length=1,
+                    ),
+                ),
+                ("start", models.DateField()),
+                ("channel", models.CharField(max_length=10)),
+                ("received", models.IntegerField(default=0)),
+                ("assisted", models.IntegerField(default=0)),
+                ("fee", models.IntegerField(default=0)),
+                ("paid_online", models.IntegerField(default=0)),
+                ("completed_early", models.IntegerField(default=0)),
+                ("completed_on_time", models.IntegerField(default=0)),
+                ("completed_late", models.IntegerField(default=0)),
+                ("results_in_scope", models.IntegerField(default=0)),
+                ("results_digitized", models.IntegerField(default=0)),
+                ("ratings", models.IntegerField(default=0)),
+                ("satisfied", models.IntegerField(default=0)),
+                ("open_delta", models.IntegerField(default=0)),
+                ("overdue_delta", models.IntegerField(default=0)),
+                (
+                    "receiving_unit",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="units.orgunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ô số liệu tổng hợp theo đơn vị',
-                'verbose_name_plural': 'ô số liệu tổng hợp theo đơn vị',
-                'constraints': [models.UniqueConstraint(fields=('grain', 'start', 'receiving_unit', 'channel'), name='unitbucket_key'), models.CheckConstraint(condition=models.Q(('grain__in', ['D', 'M', 'Y'])), name='unitbucket_grain_known')],
+                "verbose_name": "ô số liệu tổng hợp theo đơn vị",
+                "verbose_name_plural": "ô số liệu tổng hợp theo đơn vị",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("grain", "start", "receiving_unit", "channel"),
+                        name="unitbucket_key",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("grain__in", ["D", "M", "Y"])),
+                        name="unitbucket_grain_known",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='UnitStat',
+            name="UnitStat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('as_of', models.DateField(verbose_name='số liệu tính đến ngày')),
-                ('eid_activated', models.PositiveIntegerField(verbose_name='tài khoản định danh đã kích hoạt')),
-                ('eid_population', models.PositiveIntegerField(verbose_name='dân số cần cấp định danh')),
-                ('source', models.CharField(blank=True, max_length=255, verbose_name='nguồn')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('admin_unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='units.adminunit', verbose_name='đơn vị hành chính')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("as_of", models.DateField(verbose_name="số liệu tính đến ngày")),
+                (
+                    "eid_activated",
+                    models.PositiveIntegerField(
+                        verbose_name="tài khoản định danh đã kích hoạt"
+                    ),
+                ),
+                (
+                    "eid_population",
+                    models.PositiveIntegerField(
+                        verbose_name="dân số cần cấp định danh"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(blank=True, max_length=255, verbose_name="nguồn"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "admin_unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="units.adminunit",
+                        verbose_name="đơn vị hành chính",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'số liệu định danh điện tử',
-                'verbose_name_plural': 'số liệu định danh điện tử',
-                'ordering': ['admin_unit', '-as_of'],
-                'constraints': [models.UniqueConstraint(fields=('admin_unit', 'as_of'), name='unitstat_unit_day'), models.CheckConstraint(condition=models.Q(('eid_activated__lte', models.F('eid_population'))), name='unitstat_activated_within_population')],
+                "verbose_name": "số liệu định danh điện tử",
+                "verbose_name_plural": "số liệu định danh điện tử",
+                "ordering": ["admin_unit", "-as_of"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("admin_unit", "as_of"), name="unitstat_unit_day"
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("eid_activated__lte", models.F("eid_population"))
+                        ),
+                        name="unitstat_activated_within_population",
+                    ),
+                ],
             },
         ),
     ]
