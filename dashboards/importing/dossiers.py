@@ -1,41 +1,46 @@
-"""Import of historical dossiers and of units' e-ID figures from CSV files.
-
-The formats, rules and the choices behind them (placeholder applicants, how a
-unit code is matched) are in docs/dashboards.md. A file is read once: valid rows
-are inserted in batches inside one transaction, every row is checked, and a
-file with any bad row is rolled back whole unless bad rows are to be skipped.
-"""
+"""import_dossiers: historical dossiers in bulk (format in docs/dashboards.md)."""
 
 from __future__ import annotations
 
-import csv
 import datetime
 import itertools
 import os
 import re
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from dossiers.models import Channel, Dossier, Event, Rating, Status
 from procedures.models import Procedure
-from units.models import AGENCY_CODE_PATTERN, AdminUnit, AgencyType, OrgUnit
+from units.models import OrgUnit
 
-from .bulk import insert_rows, reserve_ids
-from .metrics import facts_compute
-from .models import UnitStat
-from .services import buckets_apply, deltas_new, facts_bulk_insert
+from ..bulk import insert_rows, reserve_ids
+from ..metrics import facts_compute
+from ..services import buckets_apply, deltas_new, facts_bulk_insert
+from .common import (
+    IMPORT_USERNAME_PREFIX,
+    ZONE,
+    ImportRefused,
+    ImportReport,
+    RowError,
+    UnitLookup,
+    _Bad,
+    _flag,
+    _moment,
+    _open_csv,
+    _rows,
+    _whole,
+    both_languages,
+    count_lines,
+)
 
-ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 DOSSIER_COLUMNS = (
     "code",
     "procedure_code",
@@ -52,7 +57,6 @@ DOSSIER_COLUMNS = (
     "paid_online",
     "rating",
 )
-UNIT_STAT_COLUMNS = ("unit_code", "as_of", "eid_activated", "eid_population")
 IMPORT_STATUSES = (
     Status.SUBMITTED,
     Status.RECEIVED,
@@ -71,238 +75,6 @@ OPEN = {
     Status.AWAITING_PAYMENT,
     Status.PROCESSING,
 }
-COMMITTEES = (
-    AgencyType.COMMUNE_COMMITTEE,
-    AgencyType.DISTRICT_COMMITTEE,
-    AgencyType.PROVINCE_COMMITTEE,
-)
-IMPORT_USERNAME_PREFIX = "nhap-lich-su."
-MAX_LISTED_ERRORS = 100
-
-
-def _in(language: str, message: Promise | str, params: dict[str, Any]) -> str:
-    with translation.override(language):
-        return str(message) % params if params else str(message)
-
-
-def both_languages(message: Promise | str, **params: Any) -> str:
-    """`message` in Vietnamese, then in English: "… / …"."""
-    vi, en = _in("vi", message, params), _in("en", message, params)
-    return vi if vi == en else f"{vi} / {en}"
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    message: Promise | str
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def __str__(self) -> str:
-        prefix = _("Dòng %(line)s: ")
-        vi = _in("vi", prefix, {"line": self.line}) + _in(
-            "vi", self.message, self.params
-        )
-        en = _in("en", prefix, {"line": self.line}) + _in(
-            "en", self.message, self.params
-        )
-        return vi if vi == en else f"{vi} / {en}"
-
-
-@dataclass
-class ImportReport:
-    rows: int = 0
-    created: int = 0
-    already_present: int = 0
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def error_count(self) -> int:
-        return len(self.errors)
-
-
-class ImportRefused(Exception):
-    """The file cannot be imported; nothing was saved."""
-
-    def __init__(self, message: str, report: ImportReport | None = None):
-        super().__init__(message)
-        self.message = message
-        self.report = report or ImportReport()
-
-
-class _Bad(Exception):
-    def __init__(self, message: Promise | str, **params: Any):
-        super().__init__(message)
-        self.message = message
-        self.params = params
-
-
-def _open_csv(path: Path, columns: tuple[str, ...]) -> tuple[Any, csv.DictReader[str]]:
-    if not path.is_file():
-        raise ImportRefused(
-            both_languages(_("Không tìm thấy tệp %(path)s."), path=path)
-        )
-    handle = path.open(encoding="utf-8-sig", newline="")
-    reader = csv.DictReader(handle)
-    try:
-        header = [name.strip() for name in reader.fieldnames or []]
-    except UnicodeDecodeError:
-        handle.close()
-        raise ImportRefused(both_languages(_("Tệp phải được mã hóa UTF-8."))) from None
-    if sorted(header) != sorted(columns) or len(header) != len(set(header)):
-        handle.close()
-        raise ImportRefused(
-            both_languages(
-                _(
-                    "Dòng tiêu đề phải có đúng các cột: %(expected)s. "
-                    "Tệp có: %(found)s."
-                ),
-                expected=", ".join(columns),
-                found=", ".join(header) or "-",
-            )
-        )
-    reader.fieldnames = header
-    return handle, reader
-
-
-def _rows(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, stripped values); a decoding error is a row error."""
-    while True:
-        try:
-            raw = next(reader)
-        except StopIteration:
-            return
-        values = {k: (v or "").strip() for k, v in raw.items() if k is not None}
-        if None in raw:
-            values["__extra__"] = "x"
-        yield reader.line_num, values
-
-
-def count_lines(path: Path) -> int:
-    """Data lines in the file (for the progress bar)."""
-    lines = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            lines += chunk.count(b"\n")
-    return max(lines - 1, 0)
-
-
-# --- Values -------------------------------------------------------------------------
-
-
-def _moment(value: str, column: str) -> datetime.datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.datetime.fromisoformat(value)
-    except ValueError:
-        raise _Bad(
-            _(
-                "%(column)s “%(value)s” không phải thời điểm ISO 8601 "
-                "(ví dụ 2023-03-01T09:30 hoặc 2023-03-01 09:30:00+07:00)."
-            ),
-            column=column,
-            value=value,
-        ) from None
-    if timezone.is_naive(moment):
-        moment = moment.replace(tzinfo=ZONE)
-    return moment
-
-
-def _flag(value: str, column: str) -> bool | None:
-    lowered = value.lower()
-    if lowered == "":
-        return None
-    if lowered in {"true", "false"}:
-        return lowered == "true"
-    raise _Bad(
-        _("%(column)s phải là true, false hoặc để trống, không phải “%(value)s”."),
-        column=column,
-        value=value,
-    )
-
-
-def _whole(value: str, column: str) -> int | None:
-    if value == "":
-        return None
-    if not re.fullmatch(r"[0-9]{1,15}", value):
-        raise _Bad(
-            _(
-                "%(column)s phải là số nguyên không âm, không có dấu phân cách "
-                "(ví dụ 25000), không phải “%(value)s”."
-            ),
-            column=column,
-            value=value,
-        )
-    return int(value)
-
-
-# --- Units ----------------------------------------------------------------------------
-
-
-class UnitLookup:
-    """Unit codes to units: an agency identifier, or an administrative unit code
-    valid on the given day (read once per import)."""
-
-    def __init__(self) -> None:
-        self.agencies: dict[str, tuple[int, int]] = {
-            code: (pk, admin)
-            for pk, code, admin in OrgUnit.objects.values_list(
-                "pk", "agency_code", "admin_unit_id"
-            )
-        }
-        committees: dict[int, int] = {}
-        for pk, admin in (
-            OrgUnit.objects.filter(agency_type__in=COMMITTEES)
-            .order_by("-is_active", "pk")
-            .values_list("pk", "admin_unit_id")
-        ):
-            committees.setdefault(admin, pk)
-        self.committees = committees
-        self.versions: dict[
-            str, list[tuple[datetime.date | None, datetime.date | None, int]]
-        ] = {}
-        for pk, code, start, end in AdminUnit.objects.values_list(
-            "pk", "code", "valid_from", "valid_to"
-        ):
-            self.versions.setdefault(code, []).append((start, end, pk))
-
-    def admin_unit(self, code: str, day: datetime.date) -> int:
-        versions = self.versions.get(code)
-        if not versions:
-            raise _Bad(
-                _("Không có cơ quan hay đơn vị hành chính mang mã “%(code)s”."),
-                code=code,
-            )
-        for start, end, pk in versions:
-            if (start is None or start <= day) and (end is None or end >= day):
-                return pk
-        raise _Bad(
-            _("Đơn vị hành chính “%(code)s” không còn hiệu lực vào ngày %(day)s."),
-            code=code,
-            day=day.isoformat(),
-        )
-
-    def receiving_unit(self, code: str, day: datetime.date) -> tuple[int, int]:
-        """(organisation unit, its administrative unit) for a dossier code."""
-        if re.fullmatch(AGENCY_CODE_PATTERN, code):
-            found = self.agencies.get(code)
-            if found is None:
-                raise _Bad(
-                    _("Không có cơ quan mang mã định danh “%(code)s”."), code=code
-                )
-            return found
-        admin = self.admin_unit(code, day)
-        committee = self.committees.get(admin)
-        if committee is None:
-            raise _Bad(
-                _(
-                    "Đơn vị hành chính “%(code)s” chưa có Ủy ban nhân dân trong danh "
-                    "sách cơ quan: hãy dùng mã định danh của cơ quan tiếp nhận."
-                ),
-                code=code,
-            )
-        return committee, admin
-
 
 # --- Dossier rows -------------------------------------------------------------------
 
@@ -760,93 +532,4 @@ def dossiers_import(
         handle.close()
     if progress:
         progress(report.rows, total)
-    return report
-
-
-# --- Unit statistics ----------------------------------------------------------------
-
-
-@transaction.atomic
-def unit_stats_import(*, path: Path, skip_invalid: bool = False) -> ImportReport:
-    """Import e-ID figures: one row per unit and date, updated when the same
-    unit and date come again (so a second run changes nothing)."""
-    handle, reader = _open_csv(path, UNIT_STAT_COLUMNS)
-    units = UnitLookup()
-    report = ImportReport()
-    good: dict[tuple[int, datetime.date], tuple[int, int, int]] = {}
-    try:
-        for line, values in _rows(reader):
-            report.rows += 1
-            try:
-                if "__extra__" in values:
-                    raise _Bad(_("Dòng có nhiều giá trị hơn số cột."))
-                try:
-                    as_of = datetime.date.fromisoformat(values["as_of"])
-                except ValueError:
-                    raise _Bad(
-                        _("as_of “%(value)s” phải là ngày dạng YYYY-MM-DD."),
-                        value=values["as_of"],
-                    ) from None
-                code = values["unit_code"]
-                if re.fullmatch(AGENCY_CODE_PATTERN, code):
-                    admin = units.receiving_unit(code, as_of)[1]
-                else:
-                    admin = units.admin_unit(code, as_of)
-                activated = _whole(values["eid_activated"], "eid_activated")
-                population = _whole(values["eid_population"], "eid_population")
-                if activated is None or population is None:
-                    raise _Bad(_("Cần cả eid_activated và eid_population."))
-                if activated > population:
-                    raise _Bad(
-                        _("eid_activated (%(a)s) lớn hơn eid_population (%(p)s)."),
-                        a=activated,
-                        p=population,
-                    )
-                if (admin, as_of) in good:
-                    raise _Bad(
-                        _("Đơn vị và ngày này đã có ở dòng %(first)s."),
-                        first=good[(admin, as_of)][0],
-                    )
-                good[(admin, as_of)] = (line, activated, population)
-            except _Bad as bad:
-                report.errors.append(RowError(line, bad.message, bad.params))
-    finally:
-        handle.close()
-    if report.errors and not skip_invalid:
-        raise ImportRefused(
-            both_languages(
-                _(
-                    "Tệp có %(count)s dòng lỗi nên không nhập dòng nào "
-                    "(dùng --skip-invalid để bỏ qua các dòng lỗi)."
-                ),
-                count=report.error_count,
-            ),
-            report,
-        )
-    source = os.path.basename(path)
-    existing = {
-        (s.admin_unit_id, s.as_of): s
-        for s in UnitStat.objects.filter(
-            Q(admin_unit_id__in={a for a, _d in good})
-            & Q(as_of__in={d for _a, d in good})
-        )
-    }
-    for (admin, as_of), (_line, activated, population) in good.items():
-        stat = existing.get((admin, as_of))
-        if stat is None:
-            UnitStat.objects.create(
-                admin_unit_id=admin,
-                as_of=as_of,
-                eid_activated=activated,
-                eid_population=population,
-                source=source,
-            )
-            report.created += 1
-        elif (stat.eid_activated, stat.eid_population) != (activated, population):
-            stat.eid_activated, stat.eid_population = activated, population
-            stat.source = source
-            stat.save()
-            report.created += 1
-        else:
-            report.already_present += 1
     return report
