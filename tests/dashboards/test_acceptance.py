@@ -25,6 +25,7 @@ def seed_imported(vu_ban, tmp_path):
     return dossiers, stats
 
 
+@pytest.mark.both_databases
 def test_summary_for_vu_ban_h1_2023_returns_the_seed_figures(
     seed_imported, vu_ban_staff
 ):

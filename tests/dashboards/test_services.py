@@ -230,6 +230,7 @@ FIGURE_KEYS = [
 ]
 
 
+@pytest.mark.both_databases
 @settings(
     max_examples=40,
     deadline=None,
