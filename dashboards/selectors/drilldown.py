@@ -4,16 +4,17 @@ filter on the dossier table."""
 import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, F, Max, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dossiers.models import Channel
+from dossiers.models import Channel, Event, Status
+from dossiers.selectors import dossiers_visible_to
 
+from ..metrics import RESULT_STATUSES, SATISFIED
 from .figures import stock_day
 from .scope import Filters, Selection, StatsError
-
-# --- The dossiers behind a figure -------------------------------------------------
 
 # Figures that have a list of dossiers behind them (the page links each one).
 DRILL_DOWN_MEASURES = (
@@ -45,13 +46,6 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 def _measure_q(measure: str, filters: Filters) -> tuple[Q, dict[str, Any]]:
     """The filter on dossiers for a figure (the same definitions as
     `metrics.facts_compute`), with the annotations it needs."""
-    from django.db.models import Case, F, OuterRef, Subquery, When
-    from django.db.models.functions import Coalesce, TruncDate
-
-    from dossiers.models import Event, Status
-
-    from ..metrics import RESULT_STATUSES, SATISFIED
-
     completed_statuses = [
         Status.RESULT_READY,
         Status.RETURNED,
@@ -78,10 +72,13 @@ def _measure_q(measure: str, filters: Filters) -> tuple[Q, dict[str, Any]]:
             "due_day": TruncDate("due_at"),
         }
     if measure.startswith("open_"):
+        # An aggregate, not ORDER BY at LIMIT 1, so that events are found by
+        # dossier rather than by walking the time index.
         withdrawn = (
             Event.objects.filter(dossier=OuterRef("pk"), action="withdraw")
-            .order_by("-at")
-            .values("at")[:1]
+            .values("dossier")
+            .annotate(last=Max("at"))
+            .values("last")
         )
         annotations = {
             "closed_at": Case(
@@ -136,7 +133,6 @@ def _measure_q(measure: str, filters: Filters) -> tuple[Q, dict[str, Any]]:
 def dossiers_behind(*, user: Any, selection: Selection, measure: str) -> QuerySet[Any]:
     """The dossiers counted in one figure of the selection, among those the
     user may see (their count equals the figure)."""
-    from dossiers.selectors import dossiers_visible_to
 
     if measure not in DRILL_DOWN_MEASURES:
         raise StatsError({"measure": [_("Không có chỉ tiêu này.")]})
