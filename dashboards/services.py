@@ -73,10 +73,11 @@ def _upsert(model: type[BucketBase], keys: list[str], rows: list[Any]) -> None:
             cursor.execute(sql, params)
 
 
-def buckets_apply(deltas: Deltas) -> int:
+def buckets_apply(deltas: Deltas, *, empty: bool = False) -> int:
     """Add the deltas to the buckets (per procedure, and for all procedures
     together): one INSERT ... ON CONFLICT DO UPDATE per batch, adding to the
-    stored counts (never a read-modify-write in Python).
+    stored counts (never a read-modify-write in Python). With `empty` (the
+    tables were just emptied), plain bulk inserts.
 
     Rows go in key order, so two transactions lock shared buckets in the same
     order and cannot deadlock each other. Returns the number of rows written.
@@ -91,7 +92,17 @@ def buckets_apply(deltas: Deltas) -> int:
     rows = [(*k, *v) for k, v in sorted(deltas.items()) if any(v)]
     unit_rows = [(*k, *v) for k, v in sorted(by_unit.items()) if any(v)]
     keys = ["grain", "start", "receiving_unit_id", "channel"]
-    _upsert(StatBucket, [*keys[:3], "procedure_id", "channel"], rows)
+    procedure_keys = [*keys[:3], "procedure_id", "channel"]
+    if empty:
+        for first in range(0, len(rows), 50_000):
+            insert_rows(
+                StatBucket,
+                [*procedure_keys, *COUNT_COLUMNS],
+                rows[first : first + 50_000],
+            )
+        insert_rows(UnitBucket, [*keys, *COUNT_COLUMNS], unit_rows)
+        return len(rows)
+    _upsert(StatBucket, procedure_keys, rows)
     _upsert(UnitBucket, keys, unit_rows)
     return len(rows)
 
@@ -299,5 +310,5 @@ def stats_rebuild(
                 progress(done)
 
     dossiers = facts_bulk_insert(items(), deltas=deltas, batch_size=chunk_size)
-    buckets = buckets_apply(deltas)
+    buckets = buckets_apply(deltas, empty=True)
     return {"dossiers": dossiers, "buckets": buckets}
