@@ -26,7 +26,8 @@ from .selectors import (
     Scope,
     Selection,
     StatsError,
-    dossiers_behind,
+    dossiers_by_id,
+    facts_behind,
     filters_parse,
     selection_resolve,
     stats_by_month,
@@ -153,10 +154,11 @@ def stats_dossier_list(request: HttpRequest) -> HttpResponse:
     measure = request.GET.get("measure", "")
     if measure not in DRILL_DOWN_MEASURES:
         measure = "received_total"
-    dossiers = dossiers_behind(
-        user=request.user, selection=selection, measure=measure
-    ).select_related("procedure", "receiving_unit")
-    page = Paginator(dossiers, 50).get_page(request.GET.get("page"))
+    facts = facts_behind(selection=selection, measure=measure)
+    page = Paginator(facts.values_list("dossier_id", flat=True), 50).get_page(
+        request.GET.get("page")
+    )
+    dossiers = dossiers_by_id(list(page.object_list))
     labels = {
         "received_counter": _("Tiếp nhận trực tiếp"),
         "received_post": _("Tiếp nhận qua bưu chính"),
@@ -174,6 +176,7 @@ def stats_dossier_list(request: HttpRequest) -> HttpResponse:
             "measure": measure,
             "measure_label": metric.label if metric else labels[measure],
             "page": page,
+            "dossiers": dossiers,
             "query": _query(selection.filters),
             "page_query": _query(selection.filters, measure=measure),
         },

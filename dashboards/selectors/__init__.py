@@ -1,7 +1,11 @@
 """Reads of the dashboards: who may see which units, and the figures of a
 selection, read from the pre-aggregated buckets (docs/dashboards.md)."""
 
-from .drilldown import DRILL_DOWN_MEASURES, dossiers_behind
+from .drilldown import (
+    DRILL_DOWN_MEASURES,
+    dossiers_by_id,
+    facts_behind,
+)
 from .figures import (
     eid_figure,
     stats_by_month,
@@ -33,8 +37,9 @@ __all__ = [
     "Scope",
     "Selection",
     "StatsError",
-    "dossiers_behind",
+    "dossiers_by_id",
     "eid_figure",
+    "facts_behind",
     "filters_parse",
     "selection_resolve",
     "stats_by_month",

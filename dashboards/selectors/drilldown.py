@@ -1,18 +1,13 @@
-"""The dossiers behind a figure: the same definitions as the counts, as a
-filter on the dossier table."""
+"""The dossiers behind a figure: those whose stored contribution
+(`DossierFacts`, the rows the counts are summed from) makes up the figure."""
 
-import datetime
-from typing import Any
-
-from django.db.models import Case, F, Max, OuterRef, Q, QuerySet, Subquery, When
-from django.db.models.functions import Coalesce, TruncDate
-from django.utils import timezone
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from dossiers.models import Channel, Event, Status
-from dossiers.selectors import dossiers_visible_to
+from dossiers.models import Channel, Dossier
 
-from ..metrics import RESULT_STATUSES, SATISFIED
+from ..metrics import SATISFIED
+from ..models import DossierFacts
 from .figures import stock_day
 from .scope import Filters, Selection, StatsError
 
@@ -39,108 +34,57 @@ DRILL_DOWN_MEASURES = (
 )
 
 
-def _day_start(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-def _measure_q(measure: str, filters: Filters) -> tuple[Q, dict[str, Any]]:
-    """The filter on dossiers for a figure (the same definitions as
-    `metrics.facts_compute`), with the annotations it needs."""
-    completed_statuses = [
-        Status.RESULT_READY,
-        Status.RETURNED,
-        Status.REFUSED,
-        Status.STOPPED,
-    ]
-    start, after = (
-        _day_start(filters.start),
-        _day_start(filters.end + datetime.timedelta(days=1)),
+def _measure_q(measure: str, filters: Filters) -> Q:
+    """The condition on a dossier's facts for it to count in `measure`."""
+    received = Q(received_on__gte=filters.start, received_on__lte=filters.end)
+    completed = Q(completed_on__gte=filters.start, completed_on__lte=filters.end)
+    day = stock_day(filters)
+    is_open = Q(received_on__lte=day) & (Q(open_to__isnull=True) | Q(open_to__gt=day))
+    overdue = Q(overdue_from__lte=day) & (
+        Q(overdue_to__isnull=True) | Q(overdue_to__gt=day)
     )
-    received = Q(received_at__gte=start, received_at__lt=after)
-    completed = Q(
-        status__in=completed_statuses,
-        received_at__isnull=False,
-        due_at__isnull=False,
-        completed_at__gte=start,
-        completed_at__lt=after,
-    )
-    with_result = completed & Q(status__in=list(RESULT_STATUSES))
-    annotations: dict[str, Any] = {}
-    if measure.startswith("completed_") and measure != "completed_total":
-        annotations = {
-            "done_day": TruncDate("completed_at"),
-            "due_day": TruncDate("due_at"),
-        }
-    if measure.startswith("open_"):
-        # An aggregate, not ORDER BY at LIMIT 1, so that events are found by
-        # dossier rather than by walking the time index.
-        withdrawn = (
-            Event.objects.filter(dossier=OuterRef("pk"), action="withdraw")
-            .values("dossier")
-            .annotate(last=Max("at"))
-            .values("last")
-        )
-        annotations = {
-            "closed_at": Case(
-                When(
-                    status__in=completed_statuses,
-                    then=Coalesce("completed_at", "received_at"),
-                ),
-                When(
-                    status=Status.WITHDRAWN,
-                    then=Coalesce(Subquery(withdrawn), "received_at"),
-                ),
-                default=None,
-            )
-        }
-    stock = stock_day(filters)
-    stock_after = _day_start(stock + datetime.timedelta(days=1))
-    is_open = Q(received_at__lt=stock_after) & (
-        Q(closed_at__isnull=True) | Q(closed_at__gte=stock_after)
-    )
-    overdue = (
-        is_open
-        & Q(due_at__lt=_day_start(stock))
-        & ~Q(
-            status=Status.SUPPLEMENT_REQUESTED,
-            supplement_requested_at__lt=stock_after,
-        )
-    )
-    filters_by_measure = {
+    conditions = {
         "received_total": received,
         "received_online": received & Q(channel=Channel.ONLINE),
         "received_counter": received & Q(channel=Channel.COUNTER),
         "received_post": received & Q(channel=Channel.POST),
-        "assisted_total": received & Q(assisted_by__isnull=False),
-        "fee_dossiers": received & Q(fee_vnd__gt=0),
-        "paid_online": received & Q(fee_vnd__gt=0, paid_online=True),
+        "assisted_total": received & Q(assisted=True),
+        "fee_dossiers": received & Q(fee=True),
+        "paid_online": received & Q(paid_online=True),
         "completed_total": completed,
-        "completed_early": completed & Q(done_day__lt=F("due_day")),
-        "completed_on_time": completed & Q(done_day=F("due_day")),
-        "completed_late": completed & Q(done_day__gt=F("due_day")),
-        "results_in_scope": with_result & Q(result_in_scope=True),
-        "results_digitized": with_result
-        & Q(result_in_scope=True, result_digitized=True),
-        "ratings_total": with_result & Q(rating__isnull=False),
-        "satisfied_total": with_result & Q(rating__overall__in=list(SATISFIED)),
+        "completed_early": completed & Q(timeliness="early"),
+        "completed_on_time": completed & Q(timeliness="on_time"),
+        "completed_late": completed & Q(timeliness="late"),
+        "results_in_scope": completed & Q(result_in_scope=True),
+        "results_digitized": completed & Q(result_digitized=True),
+        "ratings_total": completed & ~Q(rating=""),
+        "satisfied_total": completed & Q(rating__in=list(SATISFIED)),
         "open_total": is_open,
         "open_on_track": is_open & ~overdue,
         "open_overdue": overdue,
     }
-    return filters_by_measure[measure], annotations
+    return conditions[measure]
 
 
-def dossiers_behind(*, user: Any, selection: Selection, measure: str) -> QuerySet[Any]:
-    """The dossiers counted in one figure of the selection, among those the
-    user may see (their count equals the figure)."""
-
+def facts_behind(*, selection: Selection, measure: str) -> QuerySet[DossierFacts]:
+    """The facts of the dossiers counted in one figure of the selection, latest
+    first by the figure's own day (their count is the figure). The selection is
+    already within the caller's scope, whose dossiers they may see."""
     if measure not in DRILL_DOWN_MEASURES:
         raise StatsError({"measure": [_("Không có chỉ tiêu này.")]})
-    q, annotations = _measure_q(measure, selection.filters)
-    return (
-        dossiers_visible_to(user=user)
-        .filter(selection.counted_q())
-        .annotate(**annotations)
-        .filter(q)
-        .order_by("-received_at", "-pk")
+    day = (
+        "completed_on"
+        if measure.startswith(("completed", "results", "ratings", "satisfied"))
+        else "received_on"
     )
+    return (
+        DossierFacts.objects.filter(selection.facts_q())
+        .filter(_measure_q(measure, selection.filters))
+        .order_by(f"-{day}", "-dossier_id")
+    )
+
+
+def dossiers_by_id(ids: list[int]) -> list[Dossier]:
+    """The dossiers of one page, in the order of `ids`."""
+    found = Dossier.objects.select_related("procedure", "receiving_unit").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]

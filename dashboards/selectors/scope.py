@@ -161,6 +161,18 @@ class Selection:
             q &= Q(channel=self.filters.channel)
         return q
 
+    def facts_q(self) -> Q:
+        """The same filter on `DossierFacts` (plain id columns)."""
+        q = Q()
+        if self.org_units:
+            units = OrgUnit.objects.filter(self.org_units).values("pk")
+            q &= Q(receiving_unit_id__in=units)
+        if self.procedure is not None:
+            q &= Q(procedure_id=self.procedure.pk)
+        if self.filters.channel:
+            q &= Q(channel=self.filters.channel)
+        return q
+
     @property
     def title(self) -> str:
         if self.agency is not None:

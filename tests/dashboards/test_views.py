@@ -247,3 +247,23 @@ def test_an_officer_of_the_district_with_the_leader_role_sees_the_district_unit(
     leader = UserFactory(roles=[Role.LEADER], org_unit=district_unit)
     login_staff(client, leader)
     assert client.get(reverse("dashboards:stats-dashboard")).status_code == 200
+
+
+def test_a_leaders_drill_down_lists_only_their_units_dossiers(
+    client, leader, login_staff, mixed, citizen, unit_b
+):
+    officer_b = UserFactory(roles=[Role.RECEIVING_OFFICER], org_unit=unit_b)
+    with time_machine.travel(at("2024-03-04 09:00"), tick=False):
+        other = make_dossier(
+            status=Status.RECEIVED, applicant=citizen, unit=unit_b, officer=officer_b
+        )
+    login_staff(client, leader)
+    with time_machine.travel(at("2025-01-10 09:00"), tick=False):
+        response = client.get(
+            reverse("dashboards:stats-dossier-list"),
+            YEAR | {"measure": "received_total"},
+        )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert other.code not in html
+    assert leader.org_unit.name in html
