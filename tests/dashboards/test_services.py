@@ -315,3 +315,52 @@ def test_figures_give_null_rates_for_empty_denominators():
     assert values["digitized_rate"] is None
     assert values["eid_rate"] is None
     assert values["received_total"] == 0
+
+
+@pytest.mark.services("postgres")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_changes_of_one_units_dossiers_keep_the_counts_right(people):
+    """Sixteen dossiers of one unit received and forwarded at once: the shared
+    year and month rows take every increment, without deadlocks."""
+    import threading
+
+    from django.db import connection
+
+    dossiers = [
+        services.dossier_submit(
+            applicant=people["applicant"],
+            procedure=ProcedureFactory(),
+            receiving_unit=people["unit"],
+            data={"full_name": "Nguyễn Văn Công"},
+        )
+        for _ in range(16)
+    ]
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(len(dossiers))
+
+    def work(dossier):
+        try:
+            barrier.wait()
+            received = services.dossier_receive(
+                dossier=dossier, actor=people["officer"]
+            )
+            services.dossier_forward(
+                dossier=received, actor=people["officer"], to_unit=people["unit"]
+            )
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(d,)) for d in dossiers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    live = bucket_rows()
+    stats_rebuild()
+    assert bucket_rows() == live
+    year = [row for row in live[1] if row[0] == "Y"]
+    assert sum(row[4] for row in year) == 16  # received
