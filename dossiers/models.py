@@ -172,6 +172,12 @@ class Dossier(models.Model):
     # digitisation metrics.
     result_in_scope = models.BooleanField(default=False)
     result_digitized = models.BooleanField(_("kết quả đã số hóa"), default=False)
+    # The fee was paid online (True) or another way (False); None when there is
+    # nothing to pay or it is not known. Set by the historical import now and by
+    # the payment service when it lands (dashboards count it, QĐ 766 item 3.6).
+    paid_online = models.BooleanField(
+        _("đã thanh toán trực tuyến"), null=True, blank=True
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -559,3 +559,11 @@ PAYGATE_CALLBACK_ATTEMPTS = env.int("PAYGATE_CALLBACK_ATTEMPTS", default=4)
 PAYGATE_CALLBACK_TIMEOUT_SECONDS = env.float(
     "PAYGATE_CALLBACK_TIMEOUT_SECONDS", default=5.0
 )
+
+# --- Dashboards (docs/dashboards.md) ------------------------------------------------
+# The dated rules of the service index after Decision 766/QĐ-TTg (maxima, the
+# rate that gives full points, sources). Point it at a reviewed copy to change them.
+SERVICE_INDEX_RULES_FILE = env.path(
+    "SERVICE_INDEX_RULES_FILE",
+    default=BASE_DIR / "dashboards" / "data" / "service_index_766.json",
+)

@@ -33,12 +33,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("procedures.api")),
     path("api/v1/", include("dossiers.api")),
-    # Issue 6: payments, notifications, the sandbox payment platform.
+    # Payments, notifications, the sandbox payment platform.
     path("", include("payments.urls")),
     path("notifications/", include("notifications.urls")),
     path("api/v1/", include("payments.api")),
     path("api/v1/", include("notifications.api")),
     path("paygate/", include("paygate.urls")),
+    # Dashboards.
+    path("api/v1/", include("dashboards.api")),
+    path("stats/", include("dashboards.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/docs/",

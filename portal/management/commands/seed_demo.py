@@ -1,3 +1,4 @@
+import time
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +17,8 @@ from units.models import OrgUnit
 class Command(BaseCommand):
     help = (
         "Create or reset the demo accounts of every role and the development "
-        "population registry's people (demo only)."
+        "population registry's people (demo only); with --dossiers N, also add N "
+        "realistic demo dossiers (bulk) for the dashboards."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -24,6 +26,21 @@ class Command(BaseCommand):
             "--force",
             action="store_true",
             help="Seed even though DEBUG and DEMO_MODE are off (never in production).",
+        )
+        parser.add_argument(
+            "--dossiers",
+            type=int,
+            default=0,
+            help="Also add this many demo dossiers (each run adds more).",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=None, help="Random seed, for repeatable data."
+        )
+        parser.add_argument(
+            "--days",
+            type=int,
+            default=730,
+            help="Demo dossiers are received over this many days up to yesterday.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -53,4 +70,34 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Development population registry (CSDL dân cư mẫu): {people} people, "
             "e.g. 036188003456 (docs/agencies.md)"
+        )
+        if options["dossiers"] > 0:
+            self._seed_dossiers(options)
+
+    def _seed_dossiers(self, options: dict[str, Any]) -> None:
+        from dashboards.progress import ProgressBar
+        from portal.demo_dossiers import demo_dossiers_seed
+
+        started = time.monotonic()
+        bar = ProgressBar("seed_demo --dossiers") if self.stderr.isatty() else None
+        try:
+            created = demo_dossiers_seed(
+                count=options["dossiers"],
+                seed=options["seed"],
+                days=options["days"],
+                progress=bar,
+            )
+        finally:
+            if bar is not None:
+                bar.close()
+        if not created:
+            raise CommandError(
+                "Chưa có thủ tục nào: chạy `manage.py load_catalogue` trước. / "
+                "No procedures yet: run `manage.py load_catalogue` first."
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Hồ sơ mẫu / demo dossiers: {created} "
+                f"({time.monotonic() - started:.1f} s)"
+            )
         )

@@ -1,0 +1,105 @@
+"""CSV and XLSX exports of exactly what the page shows for the filters."""
+
+import csv
+import io
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from .metrics import METRICS
+from .selectors import (
+    Selection,
+    stats_by_month,
+    stats_by_procedure,
+    stats_by_unit,
+    stats_summary,
+)
+
+TABLES = ("summary", "units", "procedures", "months")
+Table = tuple[str, list[str], list[list[Any]]]
+
+
+def _metric_headers() -> list[str]:
+    return [f"{m.label} ({m.name})" for m in METRICS]
+
+
+def _metric_values(row: dict[str, Any]) -> list[Any]:
+    return [row[m.name] for m in METRICS]
+
+
+def export_table(selection: Selection, table: str) -> Table:
+    """(title, header, rows) of one table."""
+    f = selection.filters
+    if table == "summary":
+        row = stats_summary(selection=selection)
+        return (
+            _("Tổng hợp"),
+            [_("Đơn vị"), _("Từ ngày"), _("Đến ngày"), *_metric_headers()],
+            [[selection.title, f.start, f.end, *_metric_values(row)]],
+        )
+    if table == "units":
+        rows = stats_by_unit(selection=selection)
+        return (
+            _("Theo đơn vị"),
+            [_("Mã đơn vị"), _("Đơn vị"), *_metric_headers()],
+            [[r["unit"], r["unit_name"], *_metric_values(r)] for r in rows],
+        )
+    if table == "procedures":
+        rows = stats_by_procedure(selection=selection)
+        return (
+            _("Theo thủ tục"),
+            [_("Mã thủ tục"), _("Thủ tục"), *_metric_headers()],
+            [[r["procedure"], r["procedure_name"], *_metric_values(r)] for r in rows],
+        )
+    rows = stats_by_month(selection=selection)
+    return (
+        _("Theo tháng"),
+        [_("Tháng"), *_metric_headers()],
+        [[r["month"], *_metric_values(r)] for r in rows],
+    )
+
+
+def export_csv(selection: Selection, table: str) -> bytes:
+    """One table as UTF-8 CSV with a byte-order mark (Excel reads it right)."""
+    _title, header, rows = export_table(selection, table)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def export_xlsx(selection: Selection) -> bytes:
+    """Every table, one sheet each, after a sheet that states the filters."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None  # noqa: S101 - a new workbook has one sheet
+    sheet.title = _("Bộ lọc")[:31]
+    f = selection.filters
+    for label, value in [
+        (_("Đơn vị"), selection.title),
+        (_("Từ ngày"), f.start.isoformat()),
+        (_("Đến ngày"), f.end.isoformat()),
+        (_("Thủ tục"), f.procedure or _("Tất cả")),
+        (_("Kênh nộp"), f.channel or _("Tất cả")),
+    ]:
+        sheet.append([label, value])
+    rate_columns = {i for i, m in enumerate(METRICS) if m.kind == "rate"}
+    for table in TABLES:
+        title, header, rows = export_table(selection, table)
+        sheet = book.create_sheet(title[:31])
+        sheet.append(header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        offset = len(header) - len(METRICS)
+        for row in rows:
+            sheet.append(row)
+            for index in rate_columns:
+                sheet.cell(
+                    row=sheet.max_row, column=offset + index + 1
+                ).number_format = "0.0%"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,46 @@
+"""Figures that other apps add to the dashboards, without importing them.
+
+An app that has figures of its own (the linked chains: chains completed and
+their median time; payments, when their records say more than
+`Dossier.paid_online`) lists providers on its AppConfig, as it lists role
+permissions:
+
+    class ChainsConfig(AppConfig):
+        stats_providers = ["chains.stats.linked_chain_figures"]
+
+A provider is called as `provider(org_units=<OrgUnit queryset>, start=<date>,
+end=<date>)` and returns a list of `ExtraFigure`-shaped dicts:
+{"key": str, "label": str, "value": int | float | None, "unit": "" | "days" |
+"rate", "formula": str}. The dashboard shows each as a card; nothing in
+dashboards knows the app. Providers run their own (bounded) queries.
+"""
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import apps
+from django.db.models import QuerySet
+from django.utils.module_loading import import_string
+
+from units.models import OrgUnit
+
+Provider = Callable[..., list[dict[str, Any]]]
+
+
+def stats_providers() -> list[Provider]:
+    """Every provider listed by an installed app, in app order."""
+    found: list[Provider] = []
+    for config in apps.get_app_configs():
+        for dotted in getattr(config, "stats_providers", ()):
+            found.append(import_string(dotted))
+    return found
+
+
+def extra_figures(
+    *, org_units: QuerySet[OrgUnit], start: datetime.date, end: datetime.date
+) -> list[dict[str, Any]]:
+    figures: list[dict[str, Any]] = []
+    for provider in stats_providers():
+        figures.extend(provider(org_units=org_units, start=start, end=end))
+    return figures

@@ -1,0 +1,284 @@
+"""Who may see which units, the filters and their resolution into a selection."""
+
+import datetime
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dossiers.models import Channel
+from procedures.models import Procedure
+from units.models import AGENCY_CODE_PATTERN, AdminUnit, OrgUnit
+
+EPOCH = datetime.date(1900, 1, 1)
+AREA_PERM = "dashboards.view_area_stats"
+UNIT_PERM = "dashboards.view_unit_stats"
+
+
+class StatsError(Exception):
+    """Bad filters: `errors` maps a parameter to its messages (HTTP 400)."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors)
+        self.errors = errors
+
+
+# --- Who sees what ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The units a user may see figures of.
+
+    Superusers see everything; district staff (and administrators) the area of
+    their agency (its administrative unit and every unit below it); a unit leader
+    their own organisation unit.
+    """
+
+    everything: bool = False
+    area: AdminUnit | None = None
+    org_unit: OrgUnit | None = None
+
+    @property
+    def admin_unit(self) -> AdminUnit | None:
+        if self.area is not None:
+            return self.area
+        return self.org_unit.admin_unit if self.org_unit is not None else None
+
+
+def stats_scope(*, user: Any) -> Scope:
+    """The caller's scope; PermissionDenied for everyone else (citizens too)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise PermissionDenied
+    if user.is_superuser:
+        return Scope(everything=True)
+    org_unit = user.org_unit
+    if org_unit is not None:
+        if user.has_perm(AREA_PERM):
+            return Scope(area=org_unit.admin_unit)
+        if user.has_perm(UNIT_PERM):
+            return Scope(org_unit=org_unit)
+    raise PermissionDenied
+
+
+# --- Filters ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: datetime.date
+    end: datetime.date
+    unit: str = ""
+    procedure: str = ""
+    channel: str = ""
+
+    def query(self) -> dict[str, str]:
+        """The filters as URL parameters (what links and exports carry)."""
+        params = {"from": self.start.isoformat(), "to": self.end.isoformat()}
+        for name in ("unit", "procedure", "channel"):
+            if getattr(self, name):
+                params[name] = getattr(self, name)
+        return params
+
+
+def _date(params: Mapping[str, str], name: str, default: datetime.date) -> Any:
+    raw = (params.get(name) or "").strip()
+    if not raw:
+        return default
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+def filters_parse(
+    params: Mapping[str, str], *, today: datetime.date | None = None
+) -> Filters:
+    """Filters from query parameters; defaults: this year up to today."""
+    today = today or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    start = _date(params, "from", today.replace(month=1, day=1))
+    end = _date(params, "to", today)
+    message = _("Ngày phải có dạng YYYY-MM-DD, ví dụ 2023-01-31.")
+    if start is None:
+        errors["from"] = [message]
+    if end is None:
+        errors["to"] = [message]
+    if start and end and start > end:
+        errors["to"] = [_("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")]
+    channel = (params.get("channel") or "").strip()
+    if channel and channel not in Channel.values:
+        errors["channel"] = [
+            _("Kênh nộp phải là một trong: %(values)s.")
+            % {"values": ", ".join(Channel.values)}
+        ]
+    if errors:
+        raise StatsError(errors)
+    return Filters(
+        start=start,
+        end=end,
+        unit=(params.get("unit") or "").strip(),
+        procedure=(params.get("procedure") or "").strip(),
+        channel=channel,
+    )
+
+
+# --- Selection ----------------------------------------------------------------
+
+
+def _overlaps(unit: AdminUnit, start: datetime.date, end: datetime.date) -> bool:
+    return (unit.valid_from is None or unit.valid_from <= end) and (
+        unit.valid_to is None or unit.valid_to >= start
+    )
+
+
+@dataclass
+class Selection:
+    """The resolved filters: which organisation units, procedure and channel are
+    counted, and the administrative units the figures are about (`roots`)."""
+
+    filters: Filters
+    org_units: Q  # on OrgUnit
+    roots: list[AdminUnit] = field(default_factory=list)
+    procedure: Procedure | None = None
+    agency: OrgUnit | None = None
+    scope: Scope = field(default_factory=Scope)
+
+    def counted_q(self) -> Q:
+        """The filter on buckets, and on dossiers (both have the three fields)."""
+        q = Q()
+        if self.org_units:
+            units = OrgUnit.objects.filter(self.org_units).values("pk")
+            q &= Q(receiving_unit__in=units)
+        if self.procedure is not None:
+            q &= Q(procedure=self.procedure)
+        if self.filters.channel:
+            q &= Q(channel=self.filters.channel)
+        return q
+
+    def facts_q(self) -> Q:
+        """The same filter on `DossierFacts` (plain id columns)."""
+        q = Q()
+        if self.org_units:
+            units = OrgUnit.objects.filter(self.org_units).values("pk")
+            q &= Q(receiving_unit_id__in=units)
+        if self.procedure is not None:
+            q &= Q(procedure_id=self.procedure.pk)
+        if self.filters.channel:
+            q &= Q(channel=self.filters.channel)
+        return q
+
+    @property
+    def title(self) -> str:
+        if self.agency is not None:
+            return self.agency.name
+        if self.scope.org_unit is not None:
+            return self.scope.org_unit.name
+        return ", ".join(unit.name for unit in self.roots) or _("Toàn bộ")
+
+
+def _procedure(code: str) -> Procedure:
+    procedure = Procedure.objects.filter(Q(code=code) | Q(key=code)).first()
+    if procedure is None:
+        raise StatsError({"procedure": [_("Không có thủ tục mang mã này.")]})
+    return procedure
+
+
+def selection_resolve(*, scope: Scope, filters: Filters) -> Selection:
+    """Resolve the filters within the scope.
+
+    `unit` is an agency identifier (that organisation unit) or an
+    administrative unit code (every organisation unit located in it or below
+    it). A code reused across eras means the versions valid during the period
+    (all versions when none is). A unit outside the scope raises
+    PermissionDenied; a unit partly inside it is narrowed to the scope.
+    """
+    procedure = _procedure(filters.procedure) if filters.procedure else None
+    selection = Selection(filters=filters, org_units=Q(), procedure=procedure)
+    selection.scope = scope
+    code = filters.unit
+    if not code:
+        if scope.area is not None:
+            selection.org_units = Q(admin_unit__path__startswith=scope.area.path)
+            selection.roots = [scope.area]
+        elif scope.org_unit is not None:
+            selection.org_units = Q(pk=scope.org_unit.pk)
+            selection.roots = [scope.org_unit.admin_unit]
+            selection.agency = scope.org_unit
+        return selection
+    if re.fullmatch(AGENCY_CODE_PATTERN, code):
+        agency = (
+            OrgUnit.objects.select_related("admin_unit")
+            .filter(agency_code=code)
+            .first()
+        )
+        if agency is None:
+            raise StatsError({"unit": [_("Không có cơ quan, đơn vị mang mã này.")]})
+        inside = (
+            scope.everything
+            or (
+                scope.area is not None
+                and agency.admin_unit.path.startswith(scope.area.path)
+            )
+            or (scope.org_unit is not None and agency.pk == scope.org_unit.pk)
+        )
+        if not inside:
+            raise PermissionDenied
+        selection.org_units = Q(pk=agency.pk)
+        selection.roots = [agency.admin_unit]
+        selection.agency = agency
+        return selection
+    versions = list(AdminUnit.objects.filter(code=code))
+    if not versions:
+        raise StatsError({"unit": [_("Không có đơn vị hành chính mang mã này.")]})
+    chosen = [
+        u for u in versions if _overlaps(u, filters.start, filters.end)
+    ] or versions
+    roots: dict[int, AdminUnit] = {}
+    for unit in chosen:
+        if scope.everything:
+            roots[unit.pk] = unit
+        elif scope.area is not None:
+            if unit.path.startswith(scope.area.path):
+                roots[unit.pk] = unit
+            elif scope.area.path.startswith(unit.path):
+                roots[scope.area.pk] = scope.area
+        elif scope.org_unit is not None:
+            home = scope.org_unit.admin_unit
+            if home.path.startswith(unit.path):
+                roots[home.pk] = home
+    if not roots:
+        raise PermissionDenied
+    selection.roots = sorted(roots.values(), key=lambda u: u.path)
+    if scope.org_unit is not None:
+        selection.org_units = Q(pk=scope.org_unit.pk)
+        selection.agency = scope.org_unit
+    else:
+        q = Q()
+        for root in selection.roots:
+            q |= Q(admin_unit__path__startswith=root.path)
+        selection.org_units = q
+    return selection
+
+
+def units_for_filter(
+    *, scope: Scope, start: datetime.date, end: datetime.date
+) -> list[AdminUnit]:
+    """The administrative units a user may pick: their area's unit (whatever its
+    dates: its agencies may outlive it) and the units right below it that were
+    valid in the period."""
+    root = scope.admin_unit
+    if scope.org_unit is not None and root is not None:
+        return [root]
+    below = AdminUnit.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=end),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=start),
+    )
+    if root is None:
+        return list(below.filter(depth=0).order_by("name"))
+    return [root, *below.filter(parent=root).order_by("name")]

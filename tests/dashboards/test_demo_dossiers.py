@@ -1,0 +1,79 @@
+"""seed_demo --dossiers N: realistic demo dossiers in bulk."""
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.utils import timezone
+
+from dashboards.models import DossierFacts
+from dashboards.services import stats_rebuild
+from dossiers.models import DailyCounter, Dossier
+from dossiers.services import dossier_code_allocate
+from tests.dossiers.factories import at
+from tests.procedures.factories import ProcedureFactory
+from units.models import AgencyType
+
+from .buckets import bucket_rows
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def catalogue(vu_ban_small):
+    ProcedureFactory(agency_type=AgencyType.COMMUNE_COMMITTEE, fee_online_vnd=8000)
+    ProcedureFactory(
+        agency_type=AgencyType.COMMUNE_COMMITTEE, has_document_result=False
+    )
+    ProcedureFactory(agency_type=AgencyType.COMMUNE_POLICE)
+    return vu_ban_small
+
+
+def test_seed_demo_without_dossiers_creates_none(catalogue, settings):
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+    assert not Dossier.objects.exists()
+
+
+def test_seed_demo_dossiers_are_spread_counted_and_numbered(catalogue, settings):
+    settings.DEMO_MODE = True
+    with time_machine.travel(at("2025-06-02 09:00"), tick=False):
+        call_command("seed_demo", dossiers=400, seed=7, days=120)
+
+        dossiers = Dossier.objects.select_related("procedure", "receiving_unit")
+        assert dossiers.count() == 400
+        assert DossierFacts.objects.count() == 400
+        assert len({d.receiving_unit_id for d in dossiers}) >= 3
+        assert {d.channel for d in dossiers} >= {"online", "counter"}
+        assert len({d.status for d in dossiers}) >= 3
+        for dossier in dossiers:
+            assert dossier.procedure.agency_type == dossier.receiving_unit.agency_type
+            received, due = dossier.received_at, dossier.due_at
+            assert received is not None
+            assert due is not None
+            assert received < at("2025-06-02 00:00")
+            assert due >= received
+            assert dossier.applicant.is_active is False
+        counted = bucket_rows()
+        stats_rebuild()
+        assert bucket_rows() == counted
+
+        # A live submission on a seeded day continues the unit's numbering.
+        first = dossiers.order_by("received_at").first()
+        assert first is not None
+        assert first.received_at is not None
+        counter = DailyCounter.objects.get(
+            org_unit=first.receiving_unit,
+            day=timezone.localtime(first.received_at).date(),
+        )
+        code = dossier_code_allocate(
+            org_unit=first.receiving_unit, at=first.received_at
+        )
+        assert code.endswith(f"-{counter.last + 1:04d}")
+
+
+def test_seed_demo_dossiers_add_up_over_runs(catalogue, settings):
+    settings.DEMO_MODE = True
+    with time_machine.travel(at("2025-06-02 09:00"), tick=False):
+        call_command("seed_demo", dossiers=50, seed=1, days=30)
+        call_command("seed_demo", dossiers=50, seed=1, days=30)
+    assert Dossier.objects.count() == 100
