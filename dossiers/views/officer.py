@@ -32,7 +32,7 @@ from accounts.models import User
 from procedures.models import Procedure
 from units.models import AdminUnit, OrgUnit
 
-from .. import services
+from .. import hooks, services
 from ..calendar import (
     EARLY,
     LATE,
@@ -454,6 +454,10 @@ def _render_work(
             else None,
             "assign_form": assign_form,
             "problem": problem,
+            # Sections added by the apps above (the steps of a linked dossier).
+            "extra_sections": hooks.detail_sections_for(
+                dossier=dossier, request=request, place="work"
+            ),
         },
         status=status,
     )

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.services import sniff_content_type
 
-from .. import slips
+from .. import hooks, slips
 from ..calendar import explain_steps
 from ..lifecycle import available_actions
 from ..models import Attachment, Rating, Result, Status
@@ -64,6 +64,10 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_rate": is_applicant and "rate" in actions and not rated,
             "supplement_request": supplement_request,
             "slip_kinds": slip_kinds,
+            # Sections added by the apps above (the steps of a linked dossier).
+            "extra_sections": hooks.detail_sections_for(
+                dossier=dossier, request=request, place="detail"
+            ),
         },
     )
 
