@@ -194,12 +194,11 @@ def chain_resubmit(request: HttpRequest, code: str) -> HttpResponse:
     fixed = services.condition_fields(run)
     post = request.method == "POST"
     if post:
-        # The choice of procedures stays as it was, whatever was posted.
-        data = request.POST.copy()
-        for name in fixed:
-            if name in initial:
-                data[name] = str(initial[name])
-        form = form_class(data, request.FILES, known_data=initial)
+        # The choice of procedures (disabled fields) keeps its initial value,
+        # whatever was posted.
+        form = form_class(
+            request.POST, request.FILES, initial=initial, known_data=initial
+        )
         note_form = ResubmitNoteForm(request.POST)
     else:
         form = form_class(initial=initial, known_data=initial)

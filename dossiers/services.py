@@ -1275,6 +1275,34 @@ def dossier_record_agency_result(
     return result
 
 
+@transaction.atomic
+def dossier_system_reschedule(
+    *,
+    dossier: Dossier,
+    deadline: Deadline,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Set a linked dossier's due date to `deadline` (its own time limit counted
+    again after a supplement, where the procedure's limit does not apply), with a
+    public event."""
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    locked.due_at = deadline.due_at
+    locked.due_steps = deadline.steps_json()
+    locked.save(update_fields=["due_at", "due_steps", "updated_at"])
+    Event.objects.create(
+        dossier=locked,
+        action="reschedule",
+        at=now or timezone.now(),
+        from_status=locked.status,
+        to_status=locked.status,
+        details={
+            "due_at": deadline.due_at.isoformat(),
+            "label": gettext_noop("Hẹn trả kết quả được tính lại"),
+        },
+    )
+    return locked
+
+
 def dossier_event_add(
     *,
     dossier: Dossier,

@@ -5,12 +5,14 @@ step back; the linked dossier is stopped."""
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dossiers.calendar import WorkingCalendar
 from dossiers.lifecycle import TRANSITIONS
 from dossiers.models import Dossier, Status
 from dossiers.services import (
@@ -23,6 +25,7 @@ from dossiers.services import (
     dossier_stop,
     dossier_supplement,
     dossier_system_process,
+    dossier_system_reschedule,
     dossier_withdraw,
 )
 from procedures.schema import schema_clean
@@ -96,6 +99,7 @@ def step_citizen_supplied(*, step: ChainStep, now: datetime.datetime) -> None:
             now=now,
         )
         _back_to_processing(parent, now)
+        _reschedule(run, parent, now)
     ChainRun.objects.filter(pk=run.pk).update(
         status=RunStatus.RUNNING, supplement_due_at=None
     )
@@ -104,6 +108,22 @@ def step_citizen_supplied(*, step: ChainStep, now: datetime.datetime) -> None:
 
 
 # --- The citizen, on the linked dossier -----------------------------------------
+
+
+def _reschedule(run: ChainRun, parent: Dossier, now: datetime.datetime) -> None:
+    """After a supplement the time limit runs again from zero (NĐ 61/2018 art.
+    19.4): the group's own total, not a member's. Under the pause setting the
+    dossier service already moved the due date by the days spent waiting."""
+    parent.refresh_from_db()
+    if settings.DOSSIER_SUPPLEMENT_MODE != "pause":
+        days = run.total_days
+        due = WorkingCalendar.load().restart(
+            completed_at=now, days=days, same_day=days == 0
+        )
+        parent = dossier_system_reschedule(dossier=parent, deadline=due, now=now)
+    ChainRun.objects.filter(pk=run.pk).update(
+        due_at=parent.due_at, due_steps=parent.due_steps
+    )
 
 
 def _back_to_processing(parent: Dossier, now: datetime.datetime) -> None:
@@ -126,6 +146,7 @@ def chain_resume_after_supplement(*, run: ChainRun, now: datetime.datetime) -> N
         .first()
     )
     _back_to_processing(parent, now)
+    _reschedule(run, parent, now)
     run.refresh_from_db()
     ChainRun.objects.filter(pk=run.pk).update(
         status=RunStatus.RUNNING, supplement_due_at=None

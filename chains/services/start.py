@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.calendar import WorkingCalendar
-from dossiers.models import Dossier
+from dossiers.models import Channel, Dossier
 from dossiers.services import (
     ActionNotAllowed,
     dossier_part_open,
@@ -155,6 +155,13 @@ def chain_start(*, dossier: Dossier, now: datetime.datetime | None = None) -> Ch
     transaction): the agencies' systems receive it, one step per member
     procedure, each at its agency, and the first step is sent after commit."""
     now = now or timezone.now()
+    if dossier.channel != Channel.ONLINE:
+        raise ChainError(
+            _(
+                "Nhóm thủ tục liên thông chỉ nộp trực tuyến (Nghị định 63/2024/NĐ-CP, "
+                "Điều 6); cán bộ hướng dẫn công dân nộp trên Cổng."
+            )
+        )
     if getattr(dossier.applicant, "identity_level", 0) < LINKED_IDENTITY_LEVEL:
         raise ActionNotAllowed(
             _(

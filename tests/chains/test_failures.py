@@ -292,6 +292,37 @@ def test_the_citizen_corrects_and_resubmits_from_the_refused_step(
     assert run.dossier.data["mother"]["address"] == "Xóm 9, xã An"
 
 
+def test_after_a_resubmission_the_groups_own_limit_runs_again(
+    citizen, agencies, django_capture_on_commit_callbacks
+):
+    from dossiers.calendar import WorkingCalendar
+
+    deceased_person()
+    agency_fault_add(system="social_insurance", mode="refuse", times=1, reason="Sai")
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = submit(
+            citizen, agencies["committee"], DEATH, death_data(citizen, count="3")
+        )
+    run = ChainRun.objects.get(dossier=dossier)
+    assert run.status == RunStatus.WAITING_CITIZEN
+    moment = timezone.now() + datetime.timedelta(days=2)
+
+    with (
+        time_machine.travel(moment, tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.chain_resubmit(run=run, actor=citizen, data=dossier.data)
+
+    dossier.refresh_from_db()
+    run.refresh_from_db()
+    # Group 2: 0 + 5 + 5 working days, counted again from the resubmission
+    # (not the 5-day default a member procedure without a limit would get).
+    expected = WorkingCalendar.load().restart(completed_at=moment, days=10)
+    assert dossier.due_at == expected.due_at
+    assert run.due_at == dossier.due_at
+    assert dossier.events.filter(action="reschedule").exists()
+
+
 def test_a_resubmission_cannot_change_the_choice_of_procedures(
     citizen, agencies, django_capture_on_commit_callbacks
 ):

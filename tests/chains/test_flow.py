@@ -328,6 +328,20 @@ def test_a_linked_dossier_needs_identity_level_2_whatever_the_way_in(citizen, ag
     assert not Dossier.objects.exists()
 
 
+def test_a_linked_dossier_is_not_filed_at_the_counter(citizen, agencies, officer):
+    from dossiers.services import DossierError, dossier_file_for_citizen
+    from procedures.models import Procedure
+
+    with pytest.raises(DossierError, match="trực tuyến"):
+        dossier_file_for_citizen(
+            helper=officer,
+            citizen=citizen,
+            procedure=Procedure.objects.get(code=BIRTH),
+            data=birth_data(citizen),
+        )
+    assert not Dossier.objects.exists()
+
+
 def test_no_agency_for_a_step_refuses_the_submission_with_a_reason(citizen, agencies):
     from dossiers.services import DossierError
 

@@ -103,6 +103,46 @@ def test_the_resubmit_page_corrects_the_data_and_the_chain_goes_on(
     assert refused.dossier.data["mother"]["address"] == "Xóm 9, xã An"
 
 
+def test_the_choice_of_procedures_stays_whatever_the_resubmit_form_posts(
+    client, citizen, agencies, django_capture_on_commit_callbacks
+):
+    from .conftest import DEATH, death_data, deceased_person
+
+    deceased_person()
+    agency_fault_add(
+        system="social_insurance",
+        operation="decide_survivor_benefit",
+        mode="refuse",
+        times=1,
+        reason="Chưa xác nhận người đại diện",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = submit(
+            citizen, agencies["committee"], DEATH, death_data(citizen, count="4")
+        )
+    client.force_login(citizen)
+    url = reverse("chains:chain-resubmit", args=[dossier.code])
+    form = client.get(url).context["form"]
+    assert form.fields["procedure_count"].disabled
+    assert form["procedure_count"].value() == "4"
+    data = {
+        name: form[name].value()
+        for name in form.fields
+        if form[name].value() not in (None, "") and not form.fields[name].disabled
+    }
+    data["procedure_count"] = "2"  # a browser never sends it; a forged post might
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, data)
+
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.data["procedure_count"] == "4"
+    run = ChainRun.objects.get(dossier=dossier)
+    assert run.status == RunStatus.COMPLETED
+    assert run.steps.get(order=4).revision == 2
+
+
 def test_a_wrong_correction_comes_back_with_its_errors_and_nothing_saved(
     client, citizen, refused
 ):
