@@ -91,7 +91,17 @@ def _failed(step: Any) -> dict[str, Any]:
     }
 
 
-@extend_schema(responses=FailedStepSerializer(many=True))
+@extend_schema(
+    responses=inline_serializer(
+        "PaginatedFailedSteps",
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": FailedStepSerializer(many=True),
+        },
+    )
+)
 @api_view(["GET"])
 @permission_classes([IsAuthenticated, HandlesFailedSteps])
 def failed_list(request: Request) -> Response:
