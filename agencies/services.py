@@ -33,3 +33,34 @@ def registry_demo_load(*, path: Path = DEMO_RECORDS) -> int:
             personal_id=personal_id, defaults=fields
         )
     return len(records)
+
+
+def agency_fault_add(
+    *,
+    system: str,
+    mode: str,
+    times: int | None = None,
+    operation: str = "",
+    reason: str = "",
+) -> Any:
+    """Script a failure of a development system: `mode` "error" (transient, nothing
+    done), "timeout_after" (done, but the answer is lost) or "refuse" (with
+    `reason`), for the next `times` calls, or every call until cleared."""
+    from .models import AgencyFault
+
+    fault = AgencyFault(
+        system=system, operation=operation, mode=mode, remaining=times, reason=reason
+    )
+    fault.full_clean()
+    fault.save()
+    return fault
+
+
+def agency_faults_clear(*, system: str = "") -> int:
+    """The development systems (or one of them) are healthy again."""
+    from .models import AgencyFault
+
+    rows = AgencyFault.objects.all()
+    if system:
+        rows = rows.filter(system=system)
+    return rows.delete()[0]

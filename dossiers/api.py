@@ -32,7 +32,7 @@ from procedures.models import Procedure
 from procedures.selectors import procedure_get
 from units.models import OrgUnit
 
-from . import services
+from . import hooks, services
 from .calendar import explain_steps
 from .lifecycle import TRANSITIONS, available_actions
 from .models import Attachment, Dossier, Event
@@ -44,6 +44,7 @@ from .selectors import (
     dossiers_visible_to,
     result_get_by_token,
 )
+from .views.wizard.common import LINKED_IDENTITY_LEVEL
 
 app_name = "dossiers_api"
 
@@ -153,6 +154,14 @@ class DossierDetailSerializer(DossierSerializer):
 
     def get_actions(self, obj: Dossier) -> list[str]:
         return available_actions(self.context["request"].user, obj)
+
+    def to_representation(self, instance: Dossier) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        # Fields added by the apps above, e.g. `steps` of a linked dossier.
+        data.update(
+            hooks.api_extras_for(dossier=instance, request=self.context["request"])
+        )
+        return data
 
 
 class SubmitSerializer(serializers.Serializer[Any]):
@@ -348,6 +357,20 @@ def _submit(request: Request) -> Response:
     unit = OrgUnit.objects.filter(agency_code=payload.validated_data["unit"]).first()
     if unit is None:
         raise ValidationError({"unit": [_("Không có cơ quan mang mã định danh này.")]})
+    # A linked procedure needs an electronic identity of level 2, as in the wizard.
+    if procedure.is_linked and (
+        getattr(request.user, "identity_level", 0) < LINKED_IDENTITY_LEVEL
+    ):
+        return Response(
+            {
+                "detail": _(
+                    "Nhóm thủ tục liên thông cần tài khoản định danh điện tử mức độ "
+                    "%(level)d: đăng nhập bằng định danh điện tử."
+                )
+                % {"level": LINKED_IDENTITY_LEVEL}
+            },
+            status=status.HTTP_403_FORBIDDEN,
+        )
     try:
         dossier = services.dossier_submit(
             applicant=request.user,

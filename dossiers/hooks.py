@@ -7,7 +7,7 @@ schedules anything external with transaction.on_commit / delay_on_commit.
 """
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -31,25 +31,51 @@ def transition_done(*, dossier: "Dossier", event: "Event") -> None:
         listener(dossier, event)
 
 
-# --- Page panels ------------------------------------------------------------------
-# Apps above add a small block to the dossier pages without dossiers importing them
-# (payments: the fee, its state, "pay online", cash at the counter). A panel is
-# panel(request, dossier, page) -> HTML ("" for nothing); `page` is "detail" (the
-# shared dossier page), "submitted" (the citizen's confirmation) or "work" (the
-# officer's page). Panels render their own templates with their own queries.
+# --- Sections of the dossier pages, fields of the API -----------------------------
+# The apps above add their part of a dossier's pages and API answer without
+# dossiers importing them (payments: the fee, "pay online", cash at the counter;
+# chains: the steps of a linked dossier). A provider must cost no query for
+# dossiers that are not its business.
+#
+# provider(request, dossier, place) -> HTML ("" when it has nothing to show), where
+# place is where the page shows it:
+#   "detail-top"   the shared dossier page, above its facts (calls to action)
+#   "detail"       the shared dossier page, below its facts
+#   "submitted"    the citizen's confirmation after submitting
+#   "work"         the officer's page, main column
+#   "work-actions" the officer's page, beside the actions
+PageSection = Callable[["HttpRequest", "Dossier", str], str]
+# provider(dossier, request) -> extra fields of GET /api/v1/dossiers/{code}/.
+ApiExtra = Callable[["Dossier", Any], dict[str, Any]]
 
-Panel = Callable[["HttpRequest", "Dossier", str], str]
-
-_panels: list[Panel] = []
-
-
-def add_page_panel(panel: Panel) -> Panel:
-    """Register `panel(request, dossier, page)`; usable as a decorator."""
-    if panel not in _panels:
-        _panels.append(panel)
-    return panel
+_page_sections: list[PageSection] = []
+_api_extras: list[ApiExtra] = []
 
 
-def page_panels(*, request: "HttpRequest", dossier: "Dossier", page: str) -> list[str]:
-    """The HTML of every panel that has something to show on `page`."""
-    return [html for panel in list(_panels) if (html := panel(request, dossier, page))]
+def page_section(provider: PageSection) -> PageSection:
+    """Register a section of the dossier pages; usable as a decorator."""
+    if provider not in _page_sections:
+        _page_sections.append(provider)
+    return provider
+
+
+def page_sections(
+    *, request: "HttpRequest", dossier: "Dossier", place: str
+) -> list[str]:
+    """The HTML of every section that has something to show at `place`."""
+    sections = (provider(request, dossier, place) for provider in list(_page_sections))
+    return [html for html in sections if html]
+
+
+def api_extra(provider: ApiExtra) -> ApiExtra:
+    """Register extra fields of the dossier API's detail; usable as a decorator."""
+    if provider not in _api_extras:
+        _api_extras.append(provider)
+    return provider
+
+
+def api_extras_for(*, dossier: "Dossier", request: Any) -> dict[str, Any]:
+    extras: dict[str, Any] = {}
+    for provider in list(_api_extras):
+        extras.update(provider(dossier, request))
+    return extras

@@ -21,6 +21,9 @@ RECEIVING = "receiving"  # a receiving officer of the receiving unit
 HANDLER = "handler"  # an officer of the receiving unit or of the processing unit
 PROCESSING_LEADER = "processing_leader"  # a leader of the processing unit
 PROCESSING = "processing"  # a specialist/officer of the processing unit
+# The portal itself, recording what another agency's system did (the parts of a
+# linked dossier, docs/linked-chains.md): never a user.
+SYSTEM = "system"
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,13 @@ TRANSITIONS: dict[str, Move] = {
         _("Xin lỗi và hẹn lại ngày trả"),
     ),
     "rate": Move(frozenset({Status.RETURNED}), None, APPLICANT, _("Đánh giá")),
+    # --- Linked dossiers: the result another agency's system issued (chains).
+    "record_result": Move(
+        frozenset({Status.RECEIVED, Status.PROCESSING, Status.APPROVED}),
+        Status.RESULT_READY,
+        SYSTEM,
+        _("Ghi nhận kết quả từ hệ thống của cơ quan"),
+    ),
 }
 
 # The permission an officer needs, by kind of actor.
@@ -154,6 +164,8 @@ def may_act(user: "User | AnonymousUser", dossier: Dossier, action: str) -> bool
     team never decides anything.
     """
     actor = TRANSITIONS[action].actor
+    if actor == SYSTEM:
+        return False
     if actor == APPLICANT:
         return getattr(user, "pk", None) == dossier.applicant_id
     unit_id = getattr(user, "org_unit_id", None)

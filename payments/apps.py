@@ -14,4 +14,4 @@ class PaymentsConfig(AppConfig):
         # The fee is assessed at submission; receipt of an unpaid dossier with a
         # fee moves it to "awaiting payment".
         hooks.on_transition(events.on_dossier_transition)
-        hooks.add_page_panel(panels.dossier_panel)
+        hooks.page_section(panels.dossier_panel)

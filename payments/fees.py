@@ -76,6 +76,25 @@ class Exemption:
         return True
 
 
+class _LinkedPart(Exemption):
+    """The part of a linked dossier owes nothing of its own."""
+
+    def applies(self, **kwargs: Any) -> bool:
+        return True
+
+
+# Decree 63/2024: the citizen submits once and pays, per procedure, with the linked
+# submission; the parts the agencies' systems open carry no fee of their own.
+LINKED_PART = _LinkedPart(
+    key="linked_part",
+    name="Nộp cùng hồ sơ liên thông",
+    name_en="Paid with the linked dossier",
+    source="Nghị định 63/2024/NĐ-CP (one submission, fees paid online with it)",
+    procedures=(),
+    verified=True,
+)
+
+
 def rule_errors(rules: Any) -> list[str]:
     """What is wrong with a list of rules (empty when it is usable)."""
     if not isinstance(rules, list):

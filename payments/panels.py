@@ -1,4 +1,4 @@
-"""The fee block on the dossier pages (dossiers.hooks.add_page_panel): the
+"""The fee block on the dossier pages (dossiers.hooks.page_section): the
 citizen's fee, its state and "pay online"; on the officer's page, the payment
 state and the cash form."""
 
@@ -33,9 +33,9 @@ def _state(dossier: Dossier) -> dict[str, object] | None:
     }
 
 
-def dossier_panel(request: HttpRequest, dossier: Dossier, page: str) -> str:
+def dossier_panel(request: HttpRequest, dossier: Dossier, place: str) -> str:
     user = request.user
-    if page in {"detail", "submitted"}:
+    if place in {"detail-top", "submitted"}:
         if user.pk != dossier.applicant_id:
             return ""
         state = _state(dossier)
@@ -44,9 +44,9 @@ def dossier_panel(request: HttpRequest, dossier: Dossier, page: str) -> str:
         if not state["due"] and not getattr(state["fee"], "exempt", False):
             return ""  # free: the dossier page already says so
         return render_to_string(
-            "payments/_panel_citizen.html", state | {"page": page}, request=request
+            "payments/_panel_citizen.html", state | {"page": place}, request=request
         )
-    if page == "work":
+    if place == "work-actions":
         state = _state(dossier)
         if state is None:
             return ""

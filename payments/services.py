@@ -53,15 +53,20 @@ class PaymentNotAllowed(PaymentError):
 
 
 @transaction.atomic
-def fee_record(*, dossier: Dossier, now: datetime.datetime | None = None) -> DossierFee:
+def fee_record(
+    *, dossier: Dossier, now: datetime.datetime | None = None, linked_from: str = ""
+) -> DossierFee:
     """Assess the dossier's fee at submission and keep it; the dossier's
-    `fee_vnd` becomes what is owed (0 when an exemption applies)."""
+    `fee_vnd` becomes what is owed (0 when an exemption applies). The part of a
+    linked dossier (`linked_from` its code) owes nothing of its own: its fee is
+    the linked submission's."""
     now = now or timezone.now()
     assessment = fees.fee_assess(
         procedure=dossier.procedure,
         channel=dossier.channel,
         data=dossier.data,
         on=timezone.localtime(dossier.submitted_at).date(),
+        rules=[fees.LINKED_PART] if linked_from else None,
     )
     rule = assessment.exemption
     fee, _created = DossierFee.objects.update_or_create(

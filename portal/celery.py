@@ -43,7 +43,49 @@ app.conf.beat_schedule = {
         "schedule": crontab(minute=5, hour="7-17"),
         "options": {"expires": 3000},
     },
+    # Linked chains: resume the steps the broker lost (docs/linked-chains.md).
+    # Safe at any time; CHAIN_REQUEUE_AFTER_SECONDS decides what counts as lost.
+    "chains-reconcile": {
+        "task": "chains.reconcile",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
 }
+
+# --- Routing: the linked chains' steps go to one queue per agency family ----------
+# Task name -> family; the queue is "<default queue>.<family>" (e.g.
+# "portal.civil_status"), so a test run's own queue prefix (CELERY_QUEUE) applies
+# to every family. Other tasks go to the default queue. Every worker that runs
+# chains must consume `worker_queues()` (Procfile, tests/conftest.py).
+CHAIN_TASK_ROUTES = {
+    # Steps of agencies without a family, and the reconciler: the default queue.
+    "chains.run_step": "",
+    "chains.reconcile": "",
+    "chains.run_civil_status_step": "civil_status",
+    "chains.run_residence_step": "residence",
+    "chains.run_social_insurance_step": "social_insurance",
+    "chains.run_social_affairs_step": "social_affairs",
+}
+
+
+def route_task(
+    name: str, args: Any, kwargs: Any, options: Any, task: Any = None, **kw: Any
+) -> dict[str, str] | None:
+    family = CHAIN_TASK_ROUTES.get(name)
+    if family is None:
+        return None
+    base = str(app.conf.task_default_queue)
+    return {"queue": f"{base}.{family}" if family else base}
+
+
+def worker_queues(default: str | None = None) -> list[str]:
+    """Every queue a worker must consume: the default one and each family's."""
+    base = default or str(app.conf.task_default_queue)
+    families = sorted({family for family in CHAIN_TASK_ROUTES.values() if family})
+    return [base, *(f"{base}.{family}" for family in families)]
+
+
+app.conf.task_routes = (route_task,)
 
 
 @worker_ready.connect

@@ -97,6 +97,19 @@ DEMO_ACCOUNTS = [
         roles=(Role.DIGITAL_TEAM,),
         agency_code="000.11.59.H00",
     ),
+    # Linked chains: the commune police verify a child's residence (README).
+    DemoAccount(
+        username="congan.goi",
+        full_name="Ngô Văn Bảo",
+        roles=(Role.RECEIVING_OFFICER,),
+        agency_code="001.11.59.H00",
+    ),
+    DemoAccount(
+        username="lanhdao.congan.goi",
+        full_name="Đinh Văn Cường",
+        roles=(Role.LEADER,),
+        agency_code="001.11.59.H00",
+    ),
     DemoAccount(
         username="thongke.vuban",
         full_name="Hoàng Thị Mai",

@@ -393,6 +393,33 @@ POPULATION_REGISTRY_LOOKUP_LIMIT = env.int(
     "POPULATION_REGISTRY_LOOKUP_LIMIT", default=30
 )
 
+# --- Agencies' systems of the linked chains (agencies/adapters/; docs/agencies.md) --
+CIVIL_STATUS_REGISTRY_BACKEND = env.str(
+    "CIVIL_STATUS_REGISTRY_BACKEND",
+    default="agencies.adapters.civil_status.DevelopmentCivilStatusRegistry",
+)
+RESIDENCE_SYSTEM_BACKEND = env.str(
+    "RESIDENCE_SYSTEM_BACKEND",
+    default="agencies.adapters.residence.DevelopmentResidenceSystem",
+)
+SOCIAL_INSURANCE_BACKEND = env.str(
+    "SOCIAL_INSURANCE_BACKEND",
+    default="agencies.adapters.social_insurance.DevelopmentSocialInsurance",
+)
+SOCIAL_AFFAIRS_BACKEND = env.str(
+    "SOCIAL_AFFAIRS_BACKEND",
+    default="agencies.adapters.social_affairs.DevelopmentSocialAffairs",
+)
+# A call that takes longer is abandoned (the chain step retries it later).
+AGENCY_TIMEOUT_SECONDS = env.float("AGENCY_TIMEOUT_SECONDS", default=5.0)
+# The development systems behave like remote ones: a usual delay and a share of
+# failing calls (half transient errors, half timeouts after the write). On by
+# default in DEBUG only.
+AGENCY_DEV_LATENCY_MS = env.int("AGENCY_DEV_LATENCY_MS", default=200 if DEBUG else 0)
+AGENCY_DEV_FAILURE_RATE = env.float(
+    "AGENCY_DEV_FAILURE_RATE", default=0.05 if DEBUG else 0.0
+)
+
 # --- Portal -----------------------------------------------------------------------
 PORTAL_NAME = env.str("PORTAL_NAME", default="Cổng Dịch vụ công huyện Vụ Bản")
 # Seeding demo accounts is refused with DEBUG off unless forced (seed_demo --force).
@@ -483,7 +510,8 @@ SMS_DEV_LATENCY_MS = env.int("SMS_DEV_LATENCY_MS", default=0)
 SMS_DEV_FAILURE_RATE = env.float("SMS_DEV_FAILURE_RATE", default=0.0)
 
 # --- Notifications (notifications/; docs/notifications.md) ---------------------------
-# The portal's address, for the links in emails and text messages.
+# The portal's public address, for the links in emails and text messages and the
+# QR codes of documents made outside a request (results recorded by chain steps).
 PORTAL_URL = env.str(
     "PORTAL_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
 )
@@ -567,3 +595,38 @@ SERVICE_INDEX_RULES_FILE = env.path(
     "SERVICE_INDEX_RULES_FILE",
     default=BASE_DIR / "dashboards" / "data" / "service_index_766.json",
 )
+
+# --- Linked chains (chains/; docs/linked-chains.md) ---------------------------------
+# Attempts of a step against a system that does not answer before it goes to the
+# failed-handoff queue (staff retry it from there).
+CHAIN_STEP_MAX_ATTEMPTS = env.int("CHAIN_STEP_MAX_ATTEMPTS", default=5)
+# Retry n waits between half and all of BASE * 2**(n-1) seconds, at most MAX.
+CHAIN_RETRY_BACKOFF_SECONDS = env.float("CHAIN_RETRY_BACKOFF_SECONDS", default=30.0)
+CHAIN_RETRY_BACKOFF_MAX_SECONDS = env.float(
+    "CHAIN_RETRY_BACKOFF_MAX_SECONDS", default=900.0
+)
+# A claimed step whose worker has not finished after this long is taken back by
+# the reconciler (the worker was killed); longer than the hard task time limit.
+CHAIN_STEP_LEASE_SECONDS = env.int(
+    "CHAIN_STEP_LEASE_SECONDS", default=CELERY_TASK_TIME_LIMIT + 30
+)
+# A queued step whose task has not started after this long is sent again (the
+# broker lost the message).
+CHAIN_REQUEUE_AFTER_SECONDS = env.int("CHAIN_REQUEUE_AFTER_SECONDS", default=120)
+# Working days the citizen has to supplement or correct a refused step before the
+# chain stops (NĐ 63/2024 art. 8).
+CHAIN_SUPPLEMENT_DAYS = env.int("CHAIN_SUPPLEMENT_DAYS", default=7)
+# Permanent residence when the commune police must verify the case, and the
+# group's total in that case (2026 text of 3.000722; linked-groups.md).
+CHAIN_RESIDENCE_VERIFICATION_DAYS = env.float(
+    "CHAIN_RESIDENCE_VERIFICATION_DAYS", default=5
+)
+CHAIN_TOTAL_DAYS_WITH_VERIFICATION = env.float(
+    "CHAIN_TOTAL_DAYS_WITH_VERIFICATION", default=5
+)
+# Dated limits of steps inside a linked flow, where the catalogue has none (group
+# 2's limits are UNVERIFIED): {"<group code>/<member code or key>": [["from date",
+# working days or "same_day"], ...]}; the latest entry in force on the day the step
+# starts applies. Without an entry a step takes the member procedure's standalone
+# limit, then DOSSIER_DEFAULT_PROCESSING_DAYS (docs/linked-chains.md).
+CHAIN_STEP_DAYS = env.json("CHAIN_STEP_DAYS", default={})

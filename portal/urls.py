@@ -50,3 +50,9 @@ urlpatterns = [
         name="api-docs",
     ),
 ]
+
+# --- Linked chains (chains/): the citizen's resubmission, the failed-handoff queue.
+urlpatterns += [
+    path("", include("chains.urls")),
+    path("api/v1/", include("chains.api")),
+]

@@ -15,6 +15,7 @@ from django.db import connection
 
 from accounts.roles import Role
 from portal.celery import app as celery_app
+from portal.celery import worker_queues
 from tests.accounts.factories import CitizenFactory, UserFactory, login_with_otp
 from tests.units.factories import OrgUnitFactory, district_tree
 from units.models import AgencyType
@@ -110,7 +111,8 @@ def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[str]:
                 "--hostname",
                 node,
                 "--queues",
-                queue,
+                # The default queue and the linked chains' family queues.
+                ",".join(worker_queues(queue)),
                 "--concurrency",
                 "2",
                 "--loglevel",
@@ -234,6 +236,9 @@ def _registry_answers_at_once(settings):
     unless a test turns its latency or failures on."""
     settings.POPULATION_REGISTRY_DEV_LATENCY_MS = 0
     settings.POPULATION_REGISTRY_DEV_FAILURE_RATE = 0.0
+    # The development systems of the linked chains, likewise.
+    settings.AGENCY_DEV_LATENCY_MS = 0
+    settings.AGENCY_DEV_FAILURE_RATE = 0.0
 
 
 # --- Staff login ------------------------------------------------------------------

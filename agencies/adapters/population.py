@@ -7,9 +7,9 @@ the POPULATION_REGISTRY_BACKEND setting. Every method either answers or raises
 `RegistryUnavailable` (timeout, transient error): callers must let the citizen go
 on without it (type the data in, try again later), never lose what was typed.
 
-Later methods (docs/agencies.md): `issue_personal_id` for a newborn and
-`confirm_death`, both with an idempotency key, so a retried chain step never
-issues two numbers or records a death twice.
+The linked chains write to it too (docs/agencies.md): `issue_personal_id` for a
+newborn and `confirm_death`, both with an idempotency key, so a retried chain step
+never issues two numbers or records a death twice.
 """
 
 import abc
@@ -19,9 +19,15 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .base import AgencyRefused, AgencyUnavailable, SimulatedNetwork
+from .development import scripted_write
+from .records import BirthRecord, DeathConfirmation
 
 PERSONAL_ID_RE = re.compile(r"^\d{12}$")
 
@@ -49,14 +55,14 @@ class PersonRecord:
         return self.current_address or self.permanent_address
 
 
-class RegistryUnavailable(Exception):
+class RegistryUnavailable(AgencyUnavailable):
     """The registry did not answer in time or answered with a transient error.
 
     The message is safe to show; the data asked for is not known either way.
     """
 
     def __init__(self, reason: str = "") -> None:
-        super().__init__(reason or "population registry unavailable")
+        Exception.__init__(self, reason or "population registry unavailable")
         self.reason = reason
         self.message = str(
             _(
@@ -75,6 +81,23 @@ class PopulationRegistry(abc.ABC):
 
         Raises RegistryUnavailable when the registry does not answer.
         """
+
+    def issue_personal_id(self, *, birth: BirthRecord, idempotency_key: str) -> str:
+        """The newborn's personal ID number, given when the commune registers the
+        birth (procedure 1.001193). The same key returns the same number.
+
+        Raises RegistryUnavailable (ask again with the same key) or AgencyRefused.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot issue numbers")
+
+    def confirm_death(
+        self, *, personal_id: str, date_of_death: datetime.date, idempotency_key: str
+    ) -> DeathConfirmation:
+        """Record the death of the person with this number (procedure 1.000656).
+
+        Raises RegistryUnavailable, or AgencyRefused when nobody has the number.
+        """
+        raise NotImplementedError(f"{type(self).__name__} cannot record deaths")
 
 
 class DevelopmentPopulationRegistry(PopulationRegistry):
@@ -153,4 +176,98 @@ class DevelopmentPopulationRegistry(PopulationRegistry):
             permanent_address=row.permanent_address,
             current_address=row.current_address,
             date_of_death=row.date_of_death,
+        )
+
+    # --- Writes of the linked chains ------------------------------------------------
+
+    def _write_network(self) -> SimulatedNetwork:
+        return SimulatedNetwork(
+            latency_ms=self.latency * 1000,
+            failure_rate=self.failure_rate,
+            timeout_seconds=self.timeout,
+            rng=self.rng,
+            sleep=self.sleep,
+        )
+
+    def _write(self, operation: str, model: Any, key: str, create: Any) -> Any:
+        try:
+            return scripted_write(
+                "population", self._write_network(), operation, model, key, create
+            )
+        except RegistryUnavailable:
+            raise
+        except AgencyUnavailable as exc:
+            raise RegistryUnavailable(exc.reason) from exc
+
+    def issue_personal_id(self, *, birth: BirthRecord, idempotency_key: str) -> str:
+        from ..models import IssuedPersonalId, RegistryRecord
+
+        def create() -> IssuedPersonalId:
+            if not re.fullmatch(r"\d{3}", birth.province_code or ""):
+                raise AgencyRefused(
+                    str(_("Mã tỉnh nơi đăng ký khai sinh không hợp lệ."))
+                )
+            if birth.date_of_birth > timezone.localdate():
+                raise AgencyRefused(str(_("Ngày sinh của trẻ ở trong tương lai.")))
+            century = (birth.date_of_birth.year - 1900) // 100
+            digit = century * 2 + (1 if birth.sex == "female" else 0)
+            number = (
+                f"{birth.province_code}{digit}{birth.date_of_birth:%y}"
+                f"{self.rng.randrange(10**6):06d}"
+            )
+            # The newborn is in the registry from now on (lookups find them).
+            RegistryRecord.objects.create(
+                personal_id=number,
+                full_name=birth.full_name,
+                date_of_birth=birth.date_of_birth,
+                sex=birth.sex,
+                ethnicity=birth.ethnicity,
+                nationality=birth.nationality,
+                place_of_birth=birth.office,
+                place_of_origin=birth.hometown,
+                current_address=birth.mother.address,
+            )
+            return IssuedPersonalId.objects.create(
+                idempotency_key=idempotency_key,
+                request={"full_name": birth.full_name, "office": birth.office},
+                personal_id=number,
+            )
+
+        issued = self._write(
+            "issue_personal_id", IssuedPersonalId, idempotency_key, create
+        )
+        return str(issued.personal_id)
+
+    def confirm_death(
+        self, *, personal_id: str, date_of_death: datetime.date, idempotency_key: str
+    ) -> DeathConfirmation:
+        from ..models import RecordedDeath, RegistryRecord
+
+        def create() -> RecordedDeath:
+            person = RegistryRecord.objects.filter(personal_id=personal_id).first()
+            if person is None:
+                raise AgencyRefused(
+                    str(
+                        _(
+                            "Không có công dân mang số định danh %(number)s "
+                            "trong Cơ sở dữ liệu quốc gia về dân cư."
+                        )
+                        % {"number": personal_id}
+                    )
+                )
+            if date_of_death < person.date_of_birth:
+                raise AgencyRefused(str(_("Ngày mất trước ngày sinh.")))
+            RegistryRecord.objects.filter(pk=person.pk).update(
+                date_of_death=date_of_death
+            )
+            return RecordedDeath.objects.create(
+                idempotency_key=idempotency_key,
+                request={"personal_id": personal_id},
+                personal_id=personal_id,
+                date_of_death=date_of_death,
+            )
+
+        recorded = self._write("confirm_death", RecordedDeath, idempotency_key, create)
+        return DeathConfirmation(
+            personal_id=recorded.personal_id, date_of_death=recorded.date_of_death
         )

@@ -89,8 +89,8 @@ def dossier_submitted(request: HttpRequest, code: str) -> HttpResponse:
             "dossier": dossier,
             "due_explanation": explain_steps(dossier.due_steps),
             "tracking_url": tracking,
-            "panels": hooks.page_panels(
-                request=request, dossier=dossier, page="submitted"
+            "sections": hooks.page_sections(
+                request=request, dossier=dossier, place="submitted"
             ),
         },
     )

@@ -454,7 +454,14 @@ def _render_work(
             else None,
             "assign_form": assign_form,
             "problem": problem,
-            "panels": hooks.page_panels(request=request, dossier=dossier, page="work"),
+            # Sections of the apps above (the steps of a linked dossier; payments
+            # beside the actions).
+            "sections": hooks.page_sections(
+                request=request, dossier=dossier, place="work"
+            ),
+            "action_sections": hooks.page_sections(
+                request=request, dossier=dossier, place="work-actions"
+            ),
         },
         status=status,
     )

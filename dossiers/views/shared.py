@@ -64,9 +64,12 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_rate": is_applicant and "rate" in actions and not rated,
             "supplement_request": supplement_request,
             "slip_kinds": slip_kinds,
-            # Blocks of the apps above (payments): hooks.add_page_panel.
-            "panels": hooks.page_panels(
-                request=request, dossier=dossier, page="detail"
+            # Sections of the apps above (payments, the steps of a linked dossier).
+            "top_sections": hooks.page_sections(
+                request=request, dossier=dossier, place="detail-top"
+            ),
+            "sections": hooks.page_sections(
+                request=request, dossier=dossier, place="detail"
             ),
         },
     )

@@ -50,6 +50,7 @@ def vu_ban_small(db):
         ("000.11.59.H00", AgencyType.COMMUNE_COMMITTEE, communes["13741"]),
         ("000.12.59.H00", AgencyType.COMMUNE_COMMITTEE, communes["13744"]),
         ("000.24.59.H00", AgencyType.COMMUNE_COMMITTEE, communes["13780"]),
+        ("001.11.59.H00", AgencyType.COMMUNE_POLICE, communes["13741"]),
         ("001.24.59.H00", AgencyType.COMMUNE_POLICE, communes["13780"]),
     ]
     return {

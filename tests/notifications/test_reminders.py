@@ -6,7 +6,7 @@ import pytest
 import time_machine
 
 from dossiers import services
-from dossiers.models import Status
+from dossiers.models import Dossier, Status
 from notifications import tasks
 from notifications.models import Notification
 from notifications.reminders import reminders_send
@@ -120,14 +120,18 @@ def test_dossiers_waiting_for_the_citizen_are_not_reminded(people, officer):
 
 
 def test_a_linked_dossiers_supplement_lapses_after_7_working_days(people, citizen):
-    linked = ProcedureFactory(kind=Kind.LINKED)
-    dossier = received(people, procedure=linked)
+    dossier = received(people)
     services.dossier_request_supplement(
         dossier=dossier,
         actor=people["officer"],
         items=["Giấy chứng sinh"],
         reason="Thiếu",
         now=at("2026-03-02 10:00"),
+    )
+    # A linked dossier waiting for the citizen's correction (the chains app puts
+    # it there when a step needs papers): only its procedure's kind matters here.
+    Dossier.objects.filter(pk=dossier.pk).update(
+        procedure=ProcedureFactory(kind=Kind.LINKED)
     )
     # 7 working days after Monday 2 March: Wednesday 11 March.
 

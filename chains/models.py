@@ -1,0 +1,232 @@
+"""A linked dossier's chain: one run per linked dossier, one step per member
+procedure. The chain's whole state lives here (which step, attempts, last error,
+next retry, lease), so the reconciler can resume every chain from the database
+if the broker loses its messages (docs/linked-chains.md)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("Đang thực hiện")
+    # A step was refused or needs papers: the citizen has CHAIN_SUPPLEMENT_DAYS.
+    WAITING_CITIZEN = "waiting_citizen", _("Chờ người nộp bổ sung, sửa hồ sơ")
+    COMPLETED = "completed", _("Đã xong tất cả các bước")
+    STOPPED = "stopped", _("Đã dừng")
+    WITHDRAWN = "withdrawn", _("Người nộp đã rút hồ sơ")
+
+
+FINAL_RUN_STATUSES = frozenset(
+    {RunStatus.COMPLETED, RunStatus.STOPPED, RunStatus.WITHDRAWN}
+)
+
+
+class StepState(models.TextChoices):
+    PENDING = "pending", _("Chờ bước trước")
+    QUEUED = "queued", _("Đã chuyển, chờ xử lý")
+    RUNNING = "running", _("Đang xử lý")
+    RETRY_WAIT = "retry_wait", _("Hệ thống cơ quan chưa phản hồi, sẽ thử lại")
+    WAITING_OFFICER = "waiting_officer", _("Chờ cán bộ xem xét")
+    WAITING_CITIZEN = "waiting_citizen", _("Chờ người nộp bổ sung")
+    FAILED = "failed", _("Chậm do lỗi kết nối, cán bộ đang xử lý")
+    REFUSED = "refused", _("Bị từ chối")
+    DONE = "done", _("Đã xong")
+    CANCELLED = "cancelled", _("Đã hủy")
+
+
+class ChainRun(models.Model):
+    """The chain of one linked dossier (a dossier of a procedure of kind "linked")."""
+
+    dossier = models.OneToOneField(
+        "dossiers.Dossier",
+        verbose_name=_("hồ sơ liên thông"),
+        on_delete=models.PROTECT,
+        related_name="chain",
+    )
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=16,
+        choices=RunStatus.choices,
+        default=RunStatus.RUNNING,
+        db_index=True,
+    )
+    # A step needs the commune police to verify (the group's longer total).
+    verification = models.BooleanField(_("cần xác minh"), default=False)
+    # The whole group's time limit (the linked dossier's own due date is the same).
+    total_days = models.DecimalField(
+        _("tổng thời hạn (ngày làm việc)"), max_digits=5, decimal_places=1
+    )
+    due_at = models.DateTimeField(_("hạn của cả nhóm"))
+    due_steps = models.JSONField(_("cách tính hạn"), default=list, blank=True)
+    # While WAITING_CITIZEN: the last moment to supplement or correct.
+    supplement_due_at = models.DateTimeField(
+        _("hạn bổ sung, sửa hồ sơ"), null=True, blank=True
+    )
+    started_at = models.DateTimeField(_("bắt đầu"))
+    completed_at = models.DateTimeField(_("hoàn thành"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("chuỗi liên thông")
+        verbose_name_plural = _("chuỗi liên thông")
+        ordering = ["-started_at"]
+        permissions = [
+            (
+                "handle_failed_steps",
+                _("Xem và chuyển lại các bước liên thông bị lỗi kết nối"),
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=RunStatus.values), name="chainrun_status_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=RunStatus.WAITING_CITIZEN)
+                | Q(supplement_due_at__isnull=False),
+                name="chainrun_waiting_has_deadline",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.status}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_RUN_STATUSES
+
+
+class ChainStep(models.Model):
+    """One member procedure of a linked dossier, done by one agency."""
+
+    run = models.ForeignKey(
+        ChainRun,
+        on_delete=models.CASCADE,
+        related_name="steps",
+        verbose_name=_("chuỗi"),
+    )
+    order = models.PositiveSmallIntegerField(_("bước"))
+    procedure = models.ForeignKey(
+        "procedures.Procedure",
+        verbose_name=_("thủ tục thành phần"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # The catalogue entry it came from (kept while the catalogue keeps it).
+    linked_step = models.ForeignKey(
+        "procedures.LinkedStep",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # What the step does (chains.steps.KINDS): "birth", "residence", ... or
+    # "manual" for a member procedure an officer does entirely in the portal.
+    kind = models.CharField(_("loại bước"), max_length=20)
+    agency_type = models.CharField(_("loại cơ quan"), max_length=40)
+    org_unit = models.ForeignKey(
+        "units.OrgUnit",
+        verbose_name=_("cơ quan thực hiện"),
+        on_delete=models.PROTECT,
+        related_name="chain_steps",
+    )
+    # The step's dossier in that agency (its queue), opened when the step starts.
+    sub_dossier = models.OneToOneField(
+        "dossiers.Dossier",
+        verbose_name=_("hồ sơ của bước"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="chain_step",
+    )
+    state = models.CharField(
+        _("trạng thái"),
+        max_length=16,
+        choices=StepState.choices,
+        default=StepState.PENDING,
+        db_index=True,
+    )
+    # An officer of the unit decides before the agency's system is asked
+    # (e.g. the commune police verify a residence).
+    needs_officer = models.BooleanField(_("cần cán bộ xem xét"), default=False)
+    # Resubmissions after a refusal: a new revision gets a new idempotency key.
+    revision = models.PositiveSmallIntegerField(_("lần nộp"), default=1)
+    attempts = models.PositiveSmallIntegerField(_("số lần gọi"), default=0)
+    last_error = models.TextField(_("lỗi gần nhất"), blank=True)
+    queued_at = models.DateTimeField(
+        _("chuyển vào hàng đợi lúc"), null=True, blank=True
+    )
+    next_attempt_at = models.DateTimeField(_("thử lại lúc"), null=True, blank=True)
+    lease_until = models.DateTimeField(_("hết hạn giữ lúc"), null=True, blank=True)
+    started_at = models.DateTimeField(_("bắt đầu"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    days = models.DecimalField(
+        _("thời hạn (ngày làm việc)"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    same_day = models.BooleanField(_("trong ngày"), default=False)
+    # Where the limit came from: "catalogue", "standalone", "setting",
+    # "verification" or "default" (docs/linked-chains.md).
+    limit_source = models.CharField(max_length=20, blank=True)
+    due_at = models.DateTimeField(_("hạn của bước"), null=True, blank=True)
+    # What was sent to the agency's system, and what it answered (the data the
+    # next steps use: the child's personal ID number, the certificate, ...).
+    request = models.JSONField(_("dữ liệu gửi đi"), default=dict, blank=True)
+    result = models.JSONField(_("kết quả"), default=dict, blank=True)
+    refusal_reason = models.TextField(_("lý do từ chối"), blank=True)
+    # The result's copy in the citizen's document store.
+    stored_document = models.ForeignKey(
+        "accounts.StoredDocument",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Who sent it back to the queue from the failed-handoff list, last.
+    retried_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("bước liên thông")
+        verbose_name_plural = _("bước liên thông")
+        ordering = ["run", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "order"], name="chainstep_order"),
+            models.CheckConstraint(
+                condition=Q(state__in=StepState.values), name="chainstep_state_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=StepState.RUNNING) | Q(lease_until__isnull=False),
+                name="chainstep_running_has_lease",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=StepState.RETRY_WAIT)
+                | Q(next_attempt_at__isnull=False),
+                name="chainstep_retry_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(state=StepState.PENDING)
+                | Q(state=StepState.CANCELLED)
+                | Q(sub_dossier__isnull=False),
+                name="chainstep_started_has_dossier",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "queued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}/{self.order} {self.state}"
+
+    @property
+    def idempotency_key(self) -> str:
+        """Stable across attempts and redeliveries of this revision; a
+        resubmission after a refusal is a new request with a new key."""
+        return f"chain-step-{self.pk}-r{self.revision}"

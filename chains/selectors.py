@@ -1,0 +1,138 @@
+"""Reads of the linked chains: a dossier's chain and steps as the pages and the
+API show them, and the failed-handoff queue scoped to what a staff member may
+see."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext
+
+from dossiers.models import Dossier
+
+from .models import ChainRun, ChainStep, StepState
+from .steps import KINDS, RESULT_LABELS
+
+
+def chain_of(dossier: Dossier) -> ChainRun | None:
+    """The chain of a linked dossier, with its steps and what they show."""
+    if not dossier.procedure.is_linked:
+        return None
+    return ChainRun.objects.filter(dossier_id=dossier.pk).first()
+
+
+def chain_steps(run: ChainRun) -> list[ChainStep]:
+    return list(
+        run.steps.select_related(
+            "procedure", "org_unit", "sub_dossier", "stored_document"
+        ).order_by("order")
+    )
+
+
+def step_of_part(dossier: Dossier) -> ChainStep | None:
+    """The step a dossier is the part of, if any."""
+    return (
+        ChainStep.objects.select_related(
+            "run__dossier__procedure", "procedure", "org_unit"
+        )
+        .filter(sub_dossier_id=dossier.pk)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ResultLine:
+    label: str
+    value: str
+
+
+def result_lines(step: ChainStep) -> list[ResultLine]:
+    """A step's result as labelled lines, in the reader's language."""
+    result = step.result or {}
+    return [
+        ResultLine(str(label), str(result[key]))
+        for key, label in RESULT_LABELS.items()
+        if result.get(key) not in (None, "")
+    ]
+
+
+def step_api(step: ChainStep) -> dict[str, Any]:
+    """One step as `GET /api/v1/dossiers/{code}/` shows it."""
+    return {
+        "order": step.order,
+        "procedure": step.procedure.url_code,
+        "procedure_name": step.procedure.name,
+        "agency": step.org_unit.agency_code,
+        "agency_name": step.org_unit.name,
+        "status": step.state,
+        "status_display": str(step.get_state_display()),
+        "due_at": step.due_at,
+        "dossier": step.sub_dossier.code if step.sub_dossier is not None else None,
+        "result": dict(step.result) if step.state == StepState.DONE else None,
+        "result_title": KINDS[step.kind].title or None,
+        "refusal_reason": step.refusal_reason or None,
+    }
+
+
+def _staff_scope(user: Any) -> Q | None:
+    """The steps a staff member handles: those of their unit (or of the linked
+    dossiers their unit received); district staff every unit of their area."""
+    org_unit = getattr(user, "org_unit", None)
+    if org_unit is None:
+        return None
+    scope = Q(org_unit=org_unit) | Q(run__dossier__receiving_unit=org_unit)
+    if user.has_perm("dossiers.view_area_dossiers"):
+        area = org_unit.admin_unit.path
+        scope |= Q(org_unit__admin_unit__path__startswith=area) | Q(
+            run__dossier__receiving_unit__admin_unit__path__startswith=area
+        )
+    return scope
+
+
+def steps_for_staff(*, user: Any) -> QuerySet[ChainStep]:
+    """Every step a staff member may see and retry (any state)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ChainStep.objects.none()
+    steps = ChainStep.objects.select_related(
+        "run__dossier", "procedure", "org_unit", "sub_dossier"
+    )
+    if user.is_superuser:
+        return steps
+    if not user.has_perm("chains.handle_failed_steps"):
+        return steps.none()
+    scope = _staff_scope(user)
+    return steps.filter(scope) if scope is not None else steps.none()
+
+
+def steps_failed_for(*, user: Any) -> QuerySet[ChainStep]:
+    """The failed-handoff queue: steps whose agency's system did not answer after
+    the last attempt, oldest first."""
+    return (
+        steps_for_staff(user=user)
+        .filter(state=StepState.FAILED)
+        .order_by("queued_at", "pk")
+    )
+
+
+def step_get_for_staff(*, user: Any, pk: int) -> ChainStep:
+    """The step if the staff member may see it; 404 for everyone else."""
+    step = steps_for_staff(user=user).filter(pk=pk).first()
+    if step is None:
+        raise Http404
+    return step
+
+
+def limit_note(step: ChainStep) -> str:
+    """Where the step's time limit comes from, in the reader's language."""
+    notes = {
+        "setting": gettext("thời hạn theo cài đặt của Cổng (chưa xác minh)"),
+        "verification": gettext("thời hạn khi cần xác minh"),
+        "catalogue": gettext("thời hạn của bước trong quy trình liên thông"),
+        "standalone": gettext(
+            "thời hạn trong quy trình liên thông đang cập nhật; tạm tính thời hạn "
+            "của thủ tục riêng lẻ"
+        ),
+        "default": gettext("thời hạn đang cập nhật; tạm tính theo cài đặt của Cổng"),
+    }
+    return notes.get(step.limit_source, "")
