@@ -41,6 +41,7 @@ from .models import (
     Result,
     Status,
 )
+from .transactions import atomic_retrying
 
 # --- Errors -------------------------------------------------------------------------
 
@@ -208,7 +209,7 @@ def _check_files(
     return errors
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_submit(
     *,
     applicant: Any,
@@ -291,7 +292,7 @@ def dossier_submit(
 # --- Officer actions ----------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_receive(
     *,
     dossier: Dossier,
@@ -320,7 +321,7 @@ def dossier_receive(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_request_supplement(
     *,
     dossier: Dossier,
@@ -350,7 +351,7 @@ def dossier_request_supplement(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_supplement(
     *,
     dossier: Dossier,
@@ -411,7 +412,7 @@ def dossier_supplement(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_forward(
     *,
     dossier: Dossier,
@@ -440,7 +441,7 @@ def dossier_forward(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_approve(
     *,
     dossier: Dossier,
@@ -453,7 +454,7 @@ def dossier_approve(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_issue_result(
     *,
     dossier: Dossier,
@@ -493,7 +494,7 @@ def dossier_issue_result(
     return dossier
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_return_result(
     *,
     dossier: Dossier,
@@ -529,7 +530,7 @@ def _ends_processing(now: datetime.datetime) -> Callable[[Dossier], None]:
     return change
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_refuse(
     *, dossier: Dossier, actor: Any, reason: str, now: datetime.datetime | None = None
 ) -> Dossier:
@@ -547,7 +548,7 @@ def dossier_refuse(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_stop(
     *, dossier: Dossier, actor: Any, reason: str, now: datetime.datetime | None = None
 ) -> Dossier:
@@ -565,7 +566,7 @@ def dossier_stop(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_withdraw(
     *,
     dossier: Dossier,
@@ -578,7 +579,7 @@ def dossier_withdraw(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_apologize(
     *,
     dossier: Dossier,
@@ -639,7 +640,7 @@ def dossier_apologize(
 RATING_INDICATORS = 9
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_rate(
     *,
     dossier: Dossier,
@@ -684,7 +685,7 @@ def _decides(user: Any) -> bool:
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_assign(
     *, dossier: Dossier, actor: Any, assignee: Any, now: datetime.datetime | None = None
 ) -> Dossier:
@@ -737,7 +738,7 @@ def dossier_record_view(*, user: Any, dossier: Dossier, context: str) -> None:
 # --- Attachments and drafts -------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_retrying
 def attachment_add(
     *,
     uploaded_by: Any,
@@ -776,7 +777,7 @@ def attachment_add(
     return attachment
 
 
-@transaction.atomic
+@atomic_retrying
 def attachment_add_to_dossier(
     *,
     dossier: Dossier,
@@ -806,7 +807,7 @@ def attachment_add_to_dossier(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def attachment_from_stored_document(
     *,
     owner: Any,
@@ -841,7 +842,7 @@ def attachment_from_stored_document(
 # --- Filing for a present citizen; generated results (officer pages) ------------
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_file_for_citizen(
     *,
     helper: Any,
@@ -902,7 +903,7 @@ def dossier_file_for_citizen(
     return dossier
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_issue_generated_result(
     *,
     dossier: Dossier,
@@ -951,7 +952,7 @@ def draft_values(draft: Draft) -> dict[str, Any]:
     return {k: v for k, v in draft.data.items() if not k.startswith("_")}
 
 
-@transaction.atomic
+@atomic_retrying
 def draft_create(
     *,
     owner: Any,
@@ -972,7 +973,7 @@ def draft_create(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def draft_update(
     *,
     draft: Draft,
@@ -1000,7 +1001,7 @@ def draft_update(
     return locked
 
 
-@transaction.atomic
+@atomic_retrying
 def draft_set_registry_consent(
     *, draft: Draft, consent: bool, now: datetime.datetime | None = None
 ) -> Draft:
@@ -1022,7 +1023,7 @@ def draft_registry_consent(draft: Draft) -> str:
     return str(draft.data.get(DRAFT_CONSENT_KEY, ""))
 
 
-@transaction.atomic
+@atomic_retrying
 def draft_attach_stored_document(
     *, draft: Draft, stored_document_id: int, document_key: str
 ) -> Attachment:
@@ -1051,7 +1052,7 @@ def draft_attach_stored_document(
     return attachment
 
 
-@transaction.atomic
+@atomic_retrying
 def draft_attachment_remove(*, draft: Draft, attachment_id: int) -> None:
     """Take a file off a draft (a submitted dossier's files are never removed)."""
     attachment = Attachment.objects.filter(
@@ -1078,7 +1079,7 @@ def draft_attachment_remove(*, draft: Draft, attachment_id: int) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
-@transaction.atomic
+@atomic_retrying
 def draft_delete(*, draft: Draft) -> None:
     """Delete a draft and the files uploaded to it."""
     files = [
@@ -1095,7 +1096,7 @@ def draft_delete(*, draft: Draft) -> None:
 # --- Fees: waiting for the citizen's payment (called by the payments app) ----------
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_request_payment(
     *,
     dossier: Dossier,
@@ -1117,7 +1118,7 @@ def dossier_request_payment(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_confirm_payment(
     *,
     dossier: Dossier,
@@ -1169,7 +1170,7 @@ def dossier_confirm_payment(
 # another agency's system: no user may do these moves.
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_system_receive(
     *,
     dossier: Dossier,
@@ -1203,7 +1204,7 @@ def dossier_system_receive(
     return dossier
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_system_process(
     *, dossier: Dossier, now: datetime.datetime | None = None
 ) -> Dossier:
@@ -1223,7 +1224,7 @@ def dossier_system_process(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_part_open(
     *,
     parent: Dossier,
@@ -1293,7 +1294,7 @@ def dossier_attachments_share(*, source: Dossier, target: Dossier) -> int:
     return len(shared)
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_record_agency_result(
     *,
     dossier: Dossier,
@@ -1346,7 +1347,7 @@ def dossier_record_agency_result(
     return result
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_system_reschedule(
     *,
     dossier: Dossier,
@@ -1396,7 +1397,7 @@ def dossier_event_add(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_data_correct(
     *,
     dossier: Dossier,
