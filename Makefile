@@ -8,13 +8,14 @@ MANAGE := $(BIN)/python manage.py
 # `make run` always uses the embedded default, whatever the environment holds.
 EMBEDDED := DJANGO_DEBUG=1 DATABASE_URL=sqlite:///db.sqlite3 REDIS_URL=
 
-.PHONY: help setup run serve test lint typecheck messages clean
+.PHONY: help setup run serve test lint typecheck messages clean drills
 
 help:
 	@echo "make run    set up (venv, install, migrate, reference data, demo accounts) and serve on SQLite"
 	@echo "make setup  everything but serving"
 	@echo "make test   ruff, mypy, makemigrations --check, pytest"
 	@echo "make serve  production-like: gunicorn + Celery worker + beat on PostgreSQL and Redis"
+	@echo "make drills fault drills on private PostgreSQL, Redis, gunicorn, workers (docs/reliability.md)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +64,12 @@ test: lint typecheck
 		echo "Again on SQLite: the tests marked both_databases"; \
 		DATABASE_URL=sqlite:// CELERY_QUEUE=test-$$$$ $(BIN)/pytest -m both_databases -q -p no:cacheprovider; \
 	fi
+
+# Fault drills (docs/reliability.md): worker SIGKILL, Redis flushed, PostgreSQL
+# restarted, disk full. They start and stop their own PostgreSQL (5441), Redis
+# (6391), gunicorn (8141) and workers; the shared servers are never touched.
+drills: $(STAMP)
+	$(BIN)/python -m scripts.drills
 
 # Update the translation catalogues (Vietnamese source, English translation).
 messages: $(STAMP)

@@ -28,7 +28,13 @@ from units.models import OrgUnit
 
 from . import hooks
 from .calendar import Deadline, Step, WorkingCalendar
-from .files import check_upload
+from .files import (
+    DiskFull,
+    check_upload,
+    file_store,
+    files_removed_on_failure,
+    safe_name,
+)
 from .lifecycle import TRANSITIONS, may_act
 from .models import (
     Attachment,
@@ -71,6 +77,10 @@ class InvalidDossierData(DossierError):
 
 
 # --- Codes and deadlines ------------------------------------------------------------
+
+
+class StorageFull(DossierError):
+    """The server's disk had no room for a file: nothing was saved, try later."""
 
 
 def _next_number(org_unit_id: int, day: datetime.date) -> int:
@@ -351,6 +361,7 @@ def dossier_request_supplement(
     )
 
 
+@files_removed_on_failure
 @atomic_retrying
 def dossier_supplement(
     *,
@@ -454,6 +465,7 @@ def dossier_approve(
     )
 
 
+@files_removed_on_failure
 @atomic_retrying
 def dossier_issue_result(
     *,
@@ -489,7 +501,10 @@ def dossier_issue_result(
         issued_by=actor,
     )
     if file is not None:
-        result.file.save(f"{secrets.token_hex(16)}", file, save=False)
+        try:
+            file_store(result.file, secrets.token_hex(16), file)
+        except DiskFull as exc:
+            raise _storage_full(safe_name(file.name or "")) from exc
     result.save()
     return dossier
 
@@ -738,6 +753,7 @@ def dossier_record_view(*, user: Any, dossier: Dossier, context: str) -> None:
 # --- Attachments and drafts -------------------------------------------------------
 
 
+@files_removed_on_failure
 @atomic_retrying
 def attachment_add(
     *,
@@ -772,9 +788,22 @@ def attachment_add(
         uploaded_by=uploaded_by,
         supplement_round=supplement_round,
     )
-    attachment.file.save(checked.safe_name, upload, save=False)
+    try:
+        file_store(attachment.file, checked.safe_name, upload)
+    except DiskFull as exc:
+        raise _storage_full(checked.safe_name) from exc
     attachment.save()
     return attachment
+
+
+def _storage_full(name: str) -> StorageFull:
+    return StorageFull(
+        _(
+            "Máy chủ tạm thời hết chỗ lưu tệp nên chưa nhận được tệp “%(name)s”. "
+            "Hồ sơ không bị thay đổi; bạn hãy thử lại sau ít phút."
+        )
+        % {"name": name}
+    )
 
 
 @atomic_retrying
@@ -842,6 +871,7 @@ def attachment_from_stored_document(
 # --- Filing for a present citizen; generated results (officer pages) ------------
 
 
+@files_removed_on_failure
 @atomic_retrying
 def dossier_file_for_citizen(
     *,
@@ -1397,6 +1427,7 @@ def dossier_event_add(
     )
 
 
+@files_removed_on_failure
 @atomic_retrying
 def dossier_data_correct(
     *,
