@@ -189,6 +189,14 @@ def _procedure(code: str) -> Procedure:
     return procedure
 
 
+def _related(scope: Scope, unit: AdminUnit) -> bool:
+    """Whether the unit is inside the scope's area, or contains it."""
+    home = scope.admin_unit
+    if scope.everything or home is None:
+        return scope.everything
+    return unit.path.startswith(home.path) or home.path.startswith(unit.path)
+
+
 def selection_resolve(*, scope: Scope, filters: Filters) -> Selection:
     """Resolve the filters within the scope.
 
@@ -236,6 +244,12 @@ def selection_resolve(*, scope: Scope, filters: Filters) -> Selection:
     versions = list(AdminUnit.objects.filter(code=code))
     if not versions:
         raise StatsError({"unit": [_("Không có đơn vị hành chính mang mã này.")]})
+    # A code reused by a unit of another tree (Gôi's 13741 is the new xã Vụ Bản
+    # of Ninh Bình since 2025-07-01) means, to staff of an area, the version
+    # related to their area, even when only the other one is valid in the
+    # period: their units' agencies outlive the old unit.
+    related = [u for u in versions if _related(scope, u)]
+    versions = related or versions
     chosen = [
         u for u in versions if _overlaps(u, filters.start, filters.end)
     ] or versions

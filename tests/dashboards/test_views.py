@@ -267,3 +267,23 @@ def test_a_leaders_drill_down_lists_only_their_units_dossiers(
     assert response.status_code == 200
     assert other.code not in html
     assert leader.org_unit.name in html
+
+
+def test_district_staff_open_a_commune_whose_code_a_new_unit_reuses(
+    client, vu_ban, vu_ban_staff, login_staff
+):
+    """13741 is thị trấn Gôi (Vụ Bản, until 2025-06-30) and, since 2025-07-01, xã
+    Vụ Bản of Ninh Bình, outside the district. In 2026 the district's staff
+    still open Gôi (its agencies receive dossiers); a leader of another tree
+    cannot use the reuse to look in."""
+    login_staff(client, vu_ban_staff)
+    period = {"from": "2026-01-01", "to": "2026-06-30", "unit": "13741"}
+    with time_machine.travel(at("2026-07-01 09:00"), tick=False):
+        response = client.get(reverse("dashboards:stats-dashboard"), period)
+
+    assert response.status_code == 200
+    assert "Thị trấn Gôi" in response.content.decode()
+    selection = response.context["selection"]
+    assert [root.path for root in selection.roots] == [
+        vu_ban["000.11.59.H00"].admin_unit.path
+    ]
