@@ -227,6 +227,20 @@ def admin_user(district_unit):
     )
 
 
+# --- Cache ------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_keys(settings):
+    """Rate-limit counters of one test never reach another (same backend, Redis in
+    CI, under a key prefix of its own: clearing Redis would hit other users).
+    Every suite logs in and tracks dossiers from 127.0.0.1, so this is global."""
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for name, config in settings.CACHES.items()
+    }
+
+
 # --- Other agencies' systems --------------------------------------------------------
 
 
