@@ -19,7 +19,7 @@ from procedures.forms import QuickSearchForm
 from procedures.selectors import announcements_published
 
 from .health import run_checks
-from .metrics import extra_gauge_values, overdue_count
+from .metrics import extra_gauge_values, failed_handoff_count, overdue_count
 from .metrics import render as render_metrics
 
 TEXT_SIZE_COOKIE = "portal_text_size"
@@ -90,7 +90,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "checks": checks,
     }
     if "database" not in down:
-        body["counts"] = {"overdue_dossiers": overdue_count(), **extra_gauge_values()}
+        body["counts"] = {
+            "overdue_dossiers": overdue_count(),
+            "failed_handoffs": failed_handoff_count(),
+            **extra_gauge_values(),
+        }
     return JsonResponse(body, status=200 if not down else 503)
 
 

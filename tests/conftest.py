@@ -20,6 +20,9 @@ from tests.accounts.factories import CitizenFactory, UserFactory, login_with_otp
 from tests.units.factories import OrgUnitFactory, district_tree
 from units.models import AgencyType
 
+# No personal ID, phone number or token in the logs of the whole run.
+pytest_plugins = ["tests.log_leaks"]
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
