@@ -20,7 +20,7 @@ from tests.dossiers.factories import make_dossier
 def _metrics(client) -> str:
     response = client.get(reverse("metrics"))
     assert response.status_code == 200
-    return response.content.decode()
+    return str(response.content.decode())
 
 
 def _sample(text: str, name: str, **labels: str) -> float:
@@ -89,6 +89,7 @@ def test_dossiers_by_status_and_overdue(
     received = make_dossier(
         status=Status.RECEIVED, applicant=citizen, unit=unit_a, officer=officer
     )
+    assert received.due_at is not None
     time_machine.move_to(received.due_at + datetime.timedelta(days=2))
 
     text = _metrics(client)
