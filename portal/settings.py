@@ -429,6 +429,23 @@ AGENCY_DEV_FAILURE_RATE = env.float(
     "AGENCY_DEV_FAILURE_RATE", default=0.05 if DEBUG else 0.0
 )
 
+# --- Retention (portal/retention.py; docs/security.md) -----------------------------
+# Days each kind of data is kept before the daily purge removes it; 0 = kept. The
+# legal keeping periods were not verified: dossiers, events, results, payments and
+# ratings are never purged, and these default to keeping everything but expired
+# credentials.
+DATA_ACCESS_LOG_RETENTION_DAYS = env.int("DATA_ACCESS_LOG_RETENTION_DAYS", default=0)
+STORED_DOCUMENT_RETENTION_DAYS = env.int("STORED_DOCUMENT_RETENTION_DAYS", default=0)
+# Counted from the closing event of a returned, refused, withdrawn or stopped
+# dossier; the files go, the attachment rows (name, size, SHA-256) stay.
+DOSSIER_ATTACHMENT_RETENTION_DAYS = env.int(
+    "DOSSIER_ATTACHMENT_RETENTION_DAYS", default=0
+)
+# API tokens and SMS codes past their expiry, and test text messages.
+EXPIRED_CREDENTIALS_RETENTION_DAYS = env.int(
+    "EXPIRED_CREDENTIALS_RETENTION_DAYS", default=30
+)
+
 # --- Portal -----------------------------------------------------------------------
 PORTAL_NAME = env.str("PORTAL_NAME", default="Cổng Dịch vụ công huyện Vụ Bản")
 # Seeding demo accounts is refused with DEBUG off unless forced (seed_demo --force).
