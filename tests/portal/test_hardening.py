@@ -165,10 +165,12 @@ def test_a_post_without_csrf_token_is_refused_on_every_page_route(citizen):
     for route, view in _routes(get_resolver()):
         if hasattr(view, "cls") or route in CSRF_EXEMPT_REVIEWED:
             continue
-        if not route or route.startswith(("static/", "media/", "^")):
+        if "^" in route:
+            # A regular-expression route (the provider's discovery document,
+            # GET only) has no sample path to build.
             continue
         response = client.post(_concrete(route), {"x": "1"})
-        if response.status_code not in (403, 404):
+        if response.status_code != 403:
             allowed.append((route, response.status_code))
 
     assert allowed == []
