@@ -5,6 +5,7 @@ Included by portal/urls.py with `include("accounts.api")`.
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import authenticate, user_login_failed
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
@@ -22,12 +23,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .models import User
+from .ratelimit import client_ip, rate_limit_hit
 from .services import api_token_create
 
 app_name = "accounts-api"
 
 GENERIC_TOKEN_ERROR = _(
     "Đăng nhập không thành công: kiểm tra tên đăng nhập, mật khẩu và mã xác thực."
+)
+TOO_MANY_TOKEN_REQUESTS = _(
+    "Địa chỉ này đã gửi quá nhiều yêu cầu đăng nhập. Vui lòng thử lại sau "
+    "%(seconds)d giây."
 )
 
 
@@ -65,11 +71,14 @@ def _refuse() -> Response:
     responses={
         200: inline_serializer("Token", {"token": serializers.CharField()}),
         400: inline_serializer("TokenError", {"detail": serializers.CharField()}),
+        429: inline_serializer("TokenThrottled", {"detail": serializers.CharField()}),
     },
     description=(
         "Exchange a username, password and (for staff accounts) the current TOTP "
         "code for an API token. Every failure answers 400 with one message and "
-        "counts toward the lockout (5 failures per username and IP: 15 minutes)."
+        "counts toward the lockout (5 failures per username and IP: 15 minutes). "
+        "Requests per client address are limited too (LOGIN_RATE_LIMIT, shared "
+        "with the login page): 429 with Retry-After."
     ),
 )
 @api_view(["POST"])
@@ -77,12 +86,21 @@ def _refuse() -> Response:
 @permission_classes([AllowAny])
 @throttle_classes([])
 def auth_token(request: Request) -> Response:
+    # The plain HttpRequest, so that django-axes counts and locks this endpoint.
+    http_request = request._request
+    wait = rate_limit_hit(
+        scope="login", key=client_ip(http_request), limit=settings.LOGIN_RATE_LIMIT
+    )
+    if wait is not None:
+        return Response(
+            {"detail": TOO_MANY_TOKEN_REQUESTS % {"seconds": wait}},
+            status=status.HTTP_429_TOO_MANY_REQUESTS,
+            headers={"Retry-After": str(wait)},
+        )
     serializer = TokenRequestSerializer(data=request.data)
     if not serializer.is_valid():
         return _refuse()
     data = serializer.validated_data
-    # The plain HttpRequest, so that django-axes counts and locks this endpoint.
-    http_request = request._request
     user = authenticate(
         http_request, username=data["username"], password=data["password"]
     )

@@ -1,8 +1,14 @@
 """Fixed-window rate limits counted in the cache (Redis in production)."""
 
+import math
+import time
+
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+_PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600}
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -12,15 +18,56 @@ def client_ip(request: HttpRequest) -> str:
     return get_client_ip_address(request) or "unknown"
 
 
-def rate_limit_consume(*, scope: str, key: str, limit: int) -> bool:
-    """Count one more use of `scope` by `key`; False once `limit` is exceeded."""
-    window = settings.RATE_LIMIT_WINDOW_SECONDS
+def parse_rate(rate: str) -> tuple[int, int]:
+    """ "20/min" -> (20, 60): uses allowed per window of seconds (DRF's notation:
+    s, sec, m, min, h, hour, day)."""
+    count, _slash, period = rate.partition("/")
+    seconds = 86400 if period.startswith("d") else _PERIODS.get(period)
+    if not count.strip().isdigit() or seconds is None:
+        raise ValueError(f"bad rate {rate!r}: write e.g. 20/min")
+    return int(count), seconds
+
+
+def rate_limit_hit(
+    *, scope: str, key: str, limit: int, window: int | None = None
+) -> int | None:
+    """Count one more use of `scope` by `key`: None while within `limit` uses per
+    window (RATE_LIMIT_WINDOW_SECONDS unless given), else the seconds until the
+    window ends (for Retry-After)."""
+    window = window or settings.RATE_LIMIT_WINDOW_SECONDS
     cache_key = f"ratelimit:{scope}:{key}"
-    cache.add(cache_key, 0, timeout=window)
+    ends_key = f"{cache_key}:ends"
+    now = time.time()
+    if cache.add(cache_key, 0, timeout=window):
+        cache.set(ends_key, now + window, timeout=window)
     try:
         count = cache.incr(cache_key)
     except ValueError:
         # The entry expired between add and incr: this use opens a new window.
         cache.set(cache_key, 1, timeout=window)
+        cache.set(ends_key, now + window, timeout=window)
         count = 1
-    return count <= limit
+    if count <= limit:
+        return None
+    ends = cache.get(ends_key) or now + window
+    return max(1, math.ceil(float(ends) - now))
+
+
+def rate_limit_consume(*, scope: str, key: str, limit: int) -> bool:
+    """Count one more use of `scope` by `key`; False once `limit` is exceeded."""
+    return rate_limit_hit(scope=scope, key=key, limit=limit) is None
+
+
+def rate_limited_response(
+    request: HttpRequest, *, retry_after: int | None = None
+) -> HttpResponse:
+    """The 429 page: in the visitor's language, with when to try again."""
+    seconds = retry_after or settings.RATE_LIMIT_WINDOW_SECONDS
+    response = render(
+        request,
+        "accounts/rate_limited.html",
+        {"minutes": max(1, math.ceil(seconds / 60))},
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response

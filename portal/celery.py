@@ -50,6 +50,13 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Retention: what is past its keeping period goes, once a night (local time);
+    # a missed night is caught up by the next (docs/security.md "Retention").
+    "retention-purge": {
+        "task": "portal.tasks.purge_expired_data",
+        "schedule": crontab(minute=30, hour=2),
+        "options": {"expires": 3600},
+    },
 }
 
 # --- Routing: the linked chains' steps go to one queue per agency family ----------

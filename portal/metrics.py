@@ -1,5 +1,5 @@
 """Prometheus metrics: requests, Celery tasks, queue lengths, dossiers by status,
-overdue dossiers, and gauges other apps register (e.g. failed chain hand-offs).
+overdue dossiers, failed chain hand-offs, and gauges other apps register.
 
 Counters and histograms live in the process that counts them; with several
 processes (gunicorn workers, Celery) set PROMETHEUS_MULTIPROC_DIR to one folder
@@ -59,6 +59,13 @@ def overdue_count() -> int:
     return Dossier.objects.filter(status__in=OPEN, due_at__lt=start_of_today).count()
 
 
+def failed_handoff_count() -> int:
+    """Linked-chain steps that gave up and wait in the failed-handoff queue."""
+    from chains.models import ChainStep, StepState
+
+    return ChainStep.objects.filter(state=StepState.FAILED).count()
+
+
 def extra_gauge_values() -> dict[str, float]:
     return {name: read() for name, (_help, read) in _extra_gauges.items()}
 
@@ -80,6 +87,11 @@ class BusinessCollector(Collector):
             "Open dossiers past their due day",
             overdue_count(),
         )
+        yield GaugeMetricFamily(
+            "portal_chain_failed_handoffs",
+            "Linked-chain steps waiting in the failed-handoff queue",
+            failed_handoff_count(),
+        )
         queues = GaugeMetricFamily(
             "portal_queue_length", "Messages waiting in Celery queues", labels=["queue"]
         )
@@ -96,12 +108,11 @@ def queue_lengths() -> dict[str, int]:
         return {}
     import redis
 
-    from .celery import app
+    from .celery import worker_queues
 
-    names = {app.conf.task_default_queue}
-    routes = app.conf.task_routes or {}
-    if isinstance(routes, dict):
-        names |= {route["queue"] for route in routes.values() if "queue" in route}
+    # The default queue and every agency family's (routing is a function, so the
+    # names come from the one place that lists them).
+    names = worker_queues()
     try:
         client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1)
         return {name: int(client.llen(name)) for name in sorted(names)}

@@ -14,3 +14,29 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.hostname
+
+
+class RetentionRun(models.Model):
+    """One pass of the retention purge (portal/retention.py): what it removed,
+    up to which date, and who started it. Rows are only ever appended."""
+
+    class Trigger(models.TextChoices):
+        PERIODIC = "periodic", _("Tác vụ định kỳ")
+        COMMAND = "command", _("Lệnh quản trị")
+
+    started_at = models.DateTimeField(_("bắt đầu"))
+    finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    trigger = models.CharField(_("khởi chạy bởi"), max_length=10, choices=Trigger)
+    dry_run = models.BooleanField(_("chỉ đếm, không xóa"), default=False)
+    # {category: number removed (or that would be, in a dry run)}
+    counts = models.JSONField(_("số lượng đã xóa"), default=dict)
+    # {category: ISO date-time before which it was removed, or null when kept}
+    cutoffs = models.JSONField(_("mốc thời hạn"), default=dict)
+
+    class Meta:
+        verbose_name = _("lần xóa dữ liệu hết hạn lưu")
+        verbose_name_plural = _("các lần xóa dữ liệu hết hạn lưu")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.trigger}"

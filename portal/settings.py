@@ -249,8 +249,15 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 # TLS is usually terminated by a proxy that redirects http to https itself.
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# Each silenced check says why where it is added (decision 131).
+SILENCED_SYSTEM_CHECKS: list[str] = []
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Behind the TLS-terminating proxy, the proxy redirects http to https (a
+    # requirement of docs/security.md): Django redirecting too would only repeat
+    # it. Without a declared proxy the warning stays, since nothing redirects.
+    if not SECURE_SSL_REDIRECT:
+        SILENCED_SYSTEM_CHECKS.append("security.W008")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
@@ -275,6 +282,8 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 
 # --- API --------------------------------------------------------------------------
+# Public tracking lookups per client address, on the API and the page alike.
+THROTTLE_TRACK = env.str("THROTTLE_TRACK", default="20/min")
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Token first: an unauthenticated request then gets 401 with
@@ -287,7 +296,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_THROTTLE_RATES": {
-        "track": env.str("THROTTLE_TRACK", default="20/min"),
+        "track": THROTTLE_TRACK,
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -424,6 +433,23 @@ AGENCY_DEV_FAILURE_RATE = env.float(
     "AGENCY_DEV_FAILURE_RATE", default=0.05 if DEBUG else 0.0
 )
 
+# --- Retention (portal/retention.py; docs/security.md) -----------------------------
+# Days each kind of data is kept before the daily purge removes it; 0 = kept. The
+# legal keeping periods were not verified: dossiers, events, results, payments and
+# ratings are never purged, and these default to keeping everything but expired
+# credentials.
+DATA_ACCESS_LOG_RETENTION_DAYS = env.int("DATA_ACCESS_LOG_RETENTION_DAYS", default=0)
+STORED_DOCUMENT_RETENTION_DAYS = env.int("STORED_DOCUMENT_RETENTION_DAYS", default=0)
+# Counted from the closing event of a returned, refused, withdrawn or stopped
+# dossier; the files go, the attachment rows (name, size, SHA-256) stay.
+DOSSIER_ATTACHMENT_RETENTION_DAYS = env.int(
+    "DOSSIER_ATTACHMENT_RETENTION_DAYS", default=0
+)
+# API tokens and SMS codes past their expiry, and test text messages.
+EXPIRED_CREDENTIALS_RETENTION_DAYS = env.int(
+    "EXPIRED_CREDENTIALS_RETENTION_DAYS", default=30
+)
+
 # --- Portal -----------------------------------------------------------------------
 PORTAL_NAME = env.str("PORTAL_NAME", default="Cổng Dịch vụ công huyện Vụ Bản")
 # Seeding demo accounts is refused with DEBUG off unless forced (seed_demo --force).
@@ -448,6 +474,11 @@ AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
 OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Cong Dich vu cong")
 # Rate limits (per client IP, counted in the cache: Redis in production).
 SIGNUP_RATE_LIMIT = env.int("SIGNUP_RATE_LIMIT", default=5)
+# Password attempts per client address across usernames (login page and API
+# token endpoint together; axes still locks each username+address after 5).
+LOGIN_RATE_LIMIT = env.int("LOGIN_RATE_LIMIT", default=100)
+# Downloads of "all my data" (a ZIP) per citizen.
+DATA_EXPORT_RATE_LIMIT = env.int("DATA_EXPORT_RATE_LIMIT", default=10)
 PASSWORD_RESET_RATE_LIMIT = env.int("PASSWORD_RESET_RATE_LIMIT", default=5)
 RATE_LIMIT_WINDOW_SECONDS = env.int("RATE_LIMIT_WINDOW_SECONDS", default=3600)
 # API tokens (stored hashed) expire after this many days.
@@ -503,7 +534,23 @@ OAUTH2_PROVIDER = {
     "ACCESS_TOKEN_EXPIRE_SECONDS": 300,
     "ID_TOKEN_EXPIRE_SECONDS": 300,
     "ALLOWED_REDIRECT_URI_SCHEMES": ["http", "https"],
+    # RFC 9700 (OAuth 2.0 Security BCP) behaviour now rather than at version 4:
+    # no implicit or password grant, S256 PKCE only, no token in query strings,
+    # `iss` in the authorization response, hashed tokens, refresh-token replay
+    # revokes the family.
+    "COMPLIANT_BCP_RFC9700_IMPLICIT_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PASSWORD_GRANT": True,
+    "COMPLIANT_BCP_RFC9700_PKCE_METHOD": True,
+    "COMPLIANT_BCP_RFC9700_ACCESS_TOKEN_TRANSPORT": True,
+    "COMPLIANT_BCP_RFC9700_AUTHZ_RESPONSE_ISS": True,
+    "COMPLIANT_BCP_RFC9700_TOKEN_STORAGE": True,
+    "REFRESH_TOKEN_REUSE_PROTECTION": True,
 }
+if not IDP_ENABLED:
+    # http redirect URIs stay allowed for the loopback callbacks of development
+    # and demos; with the bundled provider off (production) nothing is redirected
+    # at all, so the warning about them says nothing (decision 131).
+    SILENCED_SYSTEM_CHECKS.append("oauth2_provider.W008")
 
 # --- Text messages (accounts/adapters/sms.py) ---------------------------------------
 # The gateway class. The default keeps messages in a table (OutboundSms) instead of

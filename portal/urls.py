@@ -3,7 +3,7 @@ from django.urls import include, path
 from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import api, views
 
 # The admin site asks for the TOTP code too (django-otp).
 admin.site.__class__ = OTPAdminSite
@@ -15,6 +15,8 @@ site_patterns = (
         path("about/", views.about, name="about"),
         path("staff/", views.staff_home, name="staff-home"),
         path("preferences/text-size/", views.text_size, name="text-size"),
+        # The citizen's "all my data" download (page; API below).
+        path("accounts/me/data/", views.data_export, name="data-export"),
     ],
     "portal",
 )
@@ -55,6 +57,11 @@ urlpatterns = [
 urlpatterns += [
     path("", include("chains.urls")),
     path("api/v1/", include("chains.api")),
+]
+
+# --- Retention and the citizen's data (issue 11).
+urlpatterns += [
+    path("api/v1/me/data-export/", api.data_export, name="data-export-api"),
 ]
 
 # An outage raised outside a view still answers 503 + Retry-After, not 500.

@@ -2,24 +2,34 @@
 
 from django.conf import settings
 from django.http import (
+    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseRedirect,
     JsonResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
-from accounts.decorators import staff_required
+from accounts.decorators import citizen_required, staff_required
+from accounts.models import User
+from accounts.ratelimit import rate_limit_hit, rate_limited_response
 from procedures.forms import QuickSearchForm
 from procedures.selectors import announcements_published
 
+from .data_export import citizen_data_zip
 from .health import run_checks
-from .metrics import extra_gauge_values, overdue_count
+from .metrics import extra_gauge_values, failed_handoff_count, overdue_count
 from .metrics import render as render_metrics
 
 TEXT_SIZE_COOKIE = "portal_text_size"
@@ -90,7 +100,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "checks": checks,
     }
     if "database" not in down:
-        body["counts"] = {"overdue_dossiers": overdue_count(), **extra_gauge_values()}
+        body["counts"] = {
+            "overdue_dossiers": overdue_count(),
+            "failed_handoffs": failed_handoff_count(),
+            **extra_gauge_values(),
+        }
     return JsonResponse(body, status=200 if not down else 503)
 
 
@@ -108,3 +122,40 @@ def metrics(request: HttpRequest) -> HttpResponse:
         raise Http404
     body, content_type = render_metrics()
     return HttpResponse(body, content_type=content_type)
+
+
+def data_export_response(user: User) -> FileResponse:
+    """The citizen's ZIP as a download that no cache keeps."""
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = FileResponse(
+        citizen_data_zip(user=user),
+        as_attachment=True,
+        filename=f"du-lieu-cua-toi-{stamp}.zip",
+        content_type="application/zip",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@citizen_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def data_export(request: HttpRequest) -> HttpResponseBase:
+    """The citizen downloads all data the portal holds about them (ZIP)."""
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - citizen_required
+    if request.method == "POST":
+        wait = rate_limit_hit(
+            scope="data-export", key=str(user.pk), limit=settings.DATA_EXPORT_RATE_LIMIT
+        )
+        if wait is not None:
+            return rate_limited_response(request, retry_after=wait)
+        return data_export_response(user)
+    return render(
+        request,
+        "portal/data_export.html",
+        {
+            "limit": settings.DATA_EXPORT_RATE_LIMIT,
+            "window_minutes": settings.RATE_LIMIT_WINDOW_SECONDS // 60,
+        },
+    )

@@ -20,6 +20,9 @@ from tests.accounts.factories import CitizenFactory, UserFactory, login_with_otp
 from tests.units.factories import OrgUnitFactory, district_tree
 from units.models import AgencyType
 
+# No personal ID, phone number or token in the logs of the whole run.
+pytest_plugins = ["tests.log_leaks"]
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 
@@ -225,6 +228,20 @@ def admin_user(district_unit):
         is_staff=True,
         is_superuser=True,
     )
+
+
+# --- Cache ------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_keys(settings):
+    """Rate-limit counters of one test never reach another (same backend, Redis in
+    CI, under a key prefix of its own: clearing Redis would hit other users).
+    Every suite logs in and tracks dossiers from 127.0.0.1, so this is global."""
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        for name, config in settings.CACHES.items()
+    }
 
 
 # --- Other agencies' systems --------------------------------------------------------

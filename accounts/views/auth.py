@@ -27,7 +27,12 @@ from ..adapters import oidc
 from ..decorators import otp_verified
 from ..forms import LoginForm, OtpForm, PortalPasswordResetForm, SignUpForm
 from ..models import User
-from ..ratelimit import client_ip, rate_limit_consume
+from ..ratelimit import (
+    client_ip,
+    rate_limit_consume,
+    rate_limit_hit,
+    rate_limited_response,
+)
 from ..services import IdentityLinkError, citizen_link_from_claims, citizen_sign_up
 
 PENDING_KEY = "accounts_otp_pending"
@@ -61,6 +66,14 @@ def login_view(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next")
     if _fully_logged_in(request):
         return redirect(_next_url(request, next_url))
+    if request.method == "POST":
+        # Per address, across usernames (password spraying); axes locks each
+        # username+address pair on its own.
+        wait = rate_limit_hit(
+            scope="login", key=client_ip(request), limit=settings.LOGIN_RATE_LIMIT
+        )
+        if wait is not None:
+            return rate_limited_response(request, retry_after=wait)
     form = LoginForm(request, data=request.POST if request.method == "POST" else None)
     if form.is_valid():
         user = form.get_user()
@@ -157,10 +170,11 @@ def signup(request: HttpRequest) -> HttpResponse:
         return redirect(settings.LOGIN_REDIRECT_URL)
     form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        if not rate_limit_consume(
+        wait = rate_limit_hit(
             scope="signup", key=client_ip(request), limit=settings.SIGNUP_RATE_LIMIT
-        ):
-            return render(request, "accounts/rate_limited.html", status=429)
+        )
+        if wait is not None:
+            return rate_limited_response(request, retry_after=wait)
         if form.is_valid():
             data = form.cleaned_data
             user = citizen_sign_up(
@@ -197,7 +211,7 @@ class PasswordResetView(auth_views.PasswordResetView):
             )
             and rate_limit_consume(scope="password-reset-email", key=email, limit=limit)
         ):
-            return render(request, "accounts/rate_limited.html", status=429)
+            return rate_limited_response(request)
         return super().post(request, *args, **kwargs)
 
 

@@ -53,6 +53,8 @@ def account_home(request: HttpRequest) -> HttpResponse:
             "notification_preferences_url": _optional_url(
                 "notifications:preference-edit"
             ),
+            # The portal's "all my data" download (it reads every app).
+            "data_export_url": _optional_url("portal:data-export"),
         },
     )
 

@@ -1,8 +1,16 @@
 """Pages without login: public tracking and result verification."""
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+
+from accounts.ratelimit import (
+    client_ip,
+    parse_rate,
+    rate_limit_hit,
+    rate_limited_response,
+)
 
 from ..forms import TrackForm
 from ..selectors import (
@@ -19,6 +27,14 @@ def track(request: HttpRequest) -> HttpResponse:
     # A QR code on a slip links here with the code only: show the form with the
     # code filled in, not an error about the missing phone digits.
     if "phone_last4" in request.GET:
+        # Each lookup counts per client address, as on the API (THROTTLE_TRACK):
+        # codes and 4 phone digits must not be guessable.
+        limit, window = parse_rate(settings.THROTTLE_TRACK)
+        wait = rate_limit_hit(
+            scope="track", key=client_ip(request), limit=limit, window=window
+        )
+        if wait is not None:
+            return rate_limited_response(request, retry_after=wait)
         form = TrackForm(request.GET)
     else:
         form = TrackForm(initial={"code": request.GET.get("code", "")})

@@ -80,6 +80,9 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
 def attachment_download(request: HttpRequest, code: str, pk: int) -> FileResponse:
     dossier = dossier_get_for_user(user=request.user, code=code)
     attachment = get_object_or_404(Attachment, pk=pk, dossier=dossier)
+    if not attachment.file:
+        # Removed after its keeping period (portal/retention.py); the row stays.
+        raise Http404
     dossier_record_view(
         user=request.user, dossier=dossier, context=f"mở tệp {attachment.original_name}"
     )
