@@ -285,7 +285,9 @@ def dossier_submit(
             dossier=dossier, draft=None
         )
     if draft is not None:
-        draft.delete()
+        # Through the queryset: the caller's instance keeps its key, so that a
+        # retried transaction (atomic_retrying) finds the draft again.
+        Draft.objects.filter(pk=draft.pk).delete()
     event = Event.objects.create(
         dossier=dossier,
         action="submit",
@@ -1116,7 +1118,7 @@ def draft_delete(*, draft: Draft) -> None:
         (a.file.storage, a.file.name) for a in draft.attachments.all() if a.file.name
     ]
     Attachment.objects.filter(draft=draft, dossier__isnull=True).delete()
-    draft.delete()
+    Draft.objects.filter(pk=draft.pk).delete()  # the instance keeps its key
     for storage, name in files:
         transaction.on_commit(
             lambda storage=storage, name=name: storage.delete(name)  # type: ignore[misc]

@@ -97,3 +97,43 @@ def test_two_transactions_locking_rows_in_opposite_orders_both_commit(unit_a, un
     assert errors == []
     # One of them was the deadlock's victim and ran a second time.
     assert sorted(attempts.values()) == [1, 2]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_submission_from_a_draft_survives_being_run_again(
+    citizen, unit_a, monkeypatch
+):
+    """The first attempt deletes the draft, then loses a deadlock; the second
+    finds the draft (and its file) again and files one dossier."""
+    from dossiers import hooks, services
+    from dossiers.models import Dossier, Draft
+    from tests.dossiers.factories import pdf_upload
+    from tests.procedures.factories import ProcedureFactory
+
+    procedure = ProcedureFactory()
+    draft = services.draft_create(
+        owner=citizen, procedure=procedure, receiving_unit=unit_a
+    )
+    services.attachment_add(uploaded_by=citizen, upload=pdf_upload(), draft=draft)
+    real = hooks.transition_done
+    lost = []
+
+    def deadlock_once(**kwargs):
+        if not lost:
+            lost.append(1)
+            raise OperationalError("deadlock detected") from _PgError("40P01")
+        return real(**kwargs)
+
+    monkeypatch.setattr(hooks, "transition_done", deadlock_once)
+    dossier = services.dossier_submit(
+        applicant=citizen,
+        procedure=procedure,
+        receiving_unit=unit_a,
+        data={"full_name": "Nguyễn Văn Công"},
+        draft=draft,
+    )
+
+    assert lost == [1]
+    assert list(Dossier.objects.values_list("code", flat=True)) == [dossier.code]
+    assert dossier.attachments.count() == 1
+    assert not Draft.objects.filter(pk=draft.pk).exists()
