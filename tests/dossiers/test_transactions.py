@@ -116,7 +116,7 @@ def test_a_submission_from_a_draft_survives_being_run_again(
     )
     services.attachment_add(uploaded_by=citizen, upload=pdf_upload(), draft=draft)
     real = hooks.transition_done
-    lost = []
+    lost: list[int] = []
 
     def deadlock_once(**kwargs):
         if not lost:
