@@ -8,13 +8,14 @@ MANAGE := $(BIN)/python manage.py
 # `make run` always uses the embedded default, whatever the environment holds.
 EMBEDDED := DJANGO_DEBUG=1 DATABASE_URL=sqlite:///db.sqlite3 REDIS_URL=
 
-.PHONY: help setup run serve test lint typecheck messages clean
+.PHONY: help setup run serve test lint typecheck messages clean bench
 
 help:
 	@echo "make run    set up (venv, install, migrate, reference data, demo accounts) and serve on SQLite"
 	@echo "make setup  everything but serving"
 	@echo "make test   ruff, mypy, makemigrations --check, pytest"
 	@echo "make serve  production-like: gunicorn + Celery worker + beat on PostgreSQL and Redis"
+	@echo "make bench  hot paths beside their bare baselines (PostgreSQL, Redis, wrk); writes docs/benchmarks.md"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +64,12 @@ test: lint typecheck
 		echo "Again on SQLite: the tests marked both_databases"; \
 		DATABASE_URL=sqlite:// CELERY_QUEUE=test-$$$$ $(BIN)/pytest -m both_databases -q -p no:cacheprovider; \
 	fi
+
+# Benchmarks (docs/benchmarks.md): PostgreSQL and Redis on this machine, wrk from
+# Debian. The bench databases are kept and reused while their schema matches.
+bench: $(STAMP)
+	@command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 # Update the translation catalogues (Vietnamese source, English translation).
 messages: $(STAMP)

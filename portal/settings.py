@@ -630,3 +630,10 @@ CHAIN_TOTAL_DAYS_WITH_VERIFICATION = env.float(
 # starts applies. Without an entry a step takes the member procedure's standalone
 # limit, then DOSSIER_DEFAULT_PROCESSING_DAYS (docs/linked-chains.md).
 CHAIN_STEP_DAYS = env.json("CHAIN_STEP_DAYS", default={})
+
+# --- Benchmarks (`make bench`; docs/benchmarks.md) --------------------------------
+# Mounts the bare baseline views at /bench/ and the bench's no-op tasks. Only the
+# bench's own gunicorn and worker set it; never in a deployment.
+BENCH_ENABLED = env.bool("BENCH_ENABLED", default=False)
+if BENCH_ENABLED:
+    INSTALLED_APPS.append("benchmarks")

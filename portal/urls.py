@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
@@ -56,3 +57,7 @@ urlpatterns += [
     path("", include("chains.urls")),
     path("api/v1/", include("chains.api")),
 ]
+
+# The bare baselines of `make bench` (benchmarks/), never in a deployment.
+if settings.BENCH_ENABLED:
+    urlpatterns.append(path("bench/", include("benchmarks.urls")))
