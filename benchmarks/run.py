@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -173,6 +174,9 @@ def wait_http(url: str, timeout: float = 60) -> None:
         try:
             with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback
                 return
+        except urllib.error.HTTPError:
+            # Answering (the health page says 503 while no worker runs).
+            return
         except OSError:
             time.sleep(0.3)
     raise SystemExit(f"{url} did not answer")
