@@ -8,6 +8,8 @@ from typing import Any
 
 from benchmarks.report import Row
 
+# Empty values are written as NULL: COPY then writes an empty unquoted field,
+# which the import reads as empty and COPY FROM as NULL.
 # The same spread as scripts/bench_dashboards.py's CSV: dossiers of 2019-2023 at
 # random over every Vụ Bản agency x every procedure x 3 channels (the worst case
 # for the counts), all returned, a few rated.
@@ -42,13 +44,13 @@ SELECT units[1 + (r % array_length(units, 1))::int] || '-'
        to_char(done, 'YYYY-MM-DD"T"HH24:MI') AS completed_at,
        to_char(done + interval '2 hours', 'YYYY-MM-DD"T"HH24:MI') AS returned_at,
        'returned' AS status,
-       (ARRAY['true', 'true', 'true', 'false', ''])[1 + (r / 29 % 5)::int]
+       nullif((ARRAY['true', 'true', 'true', 'false', ''])[1 + (r / 29 % 5)::int], '')
          AS result_digitized,
-       fee AS fee_vnd,
-       CASE WHEN fee IN ('', '0') THEN ''
+       nullif(fee, '') AS fee_vnd,
+       CASE WHEN fee IN ('', '0') THEN NULL
             ELSE (ARRAY['true', 'false'])[1 + (r / 31 % 2)::int] END AS paid_online,
-       (ARRAY['', '', '', '', 'satisfied', 'very_satisfied'])[1 + (r / 37 % 6)::int]
-         AS rating
+       nullif((ARRAY['', '', '', '', 'satisfied', 'very_satisfied'])
+              [1 + (r / 37 % 6)::int], '') AS rating
 FROM h) TO STDOUT WITH (FORMAT csv, HEADER)
 """
 
