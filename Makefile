@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # `make run` always uses the embedded default, whatever the environment holds.
 EMBEDDED := DJANGO_DEBUG=1 DATABASE_URL=sqlite:///db.sqlite3 REDIS_URL=
 
-.PHONY: help setup run serve test lint typecheck messages clean drills
+.PHONY: help setup run serve test lint typecheck messages clean drills bench
 
 help:
 	@echo "make run    set up (venv, install, migrate, reference data, demo accounts) and serve on SQLite"
@@ -16,6 +16,7 @@ help:
 	@echo "make test   ruff, mypy, makemigrations --check, pytest"
 	@echo "make serve  production-like: gunicorn + Celery worker + beat on PostgreSQL and Redis"
 	@echo "make drills fault drills on private PostgreSQL, Redis, gunicorn, workers (docs/reliability.md)"
+	@echo "make bench  hot paths beside their bare baselines (PostgreSQL, Redis, wrk); writes docs/benchmarks.md"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +71,12 @@ test: lint typecheck
 # (6391), gunicorn (8141) and workers; the shared servers are never touched.
 drills: $(STAMP)
 	$(BIN)/python -m scripts.drills
+
+# Benchmarks (docs/benchmarks.md): PostgreSQL and Redis on this machine, wrk from
+# Debian. The bench databases are kept and reused while their schema matches.
+bench: $(STAMP)
+	@command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 # Update the translation catalogues (Vietnamese source, English translation).
 messages: $(STAMP)

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -201,6 +202,9 @@ class Dossier(models.Model):
             models.Index(fields=["receiving_unit", "status", "due_at"]),
             models.Index(fields=["processing_unit", "status", "due_at"]),
             models.Index(fields=["applicant", "-submitted_at"]),
+            # Public tracking matches the code whatever its case (code__iexact):
+            # without this, a sequential scan of every dossier (make bench).
+            models.Index(Upper("code"), name="dossier_code_upper"),
         ]
         constraints = [
             models.CheckConstraint(

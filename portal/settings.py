@@ -228,6 +228,27 @@ STORAGES = {
     },
 }
 
+# Uploaded files on S3-compatible object storage (MinIO, Ceph, a cloud bucket) through
+# django-storages (`pip install -e ".[s3]"`) when a bucket is set, so web processes
+# keep nothing on their own disk; local disk (MEDIA_ROOT) otherwise.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default=""),
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default=""),
+            # Private objects: files are served by the views after their access
+            # check, never by a public URL.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
 # --- Security ---------------------------------------------------------------------
 # Other origins forms may post to or be redirected to after a POST (the identity
 # provider, the payment gateway), for the Content-Security-Policy's form-action.
@@ -681,3 +702,10 @@ CHAIN_TOTAL_DAYS_WITH_VERIFICATION = env.float(
 # starts applies. Without an entry a step takes the member procedure's standalone
 # limit, then DOSSIER_DEFAULT_PROCESSING_DAYS (docs/linked-chains.md).
 CHAIN_STEP_DAYS = env.json("CHAIN_STEP_DAYS", default={})
+
+# --- Benchmarks (`make bench`; docs/benchmarks.md) --------------------------------
+# Mounts the bare baseline views at /bench/ and the bench's no-op tasks. Only the
+# bench's own gunicorn and worker set it; never in a deployment.
+BENCH_ENABLED = env.bool("BENCH_ENABLED", default=False)
+if BENCH_ENABLED:
+    INSTALLED_APPS.append("benchmarks")

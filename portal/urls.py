@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django_otp.admin import OTPAdminSite
@@ -66,3 +67,7 @@ urlpatterns += [
 
 # An outage raised outside a view still answers 503 + Retry-After, not 500.
 handler500 = "portal.unavailable.server_error"
+
+# The bare baselines of `make bench` (benchmarks/), never in a deployment.
+if settings.BENCH_ENABLED:
+    urlpatterns.append(path("bench/", include("benchmarks.urls")))

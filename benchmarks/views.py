@@ -1,0 +1,153 @@
+"""Bare Django views: the limit each hot path is measured against.
+
+Each goes through the same gunicorn, middleware and database as the portal's
+page, and does only the one database operation at the heart of that page.
+"""
+
+import datetime
+import uuid
+from typing import Any
+
+from django.db import connection
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+_cache: dict[Any, Any] = {}
+
+
+@require_GET
+def select_by_code(request: HttpRequest) -> HttpResponse:
+    """One indexed SELECT by code."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, code, status, due_at FROM dossiers_dossier WHERE code = %s",
+            [request.GET.get("code", "")],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404
+    return HttpResponse(f"{row[1]} {row[2]} {row[3]}")
+
+
+INSERT_SQL = """
+INSERT INTO dossiers_dossier (
+  code, procedure_id, applicant_id, channel, receiving_unit_id, admin_unit_id,
+  status, data, phone_last4, submitted_at, due_steps, supplement_count, apologized,
+  return_method, idempotency_key, result_in_scope, result_digitized, created_at,
+  updated_at
+) VALUES (%s, %s, %s, 'online', %s, %s, 'submitted', %s, '', %s, '[]', 0, false,
+  '', '', false, false, %s, %s)
+"""
+
+
+@csrf_exempt
+@require_POST
+def insert_one(request: HttpRequest) -> HttpResponse:
+    """One INSERT of a dossier row (the ids come in the query string)."""
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            INSERT_SQL,
+            [
+                f"BENCH-{uuid.uuid4().hex[:24]}",
+                int(request.GET["procedure"]),
+                int(request.GET["applicant"]),
+                int(request.GET["unit"]),
+                int(request.GET["admin_unit"]),
+                request.body.decode() or "{}",
+                now,
+                now,
+                now,
+            ],
+        )
+    return HttpResponse(status=201)
+
+
+def _queue_sql(username: str, status: str) -> list[tuple[str, Any]]:
+    """The queue page's database queries (count, page, apology count), compiled
+    once: the baseline runs them raw."""
+    from accounts.models import User
+    from dossiers.calendar import WorkingCalendar
+    from dossiers.selectors import APOLOGY, dossier_queue_filter, dossiers_queue
+    from dossiers.views.officer import QUEUE_PAGE_SIZE
+
+    user = User.objects.get(username=username)
+    scope = dossiers_queue(user=user)
+    calendar = WorkingCalendar.load()
+    today = timezone.localdate()
+    filters = {"status": status} if status else {}
+    dossiers = dossier_queue_filter(
+        scope, user=user, calendar=calendar, today=today, **filters
+    )
+    apology = dossier_queue_filter(
+        scope, user=user, calendar=calendar, today=today, timing=APOLOGY
+    )
+    count_sql, count_params = dossiers.order_by().values("pk").query.sql_with_params()
+    apology_sql, apology_params = (
+        apology.order_by().values("pk").query.sql_with_params()
+    )
+    return [
+        (f"SELECT count(*) FROM ({count_sql}) AS q", count_params),
+        dossiers[:QUEUE_PAGE_SIZE].query.sql_with_params(),
+        (f"SELECT count(*) FROM ({apology_sql}) AS q", apology_params),
+    ]
+
+
+@require_GET
+def queue_raw(request: HttpRequest) -> HttpResponse:
+    """The officer queue's queries, run raw through the cursor."""
+    key = ("queue", request.GET.get("user", ""), request.GET.get("status", ""))
+    if key not in _cache:
+        _cache[key] = _queue_sql(*key[1:])
+    rows = 0
+    with connection.cursor() as cursor:
+        for sql, params in _cache[key]:
+            cursor.execute(sql, params)
+            rows += len(cursor.fetchall())
+    return HttpResponse(str(rows))
+
+
+NAIVE_SQL = """
+SELECT d.channel,
+  count(*) FILTER (WHERE d.received_at >= %(start)s AND d.received_at < %(end)s),
+  count(*) FILTER (WHERE d.completed_at >= %(start)s AND d.completed_at < %(end)s),
+  count(*) FILTER (WHERE d.completed_at >= %(start)s AND d.completed_at < %(end)s
+                   AND d.completed_at <= d.due_at),
+  count(*) FILTER (WHERE d.received_at < %(end)s
+                   AND (d.completed_at IS NULL OR d.completed_at >= %(end)s)),
+  count(*) FILTER (WHERE d.received_at >= %(start)s AND d.received_at < %(end)s
+                   AND d.paid_online)
+FROM dossiers_dossier d
+WHERE d.receiving_unit_id = ANY(%(units)s)
+GROUP BY d.channel
+"""
+
+
+@require_GET
+def naive_summary(request: HttpRequest) -> HttpResponse:
+    """The summary's main figures by a GROUP BY over the raw dossier table."""
+    from units.models import AdminUnit, OrgUnit
+
+    code = request.GET.get("unit", "")
+    if ("units", code) not in _cache:
+        area = AdminUnit.objects.filter(code=code).first()
+        if area is None:
+            raise Http404
+        _cache[("units", code)] = list(
+            OrgUnit.objects.filter(admin_unit__path__startswith=area.path).values_list(
+                "pk", flat=True
+            )
+        )
+    tz = timezone.get_current_timezone()
+    start = datetime.datetime.fromisoformat(request.GET["from"]).replace(tzinfo=tz)
+    end = datetime.datetime.fromisoformat(request.GET["to"]).replace(
+        tzinfo=tz
+    ) + datetime.timedelta(days=1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            NAIVE_SQL, {"start": start, "end": end, "units": _cache[("units", code)]}
+        )
+        rows = cursor.fetchall()
+    return JsonResponse({"rows": [list(r) for r in rows]})

@@ -1,0 +1,106 @@
+"""Fast tests of the bench harness (the benchmarks themselves run in `make
+bench`, never in the test suite)."""
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from benchmarks import load, report
+
+WRK_OUTPUT = """Running 8s test @ http://127.0.0.1:8130
+  1 threads and 4 connections
+BENCH {"requests": 2400, "duration_us": 8000000, "p50_us": 1500, "p99_us": 9000, \
+"status_errors": 3, "socket_errors": 1}
+"""
+
+
+def test_the_wrk_result_line_is_parsed():
+    result = load.parse(WRK_OUTPUT)
+
+    assert result.requests == 2400
+    assert result.rps == 300
+    assert (result.p50_ms, result.p99_ms) == (1.5, 9.0)
+    assert result.errors == 4
+
+
+def test_wrk_output_without_a_result_line_is_an_error():
+    with pytest.raises(ValueError, match="no result line"):
+        load.parse("Running 8s test\n")
+
+
+def _result(rps: float, p50: float = 2.0, errors: int = 0) -> load.Result:
+    return load.Result(
+        requests=int(rps * 10), seconds=10, p50_ms=p50, p99_ms=p50 * 3, errors=errors
+    )
+
+
+def test_a_throughput_row_compares_with_its_baseline_and_its_target():
+    row = report.Row.throughput("tracking", _result(60), _result(100), 0.5)
+
+    assert row.ratio == pytest.approx(0.6)
+    assert row.met is True
+    assert report.Row.throughput("t", _result(40), _result(100), 0.5).met is False
+    # A path answering errors does not meet its target, however fast.
+    assert report.Row.throughput("t", _result(90, errors=5), _result(100), 0.5).met is (
+        False
+    )
+
+
+def test_the_dashboard_rows_compare_growth_and_the_naive_group_by():
+    counts = {"50k": 50_000, "5m": 5_000_000}
+    rows = report.Row.dashboard(
+        _result(100, p50=10),
+        _result(5, p50=200),
+        _result(90, p50=12),
+        _result(1, p50=4000),
+        counts,
+    )
+
+    growth, versus = rows[1], rows[2]
+    assert growth.ratio == pytest.approx(1.2)
+    assert growth.met is True
+    assert versus.ratio == pytest.approx(0.003)
+    assert versus.met is True
+
+
+def test_memory_growth_over_the_target_is_not_met():
+    assert report.Row.memory(100.0, 115.0, 10_000).met is True
+    assert report.Row.memory(100.0, 130.0, 10_000).met is False
+
+
+def test_the_docs_block_is_replaced_and_the_prose_kept(tmp_path):
+    path = tmp_path / "benchmarks.md"
+    path.write_text(
+        f"# Benchmarks\n\nprose\n\n{report.MARK}\nold\n{report.END}\n\nmore\n"
+    )
+    info = {
+        "commit": "abc1234",
+        "date": "2026-01-01 00:00 UTC",
+        "cpu": "CPU",
+        "cores": "2",
+        "ram": "23 GiB",
+        "kernel": "6",
+        "python": "3.11",
+        "postgresql": "15",
+        "redis": "7",
+        "load_before": "1.0",
+        "load_after": "2.0",
+    }
+    row = report.Row.throughput("tracking", _result(60), _result(100), 0.5)
+
+    report.write_docs(path, info, [row], {"counts": {"1m": 1_000_000}})
+
+    text = path.read_text()
+    assert "old" not in text
+    assert text.startswith("# Benchmarks\n\nprose")
+    assert text.rstrip().endswith("more")
+    assert "| tracking |" in text
+    assert "commit `abc1234`" in text
+
+
+@pytest.mark.django_db
+def test_the_bare_baselines_are_not_mounted_without_the_bench_setting():
+    assert settings.BENCH_ENABLED is False
+    assert "benchmarks" not in settings.INSTALLED_APPS
+
+    assert Client().get("/bench/select/", {"code": "X"}).status_code == 404

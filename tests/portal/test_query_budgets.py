@@ -1,0 +1,97 @@
+"""Query budgets of the pages that had none pinned yet: the number of queries
+does not grow with the rows behind the page (N, then 10N). Lists, detail and
+dashboard pages pinned elsewhere: tests/dossiers/test_views_officer.py (queue),
+test_views_citizen.py (my dossiers, the dossier page), test_api.py (API list),
+tests/dashboards/test_api.py (statistics API), tests/procedures (search)."""
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from dossiers import services
+from dossiers.models import Status
+from tests.dossiers.factories import at, make_dossier
+
+pytestmark = pytest.mark.django_db
+YEAR = {"from": "2024-01-01", "to": "2024-12-31"}
+
+
+@pytest.fixture
+def people(citizen, officer, specialist, leader, unit_a):
+    return {
+        "applicant": citizen,
+        "unit": unit_a,
+        "officer": officer,
+        "specialist": specialist,
+        "leader": leader,
+    }
+
+
+def queries(client, url, params=None) -> int:
+    client.get(url, params)  # warm caches (permissions, calendar)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url, params)
+    assert response.status_code == 200, response
+    return len(captured.captured_queries)
+
+
+def grow_history(dossier, people, times: int) -> None:
+    for _ in range(times):
+        services.dossier_assign(
+            dossier=dossier, actor=people["officer"], assignee=people["officer"]
+        )
+
+
+def test_public_tracking_does_not_grow_with_the_dossiers_history(client, people):
+    dossier = make_dossier(status=Status.RECEIVED, **people)
+    params = {"code": dossier.code, "phone_last4": dossier.phone_last4}
+    url = reverse("dossiers:dossier-track")
+    grow_history(dossier, people, 1)
+    few = queries(client, url, params)
+    grow_history(dossier, people, 10)
+
+    assert queries(client, url, params) == few
+    # the dossier (with its procedure and unit), its events (with actor, unit)
+    assert few == 2
+
+
+def test_the_officers_dossier_page_does_not_grow_with_its_history(
+    client, people, login_staff
+):
+    dossier = make_dossier(status=Status.RECEIVED, **people)
+    login_staff(client, people["officer"])
+    url = dossier.get_absolute_url()
+    grow_history(dossier, people, 1)
+    few = queries(client, url)
+    grow_history(dossier, people, 10)
+
+    assert queries(client, url) == few
+    assert few == 17
+
+
+def _dossiers_of_2024(people, count: int) -> None:
+    with time_machine.travel(at("2024-03-04 09:00"), tick=False):
+        for index in range(count):
+            status = [Status.RETURNED, Status.PROCESSING, Status.REFUSED][index % 3]
+            make_dossier(status=status, **people)
+
+
+BUDGETS = {"dashboards:stats-dashboard": 21, "dashboards:stats-dossier-list": 12}
+
+
+@pytest.mark.parametrize("name", BUDGETS)
+def test_the_dashboard_pages_do_not_grow_with_the_dossiers(
+    client, district_staff, login_staff, people, name
+):
+    login_staff(client, district_staff)
+    url = reverse(name)
+    _dossiers_of_2024(people, 2)
+    with time_machine.travel(at("2025-01-10 09:00"), tick=False):
+        few = queries(client, url, YEAR)
+    _dossiers_of_2024(people, 18)
+    with time_machine.travel(at("2025-01-10 09:00"), tick=False):
+        many = queries(client, url, YEAR)
+
+    assert many == few == BUDGETS[name]
