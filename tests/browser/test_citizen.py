@@ -9,11 +9,14 @@ from playwright.sync_api import expect
 
 from chains.models import ChainRun, RunStatus
 from dossiers.models import Dossier, Rating
+from payments.models import Payment
 
 from .conftest import screenshot
 from .journeys import (
     AN,
     BIRTH,
+    TEMPORARY_RESIDENCE,
+    born_days_ago,
     BIRTH_SECTIONS,
     birth_values,
     citizen_login,
@@ -138,3 +141,56 @@ def test_citizen_files_the_birth_group_on_a_phone(
     auditor.check(page, "linked dossier, rated")
     dossier.refresh_from_db()
     assert Rating.objects.filter(dossier=dossier).exists()
+
+
+def test_citizen_pays_a_fee_through_the_payment_platform(phone, server, auditor):
+    """The birth group is fee-exempt: temporary residence costs 7.000 đồng."""
+    page = phone
+    citizen_login(page, server, auditor)
+    page.goto(f"{server}/dossiers/new/{TEMPORARY_RESIDENCE}/")
+    page.get_by_role("button", name="Bắt đầu khai").click()
+    expect(page).to_have_url(re.compile("/form/nguoi-dang-ky/"))
+    fill(page, {"is_minor": "no"})
+    next_step(page)
+    expect(page).to_have_url(re.compile("/form/noi-tam-tru/"))
+    unit = page.get_by_label(re.compile("Xã, phường nơi tạm trú"))
+    unit.select_option(index=1)
+    fill(
+        page,
+        {
+            "address_detail": "Số 5, đường Lương Thế Vinh",
+            "housing": "rented",
+            "owner_name": "Trần Văn Chủ",
+            "from_date": born_days_ago(-1),
+            "months": "12",
+        },
+    )
+    next_step(page)
+    while "/review/" not in page.url:
+        next_step(page)
+    page.get_by_label(re.compile("^Tôi cam đoan")).check()
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+    expect(page).to_have_url(re.compile("/submitted/"))
+    dossier = Dossier.objects.get(
+        applicant__username=AN, procedure__code=TEMPORARY_RESIDENCE
+    )
+    assert dossier.fee_vnd == 7000
+    expect(page.locator("main")).to_contain_text("7.000")
+
+    page.get_by_role("button", name="Thanh toán trực tuyến").click()
+    expect(page).to_have_url(re.compile("/paygate/"))
+    auditor.check(page, "payment platform")
+    screenshot(page, "phone-paygate")
+    page.get_by_role("button", name="Thanh toán", exact=True).click()
+
+    expect(page).to_have_url(re.compile(r"/payments/\d+/"))
+    # The page reloads itself until the platform's callback (sent by the worker)
+    # or the portal's own query confirms the payment.
+    expect(page.locator("main")).to_contain_text(
+        "Đã thanh toán thành công", timeout=30_000
+    )
+    auditor.check(page, "payment done")
+    screenshot(page, "phone-paid")
+    receipt = page.get_by_role("link", name="Tải biên nhận nộp phí (PDF)")
+    assert dossier.code in pdf_text(page, receipt)
+    assert Payment.objects.get(dossier=dossier, status="paid").amount_vnd == 7000
