@@ -15,10 +15,10 @@ from .conftest import screenshot
 from .journeys import (
     AN,
     BIRTH,
-    TEMPORARY_RESIDENCE,
-    born_days_ago,
     BIRTH_SECTIONS,
+    TEMPORARY_RESIDENCE,
     birth_values,
+    born_days_ago,
     citizen_login,
     fill,
     next_step,
