@@ -8,7 +8,6 @@ in force during the audit and nothing is fetched from a CDN.
 
 import datetime
 import re
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,7 +42,6 @@ class Auditor:
 
     pages: list[str] = field(default_factory=list)
     findings: dict[str, Finding] = field(default_factory=dict)
-    passed: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
 
     def audit(self, page: Any, name: str) -> list[dict[str, Any]]:
         """axe on the page as it is now; the serious and critical violations."""

@@ -143,3 +143,25 @@ def pdf_text(page: Page, link: Any) -> str:
     assert response.headers["content-type"] == "application/pdf"
     reader = PdfReader(io.BytesIO(response.body()))
     return "\n".join(p.extract_text() for p in reader.pages)
+
+
+def birth_registration() -> Any:
+    """An's birth registration (1.001193), filed online at UBND thị trấn Gôi."""
+    from accounts.models import User
+    from dossiers import services
+    from procedures.models import Procedure
+    from tests.chains.conftest import birth_data, papers
+    from units.models import OrgUnit
+
+    an = User.objects.get(username=AN)
+    data = birth_data(an)
+    for key in ("same_residence", "residence_with", "health_facility"):
+        data.pop(key)
+    data["applicant_relationship"] = "father"
+    return services.dossier_submit(
+        applicant=an,
+        procedure=Procedure.objects.get(code="1.001193"),
+        receiving_unit=OrgUnit.objects.get(agency_code="000.11.59.H00"),
+        data=data,
+        draft=papers(an, "1.001193", ["giay-chung-sinh"]),
+    )

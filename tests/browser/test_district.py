@@ -52,7 +52,8 @@ def test_district_staff_filter_export_and_drill_down(
 
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile("Excel")).click()
-    book = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    with open(download.value.path(), "rb") as xlsx:
+        book = openpyxl.load_workbook(io.BytesIO(xlsx.read()))
     sheet = book["Tổng hợp"]
     header = [cell.value for cell in sheet[1]]
     row = [cell.value for cell in sheet[2]]

@@ -10,7 +10,7 @@ from dossiers.models import Status
 
 from .conftest import DESKTOP, new_page, screenshot
 from .journeys import (
-    AN,
+    birth_registration,
     citizen_login,
     pdf_file,
     pdf_text,
@@ -24,25 +24,7 @@ BIRTH_REGISTRATION = "1.001193"
 
 @pytest.fixture
 def dossier():
-    """An's birth registration, filed online at UBND thị trấn Gôi."""
-    from accounts.models import User
-    from dossiers import services
-    from procedures.models import Procedure
-    from tests.chains.conftest import birth_data, papers
-    from units.models import OrgUnit
-
-    an = User.objects.get(username=AN)
-    data = birth_data(an)
-    for key in ("same_residence", "residence_with", "health_facility"):
-        data.pop(key)
-    data["applicant_relationship"] = "father"
-    return services.dossier_submit(
-        applicant=an,
-        procedure=Procedure.objects.get(code=BIRTH_REGISTRATION),
-        receiving_unit=OrgUnit.objects.get(agency_code="000.11.59.H00"),
-        data=data,
-        draft=papers(an, BIRTH_REGISTRATION, ["giay-chung-sinh"]),
-    )
+    return birth_registration()
 
 
 def act(page: Page, label: str, fields=None) -> None:
