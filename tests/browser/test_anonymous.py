@@ -24,7 +24,7 @@ def returned():
     dossier = birth_registration()
     dossier = services.dossier_receive(dossier=dossier, actor=officer)
     dossier = services.dossier_forward(
-        dossier=dossier, actor=officer, to_unit=officer.org_unit
+        dossier=dossier, actor=officer, to_unit=dossier.receiving_unit
     )
     dossier = services.dossier_approve(dossier=dossier, actor=staff["lanhdao.goi"])
     dossier = services.dossier_issue_result(
