@@ -8,13 +8,14 @@ MANAGE := $(BIN)/python manage.py
 # `make run` always uses the embedded default, whatever the environment holds.
 EMBEDDED := DJANGO_DEBUG=1 DATABASE_URL=sqlite:///db.sqlite3 REDIS_URL=
 
-.PHONY: help setup run serve test lint typecheck messages clean screenshots
+.PHONY: help setup run serve test lint typecheck messages clean drills screenshots
 
 help:
 	@echo "make run    set up (venv, install, migrate, reference data, demo accounts) and serve on SQLite"
 	@echo "make setup  everything but serving"
 	@echo "make test   ruff, mypy, makemigrations --check, pytest"
 	@echo "make serve  production-like: gunicorn + Celery worker + beat on PostgreSQL and Redis"
+	@echo "make drills fault drills on private PostgreSQL, Redis, gunicorn, workers (docs/reliability.md)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +69,12 @@ test: lint typecheck
 # and Redis: set DATABASE_URL and REDIS_URL as for the browser suite).
 screenshots: $(STAMP)
 	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots CELERY_QUEUE=shots-$$$$ $(BIN)/pytest tests/browser -q -p no:cacheprovider
+
+# Fault drills (docs/reliability.md): worker SIGKILL, Redis flushed, PostgreSQL
+# restarted, disk full. They start and stop their own PostgreSQL (5441), Redis
+# (6391), gunicorn (8141) and workers; the shared servers are never touched.
+drills: $(STAMP)
+	$(BIN)/python -m scripts.drills
 
 # Update the translation catalogues (Vietnamese source, English translation).
 messages: $(STAMP)

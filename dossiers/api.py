@@ -4,6 +4,7 @@ selectors, so a dossier that is not the caller's is a 404."""
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.http import Http404
@@ -211,6 +212,13 @@ def _error(exc: services.DossierError) -> Response:
     body: dict[str, Any] = {"detail": exc.message}
     if isinstance(exc, services.InvalidDossierData):
         body["errors"] = exc.errors
+    if isinstance(exc, services.StorageFull):
+        # The server's passing trouble: come back later (portal/unavailable.py).
+        return Response(
+            body,
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(settings.UNAVAILABLE_RETRY_AFTER_SECONDS)},
+        )
     return Response(body, status=code)
 
 

@@ -28,7 +28,13 @@ from units.models import OrgUnit
 
 from . import hooks
 from .calendar import Deadline, Step, WorkingCalendar
-from .files import check_upload
+from .files import (
+    DiskFull,
+    check_upload,
+    file_store,
+    files_removed_on_failure,
+    safe_name,
+)
 from .lifecycle import TRANSITIONS, may_act
 from .models import (
     Attachment,
@@ -41,6 +47,7 @@ from .models import (
     Result,
     Status,
 )
+from .transactions import atomic_retrying
 
 # --- Errors -------------------------------------------------------------------------
 
@@ -70,6 +77,10 @@ class InvalidDossierData(DossierError):
 
 
 # --- Codes and deadlines ------------------------------------------------------------
+
+
+class StorageFull(DossierError):
+    """The server's disk had no room for a file: nothing was saved, try later."""
 
 
 def _next_number(org_unit_id: int, day: datetime.date) -> int:
@@ -208,7 +219,7 @@ def _check_files(
     return errors
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_submit(
     *,
     applicant: Any,
@@ -291,7 +302,7 @@ def dossier_submit(
 # --- Officer actions ----------------------------------------------------------------
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_receive(
     *,
     dossier: Dossier,
@@ -320,7 +331,7 @@ def dossier_receive(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_request_supplement(
     *,
     dossier: Dossier,
@@ -350,7 +361,8 @@ def dossier_request_supplement(
     )
 
 
-@transaction.atomic
+@files_removed_on_failure
+@atomic_retrying
 def dossier_supplement(
     *,
     dossier: Dossier,
@@ -411,7 +423,7 @@ def dossier_supplement(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_forward(
     *,
     dossier: Dossier,
@@ -440,7 +452,7 @@ def dossier_forward(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_approve(
     *,
     dossier: Dossier,
@@ -453,7 +465,8 @@ def dossier_approve(
     )
 
 
-@transaction.atomic
+@files_removed_on_failure
+@atomic_retrying
 def dossier_issue_result(
     *,
     dossier: Dossier,
@@ -488,12 +501,15 @@ def dossier_issue_result(
         issued_by=actor,
     )
     if file is not None:
-        result.file.save(f"{secrets.token_hex(16)}", file, save=False)
+        try:
+            file_store(result.file, secrets.token_hex(16), file)
+        except DiskFull as exc:
+            raise _storage_full(safe_name(file.name or "")) from exc
     result.save()
     return dossier
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_return_result(
     *,
     dossier: Dossier,
@@ -529,7 +545,7 @@ def _ends_processing(now: datetime.datetime) -> Callable[[Dossier], None]:
     return change
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_refuse(
     *, dossier: Dossier, actor: Any, reason: str, now: datetime.datetime | None = None
 ) -> Dossier:
@@ -547,7 +563,7 @@ def dossier_refuse(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_stop(
     *, dossier: Dossier, actor: Any, reason: str, now: datetime.datetime | None = None
 ) -> Dossier:
@@ -565,7 +581,7 @@ def dossier_stop(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_withdraw(
     *,
     dossier: Dossier,
@@ -578,7 +594,7 @@ def dossier_withdraw(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_apologize(
     *,
     dossier: Dossier,
@@ -639,7 +655,7 @@ def dossier_apologize(
 RATING_INDICATORS = 9
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_rate(
     *,
     dossier: Dossier,
@@ -684,7 +700,7 @@ def _decides(user: Any) -> bool:
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_assign(
     *, dossier: Dossier, actor: Any, assignee: Any, now: datetime.datetime | None = None
 ) -> Dossier:
@@ -737,7 +753,8 @@ def dossier_record_view(*, user: Any, dossier: Dossier, context: str) -> None:
 # --- Attachments and drafts -------------------------------------------------------
 
 
-@transaction.atomic
+@files_removed_on_failure
+@atomic_retrying
 def attachment_add(
     *,
     uploaded_by: Any,
@@ -771,12 +788,25 @@ def attachment_add(
         uploaded_by=uploaded_by,
         supplement_round=supplement_round,
     )
-    attachment.file.save(checked.safe_name, upload, save=False)
+    try:
+        file_store(attachment.file, checked.safe_name, upload)
+    except DiskFull as exc:
+        raise _storage_full(checked.safe_name) from exc
     attachment.save()
     return attachment
 
 
-@transaction.atomic
+def _storage_full(name: str) -> StorageFull:
+    return StorageFull(
+        _(
+            "Máy chủ tạm thời hết chỗ lưu tệp nên chưa nhận được tệp “%(name)s”. "
+            "Hồ sơ không bị thay đổi; bạn hãy thử lại sau ít phút."
+        )
+        % {"name": name}
+    )
+
+
+@atomic_retrying
 def attachment_add_to_dossier(
     *,
     dossier: Dossier,
@@ -806,7 +836,7 @@ def attachment_add_to_dossier(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def attachment_from_stored_document(
     *,
     owner: Any,
@@ -841,7 +871,8 @@ def attachment_from_stored_document(
 # --- Filing for a present citizen; generated results (officer pages) ------------
 
 
-@transaction.atomic
+@files_removed_on_failure
+@atomic_retrying
 def dossier_file_for_citizen(
     *,
     helper: Any,
@@ -902,7 +933,7 @@ def dossier_file_for_citizen(
     return dossier
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_issue_generated_result(
     *,
     dossier: Dossier,
@@ -951,7 +982,7 @@ def draft_values(draft: Draft) -> dict[str, Any]:
     return {k: v for k, v in draft.data.items() if not k.startswith("_")}
 
 
-@transaction.atomic
+@atomic_retrying
 def draft_create(
     *,
     owner: Any,
@@ -972,7 +1003,7 @@ def draft_create(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def draft_update(
     *,
     draft: Draft,
@@ -1000,7 +1031,7 @@ def draft_update(
     return locked
 
 
-@transaction.atomic
+@atomic_retrying
 def draft_set_registry_consent(
     *, draft: Draft, consent: bool, now: datetime.datetime | None = None
 ) -> Draft:
@@ -1022,7 +1053,7 @@ def draft_registry_consent(draft: Draft) -> str:
     return str(draft.data.get(DRAFT_CONSENT_KEY, ""))
 
 
-@transaction.atomic
+@atomic_retrying
 def draft_attach_stored_document(
     *, draft: Draft, stored_document_id: int, document_key: str
 ) -> Attachment:
@@ -1051,7 +1082,7 @@ def draft_attach_stored_document(
     return attachment
 
 
-@transaction.atomic
+@atomic_retrying
 def draft_attachment_remove(*, draft: Draft, attachment_id: int) -> None:
     """Take a file off a draft (a submitted dossier's files are never removed)."""
     attachment = Attachment.objects.filter(
@@ -1078,7 +1109,7 @@ def draft_attachment_remove(*, draft: Draft, attachment_id: int) -> None:
         transaction.on_commit(lambda: storage.delete(name))
 
 
-@transaction.atomic
+@atomic_retrying
 def draft_delete(*, draft: Draft) -> None:
     """Delete a draft and the files uploaded to it."""
     files = [
@@ -1095,7 +1126,7 @@ def draft_delete(*, draft: Draft) -> None:
 # --- Fees: waiting for the citizen's payment (called by the payments app) ----------
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_request_payment(
     *,
     dossier: Dossier,
@@ -1117,7 +1148,7 @@ def dossier_request_payment(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_confirm_payment(
     *,
     dossier: Dossier,
@@ -1169,7 +1200,7 @@ def dossier_confirm_payment(
 # another agency's system: no user may do these moves.
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_system_receive(
     *,
     dossier: Dossier,
@@ -1203,7 +1234,7 @@ def dossier_system_receive(
     return dossier
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_system_process(
     *, dossier: Dossier, now: datetime.datetime | None = None
 ) -> Dossier:
@@ -1223,7 +1254,7 @@ def dossier_system_process(
     )
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_part_open(
     *,
     parent: Dossier,
@@ -1293,7 +1324,7 @@ def dossier_attachments_share(*, source: Dossier, target: Dossier) -> int:
     return len(shared)
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_record_agency_result(
     *,
     dossier: Dossier,
@@ -1346,7 +1377,7 @@ def dossier_record_agency_result(
     return result
 
 
-@transaction.atomic
+@atomic_retrying
 def dossier_system_reschedule(
     *,
     dossier: Dossier,
@@ -1396,7 +1427,8 @@ def dossier_event_add(
     )
 
 
-@transaction.atomic
+@files_removed_on_failure
+@atomic_retrying
 def dossier_data_correct(
     *,
     dossier: Dossier,

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.models import User
 
@@ -163,8 +164,21 @@ def notify(
     if channels:
         from .tasks import deliver_notification
 
-        # Celery >= 5.4 (celery-types does not know delay_on_commit yet).
-        deliver_notification.delay_on_commit(notification.pk)  # type: ignore[attr-defined]
+        pk = notification.pk
+
+        def publish() -> None:
+            try:
+                deliver_notification.delay(pk)
+            except KombuOperationalError:
+                # The broker is down: the deliveries stay pending and the resume
+                # task sends them; what was committed must not end in a 500.
+                logger.warning(
+                    "notification %s: broker unreachable, left to the resume task",
+                    pk,
+                    exc_info=True,
+                )
+
+        transaction.on_commit(publish)
     return notification
 
 

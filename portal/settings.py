@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "portal.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.SecurityHeadersMiddleware",
+    # A lost database or a full disk answers 503 + Retry-After (portal/unavailable.py).
+    "portal.unavailable.ServiceUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -175,6 +177,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = env.str(
 )
 # The health page reports the worker down when its last heartbeat is older.
 HEALTH_WORKER_MAX_AGE_SECONDS = env.int("HEALTH_WORKER_MAX_AGE_SECONDS", default=120)
+# The Retry-After of the 503 answered while the database or the disk is out.
+UNAVAILABLE_RETRY_AFTER_SECONDS = env.int("UNAVAILABLE_RETRY_AFTER_SECONDS", default=30)
 
 # --- Accounts ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

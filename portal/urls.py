@@ -56,3 +56,6 @@ urlpatterns += [
     path("", include("chains.urls")),
     path("api/v1/", include("chains.api")),
 ]
+
+# An outage raised outside a view still answers 503 + Retry-After, not 500.
+handler500 = "portal.unavailable.server_error"

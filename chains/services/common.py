@@ -8,8 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_noop
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from dossiers.calendar import Deadline, WorkingCalendar
 from dossiers.models import Dossier
@@ -109,7 +111,22 @@ def _send(step_id: int, agency_type: str, countdown: float) -> None:
     from ..tasks import task_for
 
     options: dict[str, Any] = {"countdown": countdown} if countdown > 0 else {}
-    task_for(agency_type).apply_async_on_commit(args=[step_id], **options)
+    task = task_for(agency_type)
+
+    def publish() -> None:
+        try:
+            task.apply_async(args=[step_id], **options)
+        except KombuOperationalError:
+            # The broker is down (Redis restarting): the step is saved as queued
+            # and the reconciler sends it again; the citizen's submission, already
+            # committed, must not end in a 500 (docs/reliability.md).
+            logger.warning(
+                "step %s: broker unreachable, left to the reconciler",
+                step_id,
+                exc_info=True,
+            )
+
+    transaction.on_commit(publish)
 
 
 def step_key(step: ChainStep) -> str:

@@ -1,0 +1,1 @@
+"""Fault drills: python -m scripts.drills (docs/reliability.md)."""
