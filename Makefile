@@ -8,7 +8,7 @@ MANAGE := $(BIN)/python manage.py
 # `make run` always uses the embedded default, whatever the environment holds.
 EMBEDDED := DJANGO_DEBUG=1 DATABASE_URL=sqlite:///db.sqlite3 REDIS_URL=
 
-.PHONY: help setup run serve test lint typecheck messages clean drills bench
+.PHONY: help setup run serve test lint typecheck messages clean drills bench screenshots
 
 help:
 	@echo "make run    set up (venv, install, migrate, reference data, demo accounts) and serve on SQLite"
@@ -65,6 +65,11 @@ test: lint typecheck
 		echo "Again on SQLite: the tests marked both_databases"; \
 		DATABASE_URL=sqlite:// CELERY_QUEUE=test-$$$$ $(BIN)/pytest -m both_databases -q -p no:cacheprovider; \
 	fi
+
+# Refresh docs/screenshots/ from the browser journeys (needs Chromium, PostgreSQL
+# and Redis: set DATABASE_URL and REDIS_URL as for the browser suite).
+screenshots: $(STAMP)
+	SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots CELERY_QUEUE=shots-$$$$ $(BIN)/pytest tests/browser -q -p no:cacheprovider
 
 # Fault drills (docs/reliability.md): worker SIGKILL, Redis flushed, PostgreSQL
 # restarted, disk full. They start and stop their own PostgreSQL (5441), Redis

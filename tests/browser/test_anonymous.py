@@ -1,0 +1,66 @@
+"""Anyone, without an account, on a phone: tracks a dossier by its code and the
+last 4 digits of the applicant's phone; verifies a result by its QR link."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import screenshot
+from .journeys import AN_PHONE, birth_registration
+
+pytestmark = pytest.mark.services("postgres", "redis", "worker")
+
+
+@pytest.fixture
+def returned():
+    """An's birth registration, handled by the demo officers of thị trấn Gôi."""
+    from accounts.models import User
+    from dossiers import services
+    from tests.dossiers.factories import pdf_upload
+
+    staff = {u.username: u for u in User.objects.filter(username__contains=".goi")}
+    officer = staff["motcua.goi"]
+    dossier = birth_registration()
+    dossier = services.dossier_receive(dossier=dossier, actor=officer)
+    dossier = services.dossier_forward(
+        dossier=dossier, actor=officer, to_unit=dossier.receiving_unit
+    )
+    dossier = services.dossier_approve(dossier=dossier, actor=staff["lanhdao.goi"])
+    dossier = services.dossier_issue_result(
+        dossier=dossier,
+        actor=staff["chuyenvien.goi"],
+        title="Giấy khai sinh",
+        file=pdf_upload(),
+    )
+    return services.dossier_return_result(
+        dossier=dossier, actor=officer, method="counter"
+    )
+
+
+def test_anyone_tracks_a_dossier_and_verifies_its_result(
+    phone, server, auditor, returned
+):
+    page = phone
+    page.goto(f"{server}/")
+    auditor.check(page, "home")
+    screenshot(page, "phone-home")
+    page.get_by_role("link", name=re.compile("Tra cứu hồ sơ")).first.click()
+    auditor.check(page, "tracking")
+    page.get_by_label("Mã hồ sơ").fill(returned.code)
+    page.get_by_label(re.compile("4 số cuối")).fill("0000")
+    page.get_by_role("button", name=re.compile("Tra cứu")).click()
+    auditor.check(page, "tracking, wrong pair")
+    expect(page.locator("main")).not_to_contain_text("Đã trả kết quả")
+    page.get_by_label(re.compile("4 số cuối")).fill(AN_PHONE[-4:])
+    page.get_by_role("button", name=re.compile("Tra cứu")).click()
+    expect(page.locator("main")).to_contain_text("Đã trả kết quả")
+    auditor.check(page, "tracking, found")
+    screenshot(page, "phone-tracking")
+
+    # The QR code on the result leads to its verification page.
+    page.goto(f"{server}{returned.result.get_absolute_url()}")
+    auditor.check(page, "result verification")
+    screenshot(page, "phone-verify")
+    expect(page.locator("main")).to_contain_text("còn giá trị")
+    expect(page.locator("main")).to_contain_text("Giấy khai sinh")

@@ -1,0 +1,141 @@
+"""The officers' journey on a desktop: two-step login, the queue, every move of
+a dossier up to the returned result, with the citizen's supplement between."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from dossiers.models import Status
+
+from .conftest import DESKTOP, new_page, screenshot
+from .journeys import (
+    birth_registration,
+    citizen_login,
+    pdf_file,
+    pdf_text,
+    staff_login,
+)
+
+pytestmark = pytest.mark.services("postgres", "redis", "worker")
+
+BIRTH_REGISTRATION = "1.001193"
+
+
+@pytest.fixture
+def dossier():
+    return birth_registration()
+
+
+def act(page: Page, label: str, fields=None) -> None:
+    """Open the action's panel on the dossier's page, fill it, submit it."""
+    panel = page.locator("details", has=page.locator("summary", has_text=label))
+    panel.locator("summary").click()
+    for name, value in (fields or {}).items():
+        control = panel.locator(f'[name$="{name}"]')
+        kind = control.first.evaluate("e => e.type")
+        if kind in ("radio", "checkbox"):
+            panel.locator(f'[name$="{name}"][value="{value}"]').check()
+        elif kind == "file":
+            control.set_input_files(value)
+        elif kind.startswith("select"):
+            control.select_option(value)
+        else:
+            control.fill(value)
+    panel.get_by_role("button", name=label).click()
+    page.wait_for_load_state()
+
+
+def test_officers_take_a_dossier_from_receipt_to_returned_result(
+    desktop, chromium, server, auditor, dossier
+):
+    page = desktop
+    staff_login(page, server, auditor, "motcua.goi")
+    auditor.check(page, "staff home")
+    page.goto(f"{server}/staff/dossiers/")
+    auditor.check(page, "queue")
+    page.get_by_label("Trạng thái").select_option("submitted")
+    page.get_by_label(re.compile("Tìm theo mã hồ sơ")).fill(dossier.code)
+    page.get_by_role("button", name=re.compile("^Lọc|^Tìm")).first.click()
+    auditor.check(page, "queue filtered")
+    screenshot(page, "desktop-queue")
+    page.get_by_role("link", name=dossier.code).first.click()
+    expect(page).to_have_url(re.compile(f"/staff/dossiers/{re.escape(dossier.code)}/"))
+    auditor.check(page, "dossier to receive")
+    screenshot(page, "desktop-dossier-work")
+
+    act(page, "Tiếp nhận")
+    auditor.check(page, "received, receipt slip ready")
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RECEIVED
+
+    act(
+        page,
+        "Yêu cầu bổ sung",
+        {
+            "other_items": "Giấy chứng sinh chụp lại rõ nét",
+            "reason": "Ảnh giấy chứng sinh bị mờ, chụp lại rõ nét.",
+        },
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SUPPLEMENT_REQUESTED
+
+    # The citizen supplies the paper from a phone.
+    citizen = new_page(chromium, viewport={"width": 360, "height": 740})
+    try:
+        citizen_login(citizen, server, auditor)
+        citizen.goto(f"{server}/dossiers/{dossier.code}/")
+        auditor.check(citizen, "dossier asking for a supplement")
+        citizen.get_by_role("link", name=re.compile("Nộp bổ sung")).first.click()
+        auditor.check(citizen, "supplement")
+        citizen.locator('input[type="file"]').first.set_input_files(
+            pdf_file("giay-chung-sinh-ro.pdf")
+        )
+        citizen.get_by_label(re.compile("Ghi chú")).fill("Đã chụp lại.")
+        citizen.get_by_role("button", name=re.compile("Nộp bổ sung|Gửi")).click()
+        citizen.wait_for_load_state()
+    finally:
+        citizen.context.close()
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RECEIVED, dossier.status
+
+    page.reload()
+    act(page, "Chuyển xử lý")
+    dossier.refresh_from_db()
+    assert dossier.status == Status.PROCESSING
+    # Prints the control slip (Mẫu 05) that follows the dossier.
+    slip = page.get_by_role("link", name=re.compile("kiểm soát", re.I)).first
+    assert dossier.code in pdf_text(page, slip)
+
+    leader = new_page(chromium, viewport=DESKTOP)
+    try:
+        staff_login(leader, server, auditor, "lanhdao.goi")
+        leader.goto(f"{server}/staff/dossiers/{dossier.code}/")
+        act(leader, "Phê duyệt")
+        dossier.refresh_from_db()
+        assert dossier.status == Status.APPROVED
+    finally:
+        leader.context.close()
+
+    specialist = new_page(chromium, viewport=DESKTOP)
+    try:
+        staff_login(specialist, server, auditor, "chuyenvien.goi")
+        specialist.goto(f"{server}/staff/dossiers/{dossier.code}/")
+        auditor.check(specialist, "dossier to issue")
+        act(
+            specialist,
+            "Phát hành kết quả",
+            {"number": "123/2026", "source": "generate"},
+        )
+        dossier.refresh_from_db()
+        assert dossier.status == Status.RESULT_READY
+    finally:
+        specialist.context.close()
+
+    page.reload()
+    act(page, "Trả kết quả", {"method": "online"})
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RETURNED
+    auditor.check(page, "returned")
+    slip = page.get_by_role("link", name=re.compile("kiểm soát", re.I)).first
+    assert "123/2026" in pdf_text(page, slip) or dossier.code in pdf_text(page, slip)
