@@ -79,7 +79,11 @@ def browser_db(django_db_setup, django_db_blocker) -> Iterator[None]:
         yield
         return
     with django_db_blocker.unblock():
-        setup_databases(verbosity=0, interactive=False, aliases={"default", "replica"})
+        setup_databases(
+            verbosity=0,
+            interactive=False,
+            aliases=dict.fromkeys(("default", "replica")),
+        )
     # Kept at the end (the worker's and server's sessions may still be
     # closing); the next run recreates it.
     yield
