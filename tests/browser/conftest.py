@@ -69,7 +69,28 @@ def chromium() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="package")
-def world(django_db_setup, django_db_blocker) -> Iterator[None]:
+def browser_db(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """The test database. pytest-django creates it only for tests asking for
+    `db` (none here), so when this folder runs alone the suite creates it."""
+    from django.db import connection
+    from django.test.utils import setup_databases
+
+    if connection.settings_dict["NAME"].startswith("test_"):
+        yield
+        return
+    with django_db_blocker.unblock():
+        setup_databases(
+            verbosity=0,
+            interactive=False,
+            aliases=dict.fromkeys(("default", "replica")),
+        )
+    # Kept at the end (the worker's and server's sessions may still be
+    # closing); the next run recreates it.
+    yield
+
+
+@pytest.fixture(scope="package")
+def world(browser_db, django_db_blocker) -> Iterator[None]:
     """Reference data and the demo people, as `make setup` loads them."""
     if _missing_services(("postgres", "worker")):
         pytest.skip("the browser suite needs PostgreSQL and Redis")

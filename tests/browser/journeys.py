@@ -53,6 +53,11 @@ def totp_now() -> str:
 
 def staff_login(page: Page, base: str, auditor: Auditor, username: str) -> None:
     """Password, then the TOTP code of the demo secret (README)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    # Two logins of one account within 30 s send the same code, which the
+    # portal refuses as a replay; each journey stands for a fresh session.
+    TOTPDevice.objects.filter(user__username=username).update(last_t=-1)
     page.goto(f"{base}/accounts/login/")
     page.get_by_label(re.compile("tên đăng nhập")).fill(username)
     page.get_by_role("textbox", name=re.compile("^Mật khẩu")).fill(DEMO_PASSWORD)
