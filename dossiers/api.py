@@ -322,7 +322,10 @@ def _do_action(request: Request, dossier: Dossier, data: dict[str, Any]) -> Doss
     methods=["POST"],
     request=SubmitSerializer,
     parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
-    responses={201: SubmitResponseSerializer},
+    responses={
+        201: SubmitResponseSerializer,
+        403: inline_serializer("SubmitRefused", {"detail": serializers.CharField()}),
+    },
 )
 @api_view(["GET", "POST"])
 @permission_classes([IsAuthenticated])
@@ -351,6 +354,13 @@ def dossier_list(request: Request) -> Response:
 
 
 def _submit(request: Request) -> Response:
+    # As the wizard (citizen_required): staff file for a citizen at the counter,
+    # never as the applicant themselves.
+    if not getattr(request.user, "is_citizen", False):
+        return Response(
+            {"detail": _("Chỉ tài khoản công dân mới nộp hồ sơ của mình.")},
+            status=status.HTTP_403_FORBIDDEN,
+        )
     payload = SubmitSerializer(data=request.data)
     payload.is_valid(raise_exception=True)
     procedure = _procedure(payload.validated_data["procedure"])
