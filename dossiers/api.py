@@ -81,7 +81,7 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
     procedure_name = serializers.CharField(source="procedure.name")
     receiving_unit = serializers.CharField(source="receiving_unit.agency_code")
     processing_unit = serializers.CharField(
-        source="processing_unit.agency_code", default=None
+        source="processing_unit.agency_code", default=None, allow_null=True
     )
     status_display = serializers.CharField(source="get_status_display")
     due_explanation = serializers.SerializerMethodField()
@@ -316,7 +316,17 @@ def _do_action(request: Request, dossier: Dossier, data: dict[str, Any]) -> Doss
         OpenApiParameter("unit", str, description="Agency identifier"),
         OpenApiParameter("q", str, description="Code, applicant name or personal ID"),
     ],
-    responses=DossierSerializer(many=True),
+    operation_id="dossiers_list",
+    # The list is paginated (PageNumberPagination), as the chains' failed queue.
+    responses=inline_serializer(
+        "PaginatedDossierList",
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": DossierSerializer(many=True),
+        },
+    ),
 )
 @extend_schema(
     methods=["POST"],
