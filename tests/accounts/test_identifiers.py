@@ -150,7 +150,7 @@ def test_a_number_decodes_to_exactly_the_birth_year_and_sex_it_was_built_from(
 ):
     number = build(parts)
 
-    assert validate_personal_id(number) is None
+    validate_personal_id(number)  # raises ValidationError when invalid
     assert (
         personal_id_errors(number, date_of_birth=parts["born"], sex=parts["sex"]) == []
     )
