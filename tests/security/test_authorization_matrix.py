@@ -306,9 +306,13 @@ def _leaks(response: Any, private: Iterable[str]) -> list[str]:
 class Matrix:
     checked: int = 0
     problems: list[str] | None = None
+    # Private values seen in allowed answers: proof that the leak search looks
+    # for values the pages really show.
+    shown: set[str] | None = None
 
     def __post_init__(self) -> None:
         self.problems = []
+        self.shown = set()
 
     def add(self, message: str) -> None:
         assert self.problems is not None
@@ -337,6 +341,8 @@ def _check_route(
         matrix.checked += 1
         if got not in _set(expected):
             matrix.add(f"GET {url} as {persona}: {got}, expected {expected}")
+        if got == OK and matrix.shown is not None:
+            matrix.shown.update(_leaks(response, world.private))
         if got in DENIED and persona != "citizen":
             leaked = _leaks(response, world.private)
             if leaked:
@@ -382,6 +388,7 @@ def test_every_route_of_the_url_conf_answers_each_persona_as_its_rule_says(world
 
     assert matrix.problems == [], "\n".join(matrix.problems or [])
     assert matrix.checked > 9 * 300
+    assert set(world.private) == matrix.shown
 
 
 # Pages of the development features: with them off (the production default),
