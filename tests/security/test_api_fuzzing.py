@@ -24,6 +24,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
+from tests.openapi import connection_kept_open
+
 from .world import PERSONAS, World
 
 pytestmark = pytest.mark.django_db
@@ -79,9 +81,10 @@ def _fuzz(strategy: Any, headers: dict[str, str], checks: list[Any]) -> None:
 
 @pytest.fixture
 def api_schema(db):
-    return schemathesis.openapi.from_wsgi(
-        "/api/schema/?format=json", get_wsgi_application()
-    )
+    with connection_kept_open():
+        yield schemathesis.openapi.from_wsgi(
+            "/api/schema/?format=json", get_wsgi_application()
+        )
 
 
 def test_no_api_operation_gives_a_server_error_or_breaks_its_schema(
