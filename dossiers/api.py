@@ -82,7 +82,7 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
     procedure_name = serializers.CharField(source="procedure.name")
     receiving_unit = serializers.CharField(source="receiving_unit.agency_code")
     processing_unit = serializers.CharField(
-        source="processing_unit.agency_code", default=None
+        source="processing_unit.agency_code", default=None, allow_null=True
     )
     status_display = serializers.CharField(source="get_status_display")
     due_explanation = serializers.SerializerMethodField()
@@ -324,13 +324,26 @@ def _do_action(request: Request, dossier: Dossier, data: dict[str, Any]) -> Doss
         OpenApiParameter("unit", str, description="Agency identifier"),
         OpenApiParameter("q", str, description="Code, applicant name or personal ID"),
     ],
-    responses=DossierSerializer(many=True),
+    operation_id="dossiers_list",
+    # The list is paginated (PageNumberPagination), as the chains' failed queue.
+    responses=inline_serializer(
+        "PaginatedDossierList",
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": DossierSerializer(many=True),
+        },
+    ),
 )
 @extend_schema(
     methods=["POST"],
     request=SubmitSerializer,
     parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER)],
-    responses={201: SubmitResponseSerializer},
+    responses={
+        201: SubmitResponseSerializer,
+        403: inline_serializer("SubmitRefused", {"detail": serializers.CharField()}),
+    },
 )
 @api_view(["GET", "POST"])
 @permission_classes([IsAuthenticated])
@@ -359,6 +372,13 @@ def dossier_list(request: Request) -> Response:
 
 
 def _submit(request: Request) -> Response:
+    # As the wizard (citizen_required): staff file for a citizen at the counter,
+    # never as the applicant themselves.
+    if not getattr(request.user, "is_citizen", False):
+        return Response(
+            {"detail": _("Chỉ tài khoản công dân mới nộp hồ sơ của mình.")},
+            status=status.HTTP_403_FORBIDDEN,
+        )
     payload = SubmitSerializer(data=request.data)
     payload.is_valid(raise_exception=True)
     procedure = _procedure(payload.validated_data["procedure"])

@@ -1,7 +1,7 @@
 """`GET /api/v1/notifications/`: the caller's own notifications, newest first."""
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.pagination import PageNumberPagination
@@ -23,7 +23,16 @@ class NotificationSerializer(serializers.ModelSerializer[Notification]):
 
 @extend_schema(
     parameters=[OpenApiParameter("unread", bool, description="Only unread ones")],
-    responses=NotificationSerializer(many=True),
+    # Paginated (PageNumberPagination): say so, or clients expect a bare list.
+    responses=inline_serializer(
+        "PaginatedNotificationList",
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": NotificationSerializer(many=True),
+        },
+    ),
 )
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])

@@ -300,7 +300,10 @@ class ProcedureDetailSerializer(ProcedureListSerializer):
 
 
 class AdminUnitSerializer(serializers.ModelSerializer[AdminUnit]):
-    parent: Any = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # null at the top of the tree.
+    parent: Any = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = AdminUnit

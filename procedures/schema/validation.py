@@ -57,6 +57,11 @@ def _unknown_keys(
     ]
 
 
+def _as_list(value: Any) -> list[Any]:
+    """`value` if it is a list: a broken part was reported where it stands."""
+    return value if isinstance(value, list) else []
+
+
 class _Checker:
     """Walks a schema once, remembering the fields seen so far for conditions."""
 
@@ -123,11 +128,12 @@ class _Checker:
                     )
                     % {"where": where, "field": target}
                 )
-            elif kind == "select" and value not in {
+            elif kind == "select" and value not in [
+                # A list, not a set: the value may be any JSON, unhashable too.
                 c.get("value")
-                for c in referenced.get("choices", [])
+                for c in _as_list(referenced.get("choices"))
                 if isinstance(c, dict)
-            }:
+            ]:
                 self.errors.append(
                     _(
                         "%(where)s: “%(value)s” không phải một lựa chọn của mục "
@@ -211,7 +217,8 @@ class _Checker:
             self.errors.append(
                 _("%(where)s: “min” và “max” phải là số.") % {"where": where}
             )
-        elif len(bounds) == 2 and float(bounds[0]) > float(bounds[1]):
+        # Compared as they are: float() overflows on a huge JSON integer.
+        elif len(bounds) == 2 and bounds[0] > bounds[1]:
             self.errors.append(_("%(where)s: “min” lớn hơn “max”.") % {"where": where})
 
     def _check_date(self, field: dict[str, Any], where: str) -> None:
@@ -258,7 +265,8 @@ class _Checker:
                     _("%(where)s: giá trị “%(value)s” bị trùng.")
                     % {"where": here, "value": value}
                 )
-            values.add(value)
+            else:
+                values.add(value)
             self.errors += _bilingual_errors(
                 choice.get("label"), where=here, key="label"
             )

@@ -120,3 +120,80 @@ def test_bad_phone_numbers_are_refused_with_an_example(raw):
     [error] = phone_errors(raw)
 
     assert "0912345678" in error
+
+
+# --- Properties: building, decoding, single-digit changes ---------------------------
+
+valid_parts = st.fixed_dictionaries(
+    {
+        "province": st.sampled_from(sorted(PROVINCE_CODES)),
+        "born": st.dates(datetime.date(1900, 1, 1), datetime.date(2399, 12, 31)),
+        "sex": st.sampled_from(["male", "female"]),
+        "tail": st.integers(0, 999_999),
+    }
+)
+
+
+def build(parts):
+    year = parts["born"].year
+    century = century_sex_digit(birth_year=year, sex=parts["sex"])
+    return f"{parts['province']}{century}{year % 100:02d}{parts['tail']:06d}"
+
+
+@given(
+    parts=valid_parts,
+    other_day=st.dates(datetime.date(1900, 1, 1), datetime.date(2399, 12, 31)),
+    other_sex=st.sampled_from(["male", "female"]),
+)
+def test_a_number_decodes_to_exactly_the_birth_year_and_sex_it_was_built_from(
+    parts, other_day, other_sex
+):
+    number = build(parts)
+
+    validate_personal_id(number)  # raises ValidationError when invalid
+    assert (
+        personal_id_errors(number, date_of_birth=parts["born"], sex=parts["sex"]) == []
+    )
+    # Another date of the same year and the same sex: still this number's owner;
+    # anything else (other year, other century, other sex) is refused.
+    same_owner = other_day.year == parts["born"].year and other_sex == parts["sex"]
+    errors = personal_id_errors(number, date_of_birth=other_day, sex=other_sex)
+    assert (errors == []) == same_owner
+    # Without the sex, the year alone decides.
+    errors = personal_id_errors(number, date_of_birth=other_day)
+    assert (errors == []) == (other_day.year == parts["born"].year)
+
+
+@given(parts=valid_parts, position=st.integers(0, 3), shift=st.integers(1, 9))
+def test_changing_one_province_or_century_digit_is_refused_or_decodes_differently(
+    parts, position, shift
+):
+    number = build(parts)
+    digit = str((int(number[position]) + shift) % 10)
+    changed = number[:position] + digit + number[position + 1 :]
+
+    errors = personal_id_errors(changed, date_of_birth=parts["born"], sex=parts["sex"])
+
+    if position < 3:
+        # Another province: accepted only if it is a real one (a different
+        # place of registration), never silently the same.
+        assert changed[:3] != number[:3]
+        assert (errors == []) == (changed[:3] in PROVINCE_CODES)
+    else:
+        # The century/sex digit is tied to the birth year and sex.
+        assert errors != []
+
+
+@given(
+    number=st.text(alphabet="0123456789", min_size=12, max_size=12),
+    born=st.one_of(
+        st.none(), st.dates(datetime.date(1, 1, 1), datetime.date(9999, 12, 31))
+    ),
+    sex=st.one_of(st.none(), st.sampled_from(["male", "female", "", "x"])),
+)
+def test_the_validator_never_crashes_on_any_twelve_digits_and_any_date(
+    number, born, sex
+):
+    errors = personal_id_errors(number, date_of_birth=born, sex=sex)
+
+    assert all(isinstance(error, str) and error for error in errors)

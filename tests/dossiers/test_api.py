@@ -351,3 +351,45 @@ def test_a_slip_for_an_event_that_did_not_happen_is_404(client, people):
         ).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize("persona", ["officer", "district_staff", "admin_user"])
+def test_staff_cannot_submit_a_dossier_as_its_applicant(request, persona, unit_a):
+    # Found by the authorization matrix (tests/security/): the API let any
+    # logged-in user be an applicant; the wizard is for citizens only.
+    procedure = ProcedureFactory()
+
+    response = api(request.getfixturevalue(persona)).post(
+        reverse("dossiers_api:dossier-list"),
+        {
+            "procedure": procedure.code,
+            "unit": unit_a.agency_code,
+            "data": {"full_name": "A"},
+        },
+        format="json",
+    )
+
+    assert response.status_code == 403
+    assert "công dân" in response.json()["detail"]
+    assert not Dossier.objects.exists()
+
+
+def test_the_schema_describes_the_paginated_list_and_an_unassigned_dossier(
+    citizen, unit_a
+):
+    # Found by the API fuzzing: the schema said a bare array and a string
+    # processing unit; the list is paginated and a new dossier has no unit yet.
+    from tests.openapi import api_call
+
+    dossier = make_dossier(applicant=citizen, unit=unit_a)
+
+    listed = api_call(citizen, "GET", "/api/v1/dossiers/")
+    detail = api_call(
+        citizen,
+        "GET",
+        "/api/v1/dossiers/{code}/",
+        path_parameters={"code": dossier.code},
+    )
+
+    assert listed.json()["results"][0]["processing_unit"] is None
+    assert detail.json()["processing_unit"] is None

@@ -242,3 +242,91 @@ def test_an_unknown_time_limit_counts_the_documented_default(cal, settings):
 
     assert local(deadline.due_at) == "2026-03-16 17:00"
     assert "đang được cập nhật" in deadline.explain()
+
+
+# --- Properties of the working-day arithmetic --------------------------------------
+
+days = st.dates(datetime.date(2024, 1, 1), datetime.date(2027, 12, 31))
+# Administrators' corrections: extra days off and worked weekend days.
+corrections = st.dictionaries(
+    days, st.tuples(st.booleans(), st.just("Điều chỉnh thử")), max_size=15
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=days, count=st.integers(0, 40), overrides=corrections)
+def test_adding_n_working_days_then_counting_back_gives_n(start, count, overrides):
+    cal = WorkingCalendar(overrides)
+
+    end = cal.add_working_days(start, count)
+
+    assert cal.working_days_between(start, end) == count
+    assert (end > start) == (count > 0)
+    if count:
+        assert cal.is_working_day(end)
+        # Nothing was skipped: one working day fewer ends strictly before.
+        assert cal.add_working_days(start, count - 1) < end
+
+
+@settings(max_examples=300, deadline=None)
+@given(start=days, count=st.integers(1, 40), overrides=corrections)
+def test_the_result_is_never_a_weekend_or_holiday_unless_declared_a_working_day(
+    start, count, overrides
+):
+    import holidays
+
+    end = WorkingCalendar(overrides).add_working_days(start, count)
+
+    if end in overrides:
+        assert overrides[end][0] is True
+    else:
+        assert end.weekday() < 5
+        assert end not in holidays.country_holidays("VN", years=end.year)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    received=moments,
+    fewer=limits.filter(lambda d: d is not None),
+    more=limits.filter(lambda d: d is not None),
+    overrides=corrections,
+)
+def test_a_longer_time_limit_is_never_due_earlier(received, fewer, more, overrides):
+    cal = WorkingCalendar(overrides)
+    if fewer > more:
+        fewer, more = more, fewer
+
+    first = cal.due(received_at=received, days=fewer)
+    second = cal.due(received_at=received, days=more)
+
+    assert first.due_at <= second.due_at
+    assert cal.is_working_day(first.due_date)
+    assert cal.is_working_day(second.due_date)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    received=moments,
+    days_limit=limits.filter(lambda d: d is not None),
+    pause_start=moments,
+    pause_days=st.integers(0, 30),
+    overrides=corrections,
+)
+def test_a_pause_moves_the_due_date_by_exactly_the_working_days_paused(
+    received, days_limit, pause_start, pause_days, overrides
+):
+    cal = WorkingCalendar(overrides)
+    deadline = cal.due(received_at=received, days=days_limit)
+    paused_to = pause_start + datetime.timedelta(days=pause_days)
+
+    moved = cal.extend_by_pause(deadline, paused_from=pause_start, paused_to=paused_to)
+
+    paused = cal.working_days_between(
+        timezone.localtime(pause_start).date(), timezone.localtime(paused_to).date()
+    )
+    assert cal.working_days_between(deadline.due_date, moved.due_date) == paused
+    assert cal.is_working_day(moved.due_date) or paused == 0
+    assert (
+        timezone.localtime(moved.due_at).time()
+        == timezone.localtime(deadline.due_at).time()
+    )

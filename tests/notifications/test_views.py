@@ -164,3 +164,14 @@ def test_the_api_lists_ones_own_notifications(citizen, other_citizen, officer):
     }
     assert unread["count"] == 1
     assert nothing["count"] == 0
+
+
+def test_the_schema_describes_the_paginated_api_list(citizen):
+    # Found by the API fuzzing: the schema said a bare array.
+    from tests.openapi import api_call
+
+    tell(citizen)
+
+    response = api_call(citizen, "GET", "/api/v1/notifications/")
+
+    assert response.json()["count"] == 1

@@ -326,3 +326,16 @@ def test_the_openapi_schema_is_valid_and_generated_without_warnings(tmp_path):
 def test_the_schema_and_the_docs_are_served(client):
     assert client.get(reverse("api-schema")).status_code == 200
     assert client.get(reverse("api-docs")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_schema_says_a_top_level_unit_has_no_parent():
+    # Found by the API fuzzing: a province's `parent` is null, the schema said
+    # a string.
+    from tests.openapi import api_call
+
+    AdminUnitFactory(code="96", name="Tỉnh Thử", kind="tỉnh")
+
+    response = api_call(None, "GET", "/api/v1/units/")
+
+    assert response.json()["results"][0]["parent"] is None

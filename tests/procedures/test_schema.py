@@ -620,3 +620,341 @@ def test_generic_schema_asks_for_the_applicant_and_each_document():
     assert {f["prefill"] for f in schema_api_fields(schema) if "prefill" in f} <= set(
         PREFILL_KEYS
     )
+
+
+# --- Properties: any JSON, and data generated from a schema ---------------------------
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
+    max_leaves=25,
+)
+# JSON close to a schema's shape, so the checker goes deep before it refuses:
+# plausible names, types, labels and conditions, with odd values anywhere.
+LABEL = {"vi": "Nhãn", "en": "Label"}
+names = st.sampled_from(["a", "b", "child", "father_known", "a.b", "B", ""])
+odd = json_values | st.integers(-(10**400), 10**400) | names
+
+
+def mostly(good):
+    """`good` four times in five, anything else otherwise."""
+    return st.integers(0, 4).flatmap(lambda i: odd if i == 0 else good)
+
+
+conditions = st.recursive(
+    st.fixed_dictionaries(
+        {"field": names | odd},
+        optional={"equals": odd, "in": mostly(st.lists(odd, max_size=3))},
+    ),
+    lambda inner: st.fixed_dictionaries({"all": mostly(st.lists(inner, max_size=3))}),
+    max_leaves=4,
+)
+choices = st.lists(
+    st.fixed_dictionaries(
+        {"value": mostly(st.sampled_from(["x", "y"])), "label": mostly(st.just(LABEL))},
+        optional={"show_if": conditions},
+    ),
+    max_size=3,
+)
+
+
+def near_field(subfields):
+    return st.fixed_dictionaries(
+        {
+            "name": mostly(names),
+            "type": mostly(
+                st.sampled_from(
+                    [
+                        "text",
+                        "number",
+                        "select",
+                        "yesno",
+                        "person",
+                        "file",
+                        "admin_unit",
+                    ]
+                )
+            ),
+            "label": mostly(st.just(LABEL)),
+        },
+        optional={
+            "required": mostly(st.booleans()),
+            "show_if": mostly(conditions),
+            "choices": mostly(choices),
+            "min": odd,
+            "max": odd,
+            "max_length": odd,
+            "role": mostly(st.sampled_from(["child", "father"])),
+            "document": mostly(st.just("giay-to")),
+            "prefill": mostly(st.just("applicant.full_name")),
+            "parent": mostly(st.just("36")),
+            "no_future": odd,
+            "fields": subfields,
+        },
+    )
+
+
+near_fields = near_field(
+    mostly(
+        st.lists(
+            mostly(st.sampled_from(["full_name", "sex", "nope"]) | near_field(odd)),
+            max_size=3,
+        )
+    )
+)
+near_schemas = st.fixed_dictionaries(
+    {"version": st.sampled_from([1, True, "1", None])},
+    optional={
+        "sections": st.lists(
+            st.fixed_dictionaries(
+                {
+                    "key": mostly(st.sampled_from(["a", "b", "A b"])),
+                    "title": mostly(st.just(LABEL)),
+                    "fields": mostly(st.lists(near_fields, max_size=4)),
+                },
+                optional={"show_if": mostly(conditions)},
+            ),
+            max_size=3,
+        )
+    },
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(json_values, near_schemas))
+def test_the_schema_checker_never_raises_on_any_json(schema):
+    errors = schema_errors(schema)
+
+    assert all(isinstance(error, str) and error for error in errors)
+    if errors:
+        with pytest.raises(SchemaError):
+            schema_clean(schema, {})
+
+
+@settings(max_examples=200, deadline=None)
+@given(json_values)
+def test_clean_never_raises_on_any_json_data(data):
+    cleaned, errors = schema_clean(SCHEMA, data)
+
+    assert isinstance(cleaned, dict)
+    assert all(isinstance(e, str) for messages in errors.values() for e in messages)
+
+
+def _catalogue_schemas() -> list[tuple[str, dict[str, Any]]]:
+    import json
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "procedures" / "data" / "procedures"
+    found = [("test", SCHEMA)]
+    for path in sorted(folder.glob("*.json")):
+        entry = json.loads(path.read_text())
+        if entry.get("form_schema"):
+            found.append((path.stem, entry["form_schema"]))
+    return found
+
+
+def _valid_value(draw, field, person_context):
+    """A value `schema_clean` must accept for `field` (None: leave it empty)."""
+    from accounts.identifiers import PROVINCE_CODES, century_sex_digit
+
+    kind = field["type"]
+    if kind in ("text", "textarea"):
+        limit = min(field.get("max_length", 200), 40)
+        text = draw(st.text(alphabet="abcĐđàáạôơưỹ ,.-0123456789", max_size=limit))
+        return text if text.strip() else "A"
+    if kind == "number":
+        low = int(field.get("min", -1000))
+        high = int(field.get("max", 1000))
+        return str(draw(st.integers(low, high)))
+    if kind == "date":
+        latest = (
+            datetime.date.today()
+            if field.get("no_future")
+            else datetime.date(2100, 1, 1)
+        )
+        day = draw(st.dates(datetime.date(1900, 1, 1), latest))
+        return draw(st.sampled_from([day.isoformat(), day.strftime("%d/%m/%Y")]))
+    if kind == "yesno":
+        return draw(st.sampled_from([True, False, "yes", "no", "có", "không"]))
+    if kind == "phone":
+        prefix = draw(st.sampled_from(["03", "05", "07", "08", "09", "+843", "+849"]))
+        digits = draw(st.text(alphabet="0123456789", min_size=8, max_size=8))
+        return prefix + digits
+    if kind == "email":
+        user = draw(st.text(alphabet="abcxyz019", min_size=1, max_size=10))
+        return f"{user}@example.com"
+    if kind == "personal_id":
+        born = person_context.get("date_of_birth")
+        year = datetime.date.fromisoformat(born).year if born else 1985
+        sex = person_context.get("sex") or draw(st.sampled_from(["male", "female"]))
+        province = draw(st.sampled_from(sorted(PROVINCE_CODES)))
+        tail = draw(st.integers(0, 999_999))
+        century = century_sex_digit(birth_year=year, sex=sex)
+        return f"{province}{century}{year % 100:02d}{tail:06d}"
+    return None  # admin_unit needs the database; file fields are not data
+
+
+def schema_data(draw, schema):
+    """Data for every visible field of `schema`, drawn field by field so that
+    select choices and conditions see the answers before them."""
+    from procedures.schema.cleaning import ROLE_SEX
+    from procedures.schema.definitions import person_fields, section_fields, sections
+
+    data: dict[str, Any] = {}
+    values: dict[str, Any] = {}  # cleaned form, for the conditions
+    for section in sections(schema):
+        if not schema_condition_holds(section.get("show_if"), values):
+            continue
+        for field in section_fields(section):
+            if not schema_condition_holds(field.get("show_if"), values):
+                continue
+            if field["type"] == "person":
+                context = {"sex": ROLE_SEX.get(field.get("role", ""))}
+                block: dict[str, Any] = {}
+                subs = sorted(
+                    person_fields(field), key=lambda s: s["type"] == "personal_id"
+                )
+                for sub in subs:
+                    if not schema_condition_holds(sub.get("show_if"), values):
+                        continue
+                    if sub["type"] == "select":
+                        value = draw(
+                            st.sampled_from([c["value"] for c in sub["choices"]])
+                        )
+                    else:
+                        value = _valid_value(draw, sub, context)
+                    if value is None:
+                        continue
+                    block[sub["name"]] = value
+                    if sub["type"] == "date":
+                        day, month, year = (
+                            value.split("/") if "/" in value else value.split("-")[::-1]
+                        )
+                        context["date_of_birth"] = f"{year}-{month}-{day}"
+                    if sub["type"] == "select" and sub["name"] == "sex":
+                        context["sex"] = value
+                    values[f"{field['name']}.{sub['name']}"] = value
+                data[field["name"]] = block
+                continue
+            if field["type"] == "select":
+                choices = [
+                    c["value"]
+                    for c in field["choices"]
+                    if schema_condition_holds(c.get("show_if"), values)
+                ]
+                if not choices:
+                    continue
+                value = draw(st.sampled_from(choices))
+                values[field["name"]] = value
+            else:
+                value = _valid_value(draw, field, {})
+                if value is None:
+                    continue
+                if field["type"] == "yesno":
+                    values[field["name"]] = value in (True, "yes", "có")
+                elif field["type"] == "number":
+                    values[field["name"]] = int(value)
+                else:
+                    values[field["name"]] = value
+            data[field["name"]] = value
+    return data
+
+
+CATALOGUE_SCHEMAS = _catalogue_schemas()
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(st.sampled_from(CATALOGUE_SCHEMAS), st.data())
+def test_clean_accepts_whatever_is_generated_from_the_schema(named, data):
+    name, schema = named
+    answers = schema_data(data.draw, schema)
+
+    cleaned, errors = schema_clean(schema, answers)
+
+    # Administrative units are looked up in the database: left empty here.
+    from procedures.schema.definitions import leaves
+
+    admin_units = {leaf.name for leaf in leaves(schema) if leaf.type == "admin_unit"}
+    assert set(errors) <= admin_units, (name, answers, errors)
+    again, again_errors = schema_clean(schema, cleaned)
+    assert again == cleaned
+    assert set(again_errors) == set(errors)
+
+
+LABEL_OK = {"vi": "Nhãn", "en": "Label"}
+
+
+def _one_section(*fields):
+    return {
+        "version": 1,
+        "sections": [{"key": "a", "title": LABEL_OK, "fields": list(fields)}],
+    }
+
+
+def _select(**changes):
+    return {"name": "c", "type": "select", "label": LABEL_OK, **changes}
+
+
+@pytest.mark.parametrize(
+    ("schema", "message"),
+    [
+        # Found by test_the_schema_checker_never_raises_on_any_json: each raised
+        # TypeError or OverflowError instead of naming the problem.
+        (
+            _one_section(_select(choices=[{"value": {"a": 1}, "label": LABEL_OK}])),
+            "“value” phải là một chuỗi không rỗng",
+        ),
+        (
+            _one_section(
+                _select(choices=[{"value": "v", "label": LABEL_OK}]),
+                {
+                    "name": "d",
+                    "type": "text",
+                    "label": LABEL_OK,
+                    "show_if": {"field": "c", "in": [[1]]},
+                },
+            ),
+            "không phải một lựa chọn của mục “c”",
+        ),
+        (
+            _one_section(
+                _select(choices=5),
+                {
+                    "name": "d",
+                    "type": "text",
+                    "label": LABEL_OK,
+                    "show_if": {"field": "c", "equals": "v"},
+                },
+            ),
+            "cần danh sách “choices” không rỗng",
+        ),
+        (
+            _one_section(
+                {
+                    "name": "n",
+                    "type": "number",
+                    "label": LABEL_OK,
+                    "min": 10**400,
+                    "max": 1,
+                }
+            ),
+            "“min” lớn hơn “max”",
+        ),
+    ],
+)
+def test_odd_json_in_a_schema_is_named_not_a_crash(schema, message):
+    errors = schema_errors(schema)
+
+    assert any(message in error for error in errors), errors
