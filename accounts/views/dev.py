@@ -19,11 +19,19 @@ OUTBOX_SIZE = 30
 def sms_outbox(request: HttpRequest) -> HttpResponse:
     """ "Hộp thư SMS thử nghiệm": the latest messages the development gateway
     kept, so a demo can read the code a citizen's phone would show. Only in DEBUG
-    or demo mode; phone numbers are masked."""
+    or demo mode; phone numbers are masked; a citizen sees their own phone's."""
     if not (settings.DEBUG or settings.DEMO_MODE):
         raise Http404
+    sent = OutboundSms.objects.all()
+    if not request.user.is_staff and not getattr(request.user, "org_unit_id", None):
+        # A citizen reads what their own phone would show, never another's codes;
+        # officers at a demo counter read the codes sent to the citizen before them.
+        digits = "".join(
+            ch for ch in getattr(request.user, "phone", "") if ch.isdigit()
+        )
+        sent = sent.filter(phone__endswith=digits[-9:]) if digits else sent.none()
     messages = [
         {"at": m.created_at, "phone": mask_phone(m.phone), "text": m.text}
-        for m in OutboundSms.objects.all()[:OUTBOX_SIZE]
+        for m in sent[:OUTBOX_SIZE]
     ]
     return render(request, "accounts/sms_outbox.html", {"sms_messages": messages})

@@ -299,6 +299,8 @@ def test_the_inbox_shows_messages_in_demo_mode_with_numbers_masked(
     client, settings, citizen
 ):
     settings.DEMO_MODE = True
+    citizen.phone = "0912345678"
+    citizen.save(update_fields=["phone"])
     sms.send_sms(phone="0912345678", text="Ma xac nhan 654321")
     client.force_login(citizen)
 
@@ -309,6 +311,21 @@ def test_the_inbox_shows_messages_in_demo_mode_with_numbers_masked(
     assert "Ma xac nhan 654321" in response.text
     assert "09*****678" in response.text
     assert "0912345678" not in response.text
+
+
+def test_a_citizen_never_reads_the_codes_sent_to_another_phone(
+    client, settings, citizen, other_citizen, officer, login_staff
+):
+    settings.DEMO_MODE = True
+    sms.send_sms(phone=other_citizen.phone, text="Ma xac nhan 777888")
+    client.force_login(citizen)
+
+    assert "777888" not in client.get(reverse("accounts:sms-outbox")).text
+
+    # At a demo counter, the officer reads the code the citizen before them got.
+    client.logout()
+    login_staff(client, officer)
+    assert "777888" in client.get(reverse("accounts:sms-outbox")).text
 
 
 def test_the_inbox_does_not_exist_in_production(client, settings, citizen):
