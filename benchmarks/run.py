@@ -86,6 +86,9 @@ def db_create(db: str, template: str | None = None) -> None:
 
 
 def manage(db: str, *args: str) -> str:
+    # The metrics directory of env_for(), which gunicorn() makes afresh: with
+    # --no-prepare the fixtures run before any gunicorn.
+    (VAR / "prometheus").mkdir(parents=True, exist_ok=True)
     done = subprocess.run(
         [PYTHON, *args],
         cwd=ROOT,

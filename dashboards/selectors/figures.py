@@ -35,6 +35,13 @@ def _pieces_q(parts: Iterable[tuple[str, datetime.date, datetime.date]]) -> Q:
     return q
 
 
+def _rows_q(*parts: Iterable[tuple[str, datetime.date, datetime.date]]) -> Q:
+    """The rows any of these lists of pieces reads, each piece once: one range
+    of the unit index per piece (a flow and its stock share their months and
+    days)."""
+    return _pieces_q(dict.fromkeys(piece for some in parts for piece in some))
+
+
 def stock_day(filters: Filters) -> datetime.date:
     """Open and overdue are counted at the end of the period, or today when the
     period ends later (a stock in the future is not known yet)."""
@@ -57,10 +64,15 @@ def _aggregates(flow: Q, stock: Q) -> dict[str, Any]:
     return sums
 
 
-def _flow_and_stock(filters: Filters) -> tuple[Q, Q]:
-    flow = _pieces_q(pieces(filters.start, filters.end))
-    stock = _pieces_q(pieces(EPOCH, stock_day(filters)))
-    return flow, stock
+def _flow_and_stock(filters: Filters) -> tuple[Q, Q, Q]:
+    """The flow's pieces, the stock's, and the rows both read."""
+    flow_parts = pieces(filters.start, filters.end)
+    stock_parts = pieces(EPOCH, stock_day(filters))
+    return (
+        _pieces_q(flow_parts),
+        _pieces_q(stock_parts),
+        _rows_q(flow_parts, stock_parts),
+    )
 
 
 def _buckets(selection: Selection) -> QuerySet[BucketBase]:
@@ -152,8 +164,8 @@ def _eid_for(
 
 def stats_summary(*, selection: Selection) -> dict[str, Any]:
     """The figures of the selection (3 queries: buckets, e-ID)."""
-    flow, stock = _flow_and_stock(selection.filters)
-    row = _buckets(selection).filter(flow | stock).aggregate(**_aggregates(flow, stock))
+    flow, stock, read = _flow_and_stock(selection.filters)
+    row = _buckets(selection).filter(read).aggregate(**_aggregates(flow, stock))
     day = selection.filters.end
     eid = _eid_for(_eid_rows(selection.roots, day), selection.roots, day)
     return figures(_totals(row), eid)
@@ -183,7 +195,7 @@ def stats_by_unit(*, selection: Selection) -> list[dict[str, Any]]:
             | stats_summary(selection=selection)
         ]
     filters = selection.filters
-    flow, stock = _flow_and_stock(filters)
+    flow, stock, read = _flow_and_stock(filters)
     org_paths = dict(
         OrgUnit.objects.filter(selection.org_units).values_list(
             "pk", "admin_unit__path"
@@ -191,7 +203,7 @@ def stats_by_unit(*, selection: Selection) -> list[dict[str, Any]]:
     )
     grouped = (
         _buckets(selection)
-        .filter(flow | stock)
+        .filter(read)
         .values("receiving_unit_id")
         .annotate(**_aggregates(flow, stock))
     )
@@ -229,11 +241,11 @@ def stats_by_unit(*, selection: Selection) -> list[dict[str, Any]]:
 def stats_by_procedure(*, selection: Selection) -> list[dict[str, Any]]:
     """One row per procedure with dossiers in the selection (e-ID: not per
     procedure, so null)."""
-    flow, stock = _flow_and_stock(selection.filters)
+    flow, stock, read = _flow_and_stock(selection.filters)
     # Grouped by key only (names are fetched after): a narrow sort.
     grouped = (
         StatBucket.objects.filter(selection.counted_q())
-        .filter(flow | stock)
+        .filter(read)
         .values("procedure_id")
         .annotate(**_aggregates(flow, stock))
     )
@@ -283,7 +295,7 @@ def stats_by_month(*, selection: Selection) -> list[dict[str, Any]]:
     flow_parts = pieces(filters.start, filters.end, years=False)
     stock_parts = pieces(filters.start, until, years=False)
     base_parts = pieces(EPOCH, before)
-    q = _pieces_q(flow_parts) | _pieces_q(stock_parts) | _pieces_q(base_parts)
+    q = _rows_q(flow_parts, stock_parts, base_parts)
     sums = {f"s_{column}": Sum(column) for column in COUNT_COLUMNS}
     grouped = (
         _buckets(selection)
