@@ -161,3 +161,16 @@ def test_citizen_files_the_birth_group_with_the_keyboard_only(
     expect(page.locator("main")).to_contain_text(dossier.code)
     skip_to_main(page)
     tab_to(page, page.get_by_role("link", name="Xem trang hồ sơ"))
+
+
+def test_arrow_keys_in_the_language_select_do_not_switch_the_language(phone, server):
+    """Moving through the options changes nothing until "Đổi" is pressed."""
+    page = phone
+    page.goto(f"{server}/")
+    select = page.get_by_label("Ngôn ngữ")
+    choose(page, select, "en")
+    page.wait_for_timeout(500)
+    expect(select).to_have_value("en")
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    activate(page, page.get_by_role("button", name="Đổi"), navigates=True)
+    expect(page.locator("html")).to_have_attribute("lang", "en")
