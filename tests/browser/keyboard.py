@@ -88,11 +88,29 @@ def skip_to_main(page: Page) -> None:
 
 
 def activate(
-    page: Page, target: Locator, *, key: str = "Enter", **options: Any
+    page: Page,
+    target: Locator,
+    *,
+    key: str = "Enter",
+    navigates: bool = False,
+    **options: Any,
 ) -> None:
-    """Tab to a link or button and press Enter (or Space)."""
+    """Tab to a link or button and press Enter (or Space). With `navigates`,
+    wait for the page it leads to (a key press returns before the browser has
+    even started the request, so `wait_for_load_state` alone would still see
+    the old page)."""
     tab_to(page, target, **options)
-    page.keyboard.press(key)
+    press(page, key, navigates=navigates)
+
+
+def press(page: Page, key: str, *, navigates: bool = False) -> None:
+    """Press `key` on whatever has focus; with `navigates`, until the next
+    page has loaded."""
+    if not navigates:
+        page.keyboard.press(key)
+        return
+    with page.expect_navigation():
+        page.keyboard.press(key)
 
 
 def type_into(page: Page, target: Locator, text: str, **options: Any) -> None:
@@ -105,12 +123,39 @@ def type_into(page: Page, target: Locator, text: str, **options: Any) -> None:
         page.keyboard.press("Delete")
 
 
+# The order of a date field's day and month, per browser context.
+_DAY_FIRST: dict[int, bool] = {}
+
+
+def day_first(page: Page) -> bool:
+    """Whether this browser shows a date field day first (dd/mm/yyyy, as a
+    Vietnamese Chromium does) or month first (mm/dd/yyyy: the headless build
+    lays date fields out by its own built-in locale, not by --lang). Found
+    once per context by typing 01 02 2000 into a field on a blank page of its
+    own, so the page under test keeps its focus."""
+    key = id(page.context)
+    if key not in _DAY_FIRST:
+        probe = page.context.new_page()
+        try:
+            probe.set_content('<input type="date" aria-label="probe">')
+            probe.keyboard.press("Tab")
+            probe.keyboard.type("01022000")
+            value = probe.get_by_label("probe").input_value()
+        finally:
+            probe.close()
+        if value not in ("2000-02-01", "2000-01-02"):
+            raise AssertionError(f"date field probe gave {value!r}")
+        _DAY_FIRST[key] = value == "2000-02-01"
+    return _DAY_FIRST[key]
+
+
 def type_date(page: Page, target: Locator, iso: str, **options: Any) -> None:
-    """A date field as a Vietnamese browser shows it: dd/mm/yyyy, typed
-    segment by segment (Chromium moves to the next one by itself)."""
+    """A date field typed segment by segment in the order the browser shows
+    it (Chromium moves to the next segment by itself)."""
     year, month, day = iso.split("-")
+    first, second = (day, month) if day_first(page) else (month, day)
     tab_to(page, target, **options)
-    page.keyboard.type(f"{day}{month}{year}")
+    page.keyboard.type(f"{first}{second}{year}")
 
 
 def choose(page: Page, target: Locator, label: str, **options: Any) -> None:

@@ -17,19 +17,14 @@ from .keyboard import (
     activate,
     choose,
     pick_radio,
+    press,
     skip_to_main,
     tab_to,
     type_date,
     type_into,
 )
 
-pytestmark = [
-    pytest.mark.services("postgres", "redis", "worker"),
-    pytest.mark.skip(
-        reason="unfinished (issue 9 part 2): not yet run through to the end; "
-        "see docs/browser-tests.md, Not done yet"
-    ),
-]
+pytestmark = [pytest.mark.services("postgres", "redis", "worker")]
 
 
 @pytest.fixture
@@ -77,8 +72,8 @@ def next_step(page: Page) -> None:
     activate(
         page,
         page.locator(".wizard-actions").get_by_role("button", name="Lưu và tiếp tục"),
+        navigates=True,
     )
-    page.wait_for_load_state()
 
 
 def test_citizen_files_the_birth_group_with_the_keyboard_only(
@@ -94,7 +89,11 @@ def test_citizen_files_the_birth_group_with_the_keyboard_only(
     # Sign in: the portal's login page, then the identity provider's.
     page.goto(f"{server}/accounts/login/")
     skip_to_main(page)
-    activate(page, page.get_by_role("link", name="Đăng nhập bằng định danh điện tử"))
+    activate(
+        page,
+        page.get_by_role("link", name="Đăng nhập bằng định danh điện tử"),
+        navigates=True,
+    )
     expect(page).to_have_url(re.compile(r"/idp/login/"))
     type_into(page, page.get_by_label("Số định danh cá nhân"), AN)
     type_into(page, page.get_by_label("Mật khẩu"), DEMO_IDENTITY_PASSWORD)
@@ -105,18 +104,17 @@ def test_citizen_files_the_birth_group_with_the_keyboard_only(
     page.goto(f"{server}/procedures/")
     skip_to_main(page)
     type_into(page, page.get_by_label("Tìm thủ tục"), "dang ky khai sinh")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    press(page, "Enter", navigates=True)
     skip_to_main(page)
     activate(
-        page, page.get_by_role("link", name=re.compile("^Liên thông đăng ký khai sinh"))
+        page,
+        page.get_by_role("link", name=re.compile("^Liên thông đăng ký khai sinh")),
+        navigates=True,
     )
-    page.wait_for_load_state()
     skip_to_main(page)
-    activate(page, page.get_by_role("link", name="Nộp hồ sơ").first)
-    page.wait_for_load_state()
+    activate(page, page.get_by_role("link", name="Nộp hồ sơ").first, navigates=True)
     skip_to_main(page)
-    activate(page, page.get_by_role("button", name="Bắt đầu khai"))
+    activate(page, page.get_by_role("button", name="Bắt đầu khai"), navigates=True)
 
     # An empty page sent: focus lands on the error summary; Enter on its
     # first link focuses the field.
@@ -142,8 +140,9 @@ def test_citizen_files_the_birth_group_with_the_keyboard_only(
         activate(page, page.locator('main input[type="file"]').first, key="Space")
     chooser.value.set_files(pdf_file("giay-chung-sinh-ban-chup.pdf"))
     choose(page, page.locator(".document-group select").first, str(stored_paper.pk))
-    activate(page, page.get_by_role("button", name="Lưu các giấy tờ đã chọn"))
-    page.wait_for_load_state()
+    activate(
+        page, page.get_by_role("button", name="Lưu các giấy tờ đã chọn"), navigates=True
+    )
     expect(page.locator(".attached-files li")).to_have_count(2)
     skip_to_main(page)
     next_step(page)
@@ -154,7 +153,7 @@ def test_citizen_files_the_birth_group_with_the_keyboard_only(
     declaration = page.get_by_label(re.compile("^Tôi cam đoan"))
     activate(page, declaration, key="Space", limit=80)
     expect(declaration).to_be_checked()
-    activate(page, page.get_by_role("button", name="Nộp hồ sơ"))
+    activate(page, page.get_by_role("button", name="Nộp hồ sơ"), navigates=True)
     expect(page).to_have_url(re.compile("/submitted/"))
     (dossier,) = Dossier.objects.filter(
         applicant__username=AN, procedure__code=BIRTH
@@ -162,3 +161,16 @@ def test_citizen_files_the_birth_group_with_the_keyboard_only(
     expect(page.locator("main")).to_contain_text(dossier.code)
     skip_to_main(page)
     tab_to(page, page.get_by_role("link", name="Xem trang hồ sơ"))
+
+
+def test_arrow_keys_in_the_language_select_do_not_switch_the_language(phone, server):
+    """Moving through the options changes nothing until "Đổi" is pressed."""
+    page = phone
+    page.goto(f"{server}/")
+    select = page.get_by_label("Ngôn ngữ")
+    choose(page, select, "en")
+    page.wait_for_timeout(500)
+    expect(select).to_have_value("en")
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    activate(page, page.get_by_role("button", name="Đổi"), navigates=True)
+    expect(page.locator("html")).to_have_attribute("lang", "en")

@@ -159,3 +159,38 @@ def test_large_text_and_zoom_keep_pages_usable(chromium, server, auditor, dossie
             page.context.close()
 
     assert not problems, "\n".join(problems)
+
+
+def test_large_text_and_zoom_keep_staff_pages_usable(
+    chromium, server, auditor, dossier
+):
+    """The officer's queue (a wide table) and the district's dashboard (charts
+    and wide tables), on a desktop and on a phone."""
+    from .conftest import new_page
+    from .journeys import staff_login
+
+    problems: list[str] = []
+    for base in (DESKTOP, PHONE):
+        size = "phone" if base is PHONE else "desktop"
+        for username, url, label, action in (
+            (
+                "motcua.goi",
+                f"{server}/staff/dossiers/",
+                "officer queue",
+                "main .queue-filters button[type=submit]",
+            ),
+            (
+                "thongke.vuban",
+                f"{server}/stats/",
+                "dashboard",
+                "main form.stats-filters [type=submit]",
+            ),
+        ):
+            page = new_page(chromium, viewport=base)
+            try:
+                staff_login(page, server, auditor, username)
+                problems.extend(visit(page, url, f"{size} {label}", action, base))
+            finally:
+                page.context.close()
+
+    assert not problems, "\n".join(problems)
