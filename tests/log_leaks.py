@@ -119,6 +119,14 @@ def _log_leak_collector(django_test_environment: None) -> Iterator[LeakCollector
         services.api_token_hash = hash_token
 
 
+@pytest.fixture(autouse=True)
+def _log_leak_collector_attached(_log_leak_collector: LeakCollector) -> None:
+    """Attach the collector again when something reconfigured logging (a worker
+    started in the test process, `dictConfig`): no test goes unread."""
+    if COLLECTOR not in logging.root.handlers:
+        logging.root.addHandler(COLLECTOR)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if COLLECTOR.findings and exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
