@@ -115,7 +115,7 @@ def _local_day(expression: str) -> str:
 
 TYPED = """
 CREATE TEMP TABLE import_typed (
-  line bigint PRIMARY KEY, code text NOT NULL, procedure_id bigint NOT NULL,
+  line bigint NOT NULL, code text NOT NULL, procedure_id bigint NOT NULL,
   receiving_unit_id bigint NOT NULL, admin_unit_id bigint NOT NULL,
   channel text NOT NULL, status text NOT NULL, submitted_at timestamptz NOT NULL,
   received_at timestamptz, due_at timestamptz, completed_at timestamptz,
@@ -251,7 +251,7 @@ WHERE receiving_unit_id IS NOT NULL
 def _copy(cursor: Any, path: Path, header: list[str]) -> int:
     cursor.execute(
         # `line` counts data rows from 1; the file line is line + 1 (header).
-        "CREATE TEMP TABLE import_raw (line bigserial PRIMARY KEY, "
+        "CREATE TEMP TABLE import_raw (line bigserial, "
         + ", ".join(f"{_q(c)} text" for c in DOSSIER_COLUMNS)
         + ") ON COMMIT DROP"
     )
@@ -454,14 +454,19 @@ def _buckets_sql() -> str:
         ),
     ]
     sums = ", ".join(f"sum(x.{c})::int AS {c}" for c in COUNT_COLUMNS)
+    # Summed by day first, then the days' sums at the three grains.
     return f"""
 CREATE TEMP TABLE import_delta ON COMMIT DROP AS
-SELECT g.grain, g.start, n.receiving_unit_id, n.procedure_id, n.channel, {sums}
-FROM import_new n
-CROSS JOIN LATERAL (VALUES {", ".join(rows)}) AS x(day, {", ".join(COUNT_COLUMNS)})
+SELECT g.grain, g.start, x.receiving_unit_id, x.procedure_id, x.channel, {sums}
+FROM (
+  SELECT x.day, n.receiving_unit_id, n.procedure_id, n.channel, {sums}
+  FROM import_new n
+  CROSS JOIN LATERAL (VALUES {", ".join(rows)}) AS x(day, {", ".join(COUNT_COLUMNS)})
+  WHERE n.received_on IS NOT NULL AND x.day IS NOT NULL
+  GROUP BY 1, 2, 3, 4
+) x
 CROSS JOIN LATERAL (VALUES ('D', x.day), ('M', date_trunc('month', x.day)::date),
                            ('Y', date_trunc('year', x.day)::date)) AS g(grain, start)
-WHERE n.received_on IS NOT NULL AND x.day IS NOT NULL
 GROUP BY 1, 2, 3, 4, 5
 """  # noqa: S608
 
@@ -566,6 +571,8 @@ def staged_import(
     try:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(DROP)  # left by an earlier run in the same transaction
+            # Sorts and hashes of a million rows in memory (this transaction only).
+            cursor.execute("SET LOCAL work_mem = '128MB'")
             report.rows = _copy(cursor, path, header)
             cursor.execute("ANALYZE import_raw")
             _lookups(cursor)
