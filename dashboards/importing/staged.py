@@ -62,7 +62,6 @@ _TIME_SHAPE = (
     r"([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?"
     r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?)?$"
 )
-_OFFSET = r"(Z|[+-][0-9]{2}:[0-9]{2})$"
 
 
 # The staging tables go at commit; dropped at the end too, for a caller's
@@ -83,22 +82,25 @@ def _q(name: str) -> str:
 
 
 def _time_ok(column: str) -> str:
-    """SQL: the raw value is empty or a time of the common shape on a real day."""
+    """SQL: the raw value is empty or a time of the common shape on a real day
+    (CASE: the day is read only once the shape is known)."""
     v = f"r.{_q(column)}"
     return (
-        f"(coalesce({v}, '') = '' OR ({v} ~ '{_TIME_SHAPE}' AND "
-        f"(substr({v}, 9, 2) <= '28' OR substr({v}, 9, 2)::int <= extract(day FROM "
+        f"(coalesce({v}, '') = '' OR CASE WHEN {v} ~ '{_TIME_SHAPE}' THEN "
+        f"substr({v}, 9, 2) <= '28' OR substr({v}, 9, 2)::int <= extract(day FROM "
         f"make_date(substr({v}, 1, 4)::int, substr({v}, 6, 2)::int, 1) "
-        f"+ interval '1 month - 1 day'))))"
+        f"+ interval '1 month - 1 day') ELSE false END)"
     )
 
 
 def _time(column: str) -> str:
-    """SQL: the raw value as timestamptz (naive: Vietnam time), if well-formed."""
+    """SQL: a value that passed `_time_ok` as timestamptz (naive: Vietnam time).
+    Only in the select list of the query whose WHERE has the check."""
     v = f"r.{_q(column)}"
     return (
-        f"CASE WHEN coalesce({v}, '') = '' OR NOT {_time_ok(column)} THEN NULL "
-        f"WHEN {v} ~ '{_OFFSET}' THEN {v}::timestamptz "
+        f"CASE WHEN coalesce({v}, '') = '' THEN NULL "
+        f"WHEN length({v}) > 16 AND (right({v}, 1) = 'Z' "
+        f"OR substr({v}, length({v}) - 5, 1) IN ('+', '-')) THEN {v}::timestamptz "
         f"ELSE {v}::timestamp AT TIME ZONE %(zone)s END"
     )
 
@@ -179,7 +181,15 @@ def _typed_sql() -> str:
         for i, a in enumerate(order)
         for b in order[i + 1 :]
     ]
-    submitted_day = _local_day("submitted_at")
+    submitted_day = _local_day("s.submitted_at")
+    # The administrative unit of a code on the submission day, when only one
+    # version matches (else the row goes to the Python checks).
+    version = (
+        "(SELECT CASE WHEN count(*) = 1 THEN min(v.id) END FROM import_version v "  # noqa: S608
+        f"WHERE v.code = s.unit_code "
+        f"AND (v.valid_from IS NULL OR v.valid_from <= {submitted_day}) "
+        f"AND (v.valid_to IS NULL OR v.valid_to >= {submitted_day}))"
+    )
     # Only fixed names, patterns and choice values are interpolated.
     return f"""
 INSERT INTO import_typed
@@ -188,19 +198,20 @@ SELECT line, code, procedure_id, receiving_unit_id, admin_unit_id, channel, stat
        result_digitized, fee_vnd, paid_online, rating
 FROM (
   SELECT s.*,
-    CASE WHEN s.unit_code ~ '{AGENCY_CODE_PATTERN}' THEN a.id ELSE c.id END
+    CASE WHEN s.agency THEN a.id ELSE (
+      SELECT c.id FROM import_committee c WHERE c.admin = {version}) END
       AS receiving_unit_id,
-    CASE WHEN s.unit_code ~ '{AGENCY_CODE_PATTERN}' THEN a.admin ELSE v.id END
-      AS admin_unit_id
+    CASE WHEN s.agency THEN a.admin ELSE {version} END AS admin_unit_id
   FROM (
     SELECT r.line + 1 AS line, r.code, p.id AS procedure_id, r.unit_code,
+      r.unit_code ~ '{AGENCY_CODE_PATTERN}' AS agency,
       r.channel, r.status,
       {t["submitted_at"]} AS submitted_at, {t["received_at"]} AS received_at,
       {t["due_at"]} AS due_at, {t["completed_at"]} AS completed_at,
       {t["returned_at"]} AS returned_at,
       CASE r.result_digitized WHEN 'true' THEN true WHEN 'false' THEN false END
         AS result_digitized,
-      CASE WHEN r.fee_vnd ~ '^[0-9]{{1,15}}$' THEN r.fee_vnd::bigint END AS fee_vnd,
+      CASE WHEN r.fee_vnd <> '' THEN r.fee_vnd::bigint END AS fee_vnd,
       CASE r.paid_online WHEN 'true' THEN true WHEN 'false' THEN false END
         AS paid_online,
       coalesce(r.rating, '') AS rating
@@ -214,15 +225,9 @@ FROM (
       AND (coalesce(r.fee_vnd, '') = '' OR r.fee_vnd ~ '^[0-9]{{1,15}}$')
       AND coalesce(r.paid_online, '') IN ('', 'true', 'false')
       AND coalesce(r.rating, '') IN {_in(["", *Rating.Overall.values])}
+    OFFSET 0  -- a fence: the casts above only see rows that passed
   ) s
-  LEFT JOIN import_agency a ON a.code = s.unit_code
-  LEFT JOIN LATERAL (
-    SELECT min(v.id) AS id, count(*) AS n FROM import_version v
-    WHERE v.code = s.unit_code
-      AND (v.valid_from IS NULL OR v.valid_from <= {submitted_day})
-      AND (v.valid_to IS NULL OR v.valid_to >= {submitted_day})
-  ) v ON s.unit_code !~ '{AGENCY_CODE_PATTERN}'
-  LEFT JOIN import_committee c ON c.admin = v.id AND v.n = 1
+  LEFT JOIN import_agency a ON a.code = s.unit_code AND s.agency
 ) k
 WHERE receiving_unit_id IS NOT NULL
   AND {" AND ".join(pairs)}
