@@ -254,6 +254,8 @@ WHERE receiving_unit_id IS NOT NULL
 
 
 def _copy(cursor: Any, path: Path, header: list[str]) -> int:
+    from psycopg2 import Error as DriverError
+
     cursor.execute(
         # `line` counts data rows from 1; the file line is line + 1 (header).
         "CREATE TEMP TABLE import_raw (line bigserial, "
@@ -269,7 +271,7 @@ def _copy(cursor: Any, path: Path, header: list[str]) -> int:
                 "WITH (FORMAT csv, HEADER, ENCODING 'UTF8')",
                 data,
             )
-    except DatabaseError:
+    except (DatabaseError, DriverError):  # the raw cursor's errors are unwrapped
         raise _Fallback from None
     cursor.execute("SELECT count(*) FROM import_raw")
     rows = int(cursor.fetchone()[0])

@@ -282,3 +282,37 @@ def test_a_quoted_line_break_is_left_to_the_python_path(vu_ban_small, tmp_path):
 
     assert (report.created, report.errors) == (1, [])
     assert Dossier.objects.get().status == "returned"
+
+
+@pytest.mark.parametrize(
+    "variant", ["bom", "lf", "no final newline", "blank line at the end", "header"]
+)
+def test_file_variants_give_the_same_result_on_both_paths(
+    vu_ban_small, tmp_path, variant
+):
+    ProcedureFactory(code="1.001193")
+    ProcedureFactory(code="2.000001")
+    path = _file(tmp_path, 4, rows=30)
+    data = path.read_bytes()
+    if variant == "bom":
+        data = b"\xef\xbb\xbf" + data
+    elif variant == "lf":  # csv.writer writes CRLF
+        data = data.replace(b"\r\n", b"\n")
+    elif variant == "no final newline":
+        data = data.rstrip(b"\r\n")
+    elif variant == "blank line at the end":
+        data += b"\r\n"
+    else:
+        data = data.split(b"\n", 1)[0] + b"\n"
+    path.write_bytes(data)
+
+    results = {}
+    for staging in (False, True):
+        with transaction.atomic():
+            report = dossiers_import(path=path, skip_invalid=True, staging=staging)
+            results[staging] = (_report(report), _state())
+            transaction.set_rollback(True)
+
+    assert results[True] == results[False]
+    if variant != "header":
+        assert results[True][0][1] > 0
