@@ -9,8 +9,8 @@ and message as the Python path (and, for a row that is valid after all, its
 values). Then the dossiers, their events, ratings and facts are written with
 `INSERT … SELECT`, and the counts with one `GROUP BY` upsert per bucket table.
 
-A file that COPY reads differently from Python's csv module (a quoted line
-break, a blank line, a short or long row, a byte that is not UTF-8) is left to
+A file that COPY could read differently from Python's csv module (any double
+quote, a blank line, a short or long row, a byte that is not UTF-8) is left to
 the Python path: `staged_import` then returns None, having saved nothing.
 """
 
@@ -56,11 +56,12 @@ REFUSED = _(
 
 # One common shape of ISO 8601 that Python's fromisoformat and PostgreSQL read
 # alike: a date of years 1000-2999, optionally a time to the minute or second,
-# and with a time optionally an offset. Anything else goes to the Python checks.
+# and with a time optionally an offset (PostgreSQL's limit: under 16 hours).
+# Anything else goes to the Python checks.
 _TIME_SHAPE = (
     r"^[12][0-9]{3}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
     r"([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?"
-    r"(Z|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?)?$"
+    r"(Z|[+-](0[0-9]|1[0-5]):[0-5][0-9])?)?$"
 )
 
 
@@ -275,18 +276,25 @@ def _copy(cursor: Any, path: Path, header: list[str]) -> int:
         raise _Fallback from None
     cursor.execute("SELECT count(*) FROM import_raw")
     rows = int(cursor.fetchone()[0])
-    if rows != _physical_lines(path) - 1:
+    lines, quoted = _scan(path)
+    if rows != lines - 1:
         raise _Fallback  # a quoted line break or a blank line: lines differ
+    if quoted:
+        # COPY opens a quoted part at a quote anywhere in a field, Python's
+        # csv only at the field's start: "ab"c" reads differently.
+        raise _Fallback
     return rows
 
 
-def _physical_lines(path: Path) -> int:
-    lines, last = 0, b""
+def _scan(path: Path) -> tuple[int, bool]:
+    """The file's physical lines, and whether it has a double quote."""
+    lines, last, quoted = 0, b"", False
     with path.open("rb") as handle:
         while chunk := handle.read(1 << 20):
             lines += chunk.count(b"\n")
+            quoted = quoted or b'"' in chunk
             last = chunk[-1:]
-    return lines + (1 if last not in (b"", b"\n") else 0)
+    return lines + (1 if last not in (b"", b"\n") else 0), quoted
 
 
 def _recheck(cursor: Any, report: ImportReport) -> None:
