@@ -486,18 +486,25 @@ GROUP BY 1, 2, 3, 4, 5
 """  # noqa: S608
 
 
-def _upsert_sql(table: str, keys: list[str], source: str) -> str:
+def _upsert_sql(table: str, keys: list[str], source: str, *, grouped: bool) -> str:
+    """Add the non-zero sums of `source` to `table`; `grouped`: `source` has
+    one row per key already."""
     counts = ", ".join(COUNT_COLUMNS)
-    sums = ", ".join(f"sum({c})" for c in COUNT_COLUMNS)
-    nonzero = " OR ".join(f"sum({c}) <> 0" for c in COUNT_COLUMNS)
-    updates = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in COUNT_COLUMNS)
     key_list = ", ".join(keys)
+    updates = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in COUNT_COLUMNS)
+    if grouped:
+        values = counts
+        rest = "WHERE " + " OR ".join(f"{c} <> 0" for c in COUNT_COLUMNS)
+    else:
+        values = ", ".join(f"sum({c})" for c in COUNT_COLUMNS)
+        rest = f"GROUP BY {key_list} HAVING " + " OR ".join(
+            f"sum({c}) <> 0" for c in COUNT_COLUMNS
+        )
     # Key order, as buckets_apply: two transactions lock shared rows in the same
     # order.
     return (
         f"INSERT INTO {table} ({key_list}, {counts}) "  # noqa: S608
-        f"SELECT {key_list}, {sums} FROM {source} GROUP BY {key_list} "
-        f"HAVING {nonzero} ORDER BY {key_list} "
+        f"SELECT {key_list}, {values} FROM {source} {rest} ORDER BY {key_list} "
         f"ON CONFLICT ({key_list}) DO UPDATE SET {updates}"
     )
 
@@ -525,7 +532,6 @@ SELECT n.id, n.code, n.procedure_id, a.applicant, NULL, n.channel,
   n.fee_vnd, '', n.result_digitized IS NOT NULL, n.result_digitized IS true,
   n.paid_online, %(now)s, %(now)s
 FROM import_new n JOIN import_applicant a ON a.unit = n.receiving_unit_id
-ORDER BY n.line
 """,  # noqa: S608 - table names only
         {"now": now},
     )
@@ -536,7 +542,7 @@ INSERT INTO {_q(Event._meta.db_table)} (
   public, details)
 SELECT id, 'import', NULL, NULL, %(now)s, '', status, '', false,
   jsonb_build_object('source', %(source)s::text, 'line', line)
-FROM import_new ORDER BY line
+FROM import_new
 """,  # noqa: S608
         {"now": now, "source": source},
     )
@@ -545,7 +551,7 @@ FROM import_new ORDER BY line
 INSERT INTO {_q(RatingModel._meta.db_table)} (
   dossier_id, scores, overall, comment, rated_at)
 SELECT id, '{{}}', rating, '', %(now)s FROM import_new
-WHERE rating <> '' ORDER BY line
+WHERE rating <> ''
 """,  # noqa: S608
         {"now": now},
     )
@@ -558,7 +564,7 @@ INSERT INTO {_q(DossierFacts._meta.db_table)} (
 SELECT id, receiving_unit_id, procedure_id, channel, received_on, false,
   fee, fee AND paid_online IS true, completed_on, timeliness, in_scope, digitized,
   rating_fact, open_to, overdue_from, overdue_to
-FROM import_new ORDER BY line
+FROM import_new
 """  # noqa: S608
     )
     cursor.execute(_buckets_sql())
@@ -568,9 +574,12 @@ FROM import_new ORDER BY line
             _q(StatBucket._meta.db_table),
             [*keys[:3], "procedure_id", "channel"],
             "import_delta",
+            grouped=True,
         )
     )
-    cursor.execute(_upsert_sql(_q(UnitBucket._meta.db_table), keys, "import_delta"))
+    cursor.execute(
+        _upsert_sql(_q(UnitBucket._meta.db_table), keys, "import_delta", grouped=False)
+    )
 
 
 def staged_import(
@@ -587,7 +596,7 @@ def staged_import(
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(DROP)  # left by an earlier run in the same transaction
             # Sorts and hashes of a million rows in memory (this transaction only).
-            cursor.execute("SET LOCAL work_mem = '128MB'")
+            cursor.execute("SET LOCAL work_mem = '512MB'")
             report.rows = _copy(cursor, path, header)
             cursor.execute("ANALYZE import_raw")
             _lookups(cursor)
