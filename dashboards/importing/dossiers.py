@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -471,14 +471,34 @@ def dossiers_import(
     skip_invalid: bool = False,
     batch_size: int = 2000,
     progress: Progress | None = None,
+    staging: bool = True,
 ) -> ImportReport:
     """Import a CSV of historical dossiers (docs/dashboards.md).
 
     Idempotent by code: a dossier whose code exists is left as it is. Any bad
     row refuses the whole file (ImportRefused, nothing saved) unless
     `skip_invalid`, which imports the good rows and reports the bad ones.
+
+    On PostgreSQL the file goes through a staging table (`staged.py`), with
+    the same checks, messages and results; this Python path is the fallback
+    there and the only path elsewhere (SQLite); `staging=False` forces it.
     """
     handle, reader = _open_csv(path, DOSSIER_COLUMNS)
+    if staging and connection.vendor == "postgresql":
+        from .staged import staged_import
+
+        handle.close()
+        staged = staged_import(
+            path=path,
+            header=list(reader.fieldnames or []),
+            skip_invalid=skip_invalid,
+            now=timezone.now(),
+        )
+        if staged is not None:
+            if progress:
+                progress(staged.rows, staged.rows)
+            return staged
+        handle, reader = _open_csv(path, DOSSIER_COLUMNS)
     total = count_lines(path) if progress else 0
     report = ImportReport()
     units = UnitLookup()
