@@ -8,7 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from ..adapters.sms import mask_phone
-from ..models import OutboundSms
+from ..identifiers import normalize_phone
+from ..models import OutboundSms, User
 
 OUTBOX_SIZE = 30
 
@@ -22,14 +23,14 @@ def sms_outbox(request: HttpRequest) -> HttpResponse:
     or demo mode; phone numbers are masked; a citizen sees their own phone's."""
     if not (settings.DEBUG or settings.DEMO_MODE):
         raise Http404
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - login_required
     sent = OutboundSms.objects.all()
-    if not request.user.is_staff and not getattr(request.user, "org_unit_id", None):
+    if not (user.is_officer or user.is_staff):
         # A citizen reads what their own phone would show, never another's codes;
         # officers at a demo counter read the codes sent to the citizen before them.
-        digits = "".join(
-            ch for ch in getattr(request.user, "phone", "") if ch.isdigit()
-        )
-        sent = sent.filter(phone__endswith=digits[-9:]) if digits else sent.none()
+        phone = normalize_phone(user.phone)
+        sent = sent.filter(phone=phone) if phone else sent.none()
     messages = [
         {"at": m.created_at, "phone": mask_phone(m.phone), "text": m.text}
         for m in sent[:OUTBOX_SIZE]
