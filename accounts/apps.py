@@ -23,10 +23,12 @@ class AccountsConfig(AppConfig):
 
 def _sync_roles(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
     # Permissions are created by post_migrate too; roles are synced once, after
-    # the last app, so every permission exists.
+    # the last app that gets the signal (Django sends it only to apps with a
+    # models module), so every permission exists.
     from django.apps import apps
 
-    if sender.label != list(apps.get_app_configs())[-1].label:
+    with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
+    if sender.label != with_models[-1].label:
         return
     from .services import roles_sync
 

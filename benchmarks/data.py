@@ -23,7 +23,7 @@ from django.db import connection
 from dashboards.models import COUNT_COLUMNS
 
 # Bump when the data a level holds changes.
-DATA_VERSION = "1"
+DATA_VERSION = "2"
 # Copy n of a base dossier gets the id (and events, ratings) + n * OFFSET.
 OFFSET = 10_000_000
 SHIFT_DAYS = 7

@@ -40,3 +40,19 @@ def test_user_roles_and_officer_flag():
     assert not officer.is_citizen
     assert not nobody.is_officer
     assert not nobody.has_perm("accounts.access_staff_area")
+
+
+@pytest.mark.django_db
+def test_roles_are_synced_when_the_last_installed_app_has_no_models(settings):
+    # The bench adds `benchmarks` (no models) last; post_migrate never reaches it,
+    # and every account seeded after such a migrate used to end up without roles.
+    from django.apps import apps
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.test.utils import override_settings
+
+    Group.objects.all().delete()
+    with override_settings(INSTALLED_APPS=[*settings.INSTALLED_APPS, "benchmarks"]):
+        assert list(apps.get_app_configs())[-1].models_module is None
+        emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+
+    assert set(Group.objects.values_list("name", flat=True)) >= {r.value for r in Role}
