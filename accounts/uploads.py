@@ -7,6 +7,9 @@ launch actions), and an image does not declare more pixels than any scan needs
 characters; the stored name never comes from the user.
 """
 
+import base64
+import binascii
+import contextlib
 import hashlib
 import re
 import unicodedata
@@ -27,8 +30,14 @@ SIGNATURES = [
 
 # PDF names that run code or other programs when the file is opened.
 _ACTIVE_PDF_NAMES = {b"/JavaScript", b"/JS", b"/Launch", b"/RichMedia"}
+_LONG_ACTIVE_NAMES = _ACTIVE_PDF_NAMES - {b"/JS"}
 _PDF_NAME = re.compile(rb"/[A-Za-z0-9#]+")
-_PDF_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
+# The end of line before "endstream" is optional: reportlab writes none.
+_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n(.*?)(?:\r?\n)?endstream", re.S)
+# Filters whose data is a picture: it holds no PDF objects.
+_IMAGE_FILTERS = {b"DCTDecode", b"DCT", b"JPXDecode", b"CCITTFaxDecode", b"CCF"}
+_IMAGE_FILTERS |= {b"JBIG2Decode"}
+_INFLATED_MAX = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -65,17 +74,78 @@ def _pdf_names(data: bytes) -> set[bytes]:
     }
 
 
+def _stream_dictionary(data: bytes, start: int) -> bytes:
+    """The dictionary of the stream whose data starts at `start`: the text
+    between its `obj` keyword and `stream`."""
+    head = data[max(0, start - 2048) : start]
+    opened = head.rfind(b"obj")
+    return head[opened + 3 :] if opened >= 0 else head
+
+
+def _stream_filters(dictionary: bytes) -> list[bytes]:
+    match = re.search(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9#]+)", dictionary)
+    if match is None:
+        return []
+    return [name[1:] for name in _PDF_NAME.findall(match.group(1))]
+
+
+def _decoded(stream: bytes, filters: list[bytes]) -> bytes | None:
+    """The stream's data with its text and Flate filters undone, in their order;
+    None when a filter is unknown here or the data does not decode."""
+    data = stream
+    for name in filters:
+        try:
+            if name in {b"ASCII85Decode", b"A85"}:
+                data = base64.a85decode(data.strip().removesuffix(b"~>"))
+            elif name in {b"ASCIIHexDecode", b"AHx"}:
+                data = bytes.fromhex(data.split(b">")[0].decode("ascii"))
+            elif name in {b"FlateDecode", b"Fl"}:
+                data = zlib.decompressobj().decompress(data, _INFLATED_MAX)
+            else:
+                return None
+        except (ValueError, binascii.Error, zlib.error):
+            return None
+    return data
+
+
+def _stream_names(stream: bytes, filters: list[bytes]) -> set[bytes]:
+    """The names of the stream as a reader decodes it; when it cannot be decoded
+    here, those of its bytes as they are and inflated (if they inflate)."""
+    decoded = _decoded(stream, filters)
+    if decoded is not None:
+        return _pdf_names(decoded)
+    names = _pdf_names(stream)
+    with contextlib.suppress(zlib.error):
+        names |= _pdf_names(zlib.decompressobj().decompress(stream, _INFLATED_MAX))
+    return names
+
+
 def pdf_has_active_content(data: bytes) -> bool:
     """Whether the PDF holds JavaScript or launch actions, in the open or inside
-    compressed streams (object streams can carry them)."""
-    if _pdf_names(data) & _ACTIVE_PDF_NAMES:
+    object streams, read decoded as a reader reads them.
+
+    Elsewhere in streams (pages, fonts, pictures) names are data, and the short
+    name /JS turns up there by chance: reportlab writes its pages as ASCII85 text,
+    where "/JS" and a delimiter come about once in 2 MB (a linked step's result
+    slip was refused so, about one in several hundred), and a scan's pixels may
+    hold it too. The long names are looked for in every
+    stream, raw and decoded, and a JavaScript action cannot do without
+    /JavaScript."""
+    outside = _PDF_STREAM.sub(b"stream\nendstream", data)
+    if _pdf_names(outside) & _ACTIVE_PDF_NAMES:
         return True
-    for stream in _PDF_STREAM.findall(data):
-        try:
-            inflated = zlib.decompressobj().decompress(stream, 20 * 1024 * 1024)
-        except zlib.error:
+    for match in _PDF_STREAM.finditer(data):
+        stream = match.group(1)
+        if _pdf_names(stream) & _LONG_ACTIVE_NAMES:
+            return True
+        dictionary = _stream_dictionary(data, match.start())
+        filters = _stream_filters(dictionary)
+        if _IMAGE_FILTERS.intersection(filters) or re.search(
+            rb"/Subtype\s*/Image", dictionary
+        ):
             continue
-        if _pdf_names(inflated) & _ACTIVE_PDF_NAMES:
+        wanted = _ACTIVE_PDF_NAMES if b"/ObjStm" in dictionary else _LONG_ACTIVE_NAMES
+        if _stream_names(stream, filters) & wanted:
             return True
     return False
 
