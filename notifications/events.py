@@ -2,8 +2,9 @@
 dossiers.hooks.on_transition in NotificationsConfig.ready(); runs inside the
 transaction of the change, so the notifications commit (and are sent) with it.
 
-Citizens hear of every change that concerns them; officers of a dossier that
-arrives in their unit's queue. A person is never told of their own action.
+Citizens hear of every change that concerns them (of a linked dossier's parts,
+through the chain: PART_QUIET); officers of a dossier that arrives in their
+unit's queue. A person is never told of their own action.
 """
 
 import datetime
@@ -31,9 +32,24 @@ CITIZEN_EVENTS = {
 }
 
 
+# A part of a linked dossier (opened by the chain at one agency): the citizen
+# hears of its progress from the chain's own lines (step done, refused, stopped:
+# chains.services.common.NOTIFIED), not of each of the part's moves as well; what
+# asks something of them (papers, a fee) or apologises still comes.
+PART_QUIET = {"receive", "issue_result", "return_result", "refuse", "stop"}
+
+
+def _is_part(dossier: Dossier) -> bool:
+    return Event.objects.filter(
+        dossier=dossier, action="submit", details__has_key="linked_from"
+    ).exists()
+
+
 def _citizen(dossier: Dossier, event: Event) -> None:
     event_key, template = CITIZEN_EVENTS[event.action]
     if dossier.applicant_id == event.actor_id:
+        return
+    if event.action in PART_QUIET and _is_part(dossier):
         return
     context = dossier_context(dossier)
     context["note"] = event.note

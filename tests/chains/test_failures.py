@@ -262,6 +262,29 @@ def test_a_refused_step_stops_the_chain_with_the_reason_and_keeps_the_done_ones(
     assert run.supplement_due_at is not None
 
 
+def test_a_refused_step_reaches_the_citizen_once_with_its_reason(linked, citizen):
+    from notifications.models import Notification
+
+    agency_fault_add(
+        system="residence", mode="refuse", times=1, reason="Địa chỉ không có thật"
+    )
+
+    run = linked()
+
+    keys = list(
+        Notification.objects.filter(recipient=citizen).values_list(
+            "event_key", flat=True
+        )
+    )
+    assert keys.count("chain.refused") == 1
+    assert "dossier.refused" not in keys  # the part's own refusal: not again
+    # What asks the citizen for something still comes: the corrections.
+    assert keys.count("dossier.supplement_requested") == 1
+    refused = Notification.objects.get(recipient=citizen, event_key="chain.refused")
+    assert "Địa chỉ không có thật" in refused.body
+    assert run.dossier.code in refused.body
+
+
 def test_the_citizen_corrects_and_resubmits_from_the_refused_step(
     linked, citizen, django_capture_on_commit_callbacks
 ):

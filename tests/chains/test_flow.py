@@ -383,3 +383,24 @@ def test_the_citizen_is_notified_of_each_step_and_of_completion_once(
     assert keys.count("chain.done") == run.steps.count()
     assert keys.count("chain.completed") == 1
     assert "chain.retry" not in keys
+
+
+def test_the_citizen_hears_of_the_parts_through_the_chain_not_of_each_move(
+    citizen, agencies, django_capture_on_commit_callbacks
+):
+    from notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        dossier = submit(citizen, agencies["committee"], BIRTH, birth_data(citizen))
+    run = run_of(dossier)
+    parts = [step.sub_dossier for step in run.steps.order_by("order")]
+    assert all(part.status == Status.RETURNED for part in parts)
+
+    told = Notification.objects.filter(recipient=citizen)
+    about = {(n.event_key, n.context.get("code")) for n in told}
+    # The linked dossier's own moves, and one line per step from the chain...
+    assert ("dossier.returned", dossier.code) in about
+    assert told.filter(event_key="chain.done").count() == len(parts)
+    # ...and nothing of each part's reception and return besides.
+    assert not {code for _key, code in about} & {part.code for part in parts}
+    assert told.count() <= 2 + len(parts) + 1
