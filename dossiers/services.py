@@ -1266,12 +1266,14 @@ def dossier_part_open(
     data: dict[str, Any],
     deadline: Deadline,
     note: str = "",
+    awaits_officer: bool = True,
     now: datetime.datetime | None = None,
 ) -> Dossier:
     """Open the part of a linked dossier that one agency handles: a normal dossier
     of the member procedure at `unit` (so it is in that unit's queue), coded
     `{parent code}-{suffix}` (one code across agencies), submitted and received at
-    once with the part's own time limit."""
+    once with the part's own time limit. `awaits_officer` False: the agency's
+    system handles it, and the unit's officers are not called to it."""
     now = now or timezone.now()
     part = Dossier.objects.create(
         code=f"{parent.code}-{suffix}",
@@ -1294,7 +1296,11 @@ def dossier_part_open(
         at=now,
         to_status=part.status,
         note=note,
-        details={"channel": parent.channel, "linked_from": parent.code},
+        details={
+            "channel": parent.channel,
+            "linked_from": parent.code,
+            "awaits_officer": awaits_officer,
+        },
     )
     hooks.transition_done(dossier=part, event=event)
     dossier_attachments_share(source=parent, target=part)

@@ -79,6 +79,8 @@ def _officers(dossier: Dossier, event: Event) -> None:
         helper = dossier.assisted_by
         if helper is not None and helper.has_perm("dossiers.receive_dossier"):
             return  # filed at the counter and received there at once
+        if event.details.get("awaits_officer") is False:
+            return  # a linked dossier's part that the agency's system handles
         recipients = list(
             unit_officers(
                 org_unit=dossier.receiving_unit_id,

@@ -244,6 +244,7 @@ def step_start(
         deadline=due,
         note=_("Bước %(order)s của hồ sơ liên thông %(code)s.")
         % {"order": step.order, "code": parent.code},
+        awaits_officer=needs_officer,
         now=now,
     )
     moved = move(

@@ -183,7 +183,7 @@ def test_the_birth_group_is_due_in_3_working_days_and_its_steps_on_their_own(
 
 
 def test_a_child_living_elsewhere_waits_for_the_police_who_verify_in_5_days(
-    citizen, agencies, police_officers, django_capture_on_commit_callbacks
+    citizen, agencies, police_officers, officer, django_capture_on_commit_callbacks
 ):
     from dossiers import services
 
@@ -206,6 +206,16 @@ def test_a_child_living_elsewhere_waits_for_the_police_who_verify_in_5_days(
     part = residence.sub_dossier
     assert part.status == Status.RECEIVED
     assert not ResidenceEntry.objects.exists()
+    # The police officers are called to the part they must verify; the
+    # committee's officers are not, for the birth part its system registered.
+    from notifications.models import Notification
+
+    assert officer.org_unit == agencies["committee"]
+    called = Notification.objects.filter(event_key="queue.new")
+    assert called.filter(recipient=police_officers["officer"], context__code=part.code)
+    assert called.filter(recipient=officer, context__code=dossier.code)
+    birth_part = run.steps.get(order=1).sub_dossier
+    assert not called.filter(context__code=birth_part.code)
 
     officer, leader = police_officers["officer"], police_officers["leader"]
     with django_capture_on_commit_callbacks(execute=True):
