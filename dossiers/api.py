@@ -30,7 +30,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 
 from procedures.models import Procedure
-from procedures.selectors import procedure_get
+from procedures.selectors import procedure_for_submission, procedure_get
 from units.models import OrgUnit
 
 from . import hooks, services
@@ -381,7 +381,9 @@ def _submit(request: Request) -> Response:
         )
     payload = SubmitSerializer(data=request.data)
     payload.is_valid(raise_exception=True)
-    procedure = _procedure(payload.validated_data["procedure"])
+    procedure = procedure_for_submission(code=payload.validated_data["procedure"])
+    if procedure is None:
+        raise ValidationError({"procedure": [_("Không có thủ tục mang mã này.")]})
     unit = OrgUnit.objects.filter(agency_code=payload.validated_data["unit"]).first()
     if unit is None:
         raise ValidationError({"unit": [_("Không có cơ quan mang mã định danh này.")]})

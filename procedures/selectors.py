@@ -133,6 +133,13 @@ def procedure_get(*, code: str) -> Procedure:
     return procedure
 
 
+def procedure_for_submission(*, code: str) -> Procedure | None:
+    """The procedure with this national code or key, without what only its page
+    shows (life events, documents, steps: the submission reads what it needs)."""
+    lookup = Q(code=code) if CODE_RE.fullmatch(code or "") else Q(key=code)
+    return Procedure.objects.select_related("field").filter(lookup).first()
+
+
 def linked_steps_applying(
     *, group: Procedure, data: dict[str, Any]
 ) -> list[LinkedStep]:
