@@ -18,6 +18,7 @@ import requests
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from kombu.exceptions import OperationalError as KombuOperationalError
 
 from .models import CallbackAttempt, OrderStatus, SandboxOrder
 from .signing import sign, verify
@@ -168,9 +169,20 @@ def _schedule_callback(order: SandboxOrder, *, attempt: int) -> None:
         return
     from .tasks import send_callback
 
-    transaction.on_commit(
-        lambda: send_callback.apply_async((record.pk,), countdown=delay)
-    )
+    def publish() -> None:
+        try:
+            send_callback.apply_async((record.pk,), countdown=delay)
+        except KombuOperationalError:
+            # The broker is down: the callback is lost, as a remote platform's
+            # may be; the payer still goes back, and the portal asks the
+            # platform for the status (payments' reconciliation).
+            logger.warning(
+                "sandbox: callback of %s lost, broker unreachable",
+                order.order_id,
+                exc_info=True,
+            )
+
+    transaction.on_commit(publish)
 
 
 def callback_send(*, attempt_id: int) -> bool:

@@ -236,3 +236,34 @@ def test_the_platform_imports_none_of_the_portals_apps():
             if isinstance(node, ast.Import):
                 for alias in node.names:
                     assert alias.name.split(".")[0] not in portal_apps, path
+
+
+def test_paying_while_the_broker_is_down_still_returns_the_payer(
+    client, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    import logging
+
+    from kombu.exceptions import OperationalError
+
+    from paygate import tasks
+
+    def refused(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Refused.")
+
+    monkeypatch.setattr(tasks.send_callback, "apply_async", refused)
+    client.get(reverse("paygate:pay") + "?" + urlencode(order_params()))
+    order = SandboxOrder.objects.get()
+
+    with (
+        caplog.at_level(logging.WARNING, logger="paygate.services"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(
+            reverse("paygate:order-complete", args=[order.token]), {"action": "pay"}
+        )
+
+    assert response.status_code == 302
+    assert urlsplit(response["Location"]).netloc == "merchant.test"
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PAID  # the payment stands
+    assert "broker unreachable" in caplog.text
