@@ -156,16 +156,18 @@ def connect_task_signals() -> None:
 
     started: dict[str, float] = {}
 
-    @task_prerun.connect(weak=False)
+    # Connected once whatever calls this again (the app registry run again by a
+    # test's INSTALLED_APPS override counted every task twice).
+    @task_prerun.connect(weak=False, dispatch_uid="portal.metrics.task_start")
     def _start(task_id: str = "", **kwargs: Any) -> None:
         started[task_id] = time.perf_counter()
 
-    @task_postrun.connect(weak=False)
+    @task_postrun.connect(weak=False, dispatch_uid="portal.metrics.task_stop")
     def _stop(task_id: str = "", task: Any = None, **kwargs: Any) -> None:
         began = started.pop(task_id, None)
         if began is not None and task is not None:
             TASK_SECONDS.labels(task.name).observe(time.perf_counter() - began)
 
-    @task_failure.connect(weak=False)
+    @task_failure.connect(weak=False, dispatch_uid="portal.metrics.task_failure")
     def _fail(sender: Any = None, **kwargs: Any) -> None:
         TASK_FAILURES.labels(getattr(sender, "name", "unknown")).inc()
