@@ -81,6 +81,7 @@ def modes(base: dict[str, int]) -> list[tuple[str, dict[str, int], str]]:
 
 def check_page(page: Page, label: str, action: str, base: dict[str, int]) -> list[str]:
     """Every problem on the current page, in every mode, with where it is."""
+    page.wait_for_load_state("load")  # its stylesheets applied
     found = []
     for mode, viewport, font in modes(base):
         page.set_viewport_size(
@@ -142,6 +143,9 @@ def test_large_text_and_zoom_keep_pages_usable(chromium, server, auditor, dossie
             )
             page.get_by_role("button", name="Bắt đầu khai").click()
             expect(page).to_have_url(re.compile("/form/"))
+            # The address changes before the page's stylesheets are in: measured
+            # then, under CI's load, a fieldset had the browser's default widths.
+            page.wait_for_load_state("load")
             problems.extend(
                 check_page(
                     page, f"{size} form section", ".wizard-actions .btn-primary", base
