@@ -27,8 +27,9 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import SimpleRateThrottle
+from rest_framework.throttling import BaseThrottle
 
+from accounts.ratelimit import client_ip, parse_rate, rate_limit_hit
 from procedures.models import Procedure
 from procedures.selectors import procedure_for_submission, procedure_get
 from units.models import OrgUnit
@@ -481,16 +482,22 @@ def dossier_attachments(request: Request, code: str) -> Response:
     )
 
 
-class TrackingThrottle(SimpleRateThrottle):
-    """Per client address, signed in or not: codes must not be guessable."""
+class TrackingThrottle(BaseThrottle):
+    """Per client address, signed in or not: codes must not be guessable. One
+    count with the tracking page (THROTTLE_TRACK, scope "track"), so that
+    alternating the page and the API does not double the guesses."""
 
-    scope = "track"
+    retry_after: int | None = None
 
-    def get_cache_key(self, request: Request, view: Any) -> str:
-        return self.cache_format % {
-            "scope": self.scope,
-            "ident": self.get_ident(request),
-        }
+    def allow_request(self, request: Request, view: Any) -> bool:
+        limit, window = parse_rate(settings.THROTTLE_TRACK)
+        self.retry_after = rate_limit_hit(
+            scope="track", key=client_ip(request._request), limit=limit, window=window
+        )
+        return self.retry_after is None
+
+    def wait(self) -> float | None:
+        return self.retry_after
 
 
 @extend_schema(

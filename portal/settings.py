@@ -305,7 +305,8 @@ DEFAULT_FROM_EMAIL = env.str(
 )
 
 # --- API --------------------------------------------------------------------------
-# Public tracking lookups per client address, on the API and the page alike.
+# Public tracking lookups per client address, on the API and the page alike: one
+# count for both (accounts.ratelimit, scope "track").
 THROTTLE_TRACK = env.str("THROTTLE_TRACK", default="20/min")
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -318,9 +319,6 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_THROTTLE_RATES": {
-        "track": THROTTLE_TRACK,
-    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cổng Dịch vụ công API",

@@ -223,13 +223,11 @@ def test_public_tracking_needs_code_and_phone_digits(people):
     assert wrong_phone.json() == unknown.json()
 
 
-def test_public_tracking_is_throttled(people, monkeypatch):
+def test_public_tracking_is_throttled(people, settings):
     from django.core.cache import cache
 
-    from dossiers.api import TrackingThrottle
-
     cache.clear()
-    monkeypatch.setattr(TrackingThrottle, "THROTTLE_RATES", {"track": "3/min"})
+    settings.THROTTLE_TRACK = "3/min"
 
     codes = [
         api().get(reverse("dossiers_api:track"), {"code": "x", "phone_last4": "1234"})

@@ -372,6 +372,23 @@ def test_tracking_page_is_limited_per_address(client, settings, citizen, unit_a)
 
 
 @pytest.mark.django_db
+def test_tracking_page_and_api_share_one_budget(client, settings, citizen, unit_a):
+    settings.THROTTLE_TRACK = "3/min"
+    dossier = make_dossier(applicant=citizen, unit=unit_a)
+    page = reverse("dossiers:dossier-track")
+    api = reverse("dossiers_api:track")
+    for n in range(3):
+        client.get(page, {"code": dossier.code, "phone_last4": f"{n:04d}"})
+
+    response = client.get(api, {"code": dossier.code, "phone_last4": "1234"})
+
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
+    other = Client(REMOTE_ADDR="10.0.0.9").get(api, {"code": "x", "phone_last4": "1"})
+    assert other.status_code == 404
+
+
+@pytest.mark.django_db
 def test_token_endpoint_is_limited_per_address(client, settings, citizen):
     settings.LOGIN_RATE_LIMIT = 2
     url = reverse("accounts-api:auth-token")
