@@ -53,6 +53,16 @@ def rate_limit_hit(
     return max(1, math.ceil(float(ends) - now))
 
 
+def rate_limit_hit_per_address(
+    request: HttpRequest, *, scope: str, rate: str
+) -> int | None:
+    """`rate_limit_hit` for the client's address at a rate such as "20/min"."""
+    limit, window = parse_rate(rate)
+    return rate_limit_hit(
+        scope=scope, key=client_ip(request), limit=limit, window=window
+    )
+
+
 def rate_limit_consume(*, scope: str, key: str, limit: int) -> bool:
     """Count one more use of `scope` by `key`; False once `limit` is exceeded."""
     return rate_limit_hit(scope=scope, key=key, limit=limit) is None

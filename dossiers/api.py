@@ -7,7 +7,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.http import Http404
 from django.urls import path
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
@@ -29,9 +28,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
-from accounts.ratelimit import client_ip, parse_rate, rate_limit_hit
+from accounts.ratelimit import rate_limit_hit_per_address
 from procedures.models import Procedure
-from procedures.selectors import procedure_for_submission, procedure_get
+from procedures.selectors import procedure_by_code
 from units.models import OrgUnit
 
 from . import hooks, services
@@ -232,12 +231,10 @@ def _require(data: dict[str, Any], *names: str) -> None:
 
 
 def _procedure(code: str) -> Procedure:
-    try:
-        return procedure_get(code=code)
-    except Http404:
-        raise ValidationError(
-            {"procedure": [_("Không có thủ tục mang mã này.")]}
-        ) from None
+    procedure = procedure_by_code(code=code)
+    if procedure is None:
+        raise ValidationError({"procedure": [_("Không có thủ tục mang mã này.")]})
+    return procedure
 
 
 def _colleague(username: str) -> Any:
@@ -382,9 +379,7 @@ def _submit(request: Request) -> Response:
         )
     payload = SubmitSerializer(data=request.data)
     payload.is_valid(raise_exception=True)
-    procedure = procedure_for_submission(code=payload.validated_data["procedure"])
-    if procedure is None:
-        raise ValidationError({"procedure": [_("Không có thủ tục mang mã này.")]})
+    procedure = _procedure(payload.validated_data["procedure"])
     unit = OrgUnit.objects.filter(agency_code=payload.validated_data["unit"]).first()
     if unit is None:
         raise ValidationError({"unit": [_("Không có cơ quan mang mã định danh này.")]})
@@ -490,9 +485,8 @@ class TrackingThrottle(BaseThrottle):
     retry_after: int | None = None
 
     def allow_request(self, request: Request, view: Any) -> bool:
-        limit, window = parse_rate(settings.THROTTLE_TRACK)
-        self.retry_after = rate_limit_hit(
-            scope="track", key=client_ip(request._request), limit=limit, window=window
+        self.retry_after = rate_limit_hit_per_address(
+            request._request, scope="track", rate=settings.THROTTLE_TRACK
         )
         return self.retry_after is None
 

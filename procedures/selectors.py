@@ -105,10 +105,14 @@ def procedure_search(
     )
 
 
+def _by_code(code: str) -> Q:
+    """A national code (1.000894) or, for procedures without one, the key."""
+    return Q(code=code) if CODE_RE.fullmatch(code or "") else Q(key=code)
+
+
 def procedure_get(*, code: str) -> Procedure:
     """The procedure with this national code or key, with everything its page
     shows; 404 otherwise."""
-    lookup = Q(code=code) if CODE_RE.fullmatch(code or "") else Q(key=code)
     procedure = (
         Procedure.objects.select_related("field")
         .prefetch_related(
@@ -125,7 +129,7 @@ def procedure_get(*, code: str) -> Procedure:
                 queryset=LinkedStep.objects.select_related("group"),
             ),
         )
-        .filter(lookup)
+        .filter(_by_code(code))
         .first()
     )
     if procedure is None:
@@ -133,11 +137,11 @@ def procedure_get(*, code: str) -> Procedure:
     return procedure
 
 
-def procedure_for_submission(*, code: str) -> Procedure | None:
+def procedure_by_code(*, code: str) -> Procedure | None:
     """The procedure with this national code or key, without what only its page
-    shows (life events, documents, steps: the submission reads what it needs)."""
-    lookup = Q(code=code) if CODE_RE.fullmatch(code or "") else Q(key=code)
-    return Procedure.objects.select_related("field").filter(lookup).first()
+    shows (life events, documents, steps: a submission or a due date reads what
+    it needs)."""
+    return Procedure.objects.select_related("field").filter(_by_code(code)).first()
 
 
 def linked_steps_applying(

@@ -5,12 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.ratelimit import (
-    client_ip,
-    parse_rate,
-    rate_limit_hit,
-    rate_limited_response,
-)
+from accounts.ratelimit import rate_limit_hit_per_address, rate_limited_response
 
 from ..forms import TrackForm
 from ..selectors import (
@@ -29,9 +24,8 @@ def track(request: HttpRequest) -> HttpResponse:
     if "phone_last4" in request.GET:
         # Each lookup counts per client address, as on the API (THROTTLE_TRACK):
         # codes and 4 phone digits must not be guessable.
-        limit, window = parse_rate(settings.THROTTLE_TRACK)
-        wait = rate_limit_hit(
-            scope="track", key=client_ip(request), limit=limit, window=window
+        wait = rate_limit_hit_per_address(
+            request, scope="track", rate=settings.THROTTLE_TRACK
         )
         if wait is not None:
             return rate_limited_response(request, retry_after=wait)
