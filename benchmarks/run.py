@@ -13,7 +13,6 @@ import json
 import os
 import platform
 import re
-import signal
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import load, report
+from scripts.drills.processes import stop_group
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -166,12 +166,7 @@ def process(command: list[str], env: dict[str, str], name: str) -> Iterator[Any]
         try:
             yield proc
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+            stop_group(proc)
 
 
 def wait_http(url: str, timeout: float = 60) -> None:

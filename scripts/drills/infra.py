@@ -12,6 +12,8 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from .processes import kill_group, stop_group
+
 BASE_DIR = Path(__file__).resolve().parents[2]
 PG_PORT = 5441
 REDIS_PORT = 6391
@@ -195,18 +197,11 @@ class Process:
         return self
 
     def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
+        """SIGKILL to the process and its pool: no goodbye, no acknowledgement."""
+        kill_group(self.proc)
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.kill()
+        stop_group(self.proc)
 
 
 def worker(env: dict[str, str]) -> Process:

@@ -3,7 +3,6 @@ killed by the test (the pattern of tests/conftest.py's celery_worker_process),
 on their own queues so no other worker of the session takes their tasks."""
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ import redis
 from django.conf import settings
 
 from portal.celery import worker_queues
+from scripts.drills.processes import kill_group, stop_group
 from tests.conftest import BASE_DIR, _database_url
 
 # Fast enough for tests, same code paths as production.
@@ -92,19 +92,11 @@ class Worker:
         return self.log_path.read_text(errors="replace") if self.log_path else ""
 
     def kill(self) -> None:
-        """SIGKILL to the worker and its pool: no goodbye, no acknowledgement."""
-        if self.proc is not None and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(timeout=10)
+        """SIGKILL to the process and its pool: no goodbye, no acknowledgement."""
+        kill_group(self.proc)
 
     def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        os.killpg(self.proc.pid, signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.kill()
+        stop_group(self.proc)
 
 
 def lose_every_message(base: str) -> int:

@@ -1,0 +1,1 @@
+"""Developer tools: fault drills, catalogue and dashboard benchmarks, pictures."""
