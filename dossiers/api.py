@@ -45,7 +45,6 @@ from .selectors import (
     dossiers_visible_to,
     result_get_by_token,
 )
-from .views.wizard.common import LINKED_IDENTITY_LEVEL
 
 app_name = "dossiers_api"
 
@@ -201,17 +200,22 @@ class ActionSerializer(serializers.Serializer[Any]):
 # --- Helpers ----------------------------------------------------------------------
 
 
-def _error(exc: services.DossierError) -> Response:
+def error_response(exc: services.DossierError) -> Response:
+    """A refused service call as the API answers it."""
     code: int
     if isinstance(exc, services.IllegalTransition):
         code = status.HTTP_409_CONFLICT
     elif isinstance(exc, services.ActionNotAllowed):
         code = status.HTTP_403_FORBIDDEN
+    elif isinstance(exc, services.IdempotencyKeyReused):
+        code = status.HTTP_422_UNPROCESSABLE_ENTITY
     else:
         code = status.HTTP_400_BAD_REQUEST
     body: dict[str, Any] = {"detail": exc.message}
     if isinstance(exc, services.InvalidDossierData):
         body["errors"] = exc.errors
+    if isinstance(exc, services.UnitNotReceiving):
+        body["errors"] = {"unit": [exc.message]}
     if isinstance(exc, services.StorageFull):
         # The server's passing trouble: come back later (portal/unavailable.py).
         return Response(
@@ -370,43 +374,42 @@ def dossier_list(request: Request) -> Response:
 
 
 def _submit(request: Request) -> Response:
-    # As the wizard (citizen_required): staff file for a citizen at the counter,
-    # never as the applicant themselves.
-    if not getattr(request.user, "is_citizen", False):
-        return Response(
-            {"detail": _("Chỉ tài khoản công dân mới nộp hồ sơ của mình.")},
-            status=status.HTTP_403_FORBIDDEN,
-        )
+    try:  # before reading the body: staff are refused whatever they send
+        services.applicant_check(applicant=request.user)
+    except services.DossierError as exc:
+        return error_response(exc)
     payload = SubmitSerializer(data=request.data)
     payload.is_valid(raise_exception=True)
     procedure = _procedure(payload.validated_data["procedure"])
     unit = OrgUnit.objects.filter(agency_code=payload.validated_data["unit"]).first()
     if unit is None:
         raise ValidationError({"unit": [_("Không có cơ quan mang mã định danh này.")]})
-    # A linked procedure needs an electronic identity of level 2, as in the wizard.
-    if procedure.is_linked and (
-        getattr(request.user, "identity_level", 0) < LINKED_IDENTITY_LEVEL
-    ):
-        return Response(
-            {
-                "detail": _(
-                    "Nhóm thủ tục liên thông cần tài khoản định danh điện tử mức độ "
-                    "%(level)d: đăng nhập bằng định danh điện tử."
-                )
-                % {"level": LINKED_IDENTITY_LEVEL}
-            },
-            status=status.HTTP_403_FORBIDDEN,
-        )
     try:
         dossier = services.dossier_submit(
             applicant=request.user,
             procedure=procedure,
             receiving_unit=unit,
             data=payload.validated_data["data"],
-            idempotency_key=str(request.headers.get("Idempotency-Key", ""))[:64],
+            idempotency_key=idempotency_key(request),
+            idempotency_fingerprint=services.request_fingerprint(
+                {
+                    "procedure": procedure.code,
+                    "unit": unit.agency_code,
+                    "data": payload.validated_data["data"],
+                }
+            ),
         )
     except services.DossierError as exc:
-        return _error(exc)
+        return error_response(exc)
+    return submitted_response(dossier)
+
+
+def idempotency_key(request: Request) -> str:
+    return str(request.headers.get("Idempotency-Key", ""))[:64]
+
+
+def submitted_response(dossier: Dossier) -> Response:
+    """What a submission answers (POST /api/v1/dossiers/ and a draft's submit)."""
     return Response(
         {
             "code": dossier.code,
@@ -441,7 +444,7 @@ def dossier_action(request: Request, code: str) -> Response:
     try:
         dossier = _do_action(request, dossier, payload.validated_data)
     except services.DossierError as exc:
-        return _error(exc)
+        return error_response(exc)
     dossier = dossier_get_for_user(user=request.user, code=code)
     return Response(DossierDetailSerializer(dossier, context={"request": request}).data)
 
@@ -471,7 +474,7 @@ def dossier_attachments(request: Request, code: str) -> Response:
             document_key=str(request.POST.get("document_key", "")),
         )
     except services.DossierError as exc:
-        return _error(exc)
+        return error_response(exc)
     return Response(
         AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED
     )

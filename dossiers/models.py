@@ -167,8 +167,10 @@ class Dossier(models.Model):
     fee_vnd = models.PositiveBigIntegerField(
         _("phí, lệ phí (đồng)"), null=True, blank=True
     )
-    # A repeat of a submission with the same key returns the first dossier.
+    # A repeat of a submission with the same key returns the first dossier; the
+    # digest of what was asked tells a repeat from another request (HTTP 422).
     idempotency_key = models.CharField(max_length=64, blank=True)
+    idempotency_fingerprint = models.CharField(max_length=64, blank=True)
     # Snapshot from the procedure: the result is a paper, so in scope for
     # digitisation metrics.
     result_in_scope = models.BooleanField(default=False)

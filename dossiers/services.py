@@ -7,6 +7,8 @@ the listeners registered in `hooks`.
 """
 
 import datetime
+import hashlib
+import json
 import secrets
 from collections.abc import Callable, Iterable
 from decimal import Decimal
@@ -74,6 +76,108 @@ class InvalidDossierData(DossierError):
     def __init__(self, errors: dict[str, list[str]]):
         super().__init__(_("Hồ sơ chưa hợp lệ, hãy sửa các mục được đánh dấu."))
         self.errors = errors
+
+
+class IdentityLevelTooLow(ActionNotAllowed):
+    """The procedure needs a higher electronic-identity level (HTTP 403)."""
+
+
+class UnitNotReceiving(DossierError):
+    """The chosen place does not receive dossiers of the procedure (HTTP 400)."""
+
+
+class IdempotencyKeyReused(DossierError):
+    """An idempotency key came back with another request (HTTP 422)."""
+
+
+# --- Who may file what, where -------------------------------------------------------
+
+# A linked procedure (Decree 63/2024) needs an electronic identity of level 2.
+LINKED_IDENTITY_LEVEL = 2
+
+
+def unit_receives(*, unit: OrgUnit, procedure: Procedure) -> bool:
+    """Whether `unit` takes dossiers of `procedure` (as selectors'
+    `receiving_units_for` lists them), without a query."""
+    return unit.is_active and unit.agency_type == procedure.agency_type
+
+
+def applicant_check(*, applicant: Any) -> None:
+    """Only a citizen files for themselves: staff file for a citizen at the
+    counter (`dossier_file_for_citizen`), never as the applicant."""
+    if not getattr(applicant, "is_citizen", False):
+        raise ActionNotAllowed(_("Chỉ tài khoản công dân mới nộp hồ sơ của mình."))
+
+
+def submission_check(
+    *, applicant: Any, procedure: Procedure, receiving_unit: OrgUnit | None = None
+) -> None:
+    """Refuse, with the reason, when `applicant` may not file `procedure` (at
+    `receiving_unit` when given) for themselves. The wizard, the API and
+    `dossier_submit` ask this one question."""
+    applicant_check(applicant=applicant)
+    if not procedure.submittable or not procedure.form_schema:
+        raise DossierError(_("Thủ tục này không nộp hồ sơ trực tuyến trên Cổng."))
+    if procedure.is_linked and (
+        getattr(applicant, "identity_level", 0) < LINKED_IDENTITY_LEVEL
+    ):
+        raise IdentityLevelTooLow(
+            _(
+                "Nhóm thủ tục liên thông cần tài khoản định danh điện tử mức độ "
+                "%(level)d: đăng nhập bằng định danh điện tử."
+            )
+            % {"level": LINKED_IDENTITY_LEVEL}
+        )
+    if receiving_unit is not None and not unit_receives(
+        unit=receiving_unit, procedure=procedure
+    ):
+        raise UnitNotReceiving(
+            _(
+                "Nơi nộp này không tiếp nhận hồ sơ của thủ tục này; "
+                "hãy chọn lại nơi nộp."
+            )
+        )
+
+
+# --- Idempotency ----------------------------------------------------------------------
+
+
+def request_fingerprint(payload: dict[str, Any]) -> str:
+    """A digest of what a client asked for, kept beside its idempotency key: the
+    same key with another request is refused instead of answered with the first."""
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def draft_fingerprint(draft: Draft) -> str:
+    """The fingerprint of submitting `draft` (the wizard's and the API's key
+    `draft-{pk}` files it once, whoever submits it)."""
+    return request_fingerprint({"draft": draft.pk})
+
+
+def dossier_for_idempotency_key(
+    *, applicant: Any, key: str, fingerprint: str = ""
+) -> Dossier | None:
+    """The dossier an earlier request with `key` filed, if any; a different
+    request under the same key is refused."""
+    if not key:
+        return None
+    first = Dossier.objects.filter(applicant=applicant, idempotency_key=key).first()
+    if (
+        first is not None
+        and fingerprint
+        and first.idempotency_fingerprint
+        and first.idempotency_fingerprint != fingerprint
+    ):
+        raise IdempotencyKeyReused(
+            _(
+                "Khóa chống nộp trùng (Idempotency-Key) này đã được dùng cho một "
+                "yêu cầu khác (hồ sơ %(code)s). Hãy dùng một khóa mới cho mỗi hồ "
+                "sơ mới."
+            )
+            % {"code": first.code}
+        )
+    return first
 
 
 # --- Codes and deadlines ------------------------------------------------------------
@@ -230,16 +334,22 @@ def dossier_submit(
     draft: Draft | None = None,
     assisted_by: Any = None,
     idempotency_key: str = "",
+    idempotency_fingerprint: str = "",
     now: datetime.datetime | None = None,
 ) -> Dossier:
     """File a dossier. Validates the form data against the procedure's schema and
-    the attachments of `draft` against its required documents."""
-    if idempotency_key:
-        first = Dossier.objects.filter(
-            applicant=applicant, idempotency_key=idempotency_key
-        ).first()
-        if first is not None:
-            return first
+    the attachments of `draft` against its required documents. A repeated
+    `idempotency_key` returns the first dossier, or is refused when its
+    `idempotency_fingerprint` (`request_fingerprint`) differs."""
+    first = dossier_for_idempotency_key(
+        applicant=applicant, key=idempotency_key, fingerprint=idempotency_fingerprint
+    )
+    if first is not None:
+        return first
+    if assisted_by is None:
+        submission_check(
+            applicant=applicant, procedure=procedure, receiving_unit=receiving_unit
+        )
     if not procedure.submittable:
         raise DossierError(_("Thủ tục này không nộp hồ sơ trực tuyến trên Cổng."))
     if not receiving_unit.is_active:
@@ -269,16 +379,20 @@ def dossier_submit(
         fee_vnd=_fee_for(procedure, channel),
         result_in_scope=procedure.has_document_result,
         idempotency_key=idempotency_key,
+        idempotency_fingerprint=idempotency_fingerprint if idempotency_key else "",
     )
     try:
         with transaction.atomic():
             dossier.save()
     except IntegrityError:
         # The same idempotency key arrived twice at once: return the first one.
-        if idempotency_key:
-            return Dossier.objects.get(
-                applicant=applicant, idempotency_key=idempotency_key
-            )
+        first = dossier_for_idempotency_key(
+            applicant=applicant,
+            key=idempotency_key,
+            fingerprint=idempotency_fingerprint,
+        )
+        if first is not None:
+            return first
         raise
     if attachments:
         Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(
@@ -770,6 +884,7 @@ def attachment_add(
     owner = dossier or draft
     if owner is None:
         raise ValueError("an attachment belongs to a dossier or a draft")
+    document_key_check(procedure=owner.procedure, document_key=document_key)
     held = Attachment.objects.filter(dossier=dossier, draft=draft).aggregate(
         total=Sum("size"), count=Count("pk")
     )
@@ -796,6 +911,28 @@ def attachment_add(
         raise _storage_full(checked.safe_name) from exc
     attachment.save()
     return attachment
+
+
+def document_key_check(
+    *, procedure: Procedure, document_key: str, required: bool = False
+) -> None:
+    """Refuse a paper the procedure does not ask for. A blank key is a paper
+    outside the form's list (a supplement item naming none), unless `required`."""
+    keys = sorted({f["document"] for f in schema_file_fields(procedure.form_schema)})
+    if document_key in keys or (not document_key and not required):
+        return
+    listed = ", ".join(keys) or "—"
+    if document_key:
+        message = _(
+            "Thủ tục này không yêu cầu giấy tờ “%(key)s”. "
+            "Các giấy tờ của thủ tục: %(keys)s."
+        ) % {"key": document_key, "keys": listed}
+    else:
+        message = _(
+            "Hãy cho biết tệp là giấy tờ nào (document_key). "
+            "Các giấy tờ của thủ tục: %(keys)s."
+        ) % {"keys": listed}
+    raise InvalidDossierData({"document_key": [message]})
 
 
 def _storage_full(name: str) -> StorageFull:

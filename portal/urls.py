@@ -36,6 +36,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("procedures.api")),
     path("api/v1/", include("dossiers.api")),
+    path("api/v1/", include("dossiers.drafts_api")),
     # Payments, notifications, the sandbox payment platform.
     path("", include("payments.urls")),
     path("notifications/", include("notifications.urls")),

@@ -523,13 +523,13 @@ INSERT INTO {dossiers} (
   processing_unit_id, admin_unit_id, assignee_id, status, data, phone_last4,
   submitted_at, received_at, due_at, due_steps, clock_started_at, supplement_count,
   supplement_requested_at, apologized, completed_at, returned_at, return_method,
-  fee_vnd, idempotency_key, result_in_scope, result_digitized, paid_online,
-  created_at, updated_at)
+  fee_vnd, idempotency_key, idempotency_fingerprint, result_in_scope,
+  result_digitized, paid_online, created_at, updated_at)
 SELECT n.id, n.code, n.procedure_id, a.applicant, NULL, n.channel,
   n.receiving_unit_id, NULL, n.admin_unit_id, NULL, n.status, '{{}}', '',
   n.submitted_at, n.received_at, n.due_at, '[]', n.received_at, 0,
   NULL, false, n.completed_at, n.returned_at, '',
-  n.fee_vnd, '', n.result_digitized IS NOT NULL, n.result_digitized IS true,
+  n.fee_vnd, '', '', n.result_digitized IS NOT NULL, n.result_digitized IS true,
   n.paid_online, %(now)s, %(now)s
 FROM import_new n JOIN import_applicant a ON a.unit = n.receiving_unit_id
 """,  # noqa: S608 - table names only

@@ -24,6 +24,7 @@ from .definitions import (
     FEMALE,
     MALE,
     lookup,
+    number_bounds,
     person_fields,
     section_fields,
     sections,
@@ -78,6 +79,15 @@ def _clean_text(field: dict[str, Any], raw: Any) -> tuple[Any, list[str]]:
 
 
 _NUMBER_RE = re.compile(r"^-?\d+(?:[.,]\d+)?$")
+# Longer than any bound a schema can hold as a JSON number, decimals included.
+_NUMBER_MAX_CHARS = 40
+
+
+def _shown(bound: Any) -> str:
+    """A bound as Vietnamese write it: 999.999.999, 2,5."""
+    if isinstance(bound, int):
+        return f"{bound:,}".replace(",", ".")
+    return str(bound).replace(".", ",")
 
 
 def _clean_number(field: dict[str, Any], raw: Any) -> tuple[Any, list[str]]:
@@ -86,14 +96,19 @@ def _clean_number(field: dict[str, Any], raw: Any) -> tuple[Any, list[str]]:
     text = str(raw).strip()
     if not _NUMBER_RE.match(text):
         return None, [_("Cần nhập một số, ví dụ 2 hoặc 2,5.")]
+    low, high = number_bounds(field)
+    if len(text) > _NUMBER_MAX_CHARS:  # beyond any bound; not worth parsing
+        if text.startswith("-"):
+            return None, [_("Không được nhỏ hơn %(min)s.") % {"min": _shown(low)}]
+        return None, [_("Không được lớn hơn %(max)s.") % {"max": _shown(high)}]
     try:
         number = Decimal(text.replace(",", "."))
     except InvalidOperation:  # pragma: no cover - the pattern above rules it out
         return None, [_("Cần nhập một số, ví dụ 2 hoặc 2,5.")]
-    if "min" in field and number < Decimal(str(field["min"])):
-        return None, [_("Không được nhỏ hơn %(min)s.") % {"min": field["min"]}]
-    if "max" in field and number > Decimal(str(field["max"])):
-        return None, [_("Không được lớn hơn %(max)s.") % {"max": field["max"]}]
+    if number < Decimal(str(low)):
+        return None, [_("Không được nhỏ hơn %(min)s.") % {"min": _shown(low)}]
+    if number > Decimal(str(high)):
+        return None, [_("Không được lớn hơn %(max)s.") % {"max": _shown(high)}]
     return (int(number) if number == number.to_integral_value() else float(number)), []
 
 

@@ -152,6 +152,16 @@ EXTRA_KEYS: dict[str, frozenset[str]] = {
     "file": frozenset({"document"}),
 }
 DEFAULT_MAX_LENGTH = {"text": 200, "textarea": 2000}
+# The range of a number field whose schema does not say: counts, months, copies,
+# areas and amounts of a citizen's form all fit, an absurd value (10^30 months)
+# does not. A schema's own "min"/"max" replaces either end.
+DEFAULT_NUMBER_MIN = 0
+DEFAULT_NUMBER_MAX = 999_999_999
+
+
+def number_bounds(field: dict[str, Any]) -> tuple[Any, Any]:
+    """The (min, max) a number field accepts: its own, or the default range."""
+    return field.get("min", DEFAULT_NUMBER_MIN), field.get("max", DEFAULT_NUMBER_MAX)
 
 
 def pick(text: Any) -> str:

@@ -59,7 +59,7 @@ def _fill(person, *, officer, specialist, leader, unit, label):
     dossier_services.attachment_add(
         uploaded_by=person,
         upload=pdf_upload(f"../../etc/{label}.pdf"),
-        document_key="giay_to",
+        document_key="",
         dossier=returned,
     )
     dossier_services.dossier_rate(

@@ -118,7 +118,7 @@ def test_api_upload_on_a_full_disk_is_503_with_retry_after(
 
     response = client.post(
         reverse("dossiers_api:dossier-attachments", args=[dossier.code]),
-        {"file": pdf_upload("lon.pdf", 5000), "document_key": "to-khai"},
+        {"file": pdf_upload("lon.pdf", 5000), "document_key": ""},
         format="multipart",
     )
 

@@ -170,7 +170,7 @@ def test_a_supplement_tells_the_unit_holding_the_dossier(people, officer, citize
     dossier = make_dossier(status=Status.SUPPLEMENT_REQUESTED, **people)
 
     services.dossier_supplement(
-        dossier=dossier, actor=citizen, files=[("giay", pdf_upload())]
+        dossier=dossier, actor=citizen, files=[("", pdf_upload())]
     )
 
     assert keys(officer)[-1] == "queue.supplemented"

@@ -66,7 +66,7 @@ def test_a_file_download_with_its_own_policy_still_cannot_be_framed(
 ):
     dossier = make_dossier(applicant=citizen, unit=unit_a)
     attachment = services.attachment_add(
-        uploaded_by=citizen, upload=pdf_upload(), document_key="x", dossier=dossier
+        uploaded_by=citizen, upload=pdf_upload(), document_key="", dossier=dossier
     )
     client.force_login(citizen)
 

@@ -128,10 +128,10 @@ def test_closed_dossiers_lose_their_files_not_their_record(
         status=Status.RECEIVED, applicant=citizen, unit=unit_a, officer=officer
     )
     old_file = services.attachment_add(
-        uploaded_by=citizen, upload=pdf_upload(), document_key="k", dossier=returned
+        uploaded_by=citizen, upload=pdf_upload(), document_key="", dossier=returned
     )
     kept_open = services.attachment_add(
-        uploaded_by=citizen, upload=pdf_upload(), document_key="k", dossier=open_one
+        uploaded_by=citizen, upload=pdf_upload(), document_key="", dossier=open_one
     )
     path = old_file.file.path
     time_machine.move_to(timezone.now() + 2000 * DAY)
@@ -166,7 +166,7 @@ def test_a_recently_closed_dossier_keeps_its_files(
     time_machine.move_to(timezone.now() - 2000 * DAY)
     dossier = make_dossier(applicant=citizen, unit=unit_a)
     services.attachment_add(
-        uploaded_by=citizen, upload=pdf_upload(), document_key="k", dossier=dossier
+        uploaded_by=citizen, upload=pdf_upload(), document_key="", dossier=dossier
     )
     time_machine.move_to(timezone.now() + 1990 * DAY)
     # Withdrawn 10 days ago: its period counts from the closing event.

@@ -386,6 +386,57 @@ def test_numbers_accept_a_decimal_comma():
     assert cleaned["copies"] == 2.5
 
 
+def test_a_number_without_bounds_has_a_sane_default_range():
+    """10^30 months was accepted once: a schema that names no maximum still has one."""
+    schema = copy.deepcopy(SCHEMA)
+    months = {
+        "name": "months",
+        "type": "number",
+        "required": True,
+        "min": 1,
+        "label": {"vi": "Số tháng", "en": "Months"},
+    }
+    schema["sections"][0]["fields"].append(months)
+
+    for absurd in ("1" + "0" * 30, 10**30, "9" * 5000):
+        _cleaned, errors = schema_clean(schema, VALID | {"months": absurd})
+        assert errors["months"] == ["Không được lớn hơn 999.999.999."], absurd
+    _cleaned, errors = schema_clean(schema, VALID | {"months": "-" + "9" * 5000})
+    assert errors["months"] == ["Không được nhỏ hơn 1."]
+    cleaned, errors = schema_clean(schema, VALID | {"months": "999999999"})
+    assert errors == {}
+    assert cleaned["months"] == 999_999_999
+
+
+def test_a_number_without_a_minimum_is_not_negative():
+    schema = copy.deepcopy(SCHEMA)
+    schema["sections"][0]["fields"].append(
+        {"name": "area", "type": "number", "label": {"vi": "Diện tích", "en": "Area"}}
+    )
+
+    _cleaned, errors = schema_clean(schema, VALID | {"area": "-2"})
+
+    assert errors["area"] == ["Không được nhỏ hơn 0."]
+
+
+def test_a_schemas_own_bounds_replace_the_default_ones():
+    schema = copy.deepcopy(SCHEMA)
+    schema["sections"][0]["fields"].append(
+        {
+            "name": "level",
+            "type": "number",
+            "min": -5,
+            "max": 2.5,
+            "label": {"vi": "Mức", "en": "Level"},
+        }
+    )
+
+    assert schema_clean(schema, VALID | {"level": "-5"})[1] == {}
+    assert schema_clean(schema, VALID | {"level": "2,6"})[1]["level"] == [
+        "Không được lớn hơn 2,5."
+    ]
+
+
 def test_file_fields_are_not_data():
     cleaned, errors = schema_clean(SCHEMA, VALID | {"file_giay": "x.pdf"})
 

@@ -130,6 +130,7 @@ ROUTE_PARAMS: dict[str, dict[str, str]] = {
     "procedures-api:procedure-detail": {"code": "procedure.code"},
     "dossiers:dossier-create": {"code": "procedure.code"},
     "dossiers:draft-*": {"pk": "draft.pk"},
+    "drafts_api:*": {"pk": "draft.pk", "attachment_id": "attachment.pk"},
     "dossiers:dossier-supplement": {"code": "supplement.code"},
     "dossiers:dossier-rate": {"code": "returned.code"},
     "dossiers:result-download": {"code": "returned.code"},

@@ -42,6 +42,8 @@ REAL_PATHS = {
     "code": lambda world: world.objects["dossier"].code,
     "id": lambda world: world.objects["payment"].pk,
     "token": lambda world: world.objects["result"].token,
+    "pk": lambda world: world.objects["draft"].pk,
+    "attachment_id": lambda world: world.objects["attachment"].pk,
 }
 # ... where a parameter means something else on one path.
 REAL_PATHS_BY_OPERATION = {

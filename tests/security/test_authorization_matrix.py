@@ -118,6 +118,8 @@ API_DOSSIER = DOSSIER | {"anonymous": UNAUTHORIZED}
 API_STATS = STATS | {"anonymous": UNAUTHORIZED}
 API_STAFF = STAFF_AREA | {"anonymous": UNAUTHORIZED}
 API_CITIZEN = CITIZEN_AREA | {"anonymous": UNAUTHORIZED}
+API_CITIZEN_OWN = CITIZEN_OWN | {"anonymous": UNAUTHORIZED}
+API_CITIZEN_POST = CITIZEN_POST | {"anonymous": UNAUTHORIZED}
 API_POST_ONLY = rule(NOT_ALLOWED, anonymous=UNAUTHORIZED)
 API_STAFF_POST = STAFF_POST | {"anonymous": UNAUTHORIZED}
 
@@ -128,6 +130,7 @@ WRITE_DOSSIER = {
     "officer_other_commune": NOT_FOUND,
 }
 WRITE_SUBMIT = dict.fromkeys(STAFF, FORBIDDEN) | {"anonymous": UNAUTHORIZED}
+WRITE_DRAFT = WRITE_SUBMIT | {"other_citizen": NOT_FOUND}
 WRITE_STAFF = {"anonymous": UNAUTHORIZED, "citizen": FORBIDDEN}
 WRITE_STAFF |= {"other_citizen": FORBIDDEN}
 WRITE_PUBLIC: dict[str, str] = {}
@@ -243,6 +246,12 @@ ACCESS: list[tuple[str, Access]] = [
     ("dossiers_api:track", Access(API_PUBLIC)),
     ("dossiers_api:verify", Access(API_PUBLIC)),
     ("dossiers_api:calendar-due", Access(API_PUBLIC)),
+    # Drafts: a citizen's own (staff file at the counter instead).
+    ("drafts_api:draft-list", Access(API_CITIZEN, WRITE_SUBMIT)),
+    ("drafts_api:draft-detail", Access(API_CITIZEN_OWN, WRITE_DRAFT)),
+    ("drafts_api:draft-attachments", Access(API_CITIZEN_POST, WRITE_DRAFT)),
+    ("drafts_api:draft-attachment-detail", Access(API_CITIZEN_POST, WRITE_DRAFT)),
+    ("drafts_api:draft-submit", Access(API_CITIZEN_POST, WRITE_DRAFT)),
     ("payments-api:dossier-payment-create", Access(API_POST_ONLY, WRITE_DOSSIER)),
     ("payments-api:payment-callback", Access(everyone(NOT_ALLOWED), WRITE_PUBLIC)),
     ("payments-api:payment-detail", Access(API_DOSSIER)),

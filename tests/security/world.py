@@ -160,7 +160,7 @@ def build_world(
             dossier=dossier,
             uploaded_by=citizen,
             upload=pdf_upload("giay-to-rieng.pdf"),
-            document_key="giay-to",
+            document_key="",
         )
         payment = payment_services.payment_start(
             dossier=dossier,

@@ -12,8 +12,7 @@ from accounts.models import User
 from ... import wizard
 from ...models import Dossier, Draft
 from ...selectors import draft_get_for_user
-
-LINKED_IDENTITY_LEVEL = 2
+from ...services import LINKED_IDENTITY_LEVEL
 
 
 def user_of(request: HttpRequest) -> User:

@@ -15,9 +15,7 @@ from ... import services, wizard
 from ...calendar import explain_steps
 from ...forms.citizen import ReviewForm
 from ...models import Draft
-from ...selectors import receiving_units_for
 from .common import (
-    LINKED_IDENTITY_LEVEL,
     draft_of,
     identity_page,
     saved,
@@ -85,10 +83,8 @@ def draft_review(request: HttpRequest, pk: int) -> HttpResponse:
     values = services.draft_values(draft)
     attachments = list(draft.attachments.all())
     problems = wizard.draft_problems(draft)
-    unit_ok = draft.receiving_unit_id is not None and (
-        receiving_units_for(procedure=procedure)
-        .filter(pk=draft.receiving_unit_id)
-        .exists()
+    unit_ok = draft.receiving_unit is not None and services.unit_receives(
+        unit=draft.receiving_unit, procedure=procedure
     )
     if not unit_ok:
         problems["receiving_unit"] = [
@@ -125,13 +121,8 @@ def _submit(
     request: HttpRequest, draft: Draft, user: User
 ) -> tuple[HttpResponse | None, str]:
     procedure = draft.procedure
-    if procedure.is_linked and user.identity_level < LINKED_IDENTITY_LEVEL:
-        return identity_page(request, user), ""
     unit = draft.receiving_unit
-    if (
-        unit is None
-        or not receiving_units_for(procedure=procedure).filter(pk=unit.pk).exists()
-    ):
+    if unit is None:
         return None, _("Hãy chọn lại nơi nộp hồ sơ trước khi nộp.")
     try:
         dossier = services.dossier_submit(
@@ -141,9 +132,10 @@ def _submit(
             data=services.draft_values(draft),
             draft=draft,
             idempotency_key=f"draft-{draft.pk}",
+            idempotency_fingerprint=services.draft_fingerprint(draft),
         )
-    except services.InvalidDossierData as exc:
-        return None, exc.message
+    except services.IdentityLevelTooLow:
+        return identity_page(request, user), ""
     except services.DossierError as exc:
         return None, exc.message
     return redirect("dossiers:dossier-submitted", code=dossier.code), ""

@@ -18,7 +18,6 @@ from ... import services, wizard
 from ...forms.citizen import UnitChoiceForm
 from ...selectors import drafts_for, receiving_units_for
 from .common import (
-    LINKED_IDENTITY_LEVEL,
     draft_of,
     identity_page,
     saved,
@@ -61,7 +60,9 @@ def dossier_create(request: HttpRequest, code: str) -> HttpResponse:
             "dossiers/dossier_not_submittable.html",
             {"procedure": procedure, "reason": reason},
         )
-    if procedure.is_linked and user.identity_level < LINKED_IDENTITY_LEVEL:
+    try:
+        services.submission_check(applicant=user, procedure=procedure)
+    except services.IdentityLevelTooLow:
         return identity_page(request, user)
     form = UnitChoiceForm(
         request.POST if request.method == "POST" else None,
