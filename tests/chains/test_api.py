@@ -181,3 +181,47 @@ def test_a_plain_dossier_detail_has_no_chain_fields(citizen, unit_a):
     assert "steps" not in body
     assert "linked" not in body
     assert not Procedure.objects.get(pk=dossier.procedure_id).is_linked
+
+
+def test_the_death_group_is_filed_through_the_drafts_api_with_its_paper(
+    citizen, agencies, django_capture_on_commit_callbacks
+):
+    """Its papers are required: the dossier API alone could not file it."""
+    from dossiers.models import Dossier
+    from tests.dossiers.factories import pdf_upload
+
+    from .conftest import DEATH, death_data, deceased_person
+
+    deceased_person()
+    unit = agencies["committee"].agency_code
+    refused = api(citizen).post(
+        reverse("dossiers_api:dossier-list"),
+        {"procedure": DEATH, "unit": unit, "data": death_data(citizen)},
+        format="json",
+    )
+    assert refused.status_code == 400
+
+    created = api(citizen).post(
+        reverse("drafts_api:draft-list"),
+        {"procedure": DEATH, "unit": unit, "data": death_data(citizen)},
+        format="json",
+    )
+    assert created.status_code == 201, created.json()
+    draft = created.json()
+    assert list(draft["problems"]) == ["file_giay_bao_tu"]
+    attached = api(citizen).post(
+        reverse("drafts_api:draft-attachments", args=[draft["id"]]),
+        {"file": pdf_upload("giay-bao-tu.pdf"), "document_key": "giay-bao-tu"},
+        format="multipart",
+    )
+    assert attached.status_code == 201
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = api(citizen).post(
+            reverse("drafts_api:draft-submit", args=[draft["id"]]),
+            HTTP_IDEMPOTENCY_KEY="tu-tuat-1",
+        )
+
+    assert submitted.status_code == 201, submitted.json()
+    dossier = Dossier.objects.get(code=submitted.json()["code"])
+    assert ChainRun.objects.get(dossier=dossier).status == RunStatus.COMPLETED
+    assert dossier.attachments.get().document_key == "giay-bao-tu"
