@@ -211,7 +211,7 @@ def disk_full(world: World, media: Path, *, real_disk: bool) -> dict[str, Any]:
     full = requests.post(
         url,
         files=upload,
-        data={"document_key": "to-khai"},
+        data={"document_key": ""},
         headers=headers,
         timeout=60,
     )
@@ -222,7 +222,7 @@ def disk_full(world: World, media: Path, *, real_disk: bool) -> dict[str, Any]:
     again = requests.post(
         url,
         files=upload,
-        data={"document_key": "to-khai"},
+        data={"document_key": ""},
         headers=headers,
         timeout=60,
     )
@@ -274,7 +274,7 @@ def _disk_full_simulated(world: World) -> dict[str, Any]:
                 f"/api/v1/dossiers/{dossier.code}/attachments/",
                 {
                     "file": _named(PDF_BYTES + b"0" * (300 * 1024)),
-                    "document_key": "to-khai",
+                    "document_key": "",
                 },
                 format="multipart",
             )
