@@ -1,19 +1,16 @@
 """Inspection of uploaded files, shared by the document store and dossiers.
 
 A file is accepted when its content (never its name or the browser's claim) is a
-PDF, JPEG or PNG, it is not too big, a PDF carries no active content (JavaScript,
-launch actions), and an image does not declare more pixels than any scan needs
-(a "decompression bomb"). The display name keeps no folders or control
+PDF, JPEG or PNG, it is not too big, a PDF opens without a password and carries
+no active content (JavaScript, launch actions, attached files: accounts/
+pdf_check.py walks it with pypdf), and an image does not declare more pixels than
+any scan needs (a "decompression bomb"). The display name keeps no folders or control
 characters; the stored name never comes from the user.
 """
 
-import base64
-import binascii
-import contextlib
 import hashlib
 import re
 import unicodedata
-import zlib
 from dataclasses import dataclass
 from typing import IO
 
@@ -21,23 +18,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from .pdf_check import PdfProblem, pdf_problem
+
 # What the first bytes of a file say it is: (magic, content type, extension).
 SIGNATURES = [
     (b"%PDF-", "application/pdf", "pdf"),
     (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
     (b"\xff\xd8\xff", "image/jpeg", "jpg"),
 ]
-
-# PDF names that run code or other programs when the file is opened.
-_ACTIVE_PDF_NAMES = {b"/JavaScript", b"/JS", b"/Launch", b"/RichMedia"}
-_LONG_ACTIVE_NAMES = _ACTIVE_PDF_NAMES - {b"/JS"}
-_PDF_NAME = re.compile(rb"/[A-Za-z0-9#]+")
-# The end of line before "endstream" is optional: reportlab writes none.
-_PDF_STREAM = re.compile(rb"(?<!end)stream\r?\n(.*?)(?:\r?\n)?endstream", re.S)
-# Filters whose data is a picture: it holds no PDF objects.
-_IMAGE_FILTERS = {b"DCTDecode", b"DCT", b"JPXDecode", b"CCITTFaxDecode", b"CCF"}
-_IMAGE_FILTERS |= {b"JBIG2Decode"}
-_INFLATED_MAX = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -66,88 +54,31 @@ def safe_name(name: str) -> str:
     return name[:150]
 
 
-def _pdf_names(data: bytes) -> set[bytes]:
-    # Names may hide letters as #xx escapes: /J#61vaScript is /JavaScript.
-    return {
-        re.sub(rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), name)
-        for name in _PDF_NAME.findall(data)
+def _pdf_refusal(problem: PdfProblem, shown: str) -> ValidationError:
+    messages = {
+        PdfProblem.ACTIVE_CONTENT: _(
+            "Tệp PDF “%(name)s” có chứa mã chạy tự động (JavaScript), hệ thống "
+            "không nhận. Hãy in ra PDF lại hoặc chụp ảnh giấy tờ."
+        ),
+        PdfProblem.EMBEDDED_FILE: _(
+            "Tệp PDF “%(name)s” có tệp khác đính kèm bên trong, hệ thống không "
+            "nhận. Hãy in ra PDF lại hoặc chụp ảnh giấy tờ."
+        ),
+        PdfProblem.ENCRYPTED: _(
+            "Tệp PDF “%(name)s” có mật khẩu nên không mở được. Hãy gỡ mật khẩu "
+            "hoặc in ra PDF lại, rồi tải lên."
+        ),
+        PdfProblem.BROKEN: _(
+            "Tệp PDF “%(name)s” bị hỏng hoặc không trọn vẹn (có thể chưa tải hết "
+            "về máy), không đọc được. Hãy tải lại tệp gốc; nếu vẫn lỗi, hãy in ra "
+            "PDF lại hoặc chụp ảnh giấy tờ."
+        ),
+        PdfProblem.TOO_COMPLEX: _(
+            "Tệp PDF “%(name)s” có cấu trúc quá phức tạp để hệ thống kiểm tra. Hãy "
+            "chỉ gửi các trang cần nộp, in ra PDF lại hoặc chụp ảnh giấy tờ."
+        ),
     }
-
-
-def _stream_dictionary(data: bytes, start: int) -> bytes:
-    """The dictionary of the stream whose data starts at `start`: the text
-    between its `obj` keyword and `stream`."""
-    head = data[max(0, start - 2048) : start]
-    opened = head.rfind(b"obj")
-    return head[opened + 3 :] if opened >= 0 else head
-
-
-def _stream_filters(dictionary: bytes) -> list[bytes]:
-    match = re.search(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9#]+)", dictionary)
-    if match is None:
-        return []
-    return [name[1:] for name in _PDF_NAME.findall(match.group(1))]
-
-
-def _decoded(stream: bytes, filters: list[bytes]) -> bytes | None:
-    """The stream's data with its text and Flate filters undone, in their order;
-    None when a filter is unknown here or the data does not decode."""
-    data = stream
-    for name in filters:
-        try:
-            if name in {b"ASCII85Decode", b"A85"}:
-                data = base64.a85decode(data.strip().removesuffix(b"~>"))
-            elif name in {b"ASCIIHexDecode", b"AHx"}:
-                data = bytes.fromhex(data.split(b">")[0].decode("ascii"))
-            elif name in {b"FlateDecode", b"Fl"}:
-                data = zlib.decompressobj().decompress(data, _INFLATED_MAX)
-            else:
-                return None
-        except (ValueError, binascii.Error, zlib.error):
-            return None
-    return data
-
-
-def _stream_names(stream: bytes, filters: list[bytes]) -> set[bytes]:
-    """The names of the stream as a reader decodes it; when it cannot be decoded
-    here, those of its bytes as they are and inflated (if they inflate)."""
-    decoded = _decoded(stream, filters)
-    if decoded is not None:
-        return _pdf_names(decoded)
-    names = _pdf_names(stream)
-    with contextlib.suppress(zlib.error):
-        names |= _pdf_names(zlib.decompressobj().decompress(stream, _INFLATED_MAX))
-    return names
-
-
-def pdf_has_active_content(data: bytes) -> bool:
-    """Whether the PDF holds JavaScript or launch actions, in the open or inside
-    object streams, read decoded as a reader reads them.
-
-    Elsewhere in streams (pages, fonts, pictures) names are data, and the short
-    name /JS turns up there by chance: reportlab writes its pages as ASCII85 text,
-    where "/JS" and a delimiter come about once in 2 MB (a linked step's result
-    slip was refused so, about one in several hundred), and a scan's pixels may
-    hold it too. The long names are looked for in every
-    stream, raw and decoded, and a JavaScript action cannot do without
-    /JavaScript."""
-    outside = _PDF_STREAM.sub(b"stream\nendstream", data)
-    if _pdf_names(outside) & _ACTIVE_PDF_NAMES:
-        return True
-    for match in _PDF_STREAM.finditer(data):
-        stream = match.group(1)
-        if _pdf_names(stream) & _LONG_ACTIVE_NAMES:
-            return True
-        dictionary = _stream_dictionary(data, match.start())
-        filters = _stream_filters(dictionary)
-        if _IMAGE_FILTERS.intersection(filters) or re.search(
-            rb"/Subtype\s*/Image", dictionary
-        ):
-            continue
-        wanted = _ACTIVE_PDF_NAMES if b"/ObjStm" in dictionary else _LONG_ACTIVE_NAMES
-        if _stream_names(stream, filters) & wanted:
-            return True
-    return False
+    return ValidationError(messages[problem] % {"name": shown}, code=problem.value)
 
 
 def image_pixels(handle: IO[bytes]) -> int | None:
@@ -199,16 +130,12 @@ def inspect_upload(
             code="bad_type",
         )
     content_type, extension = sniffed
-    if content_type == "application/pdf" and pdf_has_active_content(data):
-        raise ValidationError(
-            _(
-                "Tệp PDF “%(name)s” có chứa mã chạy tự động (JavaScript), hệ thống "
-                "không nhận. Hãy in ra PDF lại hoặc chụp ảnh giấy tờ."
-            )
-            % {"name": shown},
-            code="pdf_active_content",
-        )
-    if content_type.startswith("image/"):
+    sha256 = hashlib.sha256(data).hexdigest()
+    if content_type == "application/pdf":
+        problem = pdf_problem(data, sha256=sha256)
+        if problem is not None:
+            raise _pdf_refusal(problem, shown)
+    else:
         pixels = image_pixels(upload)
         if pixels is None:
             raise ValidationError(
@@ -229,6 +156,6 @@ def inspect_upload(
         content_type=content_type,
         extension=extension,
         size=size,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         safe_name=shown,
     )

@@ -30,9 +30,9 @@ from accounts.services import (
     stored_document_delete,
 )
 from tests.accounts.factories import UserFactory
-from tests.dossiers.factories import tiny_png
+from tests.dossiers.factories import PDF_BYTES, tiny_png
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = PDF_BYTES
 PNG = tiny_png()
 
 CLAIMS = IdentityClaims(

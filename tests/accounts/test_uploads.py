@@ -13,12 +13,17 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from accounts.uploads import inspect_upload, pdf_has_active_content, safe_name
+from accounts import pdf_check
+from accounts.pdf_check import PdfProblem, pdf_problem
+from accounts.uploads import inspect_upload, safe_name
 from dossiers import services
+from tests.accounts.pdfs import PAGES as PAGE_TREE
+from tests.accounts.pdfs import catalog as with_catalog
+from tests.accounts.pdfs import document, make_pdf, page, stream
 from tests.dossiers.factories import make_dossier, pdf_upload
 
 MB = 1024 * 1024
-PLAIN_PDF = b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n"
+PLAIN_PDF = document()
 
 
 def check(data: bytes, name: str = "giay-to.pdf", max_bytes: int = 10 * MB):
@@ -67,56 +72,67 @@ def test_an_oversized_file_is_refused_before_it_is_read():
         check(PLAIN_PDF + b"0" * MB, max_bytes=MB)
 
 
+@pytest.fixture(autouse=True)
+def _no_remembered_verdicts(monkeypatch):
+    # The check remembers verdicts by SHA-256; tests change its bounds.
+    monkeypatch.setattr(pdf_check, "_RECENT", {})
+
+
 @pytest.mark.parametrize(
     "pdf",
     [
-        PLAIN_PDF.replace(
-            b"/Type /Catalog", b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"
+        document(catalog_extra=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"),
+        document(catalog_extra=b"/AA << /O << /S /J#61vaScript >> >>"),
+        document(catalog_extra=b"/OpenAction << /S /Launch /F (cmd.exe) >>"),
+        document(
+            b"<< /S /JavaScript /JS (this.print()) >>",
+            catalog_extra=b"/OpenAction 4 0 R",
+            packed={4},
         ),
-        PLAIN_PDF.replace(b"/Type /Catalog", b"/AA << /O << /S /J#61vaScript >> >>"),
-        PLAIN_PDF.replace(
-            b"/Type /Catalog", b"/OpenAction << /S /Launch /F (cmd.exe) >>"
-        ),
-        b"%PDF-1.5\n1 0 obj<< /Length 40 /Filter /FlateDecode >>stream\n"
-        + zlib.compress(b"<< /S /JavaScript /JS (this.print()) >>")
-        + b"\nendstream endobj\n%%EOF\n",
         # An object stream as reportlab writes its pages: ASCII85 over Flate.
-        b"%PDF-1.5\n1 0 obj\n<< /Filter [ /ASCII85Decode /FlateDecode ] "
-        b"/Type /ObjStm >>\nstream\n"
-        + base64.a85encode(zlib.compress(b"<< /S /Ja#76aScript /JS (x) >>"))
-        + b"~>\nendstream endobj\n%%EOF\n",
+        document(
+            b"<< /S /Ja#76aScript /JS (x) >>",
+            catalog_extra=b"/OpenAction 4 0 R",
+            packed={1, 4},
+            pack_filter=b"[ /ASCII85Decode /FlateDecode ]",
+            pack_encode=lambda raw: base64.a85encode(zlib.compress(raw)) + b"~>",
+        ),
         # Only the short name, in an object stream.
-        b"%PDF-1.5\n1 0 obj\n<< /Type /ObjStm /Filter /FlateDecode >>\nstream\n"
-        + zlib.compress(b"<< /JS (app.alert(1)) >>")
-        + b"endstream endobj\n%%EOF\n",
-        # A "picture" whose bytes spell the action in the open.
-        b"%PDF-1.5\n1 0 obj\n<< /Filter /DCTDecode >>\nstream\n"
-        b"<< /S /JavaScript /JS (app.alert(1)) >>\nendstream endobj\n%%EOF\n",
+        document(
+            b"<< /JS (app.alert(1)) >>", catalog_extra=b"/OpenAction 4 0 R", packed={4}
+        ),
     ],
     ids=[
         "plain",
         "hex-escaped name",
         "launch action",
-        "inside a compressed stream",
+        "inside a compressed object stream",
         "inside an ASCII85 object stream",
         "short name in an object stream",
-        "named in a picture stream",
     ],
 )
 def test_a_pdf_with_active_content_is_refused(pdf):
-    assert pdf_has_active_content(pdf)
-    with pytest.raises(ValidationError, match="JavaScript"):
+    assert pdf_problem(pdf) is PdfProblem.ACTIVE_CONTENT
+    with pytest.raises(ValidationError, match="JavaScript") as refused:
         check(pdf)
+    assert refused.value.code == "pdf_active_content"
 
 
 def _stream_pdf(filters: bytes, body: bytes) -> bytes:
-    return (
-        b"%%PDF-1.4\n1 0 obj\n<< /Length %d /Filter %s >>\nstream\n"
-        % (len(body), filters)
-        + body
-        # As reportlab writes it: no end of line before "endstream".
-        + b"endstream\nendobj\ntrailer<<>>\n%%EOF\n"
-    )
+    """A one-page PDF drawn by `body` (its page text, or a picture on it)."""
+    drawing = stream(b"/Filter %s" % filters, body)
+    if filters == b"/DCTDecode":
+        drawing = stream(
+            b"/Type /XObject /Subtype /Image /Width 8 /Height 8 /Filter /DCTDecode",
+            body,
+        )
+        return make_pdf(
+            with_catalog(b""),
+            PAGE_TREE,
+            page(b"/Resources << /XObject << /Im1 4 0 R >> >>"),
+            drawing,
+        )
+    return make_pdf(with_catalog(b""), PAGE_TREE, page(b"/Contents 4 0 R"), drawing)
 
 
 def _chance_js(encode: Callable[[bytes], bytes], size: int) -> bytes:
@@ -141,8 +157,66 @@ def test_a_chance_js_in_encoded_or_picture_bytes_is_not_active_content():
         _stream_pdf(b"/DCTDecode", jpeg),
         _stream_pdf(b"/FlateDecode", flate),
     ):
-        assert not pdf_has_active_content(pdf)
+        assert pdf_problem(pdf) is None
         assert check(pdf).content_type == "application/pdf"
+
+
+def test_a_picture_whose_bytes_spell_an_action_is_accepted():
+    # The byte check refused it (it looked for the long names in every stream);
+    # a reader never takes a picture's bytes for objects.
+    pdf = _stream_pdf(b"/DCTDecode", b"<< /S /JavaScript /JS (app.alert(1)) >>")
+
+    assert check(pdf).content_type == "application/pdf"
+
+
+def _encrypted() -> bytes:
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.encrypt(user_password="1234", algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("pdf", "code", "message"),
+    [
+        (
+            document(
+                catalog_extra=b"/Names << /EmbeddedFiles << /Names [(a.exe) "
+                b"<< /Type /Filespec /EF << /F 4 0 R >> >>] >> >>"
+            ),
+            "pdf_embedded_file",
+            "có tệp khác đính kèm bên trong",
+        ),
+        (_encrypted(), "pdf_encrypted", "có mật khẩu"),
+        (PLAIN_PDF[: len(PLAIN_PDF) // 2], "pdf_broken", "bị hỏng hoặc không trọn vẹn"),
+        (
+            b"%PDF-1.4\n1 0 obj<< /Type /Catalog >>endobj\ntrailer<<>>\n%%EOF\n",
+            "pdf_broken",
+            "bị hỏng",
+        ),
+        (
+            document(
+                *[b"<< /Next %d 0 R >>" % (n + 1) for n in range(4, 40)],
+                catalog_extra=b"/Foo 4 0 R",
+            ),
+            "pdf_too_complex",
+            "quá phức tạp",
+        ),
+    ],
+    ids=["attached file", "password", "cut short", "no table", "too complex"],
+)
+def test_a_refused_pdf_is_told_why(monkeypatch, pdf, code, message):
+    monkeypatch.setattr(pdf_check, "MAX_OBJECTS", 20)
+
+    with pytest.raises(ValidationError, match=message) as refused:
+        check(pdf, "giấy tờ.pdf")
+
+    assert refused.value.code == code
+    assert "“giấy tờ.pdf”" in refused.value.messages[0]
 
 
 def test_an_image_bomb_is_refused_before_decoding(settings):
@@ -195,7 +269,7 @@ def test_the_document_store_applies_the_same_inspection(citizen):
 
     evil = SimpleUploadedFile(
         "cccd.pdf",
-        PLAIN_PDF.replace(b"/Type /Catalog", b"/OpenAction << /S /JavaScript >>"),
+        document(catalog_extra=b"/OpenAction << /S /JavaScript >>"),
     )
 
     with pytest.raises(ValidationError, match="JavaScript"):

@@ -14,9 +14,11 @@ from django.utils import timezone
 
 from dossiers import services
 from dossiers.models import Dossier, Status
+from tests.accounts.pdfs import document
 from tests.procedures.factories import ProcedureFactory
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A PDF a reader opens (one empty page): uploads are read as a reader reads them.
+PDF_BYTES = document()
 
 
 def tiny_png() -> bytes:
