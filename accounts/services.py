@@ -35,7 +35,7 @@ from .models import (
     User,
 )
 from .roles import Role
-from .uploads import inspect_upload
+from .uploads import inspect_upload, printable_text
 from .uploads import sniff_content_type as sniff_content_type
 
 
@@ -333,7 +333,8 @@ def stored_document_add(
     document = StoredDocument(
         owner=owner,
         doc_type=doc_type,
-        title=title,
+        # The title names the file wherever it is shown or attached.
+        title=printable_text(title),
         number=number,
         issued_by=issued_by,
         issued_on=issued_on,

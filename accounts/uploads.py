@@ -4,8 +4,8 @@ A file is accepted when its content (never its name or the browser's claim) is a
 PDF, JPEG or PNG, it is not too big, a PDF opens without a password and carries
 no active content (JavaScript, launch actions, attached files: accounts/
 pdf_check.py walks it with pypdf), and an image does not declare more pixels than
-any scan needs (a "decompression bomb"). The display name keeps no folders or control
-characters; the stored name never comes from the user.
+any scan needs (a "decompression bomb"). The display name keeps no folders,
+control or invisible characters; the stored name never comes from the user.
 """
 
 import hashlib
@@ -16,6 +16,7 @@ from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .pdf_check import PdfProblem, pdf_problem
@@ -26,6 +27,14 @@ SIGNATURES = [
     (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
     (b"\xff\xd8\xff", "image/jpeg", "jpg"),
 ]
+
+# Default-ignorable code points outside Unicode's "C" categories: they display
+# as nothing (Hangul fillers, variation selectors, the combining grapheme
+# joiner), so a name could hide or fake its letters with them.
+_INVISIBLE = re.compile(
+    "[\u034f\u115f\u1160\u17b4\u17b5\u180b-\u180f\u3164\ufe00-\ufe0f\uffa0"
+    "\U000e0100-\U000e01ef]"
+)
 
 
 @dataclass(frozen=True)
@@ -45,12 +54,28 @@ def sniff_content_type(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+def printable_text(text: str) -> str:
+    """`text` as people should see it: composed (NFC) letters, without control
+    or format characters (bidirectional overrides and isolates U+202A-U+202E and
+    U+2066-U+2069, marks U+200E/F and U+061C, zero-width characters), private
+    or unassigned code points, invisible fillers, or line breaks; every run of
+    spaces (no-break, ideographic ...) is one space."""
+    text = unicodedata.normalize("NFC", text or "")
+    kept = []
+    for ch in _INVISIBLE.sub("", text):
+        kind = unicodedata.category(ch)
+        if kind[0] == "Z" or ch in "\t\n\r":
+            kept.append(" ")
+        elif kind[0] != "C":
+            kept.append(ch)
+    return " ".join("".join(kept).split())
+
+
 def safe_name(name: str) -> str:
-    """A display name without folders, control characters or odd Unicode forms."""
-    name = unicodedata.normalize("NFC", name or "")
-    name = re.split(r"[\\/]", name)[-1]
-    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
-    name = name.strip().strip(".") or "tep"
+    """A file's display name: printable (see printable_text), without folders or
+    leading and trailing dots."""
+    name = re.split(r"[\\/]", name or "")[-1]
+    name = printable_text(name).strip(" .") or "tep"
     return name[:150]
 
 
@@ -81,22 +106,53 @@ def _pdf_refusal(problem: PdfProblem, shown: str) -> ValidationError:
     return ValidationError(messages[problem] % {"name": shown}, code=problem.value)
 
 
-def image_pixels(handle: IO[bytes]) -> int | None:
-    """Width × height from the image header (nothing is decoded), None when the
+def image_size(handle: IO[bytes], content_type: str) -> tuple[int, int] | None:
+    """(width, height) from the image header (nothing is decoded), None when the
     header cannot be read."""
-    from PIL import Image
+    from PIL import JpegImagePlugin, PngImagePlugin
 
+    # The format's own reader, not Image.open: that refuses a header of more
+    # than twice Pillow's pixel limit without saying its size, which the
+    # citizen is told.
+    reader = (
+        PngImagePlugin.PngImageFile
+        if content_type == "image/png"
+        else JpegImagePlugin.JpegImageFile
+    )
     handle.seek(0)
     try:
-        with Image.open(handle) as image:
+        with reader(handle) as image:
             width, height = image.size
-    except Image.DecompressionBombError:
-        return 1 << 62
     except (OSError, ValueError, SyntaxError):
         return None
     finally:
         handle.seek(0)
-    return int(width) * int(height)
+    return int(width), int(height)
+
+
+def _megapixels(pixels: int) -> str:
+    value = round(pixels / 1_000_000, 1)
+    places = 0 if value.is_integer() or value >= 100 else 1
+    return number_format(value, decimal_pos=places, force_grouping=True)
+
+
+def _too_many_pixels(shown: str, width: int, height: int) -> ValidationError:
+    return ValidationError(
+        _(
+            "Ảnh “%(name)s” quá lớn: %(width)s × %(height)s điểm ảnh (khoảng "
+            "%(megapixels)s triệu điểm ảnh), hệ thống chỉ nhận ảnh đến %(limit)s "
+            "triệu điểm ảnh. Hãy chụp lại ở chế độ thường của điện thoại hoặc thu "
+            "nhỏ ảnh."
+        )
+        % {
+            "name": shown,
+            "width": number_format(width, force_grouping=True),
+            "height": number_format(height, force_grouping=True),
+            "megapixels": _megapixels(width * height),
+            "limit": _megapixels(settings.UPLOAD_MAX_PIXELS),
+        },
+        code="too_many_pixels",
+    )
 
 
 def inspect_upload(
@@ -136,22 +192,16 @@ def inspect_upload(
         if problem is not None:
             raise _pdf_refusal(problem, shown)
     else:
-        pixels = image_pixels(upload)
-        if pixels is None:
+        dimensions = image_size(upload, content_type)
+        if dimensions is None:
             raise ValidationError(
                 _("Ảnh “%(name)s” bị hỏng, không đọc được. Hãy chụp lại.")
                 % {"name": shown},
                 code="bad_image",
             )
-        if pixels > settings.UPLOAD_MAX_PIXELS:
-            raise ValidationError(
-                _(
-                    "Ảnh “%(name)s” quá lớn (%(megapixels)d triệu điểm ảnh). Hãy "
-                    "chụp lại ở độ phân giải thường."
-                )
-                % {"name": shown, "megapixels": pixels // 1_000_000},
-                code="too_many_pixels",
-            )
+        width, height = dimensions
+        if width * height > settings.UPLOAD_MAX_PIXELS:
+            raise _too_many_pixels(shown, width, height)
     return CheckedFile(
         content_type=content_type,
         extension=extension,

@@ -11,11 +11,12 @@ from collections.abc import Callable
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from accounts import pdf_check
 from accounts.pdf_check import PdfProblem, pdf_problem
-from accounts.uploads import inspect_upload, safe_name
+from accounts.uploads import inspect_upload, printable_text, safe_name
 from dossiers import services
 from tests.accounts.pdfs import PAGES as PAGE_TREE
 from tests.accounts.pdfs import catalog as with_catalog
@@ -219,6 +220,14 @@ def test_a_refused_pdf_is_told_why(monkeypatch, pdf, code, message):
     assert "“giấy tờ.pdf”" in refused.value.messages[0]
 
 
+def jpeg_declaring(width: int, height: int) -> bytes:
+    """A real JPEG whose frame header is changed to declare width × height."""
+    data = bytearray(real_jpeg())
+    frame = data.index(b"\xff\xc0")
+    data[frame + 5 : frame + 9] = struct.pack(">HH", height, width)
+    return bytes(data)
+
+
 def test_an_image_bomb_is_refused_before_decoding(settings):
     settings.UPLOAD_MAX_PIXELS = 40_000_000
     bomb = png(60_000, 60_000)  # 3.6 billion pixels declared in 100 bytes
@@ -226,6 +235,54 @@ def test_an_image_bomb_is_refused_before_decoding(settings):
     assert len(bomb) < 200
     with pytest.raises(ValidationError, match="quá lớn"):
         check(bomb, "anh.png")
+
+
+@pytest.mark.parametrize(
+    ("picture", "vietnamese", "english"),
+    [
+        (
+            png(60_000, 60_000),
+            "60.000 × 60.000 điểm ảnh (khoảng 3.600 triệu điểm ảnh)",
+            "60,000 × 60,000 pixels (about 3,600 megapixels)",
+        ),
+        (
+            jpeg_declaring(8000, 6000),
+            "8.000 × 6.000 điểm ảnh (khoảng 48 triệu điểm ảnh)",
+            "8,000 × 6,000 pixels (about 48 megapixels)",
+        ),
+        (
+            png(7000, 6500),
+            "7.000 × 6.500 điểm ảnh (khoảng 45,5 triệu điểm ảnh)",
+            "7,000 × 6,500 pixels (about 45.5 megapixels)",
+        ),
+    ],
+    ids=["past Pillow's own limit", "a phone's 48 MP mode", "a fraction"],
+)
+def test_an_oversized_picture_is_told_its_real_size(
+    settings, picture, vietnamese, english
+):
+    settings.UPLOAD_MAX_PIXELS = 40_000_000
+
+    with pytest.raises(ValidationError) as refused:
+        check(picture, "anh.jpg")
+    with translation.override("en"), pytest.raises(ValidationError) as in_english:
+        check(picture, "anh.jpg")
+
+    assert refused.value.code == "too_many_pixels"
+    assert refused.value.messages == [
+        f"Ảnh “anh.jpg” quá lớn: {vietnamese}, hệ thống chỉ nhận ảnh đến 40 triệu "
+        "điểm ảnh. Hãy chụp lại ở chế độ thường của điện thoại hoặc thu nhỏ ảnh."
+    ]
+    assert (
+        f"{english}; the portal accepts pictures of up to 40 megapixels"
+        in (in_english.value.messages[0])
+    )
+
+
+def test_a_picture_within_the_limit_is_accepted(settings):
+    settings.UPLOAD_MAX_PIXELS = 40_000_000
+
+    assert check(jpeg_declaring(6000, 4000), "anh.jpg").content_type == "image/jpeg"
 
 
 def test_a_broken_image_is_refused():
@@ -241,10 +298,58 @@ def test_a_broken_image_is_refused():
         ("giay\x00to\x1b[31m.pdf", "giayto[31m.pdf"),
         ("\u202egpj.exe", "gpj.exe"),
         ("", "tep"),
+        # Bidirectional embeddings, overrides, isolates and marks.
+        ("a\u202ab\u202b\u202c\u202d.pdf", "ab.pdf"),
+        ("\u2066tên\u2067\u2068\u2069.pdf", "tên.pdf"),
+        ("a\u200e\u200fb\u061c.pdf", "ab.pdf"),
+        # Line breaks, odd spaces, invisible fillers and joiners.
+        ("dòng\u2028một\u2029hai.pdf", "dòng một hai.pdf"),
+        ("hai\u00a0\u3000 khoảng\t.pdf", "hai khoảng .pdf"),
+        ("ẩn\u3164\u115f\u034f\ufe0f\u200b.pdf", "ẩn.pdf"),
+        (" giấy tờ.pdf. ", "giấy tờ.pdf"),
+        # Letters composed as a Vietnamese keyboard writes them.
+        ("Nguye\u0302\u0303n.pdf", "Nguyễn.pdf"),
     ],
 )
 def test_names_lose_folders_and_control_characters(name, shown):
     assert safe_name(name) == shown
+
+
+def test_printable_text_keeps_slashes_and_words():
+    assert printable_text("Giấy khai sinh\u202e 01/2020 ") == "Giấy khai sinh 01/2020"
+
+
+BIDI_NAME = "\u202ehoa\u2028don\u2066\u3164.pdf"
+
+
+@pytest.mark.django_db
+def test_attachment_names_are_kept_printable(citizen, unit_a):
+    dossier = make_dossier(applicant=citizen, unit=unit_a)
+
+    attachment = services.attachment_add_to_dossier(
+        dossier=dossier, uploaded_by=citizen, upload=pdf_upload(BIDI_NAME)
+    )
+
+    assert attachment.original_name == "hoa don.pdf"
+
+
+@pytest.mark.django_db
+def test_the_document_store_keeps_titles_printable(citizen, unit_a):
+    from accounts.services import stored_document_add
+
+    document_ = stored_document_add(
+        owner=citizen,
+        doc_type="other",
+        title="\u202eCCCD\u2069 mặt trước\u2028",
+        file=pdf_upload(BIDI_NAME),
+    )
+    dossier = make_dossier(applicant=citizen, unit=unit_a)
+    copied = services.attachment_from_stored_document(
+        owner=citizen, stored_document_id=document_.pk, document_key="", dossier=dossier
+    )
+
+    assert document_.title == "CCCD mặt trước"
+    assert copied.original_name == "CCCD mặt trước"
 
 
 @pytest.mark.django_db
