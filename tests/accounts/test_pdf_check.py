@@ -329,6 +329,17 @@ def test_many_objects_out_of_place_are_refused(monkeypatch):
     assert pdf_problem(damaged) is PdfProblem.BROKEN
 
 
+def test_many_references_to_missing_objects_are_refused(monkeypatch):
+    # pypdf searches the whole file for each object the table does not list.
+    monkeypatch.setattr(pdf_check, "MAX_REPAIRS", 3)
+    missing = b" ".join(b"%d 0 R" % n for n in range(100, 140))
+
+    assert pdf_problem(document(catalog_extra=b"/Foo [100 0 R]")) is None
+    assert pdf_problem(document(catalog_extra=b"/Foo [%s]" % missing)) is (
+        PdfProblem.BROKEN
+    )
+
+
 # --- The portal's own PDFs -------------------------------------------------------
 
 
