@@ -365,6 +365,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # A damaged upload is refused with its reason (accounts/pdf_check.py);
+        # pypdf's own warning for each one ("incorrect startxref pointer") is noise.
+        "pypdf": {"level": "ERROR"},
     },
 }
 
