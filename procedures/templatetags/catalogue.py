@@ -19,9 +19,15 @@ def text_of(obj: Model, field: str, multiline: bool = False) -> SafeString:
     """`obj.field` in the page's language. A Vietnamese fallback on an English page
     is marked lang="vi" so that screen readers pronounce it right."""
     text, language = localized(obj, field)
-    body = linebreaks(text, autoescape=True) if multiline else format_html("{}", text)
+    # linebreaks() escapes the text but returns a plain str: marked safe here,
+    # or the Vietnamese fallback below would show its <p> tags as text.
+    body = (
+        mark_safe(linebreaks(text, autoescape=True))  # noqa: S308 - escaped
+        if multiline
+        else format_html("{}", text)
+    )
     if language == (get_language() or "vi")[:2]:
-        return mark_safe(body)  # noqa: S308 - escaped above
+        return body
     tag = "div" if multiline else "span"
     return format_html('<{} lang="{}">{}</{}>', tag, language, body, tag)
 

@@ -234,6 +234,21 @@ def test_an_announcement_falls_back_to_vietnamese_marked_as_such(client, unit_a)
 
 
 @pytest.mark.django_db
+def test_a_long_text_falls_back_to_vietnamese_as_paragraphs_not_tags(client):
+    procedure = ProcedureFactory(
+        result_documents="Giấy khai sinh.\nBản điện tử <gửi qua VNeID>.",
+        result_documents_en="",
+    )
+
+    page = client.get(procedure.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").text
+
+    assert (
+        '<div lang="vi"><p>Giấy khai sinh.<br>Bản điện tử &lt;gửi qua VNeID&gt;.</p>'
+        "</div>" in page
+    )
+
+
+@pytest.mark.django_db
 def test_a_procedure_without_papers_says_so(client):
     procedure = ProcedureFactory(code="", key="chua-co-giay-to")
 
