@@ -1,6 +1,10 @@
 """Administrative units (versioned by date) and organisation units (agencies)."""
 
-from django.core.validators import RegexValidator
+import re
+from decimal import Decimal
+from urllib.parse import quote
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -91,6 +95,12 @@ class AgencyType(models.TextChoices):
 
 # QCVN 102:2016/BTTTT: V1V2V3.Z1Z2.Y1Y2.MX1X2, e.g. 000.00.12.H56.
 AGENCY_CODE_PATTERN = r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}$"
+# A number as people write it: "0228 3812 345", "0228.3812.345", "1022", "+84 ...".
+PHONE_PATTERN = r"^\+?[0-9][0-9 .-]{1,28}[0-9]$"
+# A plain link to a map, never an embedded map: no third-party script or frame on
+# our pages (CSP, no CDN). Google's documented search address needs no key and
+# opens the Maps app on a phone (docs/decisions.md).
+MAP_SEARCH_URL = "https://www.google.com/maps/search/?api=1&query={query}"
 
 
 class OrgUnit(models.Model):
@@ -135,6 +145,77 @@ class OrgUnit(models.Model):
     )
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
     note = models.TextField(_("ghi chú"), blank=True)
+    # Where citizens go and call: shown on /help/ and in the footer. Plain fields,
+    # so that they carry over when units are dated and get kinds.
+    address = models.CharField(
+        _("địa chỉ tiếp nhận hồ sơ"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Nơi người dân đến nộp hồ sơ, ví dụ: Bộ phận Một cửa, trụ sở UBND xã, "
+            "thôn..., xã..., tỉnh.... Để trống nếu chưa rõ."
+        ),
+    )
+    phone = models.CharField(
+        _("điện thoại, đường dây nóng"),
+        max_length=30,
+        blank=True,
+        validators=[
+            RegexValidator(
+                PHONE_PATTERN,
+                message=_(
+                    "Số điện thoại chỉ gồm chữ số, dấu cách, dấu chấm hoặc gạch "
+                    "ngang, ví dụ 0228 3812 345."
+                ),
+            )
+        ],
+        help_text=_("Người dân bấm vào số này để gọi. Để trống nếu chưa rõ."),
+    )
+    opening_hours = models.TextField(
+        _("giờ tiếp nhận"),
+        blank=True,
+        help_text=_(
+            "Mỗi dòng một khoảng, ví dụ: “Thứ Hai – thứ Sáu: sáng 7:30 – 11:30, "
+            "chiều 13:30 – 17:00”. Để trống nếu chưa rõ."
+        ),
+    )
+    opening_hours_en = models.TextField(
+        _("giờ tiếp nhận (tiếng Anh)"),
+        blank=True,
+        help_text=_("Để trống: trang tiếng Anh hiện giờ tiếp nhận bằng tiếng Việt."),
+    )
+    latitude = models.DecimalField(
+        _("vĩ độ"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(-90)), MaxValueValidator(Decimal(90))],
+        help_text=_(
+            "Vị trí trụ sở trên bản đồ, ví dụ 20.367500. Để trống: bản đồ tìm "
+            "theo địa chỉ."
+        ),
+    )
+    longitude = models.DecimalField(
+        _("kinh độ"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(Decimal(-180)),
+            MaxValueValidator(Decimal(180)),
+        ],
+        help_text=_("Ví dụ 106.100000; nhập cùng vĩ độ."),
+    )
+    contact_verified = models.BooleanField(
+        _("thông tin liên hệ đã xác minh"),
+        default=False,
+        help_text=_(
+            "Chọn khi cơ quan đã xác nhận địa chỉ, số điện thoại và giờ tiếp nhận. "
+            "Khi chưa chọn, trang Hỗ trợ ghi rõ thông tin đang được cập nhật."
+        ),
+    )
 
     class Meta:
         verbose_name = _("cơ quan, đơn vị")
@@ -145,7 +226,47 @@ class OrgUnit(models.Model):
                 condition=Q(agency_code__regex=AGENCY_CODE_PATTERN),
                 name="orgunit_agency_code_format",
             ),
+            models.CheckConstraint(
+                condition=Q(phone="") | Q(phone__regex=PHONE_PATTERN),
+                name="orgunit_phone_format",
+            ),
+            # A point needs both numbers; a half is no place on a map.
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="orgunit_map_point",
+                violation_error_message=_(
+                    "Nhập cả vĩ độ và kinh độ, hoặc để trống cả hai."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.address or self.phone or self.opening_hours)
+
+    @property
+    def phone_href(self) -> str:
+        """The number as a `tel:` link: digits (and a leading +) only."""
+        return "tel:" + re.sub(r"[^0-9+]", "", self.phone) if self.phone else ""
+
+    @property
+    def map_url(self) -> str:
+        """A map service's search for the unit: its point, else its name and address."""
+        if self.latitude is not None and self.longitude is not None:
+            query = f"{self.latitude},{self.longitude}"
+        elif self.address:
+            query = f"{self.name}, {self.address}"
+        else:
+            return ""
+        return MAP_SEARCH_URL.format(query=quote(query, safe=","))

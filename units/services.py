@@ -2,6 +2,7 @@
 
 import csv
 import datetime
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -86,6 +87,42 @@ def org_unit_upsert(
             "note": note,
         },
     )
+    return org_unit
+
+
+CONTACT_FIELDS = [
+    "address",
+    "phone",
+    "opening_hours",
+    "opening_hours_en",
+    "latitude",
+    "longitude",
+    "contact_verified",
+]
+
+
+@transaction.atomic
+def org_unit_set_contact(
+    *,
+    org_unit: OrgUnit,
+    address: str,
+    phone: str,
+    opening_hours: str,
+    opening_hours_en: str = "",
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    verified: bool = False,
+) -> OrgUnit:
+    """Replace the unit's contacts (shown on /help/); refused if malformed."""
+    org_unit.address = address
+    org_unit.phone = phone
+    org_unit.opening_hours = opening_hours
+    org_unit.opening_hours_en = opening_hours_en
+    org_unit.latitude = latitude
+    org_unit.longitude = longitude
+    org_unit.contact_verified = verified
+    org_unit.full_clean(validate_unique=False)
+    org_unit.save(update_fields=CONTACT_FIELDS)
     return org_unit
 
 

@@ -1,8 +1,9 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
-from tests.units.factories import AdminUnitFactory
+from tests.units.factories import AdminUnitFactory, OrgUnitFactory
 from units.models import AdminUnit, OrgUnit
 from units.selectors import (
     admin_unit_subtree,
@@ -10,7 +11,11 @@ from units.selectors import (
     admin_units_valid_on,
     org_units_in_subtree,
 )
-from units.services import admin_unit_upsert, units_load_reference
+from units.services import (
+    admin_unit_upsert,
+    org_unit_set_contact,
+    units_load_reference,
+)
 
 VU_BAN_COMMUNES = {
     "13741",
@@ -141,3 +146,36 @@ def test_moving_a_unit_moves_its_subtree(db):
     commune.refresh_from_db()
     assert commune.path.startswith(new_parent.path)
     assert set(admin_unit_subtree(unit=new_parent)) == {new_parent, district, commune}
+
+
+@pytest.mark.django_db
+def test_setting_a_units_contacts_saves_them_unverified_by_default():
+    org_unit = OrgUnitFactory()
+
+    org_unit_set_contact(
+        org_unit=org_unit,
+        address="Xóm 3, xã Kim Thái",
+        phone="0228 000 0001",
+        opening_hours="Thứ Hai – thứ Sáu",
+    )
+
+    org_unit.refresh_from_db()
+    assert org_unit.address == "Xóm 3, xã Kim Thái"
+    assert org_unit.phone == "0228 000 0001"
+    assert org_unit.contact_verified is False
+
+
+@pytest.mark.django_db
+def test_malformed_contacts_are_refused_and_nothing_is_saved():
+    org_unit = OrgUnitFactory(address="Trụ sở cũ")
+
+    with pytest.raises(ValidationError):
+        org_unit_set_contact(
+            org_unit=org_unit,
+            address="Trụ sở mới",
+            phone="không có",
+            opening_hours="",
+        )
+
+    org_unit.refresh_from_db()
+    assert org_unit.address == "Trụ sở cũ"
