@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     Announcement,
     Document,
+    Faq,
     Field,
     Guide,
     GuideStep,
@@ -149,10 +150,23 @@ class LinkedStepInline(admin.TabularInline[LinkedStep, Procedure]):
     ]
 
 
+class FaqInline(admin.StackedInline[Faq, Procedure]):
+    model = Faq
+    extra = 0
+    fields = [
+        ("order", "is_published"),
+        "question",
+        "question_en",
+        "answer",
+        "answer_en",
+        "source",
+    ]
+
+
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin[Procedure]):
     form = ProcedureAdminForm
-    inlines = [DocumentInline, LinkedStepInline]
+    inlines = [DocumentInline, LinkedStepInline, FaqInline]
     list_display = [
         "code",
         "name",
@@ -248,7 +262,22 @@ class ProcedureAdmin(admin.ModelAdmin[Procedure]):
     def save_model(
         self, request: HttpRequest, obj: Procedure, form: Any, change: bool
     ) -> None:
-        procedure_save(procedure=obj)
+        # The questions are not catalogue data: answering one must not keep
+        # `load_catalogue` from updating the procedure's facts. The papers and
+        # steps are, and mark it in save_related.
+        edited = obj.locally_edited or not change or form.has_changed()
+        procedure_save(procedure=obj, edited_locally=edited)
+
+    def save_related(
+        self, request: HttpRequest, form: Any, formsets: Any, change: bool
+    ) -> None:
+        super().save_related(request, form, formsets, change)
+        procedure = form.instance
+        catalogue_changed = any(
+            formset.has_changed() for formset in formsets if formset.model is not Faq
+        )
+        if catalogue_changed and not procedure.locally_edited:
+            procedure_save(procedure=procedure)
 
 
 @admin.register(Field)

@@ -3,12 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 
-# Administrators edit the catalogue, its guides and the announcements in the
-# portal's admin; everyone else only reads the public pages.
+# Administrators edit the catalogue, its guides, questions and the announcements
+# in the portal's admin; everyone else only reads the public pages.
 _EDITABLE = [
     "procedure",
     "document",
     "linkedstep",
+    "faq",
     "field",
     "lifeevent",
     "guide",

@@ -1,4 +1,5 @@
-"""Reads of the catalogue: search, one procedure, export, guides, announcements."""
+"""Reads of the catalogue: search, one procedure, export, guides, questions,
+announcements, the units where citizens file."""
 
 import datetime
 from typing import Any
@@ -31,6 +32,7 @@ from .catalogue_data import (
 )
 from .models import (
     Announcement,
+    Faq,
     Field,
     Guide,
     GuideStep,
@@ -335,3 +337,55 @@ def org_unit_get(*, agency_code: str) -> OrgUnit:
 
 def org_units_active() -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(is_active=True).select_related("admin_unit")
+
+
+def org_units_receiving() -> QuerySet[OrgUnit]:
+    """Active units where citizens file, by area: those of an agency type that
+    receives a procedure filed on the portal (the wizard's rule, see
+    dossiers.selectors.receiving_units_for)."""
+    receiving = Procedure.objects.filter(submittable=True).values("agency_type")
+    return (
+        OrgUnit.objects.filter(is_active=True, agency_type__in=receiving)
+        .select_related("admin_unit")
+        .order_by("admin_unit__path", "agency_type", "name")
+    )
+
+
+# --- Questions people ask ---------------------------------------------------------
+
+
+def faqs_for_procedure(*, procedure: Procedure) -> QuerySet[Faq]:
+    return Faq.objects.filter(procedure=procedure, is_published=True).order_by(
+        "order", "pk"
+    )
+
+
+def faqs_published(*, q: str = "") -> list[Faq]:
+    """Published questions in catalogue order, grouped by procedure.
+
+    With `q`: those whose question, answer or procedure hold every word, as the
+    catalogue's search matches (diacritics ignored, words from their start). A
+    district has tens of them, so they are matched here rather than in SQL.
+    """
+    faqs = list(
+        Faq.objects.filter(is_published=True)
+        .select_related("procedure")
+        .order_by(
+            F("procedure__essential_seq").asc(nulls_last=True),
+            "procedure__key",
+            "order",
+            "pk",
+        )
+    )
+    words = normalize(q[:MAX_QUERY_LENGTH]).split()
+    if not words:
+        return faqs
+    needles = [w if any(ch.isdigit() for ch in w) else f" {w}" for w in words]
+    found = []
+    for faq in faqs:
+        parts = [faq.question, faq.question_en, faq.answer, faq.answer_en]
+        parts += [faq.procedure.code, faq.procedure.name, faq.procedure.name_en]
+        text = f" {normalize(' '.join(parts))} "
+        if all(needle in text for needle in needles):
+            found.append(faq)
+    return found

@@ -24,6 +24,7 @@ from .catalogue_data import (
 )
 from .models import (
     Document,
+    Faq,
     Field,
     Guide,
     GuideStep,
@@ -93,6 +94,34 @@ def procedure_save(*, procedure: Procedure, edited_locally: bool = True) -> Proc
     procedure.locally_edited = edited_locally
     procedure.save()
     return procedure
+
+
+@transaction.atomic
+def faq_create(
+    *,
+    procedure: Procedure,
+    question: str,
+    answer: str,
+    question_en: str = "",
+    answer_en: str = "",
+    source: str = "",
+    order: int = 0,
+    is_published: bool = True,
+) -> Faq:
+    """Add a question and its answer to the procedure's page (and /help/)."""
+    faq = Faq(
+        procedure=procedure,
+        question=question,
+        answer=answer,
+        question_en=question_en,
+        answer_en=answer_en,
+        source=source,
+        order=order,
+        is_published=is_published,
+    )
+    faq.full_clean()
+    faq.save()
+    return faq
 
 
 # --- Checking a catalogue document --------------------------------------------------

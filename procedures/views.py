@@ -18,6 +18,7 @@ from .selectors import (
     announcement_get,
     announcements_for_org_unit,
     announcements_published,
+    faqs_for_procedure,
     fields_with_counts,
     guide_get,
     guides_published,
@@ -99,6 +100,7 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
             "steps": steps,
             "groups": [s.group for s in procedure.group_steps.all()],
             "guides": procedure.guides.filter(is_published=True),
+            "faqs": faqs_for_procedure(procedure=procedure),
         },
     )
 

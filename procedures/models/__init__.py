@@ -1,5 +1,6 @@
-"""The catalogue: procedures (single or linked), their papers and steps, guides
-and announcements. Split by concept; import from `procedures.models`."""
+"""The catalogue: procedures (single or linked), their papers and steps, guides,
+questions people ask and announcements. Split by concept; import from
+`procedures.models`."""
 
 from .catalogue import (
     RESERVED_KEYS,
@@ -12,7 +13,7 @@ from .catalogue import (
     localized,
 )
 from .choices import AgencyLevel, Kind, OnlineLevel, Verified
-from .content import Announcement, Guide, GuideStep
+from .content import Announcement, Faq, Guide, GuideStep
 
 __all__ = [
     "RESERVED_KEYS",
@@ -20,6 +21,7 @@ __all__ = [
     "AgencyLevel",
     "Announcement",
     "Document",
+    "Faq",
     "Field",
     "Guide",
     "GuideStep",

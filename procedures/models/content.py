@@ -1,4 +1,5 @@
-"""Guides for first-time users and announcements of the units."""
+"""Guides for first-time users, questions people ask about a procedure, and
+announcements of the units."""
 
 from django.db import models
 from django.db.models import F, Q
@@ -139,3 +140,55 @@ class Announcement(models.Model):
     def unit(self) -> OrgUnit | AdminUnit | None:
         """Who the notice is from: the agency, else the area."""
         return self.org_unit or self.admin_unit
+
+
+class Faq(models.Model):
+    """A question people often ask about a procedure, with its answer.
+
+    Shown on the procedure's page and on /help/. The source stays in the admin:
+    an answer says what the law or the agency says, so it keeps where that was read.
+    """
+
+    procedure = models.ForeignKey(
+        Procedure,
+        verbose_name=_("thủ tục"),
+        on_delete=models.CASCADE,
+        related_name="faqs",
+    )
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    question = models.CharField(_("câu hỏi"), max_length=300)
+    question_en = models.CharField(
+        _("câu hỏi (tiếng Anh)"),
+        max_length=300,
+        blank=True,
+        help_text=_("Để trống: trang tiếng Anh hiện câu hỏi bằng tiếng Việt."),
+    )
+    answer = models.TextField(_("trả lời"))
+    answer_en = models.TextField(_("trả lời (tiếng Anh)"), blank=True)
+    is_published = models.BooleanField(_("đang hiển thị"), default=True)
+    source = models.TextField(
+        _("nguồn"),
+        blank=True,
+        help_text=_(
+            "Văn bản, điều khoản hoặc tài liệu làm căn cứ cho câu trả lời; chỉ "
+            "hiện trong trang quản trị."
+        ),
+    )
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("câu hỏi thường gặp")
+        verbose_name_plural = _("câu hỏi thường gặp")
+        ordering = ["procedure", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(question="") & ~Q(answer=""),
+                name="faq_has_question_and_answer",
+                violation_error_message=_(
+                    "Câu hỏi và câu trả lời không được để trống."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.question

@@ -7,6 +7,7 @@ from django.utils import timezone
 from procedures.models import (
     Announcement,
     Document,
+    Faq,
     Field,
     Guide,
     GuideStep,
@@ -116,6 +117,18 @@ class LinkedStepFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(lambda n: n + 1)
     procedure = factory.SubFactory(ProcedureFactory)
     agency_type = AgencyType.COMMUNE_COMMITTEE
+
+
+class FaqFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Faq
+
+    procedure = factory.SubFactory(ProcedureFactory)
+    order = factory.Sequence(lambda n: n)
+    question = factory.Sequence(lambda n: f"Câu hỏi số {n}?")
+    question_en = factory.Sequence(lambda n: f"Question {n}?")
+    answer = "Câu trả lời."
+    answer_en = "The answer."
 
 
 class GuideFactory(factory.django.DjangoModelFactory):

@@ -5,12 +5,13 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from procedures.models import Announcement, Procedure
+from procedures.models import Announcement, Faq, Procedure
 from tests.accounts.factories import UserFactory, login_with_otp
 
 from .factories import (
     SIMPLE_SCHEMA,
     DocumentFactory,
+    FaqFactory,
     LinkedStepFactory,
     ProcedureFactory,
 )
@@ -66,6 +67,9 @@ def post_data(procedure, **changes):
         if procedure.fee_counter_vnd is None
         else procedure.fee_counter_vnd,
         "form_schema": json.dumps(procedure.form_schema),
+        # The page posts the schema it showed too (a field with a callable
+        # default), to tell whether the form changed.
+        "initial-form_schema": json.dumps(procedure.form_schema),
     }
     for flag in ("essential", "same_day", "has_document_result", "submittable"):
         if getattr(procedure, flag):
@@ -113,7 +117,43 @@ def post_data(procedure, **changes):
             f"{prefix}condition": json.dumps(step.condition),
             f"{prefix}processing_note": step.processing_note,
         }
+    faqs = list(procedure.faqs.all())
+    data |= {
+        "faqs-TOTAL_FORMS": len(faqs),
+        "faqs-INITIAL_FORMS": len(faqs),
+        "faqs-MIN_NUM_FORMS": 0,
+        "faqs-MAX_NUM_FORMS": 1000,
+    }
+    for i, faq in enumerate(faqs):
+        prefix = f"faqs-{i}-"
+        data |= {
+            f"{prefix}id": faq.pk,
+            f"{prefix}procedure": procedure.pk,
+            f"{prefix}order": faq.order,
+            f"{prefix}question": faq.question,
+            f"{prefix}question_en": faq.question_en,
+            f"{prefix}answer": faq.answer,
+            f"{prefix}answer_en": faq.answer_en,
+            f"{prefix}source": faq.source,
+        }
+        if faq.is_published:
+            data[f"{prefix}is_published"] = "on"
     return data | changes
+
+
+def add_faq(data, procedure, **fields):
+    """`data` with one more question in the inline, as the admin's form posts it."""
+    index = data["faqs-TOTAL_FORMS"]
+    prefix = f"faqs-{index}-"
+    values = {"order": 0, "question_en": "", "answer_en": "", "source": ""} | fields
+    return (
+        data
+        | {f"{prefix}{k}": v for k, v in values.items()}
+        | {
+            f"{prefix}procedure": procedure.pk,
+            "faqs-TOTAL_FORMS": index + 1,
+        }
+    )
 
 
 def change_url(procedure):
@@ -143,6 +183,84 @@ def test_an_administrator_edits_a_procedure_and_the_edit_is_kept(
     procedure.refresh_from_db()
     assert procedure.name == "Đăng ký khai sinh (sửa)"
     assert procedure.search_name == "dang ky khai sinh sua"
+    assert procedure.locally_edited is True
+
+
+def test_an_administrator_adds_a_question_in_the_procedures_page(
+    client, catalogue_admin
+):
+    procedure = ProcedureFactory()
+    login_with_otp(client, catalogue_admin)
+    data = add_faq(
+        post_data(procedure),
+        procedure,
+        question="Có phải nộp bản giấy không?",
+        answer="Không.",
+        source="Nghị định 63/2024/NĐ-CP",
+        is_published="on",
+    )
+
+    response = client.post(change_url(procedure), data)
+
+    assert response.status_code == 302, response.context["inline_admin_formsets"]
+    faq = Faq.objects.get(procedure=procedure)
+    assert (faq.question, faq.source, faq.is_published) == (
+        "Có phải nộp bản giấy không?",
+        "Nghị định 63/2024/NĐ-CP",
+        True,
+    )
+    assert faq.question in client.get(procedure.get_absolute_url()).text
+
+
+def test_a_question_without_an_answer_is_refused(client, catalogue_admin):
+    procedure = ProcedureFactory()
+    login_with_otp(client, catalogue_admin)
+    data = add_faq(post_data(procedure), procedure, question="Hỏi gì?", answer="")
+
+    response = client.post(change_url(procedure), data)
+
+    assert response.status_code == 200
+    assert not Faq.objects.exists()
+
+
+def test_unpublishing_a_question_hides_it(client, catalogue_admin):
+    faq = FaqFactory(question="Câu hỏi cũ?")
+    login_with_otp(client, catalogue_admin)
+    data = post_data(faq.procedure)
+    del data["faqs-0-is_published"]
+
+    response = client.post(change_url(faq.procedure), data)
+
+    assert response.status_code == 302
+    assert "Câu hỏi cũ?" not in client.get(faq.procedure.get_absolute_url()).text
+
+
+def test_answering_a_question_keeps_the_procedure_updatable_from_the_catalogue(
+    client, catalogue_admin
+):
+    procedure = ProcedureFactory()
+    login_with_otp(client, catalogue_admin)
+    data = add_faq(post_data(procedure), procedure, question="Hỏi?", answer="Đáp.")
+
+    client.post(change_url(procedure), data)
+
+    procedure.refresh_from_db()
+    assert procedure.faqs.count() == 1
+    assert procedure.locally_edited is False
+
+
+def test_editing_a_paper_still_marks_the_procedure_edited(client, catalogue_admin):
+    procedure = ProcedureFactory()
+    DocumentFactory(procedure=procedure, key="to-khai", name="Tờ khai")
+    login_with_otp(client, catalogue_admin)
+
+    client.post(
+        change_url(procedure),
+        post_data(procedure) | {"documents-0-name": "Tờ khai (mẫu mới)"},
+    )
+
+    procedure.refresh_from_db()
+    assert procedure.documents.get().name == "Tờ khai (mẫu mới)"
     assert procedure.locally_edited is True
 
 

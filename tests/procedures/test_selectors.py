@@ -10,12 +10,17 @@ from procedures.selectors import (
     announcement_get,
     announcements_for_org_unit,
     announcements_published,
+    faqs_for_procedure,
+    faqs_published,
+    org_units_receiving,
     procedure_get,
     procedure_search,
 )
 from procedures.text import normalize
+from tests.units.factories import OrgUnitFactory
+from units.models import AgencyType
 
-from .factories import AnnouncementFactory, ProcedureFactory
+from .factories import AnnouncementFactory, FaqFactory, ProcedureFactory
 
 
 def first(q: str, **filters) -> str:
@@ -165,3 +170,89 @@ def test_a_unit_shows_its_own_notices_and_those_of_its_areas(unit_a, unit_b, tre
     AnnouncementFactory(admin_unit=tree["commune_b"])
 
     assert set(announcements_for_org_unit(org_unit=unit_a)) == {own, district}
+
+
+# --- Where citizens file, and the questions they ask ---------------------------------
+
+
+@pytest.mark.django_db
+def test_receiving_units_are_the_active_units_of_a_kind_that_receives_filings(
+    unit_a, unit_b, district_unit
+):
+    ProcedureFactory(agency_type=AgencyType.COMMUNE_COMMITTEE)
+    ProcedureFactory(agency_type=AgencyType.DISTRICT_COMMITTEE, list_only=True)
+    OrgUnitFactory(is_active=False)
+
+    assert list(org_units_receiving()) == [unit_a, unit_b]
+
+
+@pytest.mark.django_db
+def test_receiving_units_take_one_query_with_their_areas(
+    unit_a, unit_b, django_assert_num_queries
+):
+    ProcedureFactory(agency_type=AgencyType.COMMUNE_COMMITTEE)
+
+    with django_assert_num_queries(1):
+        assert [u.admin_unit.name for u in org_units_receiving()] == [
+            "Xã An",
+            "Xã Bình",
+        ]
+
+
+@pytest.mark.django_db
+def test_a_procedures_questions_are_its_published_ones_in_order():
+    procedure = ProcedureFactory()
+    second = FaqFactory(procedure=procedure, order=2)
+    first_one = FaqFactory(procedure=procedure, order=1)
+    FaqFactory(procedure=procedure, is_published=False)
+    FaqFactory()
+
+    assert list(faqs_for_procedure(procedure=procedure)) == [first_one, second]
+
+
+@pytest.mark.django_db
+def test_questions_follow_the_catalogues_order_of_procedures():
+    # The module's catalogue may hold these row numbers; this test's own rows take
+    # them (rolled back after it).
+    Procedure.objects.filter(essential_seq__in=[1, 3]).update(
+        essential=False, essential_seq=None
+    )
+    essential = ProcedureFactory(essential=True, essential_seq=3)
+    other = ProcedureFactory(key="a-thu-tuc")
+    early = ProcedureFactory(essential=True, essential_seq=1)
+    faqs = [FaqFactory(procedure=p) for p in (other, essential, early)]
+
+    assert faqs_published() == [faqs[2], faqs[1], faqs[0]]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        ("mai tang", True),
+        ("MAI TÁNG", True),
+        ("ang", False),  # words match from their start
+        ("trợ cấp mai táng", True),
+        ("funeral", True),  # the English text too
+        ("9.002913", True),  # and the procedure's code
+        ("mai tang xe", False),  # every word must match
+    ],
+)
+def test_questions_are_found_by_every_word_without_diacritics(q, found):
+    group = ProcedureFactory(code="9.002913", name="Liên thông khai tử")
+    faq = FaqFactory(
+        procedure=group,
+        question="Ai chi trả trợ cấp mai táng?",
+        question_en="Who pays the funeral allowance?",
+    )
+    FaqFactory(question="Có phải nộp bản giấy không?")
+
+    assert faqs_published(q=q) == ([faq] if found else [])
+
+
+@pytest.mark.django_db
+def test_unpublished_questions_are_never_found():
+    FaqFactory(question="Ai chi trả trợ cấp mai táng?", is_published=False)
+
+    assert faqs_published(q="mai tang") == []
+    assert faqs_published() == []

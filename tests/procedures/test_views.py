@@ -7,6 +7,7 @@ from tests.a11y import accessibility_problems
 from .factories import (
     AnnouncementFactory,
     DocumentFactory,
+    FaqFactory,
     GuideFactory,
     GuideStepFactory,
     ProcedureFactory,
@@ -283,3 +284,63 @@ def test_text_entered_in_the_admin_is_escaped(client, unit_a):
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "Dòng một<br>" in page
+
+
+# --- Questions and contacts ----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_procedures_page_answers_its_published_questions(client):
+    procedure = ProcedureFactory()
+    FaqFactory(
+        procedure=procedure,
+        question="Có phải nộp bản giấy không?",
+        answer="Không.\nDữ liệu được khai thác lại.",
+    )
+    FaqFactory(procedure=procedure, question="Câu hỏi nháp?", is_published=False)
+    FaqFactory(question="Câu hỏi của thủ tục khác?")
+
+    page = client.get(procedure.get_absolute_url()).text
+
+    assert '<h2 id="faq-heading" class="h4">Câu hỏi thường gặp</h2>' in page
+    assert "Có phải nộp bản giấy không?" in page
+    assert "<p>Không.<br>Dữ liệu được khai thác lại.</p>" in page
+    assert "Câu hỏi nháp?" not in page
+    assert "Câu hỏi của thủ tục khác?" not in page
+    assert accessibility_problems(page) == []
+
+
+@pytest.mark.django_db
+def test_a_procedure_without_questions_has_no_empty_section(client):
+    procedure = ProcedureFactory()
+    FaqFactory(procedure=procedure, is_published=False)
+
+    assert "faq-heading" not in client.get(procedure.get_absolute_url()).text
+
+
+@pytest.mark.django_db
+def test_questions_are_in_english_or_marked_vietnamese(client):
+    procedure = ProcedureFactory()
+    FaqFactory(procedure=procedure, question_en="Paper copies?", answer_en="")
+
+    page = client.get(procedure.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").text
+
+    assert "Frequently asked questions" in page
+    assert "Paper copies?" in page
+    assert '<div lang="vi"><p>Câu trả lời.</p></div>' in page
+
+
+@pytest.mark.django_db
+def test_a_units_page_shows_how_to_reach_it(client, unit_a):
+    unit_a.address = "Thôn Đông, xã An"
+    unit_a.phone = "0228 3812 345"
+    unit_a.save()
+
+    page = client.get(url("unit-detail", unit_a.agency_code)).text
+
+    contact = page.split('id="contact-heading"', 1)[1]
+    assert "Thôn Đông, xã An" in contact
+    assert 'href="tel:02283812345"' in contact
+    assert "Đang cập nhật" in contact  # the hours
+    assert "chưa được cơ quan xác nhận" in contact
+    assert accessibility_problems(page) == []
