@@ -1,5 +1,8 @@
 """Site-wide pages: home, help, about, the staff landing page, health."""
 
+from itertools import groupby
+from operator import attrgetter
+
 from django.conf import settings
 from django.http import (
     FileResponse,
@@ -24,8 +27,13 @@ from django.views.decorators.http import (
 from accounts.decorators import citizen_required, staff_required
 from accounts.models import User
 from accounts.ratelimit import rate_limit_hit, rate_limited_response
+from accounts.selectors import profile_for
 from procedures.forms import QuickSearchForm
-from procedures.selectors import announcements_published
+from procedures.selectors import (
+    announcements_published,
+    faqs_published,
+    org_units_receiving,
+)
 
 from .data_export import citizen_data_zip
 from .health import run_checks
@@ -49,7 +57,32 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def help_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/help.html")
+    """How to file, where to go or call (every receiving unit, by area; the
+    citizen's own commune first and open) and the questions people ask."""
+    home_area_id = None
+    user = request.user
+    if isinstance(user, User) and user.is_citizen:
+        home_area_id = profile_for(user=user).commune_id
+    areas = [
+        {"area": area, "units": list(units), "home": area.pk == home_area_id}
+        for area, units in groupby(org_units_receiving(), key=attrgetter("admin_unit"))
+    ]
+    areas.sort(key=lambda group: not group["home"])  # stable: the rest keep order
+    q = request.GET.get("q", "").strip()
+    faqs = faqs_published(q=q)
+    return render(
+        request,
+        "portal/help.html",
+        {
+            "areas": areas,
+            "q": q,
+            "faq_count": len(faqs),
+            "faq_groups": [
+                {"procedure": procedure, "faqs": list(items)}
+                for procedure, items in groupby(faqs, key=attrgetter("procedure"))
+            ],
+        },
+    )
 
 
 @require_safe
