@@ -8,6 +8,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import User
 from accounts.roles import STAFF_ROLES, Role
 from portal.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_totp_key_hex
+from portal.demo_help import DEMO_QUESTIONS
+from procedures.models import Faq
+from procedures.services import catalogue_load_reference
+from units.models import OrgUnit
 from units.services import units_load_reference
 
 # identifiers.md: province, century+sex digit, two year digits, six digits.
@@ -83,3 +87,57 @@ def test_staff_demo_accounts_have_the_published_totp_secret(units, settings):
     assert device.confirmed
     assert device.verify_token(totp(bytes.fromhex(demo_totp_key_hex())))
     assert not TOTPDevice.objects.filter(user__groups__name=Role.CITIZEN).exists()
+
+
+def test_the_demo_gives_every_unit_contacts_marked_unverified(units, settings):
+    settings.DEMO_MODE = True
+
+    call_command("seed_demo")
+
+    org_units = OrgUnit.objects.all()
+    assert org_units.count() == 41
+    assert all(u.has_contact and not u.contact_verified for u in org_units)
+    phones = [u.phone for u in org_units]
+    assert len(set(phones)) == len(phones)
+    # after the area code, a local number starting with 0 rings no subscriber
+    assert all(re.fullmatch(r"0228 000 \d{4}", p) for p in phones)
+    goi = OrgUnit.objects.get(agency_code="000.11.59.H00")
+    assert goi.address == "Trụ sở UBND thị trấn Gôi, huyện Vụ Bản, tỉnh Nam Định"
+    district = OrgUnit.objects.get(agency_code="000.00.59.H00")
+    assert district.address == "Trụ sở UBND huyện Vụ Bản, tỉnh Nam Định"
+
+
+def test_seeding_again_keeps_what_an_administrator_wrote(units, settings):
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+    goi = OrgUnit.objects.get(agency_code="000.11.59.H00")
+    goi.phone = "0228 3812 345"
+    goi.contact_verified = True
+    goi.save()
+    faq = Faq.objects.first()
+    if faq is not None:
+        faq.answer = "Câu trả lời đã sửa."
+        faq.save()
+
+    call_command("seed_demo")
+
+    goi.refresh_from_db()
+    assert (goi.phone, goi.contact_verified) == ("0228 3812 345", True)
+    assert Faq.objects.filter(answer="Câu trả lời đã sửa.").count() == (1 if faq else 0)
+
+
+def test_the_demo_answers_questions_only_with_a_source(units, settings):
+    settings.DEMO_MODE = True
+    catalogue_load_reference(overwrite=True)
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    faqs = Faq.objects.select_related("procedure")
+    assert faqs.count() == len(DEMO_QUESTIONS)
+    for faq in faqs:
+        assert faq.source, faq
+        assert faq.question_en, faq
+        assert faq.answer_en, faq
+        assert faq.is_published
+    assert {f.procedure.code for f in faqs} == {q.code for q in DEMO_QUESTIONS}

@@ -11,6 +11,7 @@ from portal.demo import (
     DEMO_TOTP_SECRET,
     demo_accounts_seed,
 )
+from portal.demo_help import demo_help_seed
 from units.models import OrgUnit
 
 
@@ -18,7 +19,8 @@ class Command(BaseCommand):
     help = (
         "Create or reset the demo accounts of every role and the development "
         "population registry's people (demo only); with --dossiers N, also add N "
-        "realistic demo dossiers (bulk) for the dashboards."
+        "realistic demo dossiers (bulk) for the dashboards. Also gives units without "
+        "contacts demo ones (marked unverified) and adds sourced questions (/help/)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -57,6 +59,7 @@ class Command(BaseCommand):
         demo_accounts_seed()
         # The demo citizens and their households in the development registry.
         people = registry_demo_load()
+        help_added = demo_help_seed()
         self.stdout.write(self.style.SUCCESS("Demo accounts (tài khoản mẫu):"))
         for account in DEMO_ACCOUNTS:
             roles = ", ".join(str(role.label) for role in account.roles)
@@ -70,6 +73,12 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Development population registry (CSDL dân cư mẫu): {people} people, "
             "e.g. 036188003456 (docs/agencies.md)"
+        )
+        self.stdout.write(
+            "Help page (/help/): demo contacts added to {contacts} units (marked "
+            "unverified), {questions} questions with sourced answers.".format(
+                **help_added
+            )
         )
         if options["dossiers"] > 0:
             self._seed_dossiers(options)
