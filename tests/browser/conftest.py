@@ -99,6 +99,7 @@ def world(browser_db, django_db_blocker) -> Iterator[None]:
     from idp.management.commands.idp_setup import LOOPBACK_REDIRECT_URIS
     from idp.services import client_register
     from portal.demo import demo_accounts_seed
+    from portal.demo_help import demo_help_seed
     from procedures.services import catalogue_load_reference
     from units.services import units_load_reference
 
@@ -106,6 +107,7 @@ def world(browser_db, django_db_blocker) -> Iterator[None]:
         units_load_reference()
         catalogue_load_reference(overwrite=True)
         demo_accounts_seed()
+        demo_help_seed()
         registry_demo_load()
         demo_identities_seed()
         client_register(
