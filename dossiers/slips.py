@@ -43,6 +43,10 @@ def _fonts() -> None:
         pdfmetrics.registerFont(
             TTFont("DejaVu-Bold", str(FONTS / "DejaVuSans-Bold.ttf"))
         )
+        # <b> in a paragraph ("BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ") needs the family.
+        pdfmetrics.registerFontFamily(
+            "DejaVu", normal="DejaVu", bold="DejaVu-Bold", boldItalic="DejaVu-Bold"
+        )
         _registered = True
 
 
@@ -84,19 +88,58 @@ def _qr(url: str, size: float = 24 * mm) -> Flowable:
     return QrCode(url, width=size, height=size)
 
 
+class _Motto(Flowable):
+    """The national motto (quốc hiệu, tiêu ngữ), each line whole and centred,
+    the second underlined (NĐ 30/2020/NĐ-CP, Phụ lục I). A paragraph wraps
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA / VIỆT NAM" in a narrow column; this shrinks the
+    font to the column's width instead (9.5 pt at most, 7 pt at least)."""
+
+    LINES = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+    FONT = "DejaVu-Bold"
+
+    def __init__(self, largest: float = 9.5, smallest: float = 7) -> None:
+        super().__init__()
+        self.largest, self.smallest, self.size = largest, smallest, largest
+
+    def wrap(
+        self, available_width: float, available_height: float
+    ) -> tuple[float, float]:
+        _fonts()
+        widest = max(pdfmetrics.stringWidth(line, self.FONT, 1) for line in self.LINES)
+        self.size = max(self.smallest, min(self.largest, available_width / widest))
+        self.width = available_width
+        self.height = self.size * 2.7 + 2
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas, middle, size = self.canv, self.width / 2, self.size
+        canvas.setFont(self.FONT, size)
+        first = self.height - size
+        second = first - size * 1.35
+        canvas.drawCentredString(middle, first, self.LINES[0])
+        canvas.drawCentredString(middle, second, self.LINES[1])
+        half = pdfmetrics.stringWidth(self.LINES[1], self.FONT, size) / 2
+        canvas.setLineWidth(0.5)
+        canvas.line(middle - half, second - 2, middle + half, second - 2)
+
+
+def _heading(agency: Flowable, qr: Flowable) -> Table:
+    """The top of a paper: the agency and the QR code on the left, the motto on
+    the right (60 % of the width: one line each, 8.4 pt on A5, 9.5 pt on A4)."""
+    table = Table(
+        [[[agency, Spacer(1, 1.5 * mm), qr], _Motto()]], colWidths=["40%", "60%"]
+    )
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
+
+
 def _header(dossier: Dossier, tracking_url: str, s: dict[str, ParagraphStyle]) -> Table:
     agency = Paragraph(
         f"{_e(dossier.receiving_unit.name.upper())}<br/>"
         "<b>BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ</b>",
         s["center"],
     )
-    motto = Paragraph(
-        "<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br/>Độc lập - Tự do - Hạnh phúc",
-        s["center"],
-    )
-    table = Table([[_qr(tracking_url), agency, motto]], colWidths=[27 * mm, None, None])
-    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return table
+    return _heading(agency, _qr(tracking_url))
 
 
 def _build(story: list[Flowable], pagesize: tuple[float, float] = A5) -> bytes:
@@ -320,12 +363,7 @@ def result_pdf(
     s = _styles()
     unit = result.issued_by_unit
     agency = Paragraph(f"<b>{_e(unit.name.upper())}</b>", s["center"])
-    motto = Paragraph(
-        "<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br/>Độc lập - Tự do - Hạnh phúc",
-        s["center"],
-    )
-    header = Table([[_qr(verify_url), agency, motto]], colWidths=[27 * mm, None, None])
-    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    header = _heading(agency, _qr(verify_url))
     rows = [
         [Paragraph(_e(label), s["small"]), Paragraph(_e(value), s["small"])]
         for label, value in data_rows
@@ -370,3 +408,4 @@ pdf_build = _build
 pdf_qr = _qr
 pdf_when = _when
 pdf_signature = _signature
+pdf_heading = _heading

@@ -5,16 +5,31 @@ the payment recorded by the portal; it is not the tax authority's e-receipt
 
 from xml.sax.saxutils import escape as _e
 
+from num2words import num2words
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer
 
-from dossiers.slips import pdf_build, pdf_qr, pdf_signature, pdf_styles, pdf_when
+from dossiers.slips import (
+    pdf_build,
+    pdf_heading,
+    pdf_qr,
+    pdf_signature,
+    pdf_styles,
+    pdf_when,
+)
 
 from .models import Method, Payment
 
 
 def _amount(vnd: int) -> str:
     return f"{vnd:,}".replace(",", ".")
+
+
+def amount_in_words(vnd: int) -> str:
+    """7000 → "Bảy nghìn đồng", as receipts write the sum beside its figures
+    (num2words' Vietnamese: lẻ, mốt, lăm, nghìn, triệu, tỷ)."""
+    words = num2words(vnd, lang="vi")
+    return f"{words[:1].upper()}{words[1:]} đồng"
 
 
 def receipt_pdf(payment: Payment, *, tracking_url: str) -> bytes:
@@ -26,14 +41,7 @@ def receipt_pdf(payment: Payment, *, tracking_url: str) -> bytes:
         "<b>BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ</b>",
         s["center"],
     )
-    motto = Paragraph(
-        "<b>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</b><br/>Độc lập - Tự do - Hạnh phúc",
-        s["center"],
-    )
-    header = Table(
-        [[pdf_qr(tracking_url), agency, motto]], colWidths=[27 * mm, None, None]
-    )
-    header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    header = pdf_heading(agency, pdf_qr(tracking_url))
     method = (
         "Trực tuyến qua cổng thanh toán"
         if payment.method == Method.ONLINE
@@ -48,6 +56,7 @@ def receipt_pdf(payment: Payment, *, tracking_url: str) -> bytes:
         + (f" (mã {_e(dossier.procedure.code)})" if dossier.procedure.code else ""),
         "Nội dung: Phí, lệ phí giải quyết thủ tục hành chính",
         f"Số tiền: <b>{_amount(payment.amount_vnd)} đồng</b>",
+        f"Bằng chữ: {_e(amount_in_words(payment.amount_vnd))}",
         f"Hình thức nộp: {method}",
         f"Thời điểm nộp: {pdf_when(payment.paid_at)}",
         f"Mã đơn thanh toán: {_e(payment.order_id)}",
