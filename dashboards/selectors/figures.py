@@ -185,7 +185,9 @@ def _child_key(path: str, roots: list[AdminUnit]) -> int | None:
 def stats_by_unit(*, selection: Selection) -> list[dict[str, Any]]:
     """One row per administrative unit right below the selection's unit (the
     communes of a district), plus the unit itself for the agencies located at
-    its own level (their e-ID is the whole unit's, so it is left empty there).
+    its own level (their e-ID is the whole unit's, so it is left empty there):
+    every such unit valid in the period or with an active agency, zeros
+    included.
     A selection of one organisation unit gives one row, keyed by its agency
     identifier."""
     if selection.agency is not None:
@@ -196,11 +198,20 @@ def stats_by_unit(*, selection: Selection) -> list[dict[str, Any]]:
         ]
     filters = selection.filters
     flow, stock, read = _flow_and_stock(filters)
-    org_paths = dict(
+    agencies = list(
         OrgUnit.objects.filter(selection.org_units).values_list(
-            "pk", "admin_unit__path"
+            "pk", "admin_unit__path", "is_active"
         )
     )
+    org_paths = {pk: path for pk, path, _active in agencies}
+    # Every unit where an agency of the area receives dossiers has its row, with
+    # zeros when nothing came: a unit that received nothing is a figure too, and
+    # agencies outlive the administrative unit they are located in.
+    with_agencies = {
+        key
+        for _pk, path, active in agencies
+        if active and (key := _child_key(path, selection.roots)) is not None
+    }
     grouped = (
         _buckets(selection)
         .filter(read)
@@ -216,13 +227,15 @@ def stats_by_unit(*, selection: Selection) -> list[dict[str, Any]]:
             continue
         for name, value in _totals(row).items():
             totals[key][name] += value
-    listed = Q(pk__in=list(totals))
+    listed = Q(pk__in=[*totals, *with_agencies])
     for root in selection.roots:
         listed |= Q(parent=root)
     units = [
         u
         for u in AdminUnit.objects.filter(listed)
-        if u.pk in totals or _overlaps(u, filters.start, filters.end)
+        if u.pk in totals
+        or u.pk in with_agencies
+        or _overlaps(u, filters.start, filters.end)
     ]
     rows = _eid_rows(selection.roots, filters.end)
     roots = {root.pk for root in selection.roots}

@@ -239,3 +239,22 @@ def test_the_summary_reads_each_piece_of_the_period_as_one_index_range(
     ranged = [c for c in conditions if "receiving_unit_id = ANY" in c and "grain" in c]
     # This year's months and days, and the years before it for the stocks.
     assert len(ranged) >= 2, conditions
+
+
+def test_the_units_table_lists_every_unit_of_the_area_zeros_included(vu_ban_small):
+    """2026, nothing received: the district's own offices, a commune merged
+    away at the end of 2024 whose agency still works, and the communes valid
+    in the period each have their row of zeros."""
+    staff = UserFactory(
+        roles=[Role.DISTRICT_STAFF], org_unit=vu_ban_small["000.00.59.H00"]
+    )
+
+    rows = (
+        api(staff)
+        .get("/api/v1/stats/by-unit/", {"from": "2026-01-01", "to": "2026-03-31"})
+        .json()
+    )
+
+    assert [r["unit"] for r in rows] == ["359", "13741", "13744", "13780"]
+    assert {r["received_total"] for r in rows} == {0}
+    assert {r["online_rate"] for r in rows} == {None}
