@@ -203,6 +203,13 @@ def _settle(payment: Payment, *, actor: Any, now: datetime.datetime) -> None:
     """The dossier's fee is paid: it leaves "awaiting payment" and the citizen is
     told once (dedup key of the payment)."""
     dossier = Dossier.objects.select_for_update().get(pk=payment.dossier_id)
+    # QĐ 766 item 3.6 counts the fee dossiers paid online (decision 51). Set
+    # before the transition below, whose listeners (the dashboards) read it; a
+    # dossier paid before its receipt is counted when it is received.
+    paid_online = payment.method == Method.ONLINE
+    if dossier.paid_online is not paid_online:
+        Dossier.objects.filter(pk=dossier.pk).update(paid_online=paid_online)
+        dossier.paid_online = paid_online
     if dossier.status == Status.AWAITING_PAYMENT:
         note = (
             _("Đã nộp phí, lệ phí trực tuyến (mã giao dịch %(txn)s).")

@@ -451,3 +451,68 @@ def test_cash_cannot_pay_twice(awaiting, officer):
 
     with pytest.raises(services.PaymentError):
         services.payment_record_cash(dossier=awaiting, officer=officer)
+
+
+# --- What the dashboards count ------------------------------------------------------
+
+
+def _payment_figures(start: str, end: str) -> dict[str, object]:
+    from dashboards.selectors import Filters, Scope, selection_resolve, stats_summary
+
+    filters = Filters(
+        start=datetime.date.fromisoformat(start), end=datetime.date.fromisoformat(end)
+    )
+    summary = stats_summary(
+        selection=selection_resolve(scope=Scope(everything=True), filters=filters)
+    )
+    return {
+        key: summary[key]
+        for key in ("fee_dossiers", "paid_online", "online_payment_rate")
+    }
+
+
+def test_an_online_payment_counts_on_the_dossiers_receipt_day_and_cash_does_not(
+    citizen, unit_a, officer, fee_procedure, django_capture_on_commit_callbacks
+):
+    """Received in March, paid in April: March's figure counts the online one
+    (the day the dashboard's note names), April's counts nothing."""
+    with time_machine.travel(at("2024-03-04 09:00"), tick=False):
+        online, cash = (
+            dossier_services.dossier_receive(
+                dossier=make_dossier(
+                    applicant=citizen, unit=unit_a, procedure=fee_procedure
+                ),
+                actor=officer,
+            )
+            for _ in range(2)
+        )
+    with time_machine.travel(at("2024-04-10 10:00"), tick=False):
+        payment = start(online, citizen)
+        receive(callback_body(payment), django_capture_on_commit_callbacks)
+        services.payment_record_cash(dossier=cash, officer=officer)
+
+    online.refresh_from_db()
+    cash.refresh_from_db()
+    assert (online.paid_online, cash.paid_online) == (True, False)
+    assert _payment_figures("2024-03-01", "2024-03-31") == {
+        "fee_dossiers": 2,
+        "paid_online": 1,
+        "online_payment_rate": 0.5,
+    }
+    assert _payment_figures("2024-04-01", "2024-04-30") == {
+        "fee_dossiers": 0,
+        "paid_online": 0,
+        "online_payment_rate": None,
+    }
+
+
+def test_a_dossier_paid_online_before_receipt_counts_once_received(
+    submitted, citizen, officer, django_capture_on_commit_callbacks
+):
+    payment = start(submitted, citizen)
+    receive(callback_body(payment), django_capture_on_commit_callbacks)
+    assert _payment_figures("2020-01-01", "2030-12-31")["paid_online"] == 0
+
+    dossier_services.dossier_receive(dossier=submitted, actor=officer)
+
+    assert _payment_figures("2020-01-01", "2030-12-31")["paid_online"] == 1
