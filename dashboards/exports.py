@@ -4,9 +4,13 @@ import csv
 import io
 from typing import Any
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from dossiers.models import Channel
 
 from .metrics import METRICS
 from .selectors import (
@@ -19,51 +23,68 @@ from .selectors import (
 
 TABLES = ("summary", "units", "procedures", "months")
 Table = tuple[str, list[str], list[list[Any]]]
+# The first columns of each table: (field code, header for people).
+_KEYS: dict[str, list[tuple[str, Promise]]] = {
+    "summary": [
+        ("unit", gettext_lazy("Đơn vị")),
+        ("from", gettext_lazy("Từ ngày")),
+        ("to", gettext_lazy("Đến ngày")),
+    ],
+    "units": [
+        ("unit", gettext_lazy("Mã đơn vị")),
+        ("unit_name", gettext_lazy("Đơn vị")),
+    ],
+    "procedures": [
+        ("procedure", gettext_lazy("Mã thủ tục")),
+        ("procedure_name", gettext_lazy("Thủ tục")),
+    ],
+    "months": [("month", gettext_lazy("Tháng"))],
+}
 
 
-def _metric_headers() -> list[str]:
-    return [f"{m.label} ({m.name})" for m in METRICS]
+def _header(table: str, *, codes: bool) -> list[str]:
+    """People read each column's name in their language; software reads the
+    field codes of /api/v1/stats/ (`codes`)."""
+    columns = [*_KEYS[table], *((m.name, m.label) for m in METRICS)]
+    return [code if codes else str(label) for code, label in columns]
 
 
 def _metric_values(row: dict[str, Any]) -> list[Any]:
     return [row[m.name] for m in METRICS]
 
 
-def export_table(selection: Selection, table: str) -> Table:
+def export_table(selection: Selection, table: str, *, codes: bool = False) -> Table:
     """(title, header, rows) of one table."""
     f = selection.filters
+    header = _header(table, codes=codes)
     if table == "summary":
         row = stats_summary(selection=selection)
         return (
             _("Tổng hợp"),
-            [_("Đơn vị"), _("Từ ngày"), _("Đến ngày"), *_metric_headers()],
+            header,
             [[selection.title, f.start, f.end, *_metric_values(row)]],
         )
     if table == "units":
         rows = stats_by_unit(selection=selection)
         return (
             _("Theo đơn vị"),
-            [_("Mã đơn vị"), _("Đơn vị"), *_metric_headers()],
+            header,
             [[r["unit"], r["unit_name"], *_metric_values(r)] for r in rows],
         )
     if table == "procedures":
         rows = stats_by_procedure(selection=selection)
         return (
             _("Theo thủ tục"),
-            [_("Mã thủ tục"), _("Thủ tục"), *_metric_headers()],
+            header,
             [[r["procedure"], r["procedure_name"], *_metric_values(r)] for r in rows],
         )
     rows = stats_by_month(selection=selection)
-    return (
-        _("Theo tháng"),
-        [_("Tháng"), *_metric_headers()],
-        [[r["month"], *_metric_values(r)] for r in rows],
-    )
+    return (_("Theo tháng"), header, [[r["month"], *_metric_values(r)] for r in rows])
 
 
-def export_csv(selection: Selection, table: str) -> bytes:
+def export_csv(selection: Selection, table: str, *, codes: bool = False) -> bytes:
     """One table as UTF-8 CSV with a byte-order mark (Excel reads it right)."""
-    _title, header, rows = export_table(selection, table)
+    _title, header, rows = export_table(selection, table, codes=codes)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
@@ -71,8 +92,9 @@ def export_csv(selection: Selection, table: str) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def export_xlsx(selection: Selection) -> bytes:
-    """Every table, one sheet each, after a sheet that states the filters."""
+def export_xlsx(selection: Selection, *, methods_url: str = "") -> bytes:
+    """Every table, one sheet each, after a sheet that states the filters and
+    where the figures are defined."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None  # noqa: S101 - a new workbook has one sheet
@@ -83,7 +105,8 @@ def export_xlsx(selection: Selection) -> bytes:
         (_("Từ ngày"), f.start.isoformat()),
         (_("Đến ngày"), f.end.isoformat()),
         (_("Thủ tục"), f.procedure or _("Tất cả")),
-        (_("Kênh nộp"), f.channel or _("Tất cả")),
+        (_("Kênh nộp"), str(Channel(f.channel).label) if f.channel else _("Tất cả")),
+        *([(_("Cách tính số liệu"), methods_url)] if methods_url else []),
     ]:
         sheet.append([label, value])
     rate_columns = {i for i, m in enumerate(METRICS) if m.kind == "rate"}

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -18,7 +19,7 @@ from units.models import OrgUnit
 
 from .exports import TABLES, export_csv, export_xlsx
 from .forms import StatsFilterForm
-from .metrics import METRIC_BY_NAME
+from .metrics import METRIC_BY_NAME, METRICS
 from .providers import extra_figures
 from .selectors import (
     DRILL_DOWN_MEASURES,
@@ -142,6 +143,7 @@ def stats_dashboard(request: HttpRequest) -> HttpResponse:
             "charts": charts,
             "query": query,
             "tables": TABLES,
+            "metrics": METRIC_BY_NAME,
         },
     )
 
@@ -204,22 +206,39 @@ def service_index_view(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_GET
+def stats_methods(request: HttpRequest) -> HttpResponse:
+    """How each figure is counted, from its definition in `metrics`. Public: it
+    holds no figure, and exports shared outside the portal point to it."""
+    return render(request, "dashboards/stats_methods.html", {"metrics": METRICS})
+
+
 @staff_required
 @require_GET
 def stats_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    """CSV (one table, `table=`) or XLSX (every table) of the filtered figures."""
+    """CSV (one table, `table=`) or XLSX (every table) of the filtered figures,
+    headed in the reader's language; `headers=codes` heads a CSV with the API's
+    field codes, for software."""
     _scope, selection, _errors = _resolve(request)
     f = selection.filters
     stem = f"thong-ke-{f.start:%Y%m%d}-{f.end:%Y%m%d}"
     if fmt == "xlsx":
-        response = HttpResponse(export_xlsx(selection), content_type=XLSX)
+        methods = request.build_absolute_uri(reverse("dashboards:stats-methods"))
+        response = HttpResponse(
+            export_xlsx(selection, methods_url=methods), content_type=XLSX
+        )
         response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
         return response
     table = request.GET.get("table", "units")
     if table not in TABLES:
         table = "units"
+    codes = request.GET.get("headers") == "codes"
     response = HttpResponse(
-        export_csv(selection, table), content_type="text/csv; charset=utf-8"
+        export_csv(selection, table, codes=codes),
+        content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="{stem}-{table}.csv"'
+    suffix = "-codes" if codes else ""
+    response["Content-Disposition"] = (
+        f'attachment; filename="{stem}-{table}{suffix}.csv"'
+    )
     return response

@@ -8,9 +8,11 @@ import pytest
 import time_machine
 from django.apps import apps
 from django.urls import reverse
+from django.utils.html import escape
 from openpyxl import load_workbook
 
 from accounts.roles import Role
+from dashboards.metrics import METRICS, SUMMARY_FIELDS
 from dashboards.selectors import (
     DRILL_DOWN_MEASURES,
     Filters,
@@ -34,6 +36,18 @@ PAGES = [
     "dashboards:stats-export-xlsx",
 ]
 YEAR = {"from": "2024-01-01", "to": "2024-12-31"}
+
+
+def _api(user):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(user)
+    return api
+
+
+def _csv(response):
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 @pytest.fixture
@@ -147,7 +161,7 @@ def test_each_figure_lists_exactly_the_dossiers_it_counts(
     assert figures["open_overdue"] == 1
 
 
-def test_the_csv_export_is_the_filtered_table(
+def test_the_csv_export_is_the_filtered_table_headed_in_vietnamese(
     client, district_staff, login_staff, mixed
 ):
     login_staff(client, district_staff)
@@ -155,22 +169,62 @@ def test_the_csv_export_is_the_filtered_table(
         response = client.get(
             reverse("dashboards:stats-export-csv"), YEAR | {"table": "units"}
         )
-        api_rows = []
-        from rest_framework.test import APIClient
-
-        api = APIClient()
-        api.force_authenticate(district_staff)
-        api_rows = api.get("/api/v1/stats/by-unit/", YEAR).json()
+        api_rows = _api(district_staff).get("/api/v1/stats/by-unit/", YEAR).json()
 
     assert response["Content-Type"].startswith("text/csv")
-    text = response.content.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][0] == "Mã đơn vị"
+    rows = _csv(response)
+    assert rows[0][:4] == [
+        "Mã đơn vị",
+        "Đơn vị",
+        "Hồ sơ tiếp nhận",
+        "Tiếp nhận trực tuyến",
+    ]
+    # People read names, not field codes.
+    assert not any(re.search(r"[a-z]+_[a-z]+", header) for header in rows[0])
     assert [r[0] for r in rows[1:]] == [r["unit"] for r in api_rows]
-    received = rows[0].index("Hồ sơ tiếp nhận (received_total)")
+    received = rows[0].index("Hồ sơ tiếp nhận")
     assert [int(r[received]) for r in rows[1:]] == [
         r["received_total"] for r in api_rows
     ]
+
+
+def test_the_csv_export_is_headed_in_english_for_an_english_reader(
+    client, district_staff, login_staff, mixed
+):
+    login_staff(client, district_staff)
+    with time_machine.travel(at("2025-01-10 09:00"), tick=False):
+        response = client.get(
+            reverse("dashboards:stats-export-csv"),
+            YEAR | {"table": "months"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+
+    header = _csv(response)[0]
+    assert header[:3] == ["Month", "Dossiers received", "Received online"]
+
+
+def test_software_gets_the_api_field_codes_as_csv_headers(
+    client, district_staff, login_staff, mixed
+):
+    """The machine-readable CSV keeps exactly the API's fields, in its order."""
+    login_staff(client, district_staff)
+    with time_machine.travel(at("2025-01-10 09:00"), tick=False):
+        api_rows = _api(district_staff).get("/api/v1/stats/by-unit/", YEAR).json()
+        response = client.get(
+            reverse("dashboards:stats-export-csv"),
+            YEAR | {"table": "units", "headers": "codes"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+
+    rows = _csv(response)
+    assert rows[0] == list(api_rows[0])
+    assert rows[0][2:] == list(SUMMARY_FIELDS)
+    assert "-codes.csv" in response["Content-Disposition"]
+    by_code = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    for api_row in api_rows:
+        assert (
+            int(by_code[api_row["unit"]]["received_total"]) == api_row["received_total"]
+        )
 
 
 def test_the_xlsx_export_has_a_sheet_per_table(
@@ -178,7 +232,9 @@ def test_the_xlsx_export_has_a_sheet_per_table(
 ):
     login_staff(client, district_staff)
     with time_machine.travel(at("2025-01-10 09:00"), tick=False):
-        response = client.get(reverse("dashboards:stats-export-xlsx"), YEAR)
+        response = client.get(
+            reverse("dashboards:stats-export-xlsx"), YEAR | {"channel": "online"}
+        )
 
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == [
@@ -190,8 +246,11 @@ def test_the_xlsx_export_has_a_sheet_per_table(
     ]
     summary = list(book["Tổng hợp"].values)
     header, values = summary[0], summary[1]
-    assert values[header.index("Hồ sơ đã giải quyết (completed_total)")] == 3
-    assert list(book["Bộ lọc"].values)[1] == ("Từ ngày", "2024-01-01")
+    assert values[header.index("Hồ sơ đã giải quyết")] == 3
+    filters = dict(list(book["Bộ lọc"].values))
+    assert filters["Từ ngày"] == "2024-01-01"
+    assert filters["Kênh nộp"] == "Trực tuyến"  # a label, not the code "online"
+    assert filters["Cách tính số liệu"] == "http://testserver/stats/methods/"
 
 
 def test_the_service_index_computes_only_known_formulas(
@@ -287,3 +346,27 @@ def test_district_staff_open_a_commune_whose_code_a_new_unit_reuses(
     assert [root.path for root in selection.roots] == [
         vu_ban["000.11.59.H00"].admin_unit.path
     ]
+
+
+def test_the_methods_page_defines_every_figure_for_anyone(client):
+    response = client.get(reverse("dashboards:stats-methods"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert accessibility_problems(html) == []
+    for metric in METRICS:
+        assert f'id="metric-{metric.name}"' in html
+        assert escape(str(metric.definition)) in html
+
+
+def test_the_dashboard_links_the_methods_page_not_a_file_of_the_repository(
+    client, district_staff, login_staff, mixed
+):
+    login_staff(client, district_staff)
+    with time_machine.travel(at("2025-01-10 09:00"), tick=False):
+        html = client.get(reverse("dashboards:stats-dashboard"), YEAR).content.decode()
+
+    assert f'href="{reverse("dashboards:stats-methods")}"' in html
+    assert not re.search(r"docs/|\.md\b|\.py\b", html)
+    note = re.search(r'id="kpi-paid-online-note">([^<]*)<', html).group(1)
+    assert "Tính theo ngày tiếp nhận hồ sơ" in note
