@@ -9,6 +9,8 @@ schedules anything external with transaction.on_commit / delay_on_commit.
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from procedures.fees import Fee, fee_shown
+
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
@@ -79,3 +81,28 @@ def api_extras_for(*, dossier: "Dossier", request: Any) -> dict[str, Any]:
     for provider in list(_api_extras):
         extras.update(provider(dossier, request))
     return extras
+
+
+# --- The fee people are shown --------------------------------------------------------
+# provider(dossier) -> procedures.fees.Fee, or None when it knows nothing of the
+# dossier (payments: the assessed fee, its exemption, a linked dossier's part).
+FeeOf = Callable[["Dossier"], Fee | None]
+
+_fee_providers: list[FeeOf] = []
+
+
+def fee_provider(provider: FeeOf) -> FeeOf:
+    """Register the provider of a dossier's fee; usable as a decorator."""
+    if provider not in _fee_providers:
+        _fee_providers.append(provider)
+    return provider
+
+
+def fee_of(*, dossier: "Dossier") -> Fee:
+    """The fee the dossier's pages and API show (procedures.fees decides the
+    text); without a provider's word, the dossier's recorded amount."""
+    for provider in list(_fee_providers):
+        fee = provider(dossier)
+        if fee is not None:
+            return fee
+    return fee_shown(base_vnd=dossier.fee_vnd)

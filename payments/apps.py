@@ -8,10 +8,16 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         from dossiers import hooks
+        from procedures import fees as catalogue_fees
 
-        from . import checks, events, panels  # noqa: F401 - checks register
+        from . import checks, events, fees, panels, selectors  # noqa: F401 - checks
 
         # The fee is assessed at submission; receipt of an unpaid dossier with a
         # fee moves it to "awaiting payment".
         hooks.on_transition(events.on_dossier_transition)
         hooks.page_section(panels.dossier_panel)
+        hooks.api_extra(panels.dossier_api_fee)
+        # The fee people read: the dossier's assessment, and the catalogue's
+        # mention of the exemptions a dossier may have (procedures.fees).
+        hooks.fee_provider(selectors.fee_of_dossier)
+        catalogue_fees.exemptions_provider(fees.catalogue_exemptions)

@@ -14,6 +14,7 @@ docs/payments.md describes the format; `manage.py check` reports a broken file.
 """
 
 import datetime
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 
+from procedures import fees as shown
 from procedures.schema import schema_condition_holds
 from procedures.schema.definitions import lookup
 
@@ -138,11 +140,20 @@ def exemption_rules() -> list[Exemption]:
     path = Path(settings.PAYMENT_FEE_EXEMPTIONS_FILE)
     if not path.is_file():
         return []
+    stat = path.stat()
+    return list(_rules_of(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=4)
+def _rules_of(path_name: str, _mtime_ns: int, _size: int) -> tuple[Exemption, ...]:
+    # Read again whenever the file changes (its time or size), else once: every
+    # page that shows a fee asks whether its rule is verified.
+    path = Path(path_name)
     rules = _read(path)
     errors = rule_errors(rules)
     if errors:
         raise ValueError(f"{path}: " + "; ".join(errors))
-    return [
+    return tuple(
         Exemption(
             key=rule["key"],
             name=rule["name"],
@@ -156,7 +167,7 @@ def exemption_rules() -> list[Exemption]:
             verified=bool(rule.get("verified", False)),
         )
         for rule in rules
-    ]
+    )
 
 
 @dataclass(frozen=True)
@@ -188,3 +199,24 @@ def fee_assess(
         if rule.applies(procedure=procedure, channel=channel, data=data, on=on):
             return Assessment(base_vnd=base, amount_vnd=0, exemption=rule)
     return Assessment(base_vnd=base, amount_vnd=base, exemption=None)
+
+
+# --- What people are shown (procedures.fees decides the text) ----------------------
+
+
+def rule_verified(key: str) -> bool:
+    """Whether the rule is verified today. Looked up when shown, not stored with
+    the dossier: a rule confirmed later shows its exemptions as settled, and a
+    rule gone from the file is no longer vouched for."""
+    if key == LINKED_PART.key:
+        return True
+    return any(rule.key == key and rule.verified for rule in exemption_rules())
+
+
+def catalogue_exemptions(procedure: Any) -> list[shown.Exemption]:
+    """The exemptions a dossier of `procedure` may have, for the catalogue."""
+    return [
+        shown.Exemption(rule.name, rule.name_en, verified=rule.verified)
+        for rule in exemption_rules()
+        if {procedure.code, procedure.key} & set(rule.procedures)
+    ]

@@ -2,19 +2,22 @@
 citizen's fee, its state and "pay online"; on the officer's page, the payment
 state and the cash form."""
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from dossiers.lifecycle import may_act
 from dossiers.models import Dossier, Status
+from procedures.fees import EXEMPT
 
 from .forms import CashForm
 from .models import PaymentStatus
-from .selectors import dossier_fee, owed, payments_of_dossier
+from .selectors import dossier_fee, fee_of_dossier, owed, payments_of_dossier
 from .services import PAYABLE
 
 
-def _state(dossier: Dossier) -> dict[str, object] | None:
+def _state(dossier: Dossier) -> dict[str, Any] | None:
     fee = dossier_fee(dossier=dossier)
     due = owed(dossier, fee)
     if fee is None and due is None:
@@ -24,6 +27,8 @@ def _state(dossier: Dossier) -> dict[str, object] | None:
     return {
         "dossier": dossier,
         "fee": fee,
+        # What people read of the fee (procedures.fees), as on the fee line.
+        "shown": fee_of_dossier(dossier),
         "due": due,
         "payments": payments,
         "paid": paid,
@@ -39,10 +44,13 @@ def dossier_panel(request: HttpRequest, dossier: Dossier, place: str) -> str:
         if user.pk != dossier.applicant_id:
             return ""
         state = _state(dossier)
-        if state is None or (not state["due"] and state["fee"] is None):
+        if state is None:
             return ""
-        if not state["due"] and not getattr(state["fee"], "exempt", False):
-            return ""  # free: the dossier page already says so
+        # Nothing to pay: the dossier page's fee line says why; the confirmation
+        # page has no fee line, so it says an exemption there.
+        exempt_here = place == "submitted" and state["shown"].kind == EXEMPT
+        if not state["due"] and not exempt_here:
+            return ""
         return render_to_string(
             "payments/_panel_citizen.html", state | {"page": place}, request=request
         )
@@ -56,3 +64,8 @@ def dossier_panel(request: HttpRequest, dossier: Dossier, place: str) -> str:
             )
         return render_to_string("payments/_panel_officer.html", state, request=request)
     return ""
+
+
+def dossier_api_fee(dossier: Dossier, request: Any) -> dict[str, Any]:
+    """`fee_text` of GET /api/v1/dossiers/{code}/: what the pages show."""
+    return {"fee_text": fee_of_dossier(dossier).text}

@@ -8,12 +8,35 @@ from django.http import Http404
 
 from dossiers.models import Dossier
 from dossiers.selectors import dossiers_visible_to
+from procedures.fees import Exemption, Fee, fee_shown
 
+from .fees import LINKED_PART, rule_verified
 from .models import DossierFee, Payment, PaymentStatus
 
 
 def dossier_fee(*, dossier: Dossier) -> DossierFee | None:
-    return DossierFee.objects.filter(dossier=dossier).first()
+    """The dossier's assessment, read once per dossier object (the fee line and
+    the fee block of one page share it)."""
+    try:
+        return dossier.fee
+    except DossierFee.DoesNotExist:
+        return None
+
+
+def fee_of_dossier(dossier: Dossier) -> Fee:
+    """The fee the dossier's pages, API and panels show (procedures.fees)."""
+    fee = dossier_fee(dossier=dossier)
+    if fee is None:  # filed before fees were assessed, or imported
+        return fee_shown(base_vnd=dossier.fee_vnd)
+    linked = fee.exemption_key == LINKED_PART.key
+    exemption = None
+    if fee.exempt and not linked:
+        exemption = Exemption(
+            fee.exemption_name,
+            fee.exemption_name_en,
+            verified=rule_verified(fee.exemption_key),
+        )
+    return fee_shown(base_vnd=fee.base_vnd, exemption=exemption, linked_part=linked)
 
 
 def owed(dossier: Dossier, fee: DossierFee | None) -> int | None:

@@ -85,6 +85,7 @@ def fee_record(
     if dossier.fee_vnd != assessment.amount_vnd:
         Dossier.objects.filter(pk=dossier.pk).update(fee_vnd=assessment.amount_vnd)
         dossier.fee_vnd = assessment.amount_vnd
+    dossier.fee = fee  # the caller's object shows the new assessment
     return fee
 
 

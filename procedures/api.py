@@ -24,6 +24,7 @@ from rest_framework.permissions import AllowAny
 from units.models import AdminUnit, AgencyType
 from units.selectors import admin_units_valid_on, valid_on_q
 
+from .fees import procedure_fee
 from .models import (
     AgencyLevel,
     Document,
@@ -126,6 +127,12 @@ class ProcedureListSerializer(serializers.ModelSerializer[Procedure]):
             "Phí, lệ phí khi nộp trực tuyến (đồng); 0 = miễn phí; null = đang cập nhật."
         ),
     )
+    fee_text = serializers.SerializerMethodField(
+        help_text=_(
+            "Phí, lệ phí nộp trực tuyến như trang thủ tục ghi, theo ngôn ngữ của "
+            "yêu cầu: số tiền, “Miễn phí”, hoặc “Đang cập nhật”."
+        )
+    )
     online_level = serializers.ChoiceField(
         choices=[("", _("Đang cập nhật")), *OnlineLevel.choices], read_only=True
     )
@@ -145,11 +152,15 @@ class ProcedureListSerializer(serializers.ModelSerializer[Procedure]):
             "processing_days",
             "same_day",
             "fee_vnd",
+            "fee_text",
             "online_level",
             "kind",
             "essential",
             "submittable",
         ]
+
+    def get_fee_text(self, obj: Procedure) -> str:
+        return procedure_fee(obj).text
 
 
 class DocumentSerializer(serializers.ModelSerializer[Document]):

@@ -437,6 +437,7 @@ def _render_work(
             "dossier": dossier,
             "timing": timing,
             "explanation": explain_steps(dossier.due_steps),
+            "fee": hooks.fee_of(dossier=dossier),
             "data_rows": dossier_data_rows(dossier=dossier),
             "attachments": [
                 (attachment, papers.get(attachment.document_key, ""))

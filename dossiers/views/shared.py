@@ -64,6 +64,7 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
             "can_rate": is_applicant and "rate" in actions and not rated,
             "supplement_request": supplement_request,
             "slip_kinds": slip_kinds,
+            "fee": hooks.fee_of(dossier=dossier),
             # Sections of the apps above (payments, the steps of a linked dossier).
             "top_sections": hooks.page_sections(
                 request=request, dossier=dossier, place="detail-top"

@@ -9,7 +9,9 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
-from procedures.models import localized
+from procedures import fees
+from procedures.fees import Fee, fee_shown
+from procedures.models import Procedure, localized
 
 register = template.Library()
 
@@ -53,15 +55,16 @@ def working_days(value: Decimal | int | None) -> str:
 
 @register.filter
 def vnd(amount: int | None) -> str:
-    """10000 → "10.000 đồng" (Vietnamese) or "VND 10,000"; 0 is free."""
-    if amount is None:
-        return _("Đang cập nhật")
-    if amount == 0:
-        return _("Miễn phí")
-    grouped = f"{amount:,}"
-    if (get_language() or "vi").startswith("vi"):
-        grouped = grouped.replace(",", ".")
-    return _("%(amount)s đồng") % {"amount": grouped}
+    """An amount to pay: 10000 → "10.000 đồng" (Vietnamese) or "VND 10,000";
+    0 is free, None being updated (procedures.fees decides the words)."""
+    return fee_shown(base_vnd=amount).text
+
+
+@register.filter
+def procedure_fee(procedure: Procedure, channel: str = "online") -> Fee:
+    """The fee the catalogue shows for a procedure filed online (or "counter");
+    `{{ fee }}` is its text, `fee.known` false while it is being updated."""
+    return fees.procedure_fee(procedure, channel)
 
 
 @register.filter

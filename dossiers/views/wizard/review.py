@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.decorators import citizen_required
 from accounts.models import User
+from procedures.fees import procedure_fee
 from procedures.schema import field_labels, schema_file_fields
 
 from ... import services, wizard
@@ -111,7 +112,7 @@ def draft_review(request: HttpRequest, pk: int) -> HttpResponse:
             "submit_error": submit_error,
             "provisional_due": provisional.due_at,
             "provisional_explanation": explain_steps(provisional.steps),
-            "fee": procedure.fee_online_vnd,
+            "fee": procedure_fee(procedure),
             "unit_url": reverse("dossiers:draft-unit", args=[draft.pk]),
         },
     )
