@@ -67,14 +67,29 @@ class ProcedureFilterForm(forms.Form):
         self.helper.disable_csrf = True
         self.helper.attrs = {"role": "search"}
         filtering = any(self.data.get(name) for name in self.fields if name != "q")
+        title = _("Lọc theo sự kiện, lĩnh vực, cơ quan")
         self.helper.layout = Layout(
             Field("q", type="search"),
-            # Folded on a phone unless a filter is in use.
+            # The filters under their heading on a tablet or a computer; folded
+            # behind a button on a phone unless one is in use. (A <details> fold
+            # on every screen hid them behind a title that looked like a heading
+            # with nothing under it.)
             HTML(
                 format_html(
-                    '<details class="filters mb-3"{}><summary>{}</summary>',
-                    mark_safe(" open") if filtering else "",
-                    _("Lọc theo sự kiện, lĩnh vực, cơ quan"),
+                    '<p class="fw-bold d-none d-md-block mb-2" id="filters-title">'
+                    "{}</p>"
+                    '<button class="btn btn-outline-dark d-md-none mb-3" '
+                    'type="button" data-bs-toggle="collapse" '
+                    'data-bs-target="#search-filters" aria-expanded="{}" '
+                    'aria-controls="search-filters">{} '
+                    '<span aria-hidden="true">▾</span></button>'
+                    '<div class="collapse d-md-block{}" id="search-filters" '
+                    'role="group" aria-label="{}">',
+                    title,
+                    "true" if filtering else "false",
+                    title,
+                    mark_safe(" show") if filtering else "",
+                    title,
                 )
             ),
             Div(
@@ -86,7 +101,7 @@ class ProcedureFilterForm(forms.Form):
                 Div("essential", css_class="col-12 col-md-6 col-lg-4"),
                 css_class="row",
             ),
-            HTML("</details>"),
+            HTML("</div>"),
             Submit("", _("Tìm"), css_class="btn-primary btn-lg"),
         )
 

@@ -64,3 +64,24 @@ def test_anyone_tracks_a_dossier_and_verifies_its_result(
     screenshot(page, "phone-verify")
     expect(page.locator("main")).to_contain_text("còn giá trị")
     expect(page.locator("main")).to_contain_text("Giấy khai sinh")
+
+
+def test_the_search_filters_are_under_their_heading(phone, desktop, server, auditor):
+    """On a computer the filters show under "Lọc theo …"; on a phone they fold
+    behind a button of that name, open once a filter is in use."""
+    desktop.goto(f"{server}/procedures/search/?q=khai+sinh")
+    expect(desktop.locator("#filters-title")).to_be_visible()
+    expect(desktop.get_by_label("Sự kiện cuộc sống")).to_be_visible()
+    auditor.check(desktop, "search, desktop")
+
+    phone.goto(f"{server}/procedures/search/?q=khai+sinh")
+    toggle = phone.get_by_role("button", name=re.compile("Lọc theo sự kiện"))
+    expect(phone.get_by_label("Sự kiện cuộc sống")).to_be_hidden()
+    toggle.click()
+    expect(phone.get_by_label("Sự kiện cuộc sống")).to_be_visible()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    auditor.check(phone, "search, filters open")
+    screenshot(phone, "phone-search-filters")
+
+    phone.goto(f"{server}/procedures/search/?life_event=sinh-con")
+    expect(phone.get_by_label("Sự kiện cuộc sống")).to_be_visible()
