@@ -247,7 +247,7 @@ def test_the_xlsx_export_has_a_sheet_per_table(
     summary = list(book["Tổng hợp"].values)
     header, values = summary[0], summary[1]
     assert values[header.index("Hồ sơ đã giải quyết")] == 3
-    filters = dict(list(book["Bộ lọc"].values))
+    filters = {row[0]: row[1] for row in book["Bộ lọc"].values}
     assert filters["Từ ngày"] == "2024-01-01"
     assert filters["Kênh nộp"] == "Trực tuyến"  # a label, not the code "online"
     assert filters["Cách tính số liệu"] == "http://testserver/stats/methods/"

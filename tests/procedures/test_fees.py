@@ -5,6 +5,7 @@ of the reviewed catalogue."""
 import datetime
 import html
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -181,7 +182,7 @@ def test_a_dossier_exempt_by_a_verified_rule_shows_what_the_catalogue_announced(
             procedure = Procedure.objects.get(code=code)
             with override("vi"):
                 announced = procedure_fee(procedure).text
-            data: dict = {}
+            data: dict[str, Any] = {}
             *parents, last = rule.date_field.split(".")
             node = data
             for name in parents:
