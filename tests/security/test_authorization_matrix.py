@@ -235,7 +235,8 @@ ACCESS: list[tuple[str, Access]] = [
     ("paygate:pay", Access(everyone("400"))),  # no signed order: refused
     ("paygate:order-complete", Access(everyone(NOT_ALLOWED))),  # POST only
     ("paygate:query", Access(everyone(NOT_ALLOWED))),  # POST only
-    # Dashboards.
+    # Dashboards; how the figures are computed is public (it holds no figure).
+    ("dashboards:stats-methods", Access(PUBLIC)),
     ("dashboards:*", Access(STATS)),
     ("dashboards-api:*", Access(API_STATS)),
     # The dossier API.
