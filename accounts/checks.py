@@ -3,23 +3,15 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import Error, Warning, register
+from django.core.checks import Warning, register
 
-DEV_CLIENT_SECRET = "dev-only-oidc-client-secret-do-not-use"  # noqa: S105
 DEV_SMS_BACKEND = "accounts.adapters.sms.DatabaseSmsBackend"
 
 
 @register(deploy=True)
 def identity_settings_check(app_configs: Any, **kwargs: Any) -> list[Any]:
+    # A development OIDC_CLIENT_SECRET stops every start (portal/checks.py).
     problems: list[Any] = []
-    if settings.OIDC_ISSUER_URL and settings.OIDC_CLIENT_SECRET == DEV_CLIENT_SECRET:
-        problems.append(
-            Error(
-                "OIDC_CLIENT_SECRET is the development default.",
-                hint="Set the secret the identity provider gave (docs/identity.md).",
-                id="accounts.E001",
-            )
-        )
     if settings.IDP_ENABLED and not (settings.DEBUG or settings.DEMO_MODE):
         problems.append(
             Warning(

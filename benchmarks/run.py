@@ -57,6 +57,9 @@ def env_for(db: str, **extra: str) -> dict[str, str]:
         "DEMO_MODE": "1",
         "BENCH_ENABLED": "1",
         "SECRET_KEY": "bench-only-secret-key-not-for-any-deployment-0123456789",
+        # DEBUG off refuses the public development values, demo or not.
+        "PAYMENT_GATEWAY_SECRET": "bench-only-payment-secret-0123456789",
+        "OIDC_CLIENT_SECRET": "bench-only-oidc-client-secret-0123456789",
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "THROTTLE_TRACK": "100000000/min",
         "LOG_LEVEL": "WARNING",

@@ -1,5 +1,6 @@
-"""Deployment checks: the development payment secret and the sandbox gateway
-never reach production unnoticed; a broken exemption file is reported."""
+"""Deployment checks: the sandbox gateway never reaches production unnoticed; a
+broken exemption file is reported. (A development PAYMENT_GATEWAY_SECRET stops
+every start: portal/checks.py.)"""
 
 import json
 from pathlib import Path
@@ -10,21 +11,11 @@ from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from .fees import rule_errors
 
-DEV_SECRET_PREFIX = "dev-only-"  # noqa: S105 - a prefix, not a secret
-
 
 @register(Tags.security, deploy=True)
 def check_payment_gateway(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
     problems: list[CheckMessage] = []
     trial = settings.DEBUG or settings.DEMO_MODE
-    if settings.PAYMENT_GATEWAY_SECRET.startswith(DEV_SECRET_PREFIX) and not trial:
-        problems.append(
-            Warning(
-                "PAYMENT_GATEWAY_SECRET is the development secret.",
-                hint="Set the secret key the payment platform gave the portal.",
-                id="payments.W001",
-            )
-        )
     sandbox = settings.PAYMENT_GATEWAY_BACKEND.endswith("SandboxGateway")
     if (
         sandbox

@@ -7,6 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Cổng thông tin")
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the secrets check
         from .logging import install_record_factory
         from .metrics import connect_task_signals
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import worker_ready
+from celery.signals import beat_init, worker_init, worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -99,3 +99,15 @@ app.conf.task_routes = (route_task,)
 def _announce_worker(sender: Any = None, **kwargs: Any) -> None:
     # A fresh worker reports at once instead of waiting for beat's first tick.
     app.send_task("portal.tasks.record_heartbeat")
+
+
+@worker_init.connect
+@beat_init.connect
+def _refuse_unsafe_secrets(**kwargs: Any) -> None:
+    # Celery logs and ignores what a signal handler raises, so SystemExit: the
+    # worker and beat stop, naming the secret (portal/checks.py).
+    from portal.checks import refusal_message, unsafe_secrets
+
+    problems = unsafe_secrets()
+    if problems:
+        raise SystemExit(refusal_message(problems))

@@ -23,11 +23,18 @@ if (BASE_DIR / ".env").is_file():
     env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-# The default key is only good for a laptop trial; `make serve` refuses to start
-# without SECRET_KEY and `manage.py check --deploy` flags the default.
-SECRET_KEY = env.str(
-    "SECRET_KEY", default="django-insecure-development-only-do-not-use-in-production"
-)
+# The secrets' development values. They are public (this file), so they are good
+# only with DEBUG on: otherwise `manage.py` commands, gunicorn and the Celery worker
+# and beat refuse to start and name each one still in use (portal/checks.py,
+# docs/security.md "Secrets"), on a demo server as well.
+DEVELOPMENT_SECRETS = {
+    "SECRET_KEY": "django-insecure-development-only-do-not-use-in-production",
+    "OIDC_CLIENT_SECRET": "dev-only-oidc-client-secret-do-not-use",
+    "PAYMENT_GATEWAY_SECRET": "dev-only-payment-secret-do-not-use",
+    # The sandbox platform signs with the portal's secret unless given its own.
+    "PAYGATE_SECRET": "dev-only-payment-secret-do-not-use",
+}
+SECRET_KEY = env.str("SECRET_KEY", default=DEVELOPMENT_SECRETS["SECRET_KEY"])
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"]
 )
@@ -516,9 +523,8 @@ STORED_DOCUMENT_MAX_BYTES = env.int(
 # uses the bundled identity provider (idp) of this same server.
 OIDC_ISSUER_URL = env.str("OIDC_ISSUER_URL", default="")
 OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="cong-dich-vu-cong-dev")
-# `manage.py check --deploy` refuses this default with a real issuer.
 OIDC_CLIENT_SECRET = env.str(
-    "OIDC_CLIENT_SECRET", default="dev-only-oidc-client-secret-do-not-use"
+    "OIDC_CLIENT_SECRET", default=DEVELOPMENT_SECRETS["OIDC_CLIENT_SECRET"]
 )
 OIDC_SCOPES = env.str("OIDC_SCOPES", default="openid profile email phone")
 # Claims that carry the personal ID number and the identity level (1 or 2).
@@ -623,10 +629,9 @@ PAYMENT_GATEWAY_URL = env.str(
     default=f"http://127.0.0.1:{env.int('PORT', default=8000)}/paygate/",
 )
 PAYMENT_MERCHANT_ID = env.str("PAYMENT_MERCHANT_ID", default="CONG-DVC-VU-BAN")
-# The shared secret of the HMAC-SHA256 signatures; `check --deploy` warns about
-# the development one.
+# The shared secret of the HMAC-SHA256 signatures.
 PAYMENT_GATEWAY_SECRET = env.str(
-    "PAYMENT_GATEWAY_SECRET", default="dev-only-payment-secret-do-not-use"
+    "PAYMENT_GATEWAY_SECRET", default=DEVELOPMENT_SECRETS["PAYMENT_GATEWAY_SECRET"]
 )
 PAYMENT_GATEWAY_TIMEOUT_SECONDS = env.float(
     "PAYMENT_GATEWAY_TIMEOUT_SECONDS", default=10.0

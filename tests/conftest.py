@@ -1,6 +1,7 @@
 """Shared fixtures: personas, the service markers and a real Celery worker."""
 
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -30,6 +31,19 @@ REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Uploaded files of the whole run go to a temporary folder, never to media/.
 settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="portal-test-media-")
+# The run's own secrets instead of the public development ones: the real workers
+# it starts run with DEBUG off, which refuses those (portal/checks.py), and they
+# must sign and verify as this process does. The sandbox platform shares the
+# portal's payment secret, as by default.
+_payment_secret = secrets.token_urlsafe(32)
+RUN_SECRETS = {
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "OIDC_CLIENT_SECRET": secrets.token_urlsafe(32),
+    "PAYMENT_GATEWAY_SECRET": _payment_secret,
+    "PAYGATE_SECRET": _payment_secret,
+}
+for _name, _value in RUN_SECRETS.items():
+    setattr(settings, _name, _value)
 
 
 # --- Services ---------------------------------------------------------------------
@@ -94,12 +108,16 @@ def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[str]:
         pytest.skip("the real worker needs PostgreSQL and Redis")
     queue = celery_app.conf.task_default_queue
     node = f"test-{uuid.uuid4().hex[:8]}@localhost"
-    env = os.environ | {
-        "DATABASE_URL": _database_url(),
-        "REDIS_URL": settings.REDIS_URL,
-        "CELERY_QUEUE": queue,
-        "DJANGO_SETTINGS_MODULE": "portal.settings",
-    }
+    env = (
+        os.environ
+        | RUN_SECRETS
+        | {
+            "DATABASE_URL": _database_url(),
+            "REDIS_URL": settings.REDIS_URL,
+            "CELERY_QUEUE": queue,
+            "DJANGO_SETTINGS_MODULE": "portal.settings",
+        }
+    )
     log_path = BASE_DIR / "var" / f"{node.split('@')[0]}.log"
     log_path.parent.mkdir(exist_ok=True)
     with log_path.open("wb") as log:

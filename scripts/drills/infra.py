@@ -50,6 +50,10 @@ def portal_env(**extra: str) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "portal.settings",
             "DJANGO_DEBUG": "0",
             "SECRET_KEY": "drills-only-" + "x" * 40,
+            # Not the public development values, which DEBUG off refuses; the
+            # sandbox platform signs with the portal's payment secret.
+            "PAYMENT_GATEWAY_SECRET": "drills-only-payment-" + "x" * 32,
+            "OIDC_CLIENT_SECRET": "drills-only-oidc-" + "x" * 32,
             "SESSION_COOKIE_SECURE": "0",
             "CSRF_COOKIE_SECURE": "0",
             "SECURE_HSTS_SECONDS": "0",

@@ -1,14 +1,7 @@
-from accounts.checks import DEV_CLIENT_SECRET, identity_settings_check
+from accounts.checks import identity_settings_check
 
-
-def test_a_real_issuer_with_the_development_secret_is_an_error(settings):
-    settings.OIDC_ISSUER_URL = "https://id.example.gov.vn"
-    settings.OIDC_CLIENT_SECRET = DEV_CLIENT_SECRET
-
-    assert [p.id for p in identity_settings_check(None)] == ["accounts.E001"]
-
-    settings.OIDC_CLIENT_SECRET = "given-by-the-provider"
-    assert identity_settings_check(None) == []
+# The development OIDC_CLIENT_SECRET stops every start with DEBUG off
+# (portal.E001): tests/portal/test_settings.py.
 
 
 def test_the_test_provider_in_production_is_flagged(settings):

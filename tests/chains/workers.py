@@ -15,7 +15,7 @@ from django.conf import settings
 
 from portal.celery import worker_queues
 from scripts.drills.processes import kill_group, stop_group
-from tests.conftest import BASE_DIR, _database_url
+from tests.conftest import BASE_DIR, RUN_SECRETS, _database_url
 
 # Fast enough for tests, same code paths as production.
 WORKER_ENV = {
@@ -44,6 +44,7 @@ class Worker:
         node = f"chains-{uuid.uuid4().hex[:8]}@localhost"
         env = (
             os.environ
+            | RUN_SECRETS
             | self.env
             | {
                 "DATABASE_URL": _database_url(),

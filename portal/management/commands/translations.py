@@ -31,6 +31,9 @@ NOT_SITE_WIDE = [*APPS, ".venv", "tests", "staticfiles", "media", "var", "docs"]
 
 class Command(BaseCommand):
     help = "Extract translatable strings into the .po files and compile them."
+    # Reads source files only, like makemessages: no system check, so `make
+    # messages` needs no deployment secrets (portal/checks.py).
+    requires_system_checks: list[str] = []
 
     def handle(self, *args: Any, **options: Any) -> None:
         base = Path(settings.BASE_DIR)
