@@ -2,6 +2,7 @@
 
 import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
@@ -10,6 +11,7 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
+from .addresses import public_origin
 from .identifiers import normalize_phone, personal_id_errors, phone_errors
 from .models import DocumentType, HouseholdMember, Relation, Sex, User
 from .selectors import communes_served
@@ -170,6 +172,15 @@ class PortalPasswordResetForm(PasswordResetForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("Thư điện tử đã đăng ký")
         self.helper = _helper(_("Gửi thư đặt lại mật khẩu"))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The emailed link goes to the portal's public address (PORTAL_URL, else
+        # the request's), as every other link the portal sends.
+        origin = urlsplit(public_origin(kwargs.get("request")))
+        if origin.netloc:
+            kwargs["domain_override"] = origin.netloc
+            kwargs["use_https"] = origin.scheme == "https"
+        super().save(*args, **kwargs)
 
 
 class ProfileForm(forms.Form):

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from accounts.addresses import absolute_url
 from procedures.models import Procedure
 from procedures.schema import schema_clean, schema_file_fields
 from units.models import OrgUnit
@@ -1078,13 +1079,12 @@ def dossier_issue_generated_result(
     dossier: Dossier,
     actor: Any,
     title: str,
-    site_root: str,
     number: str = "",
     now: datetime.datetime | None = None,
 ) -> Dossier:
     """Issue the result and generate its document (PDF with the verification QR
-    code) from the dossier's data: the result is digitised. `site_root` is the
-    portal's address (scheme and host) the QR code points to."""
+    code, at the portal's public address) from the dossier's data: the result is
+    digitised."""
     from django.core.files.base import ContentFile
     from django.utils import translation
 
@@ -1100,7 +1100,7 @@ def dossier_issue_generated_result(
         content = slips.result_pdf(
             dossier,
             result,
-            verify_url=site_root.rstrip("/") + result.get_absolute_url(),
+            verify_url=absolute_url(result.get_absolute_url()),
             data_rows=dossier_data_rows(dossier=dossier),
         )
     result.file.save(f"{secrets.token_hex(16)}.pdf", ContentFile(content), save=True)
@@ -1512,7 +1512,9 @@ def dossier_record_agency_result(
         issued_by_unit=dossier.processing_unit or dossier.receiving_unit,
         issued_by=issued_by,
     )
-    verify_url = settings.PORTAL_URL.rstrip("/") + result.get_absolute_url()
+    # PORTAL_URL, else the address of the request that set the chain going
+    # (carried by its tasks: accounts/addresses.py).
+    verify_url = absolute_url(result.get_absolute_url())
     # An official paper is in Vietnamese whoever reads it.
     with translation.override("vi"):
         content = slips.result_pdf(

@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from accounts.addresses import absolute_url
 from accounts.models import User
 
 from .channels import SENDERS, ChannelError, ChannelUnavailable
@@ -93,9 +94,9 @@ def render_message(template: str, context: dict[str, Any], language: str) -> Ren
 
 
 def _absolute(url: str) -> str:
-    if not url or url.startswith(("http://", "https://")):
-        return url
-    return str(settings.PORTAL_URL).rstrip("/") + url
+    # PORTAL_URL, else the address of the request (or task) that caused the
+    # message; a periodic task without PORTAL_URL leaves the path alone.
+    return absolute_url(url) if url else url
 
 
 # --- notify -----------------------------------------------------------------------

@@ -17,11 +17,9 @@ def check_payment_gateway(app_configs: Any = None, **kwargs: Any) -> list[CheckM
     problems: list[CheckMessage] = []
     trial = settings.DEBUG or settings.DEMO_MODE
     sandbox = settings.PAYMENT_GATEWAY_BACKEND.endswith("SandboxGateway")
-    if (
-        sandbox
-        and not trial
-        and settings.PAYMENT_GATEWAY_URL.rstrip("/").endswith("/paygate")
-    ):
+    # Without PAYMENT_GATEWAY_URL the sandbox is the portal's own /paygate/.
+    gateway_url = settings.PAYMENT_GATEWAY_URL.rstrip("/")
+    if sandbox and not trial and (not gateway_url or gateway_url.endswith("/paygate")):
         problems.append(
             Warning(
                 "Payments go to the bundled sandbox payment platform.",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.addresses import absolute_url
 from accounts.decorators import citizen_required, staff_required
 from dossiers.selectors import dossier_get_for_user
 
@@ -26,8 +27,8 @@ from .selectors import amount_due, paid_payment, payment_get_for_user
 def gateway_urls(request: HttpRequest) -> tuple[str, str]:
     """Where the gateway sends the citizen back, and posts its callback."""
     return (
-        request.build_absolute_uri(reverse("payments:payment-return")),
-        request.build_absolute_uri(reverse("payments-api:payment-callback")),
+        absolute_url(reverse("payments:payment-return"), request),
+        absolute_url(reverse("payments-api:payment-callback"), request),
     )
 
 
@@ -116,8 +117,8 @@ def payment_receipt(request: HttpRequest, code: str) -> HttpResponse:
     payment = paid_payment(dossier=dossier)
     if payment is None:
         raise Http404
-    tracking = request.build_absolute_uri(
-        reverse("dossiers:dossier-track") + f"?code={dossier.code}"
+    tracking = absolute_url(
+        reverse("dossiers:dossier-track") + f"?code={dossier.code}", request
     )
     response = HttpResponse(
         receipt_pdf(payment, tracking_url=tracking), content_type="application/pdf"

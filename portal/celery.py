@@ -5,7 +5,15 @@ from typing import Any
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import beat_init, worker_init, worker_ready
+from celery.signals import (
+    beat_init,
+    before_task_publish,
+    task_prerun,
+    worker_init,
+    worker_ready,
+)
+
+from accounts.addresses import adopt_origin, carry_origin
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -93,6 +101,13 @@ def worker_queues(default: str | None = None) -> list[str]:
 
 
 app.conf.task_routes = (route_task,)
+
+# Work a request causes builds its links on that request's address, on the worker
+# too, when PORTAL_URL is not set (accounts/addresses.py).
+before_task_publish.connect(
+    carry_origin, weak=False, dispatch_uid="portal.origin.carry"
+)
+task_prerun.connect(adopt_origin, weak=False, dispatch_uid="portal.origin.adopt")
 
 
 @worker_ready.connect

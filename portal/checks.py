@@ -6,12 +6,14 @@ A secret is unsafe when it is empty, still its development value (listed in
 through the system check below (an error, so `check`, `migrate`, `runserver` and
 the others stop), gunicorn through `portal/wsgi.py` and `portal/asgi.py`, the
 Celery worker and beat through `portal/celery.py` (docs/security.md "Secrets").
+
+Also a deployment warning while PORTAL_URL, the public address, is not set.
 """
 
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 
 # What `.env.example` holds for each secret, copied as is to a `.env`.
@@ -64,3 +66,19 @@ def development_secrets_check(
     app_configs: Any = None, **kwargs: Any
 ) -> list[CheckMessage]:
     return [Error(problem, hint=HINT, id="portal.E001") for problem in unsafe_secrets()]
+
+
+@register(deploy=True)
+def public_address_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    if settings.DEBUG or settings.PORTAL_URL:
+        return []
+    return [
+        Warning(
+            "PORTAL_URL is not set: links and QR codes take the address of the "
+            "request that caused them, and those made by periodic tasks (reminders, "
+            "digests, the chains' reconciler) carry a path without any address.",
+            hint="Set PORTAL_URL to the portal's public address, e.g. "
+            "https://dichvucong.example.gov.vn (accounts/addresses.py).",
+            id="portal.W001",
+        )
+    ]

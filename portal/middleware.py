@@ -3,6 +3,7 @@
 import re
 import uuid
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -62,10 +63,26 @@ class SecurityHeadersMiddleware:
         return response
 
 
+def _origin(url: str) -> list[str]:
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
 def content_security_policy() -> str:
     # Forms may post (and be redirected) to the identity provider and the payment
-    # gateway when they live on other origins.
-    form_action = " ".join(["'self'", *settings.CSP_FORM_ACTION_EXTRA])
+    # gateway when they live on other origins. "Pay online" redirects to the
+    # gateway, at the public address when it is the bundled sandbox: a browser
+    # that blocks it shows nothing at all.
+    form_action = " ".join(
+        dict.fromkeys(
+            [
+                "'self'",
+                *_origin(settings.PORTAL_URL),
+                *_origin(settings.PAYMENT_GATEWAY_URL),
+                *settings.CSP_FORM_ACTION_EXTRA,
+            ]
+        )
+    )
     directives = {
         "default-src": "'self'",
         "script-src": "'self'",

@@ -89,6 +89,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # The request's address, for the absolute URLs of what it causes when
+    # PORTAL_URL is not set (accounts/addresses.py).
+    "accounts.addresses.PublicAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -591,11 +594,12 @@ SMS_DEV_LATENCY_MS = env.int("SMS_DEV_LATENCY_MS", default=0)
 SMS_DEV_FAILURE_RATE = env.float("SMS_DEV_FAILURE_RATE", default=0.0)
 
 # --- Notifications (notifications/; docs/notifications.md) ---------------------------
-# The portal's public address, for the links in emails and text messages and the
-# QR codes of documents made outside a request (results recorded by chain steps).
-PORTAL_URL = env.str(
-    "PORTAL_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}"
-)
+# The portal's public address (scheme://host[:port], no path): every absolute URL
+# it hands out (payment redirect and callback, OIDC redirect, links in emails and
+# text messages, QR codes) starts with it. Unset: the address of the request that
+# caused the work; work no request caused (periodic tasks) then gets bare paths
+# (accounts/addresses.py).
+PORTAL_URL = env.str("PORTAL_URL", default="")
 # The domain part of the Message-ID of notification emails.
 NOTIFY_EMAIL_DOMAIN = env.str("NOTIFY_EMAIL_DOMAIN", default="dichvucong.localhost")
 # Throttle: at most this many messages per person and channel (email, SMS) within
@@ -623,11 +627,9 @@ SUPPLEMENT_WINDOW_DAYS = env.int("SUPPLEMENT_WINDOW_DAYS", default=0)
 PAYMENT_GATEWAY_BACKEND = env.str(
     "PAYMENT_GATEWAY_BACKEND", default="payments.adapters.sandbox.SandboxGateway"
 )
-# The gateway's base address; the default is the bundled sandbox on this server.
-PAYMENT_GATEWAY_URL = env.str(
-    "PAYMENT_GATEWAY_URL",
-    default=f"http://127.0.0.1:{env.int('PORT', default=8000)}/paygate/",
-)
+# The gateway's base address. Unset: the bundled sandbox, /paygate/ at the
+# portal's public address (PORTAL_URL or the request's).
+PAYMENT_GATEWAY_URL = env.str("PAYMENT_GATEWAY_URL", default="")
 PAYMENT_MERCHANT_ID = env.str("PAYMENT_MERCHANT_ID", default="CONG-DVC-VU-BAN")
 # The shared secret of the HMAC-SHA256 signatures.
 PAYMENT_GATEWAY_SECRET = env.str(

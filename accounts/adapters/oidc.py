@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from joserfc.errors import JoseError
 
+from ..addresses import absolute_url
 from ..services import IdentityClaims
 
 DISCOVERY_SUFFIX = "/.well-known/openid-configuration"
@@ -35,8 +36,8 @@ def issuer_url(request: HttpRequest) -> str:
     if settings.OIDC_ISSUER_URL:
         return str(settings.OIDC_ISSUER_URL).rstrip("/")
     if settings.IDP_ENABLED:
-        discovery = request.build_absolute_uri(
-            reverse("oauth2_provider:oidc-connect-discovery-info")
+        discovery = absolute_url(
+            reverse("oauth2_provider:oidc-connect-discovery-info"), request
         )
         return discovery.removesuffix(DISCOVERY_SUFFIX)
     raise OidcError(_("Đăng nhập bằng định danh điện tử chưa được cấu hình."))
@@ -76,7 +77,7 @@ def _client(request: HttpRequest) -> DjangoOAuth2App:
 
 
 def redirect_uri(request: HttpRequest) -> str:
-    return request.build_absolute_uri(reverse("accounts:oidc-callback"))
+    return absolute_url(reverse("accounts:oidc-callback"), request)
 
 
 def login_begin(request: HttpRequest) -> HttpResponseRedirect:

@@ -518,7 +518,6 @@ def _do_issue_result(request: HttpRequest, d: Dossier, data: dict[str, Any]) -> 
             actor=request.user,
             title=data["title"],
             number=data.get("number", ""),
-            site_root=request.build_absolute_uri("/"),
         )
     return services.dossier_issue_result(
         dossier=d,

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts.addresses import absolute_url
 from accounts.services import sniff_content_type
 
 from .. import hooks, slips
@@ -110,8 +111,9 @@ _SLIP_EVENTS = {
 def slip_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponse:
     """The dossier's slips as PDF: receipt, supplement, refusal, apology, control."""
     dossier = dossier_get_for_user(user=request.user, code=code)
-    tracking_url = request.build_absolute_uri(
-        reverse("dossiers:dossier-track") + "?" + urlencode({"code": dossier.code})
+    tracking_url = absolute_url(
+        reverse("dossiers:dossier-track") + "?" + urlencode({"code": dossier.code}),
+        request,
     )
     if kind == "receipt":
         content = slips.receipt_pdf(dossier, tracking_url=tracking_url)

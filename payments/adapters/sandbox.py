@@ -20,6 +20,8 @@ import requests
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.addresses import absolute_url
+
 from .base import (
     STATES,
     CreatedPayment,
@@ -31,6 +33,8 @@ from .base import (
 from .signing import sign, signature_valid
 
 REPORT_FIELDS = ("merchant_id", "order_id", "status", "amount", "currency")
+# Where the bundled sandbox platform (paygate) is mounted on the portal.
+SANDBOX_PATH = "/paygate/"
 
 
 def http_session() -> requests.Session:
@@ -61,7 +65,10 @@ class SandboxGateway(PaymentGateway):
         secret: str | None = None,
         timeout: float | None = None,
     ) -> None:
-        self.base_url = (base_url or settings.PAYMENT_GATEWAY_URL).rstrip("/") + "/"
+        # Without an address of its own, the gateway is the bundled sandbox at
+        # the portal's public address (accounts/addresses.py).
+        configured = base_url or settings.PAYMENT_GATEWAY_URL
+        self.base_url = (configured or absolute_url(SANDBOX_PATH)).rstrip("/") + "/"
         self.merchant_id = merchant_id or settings.PAYMENT_MERCHANT_ID
         self.secret = secret or settings.PAYMENT_GATEWAY_SECRET
         self.timeout = timeout or settings.PAYMENT_GATEWAY_TIMEOUT_SECONDS
@@ -137,6 +144,10 @@ class SandboxGateway(PaymentGateway):
                 "timestamp": timezone.now().isoformat(timespec="seconds"),
             }
         )
+        if not self.base_url.startswith(("http://", "https://")):
+            # A periodic task with neither PAYMENT_GATEWAY_URL nor PORTAL_URL: the
+            # payment stays pending until a page asks (the citizen's, an officer's).
+            raise GatewayUnavailable("no address")
         try:
             response = http_session().post(
                 f"{self.base_url}api/query/", json=request, timeout=self.timeout

@@ -125,7 +125,12 @@ def world(browser_db, django_db_blocker) -> Iterator[None]:
 @pytest.fixture(scope="package")
 def server(world, django_db_blocker) -> Iterator[str]:
     """A threaded live server of the portal (and its bundled identity provider
-    and payment platform) on 127.0.0.1, with settings of a demo deployment."""
+    and payment platform) on 127.0.0.1, with settings of a demo deployment.
+
+    On a random port, and with no address configured (no PORTAL_URL, no
+    PAYMENT_GATEWAY_URL, no OIDC_ISSUER_URL): every absolute address the portal
+    hands out (payment redirect and callback, OIDC redirect, links, QR codes)
+    must come from the request, as with `PORT=8123 make run`."""
     from tests.idp.factories import signing_key
 
     thread = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
@@ -140,15 +145,15 @@ def server(world, django_db_blocker) -> Iterator[str]:
         url = f"http://127.0.0.1:{thread.port}"
         overrides = override_settings(
             IDP_ENABLED=True,
-            OIDC_ISSUER_URL=f"{url}/idp/o",
+            OIDC_ISSUER_URL="",
             OAUTH2_PROVIDER=settings.OAUTH2_PROVIDER
             | {"OIDC_RSA_PRIVATE_KEY": signing_key()},
             PAYGATE_ENABLED=True,
-            PAYMENT_GATEWAY_URL=f"{url}/paygate/",
+            PAYMENT_GATEWAY_URL="",
             PAYGATE_CALLBACK_DELAY_MIN_SECONDS=0.2,
             PAYGATE_CALLBACK_DELAY_MAX_SECONDS=0.5,
             PAYGATE_CALLBACK_LOSS_RATE=0.0,
-            PORTAL_URL=url,
+            PORTAL_URL="",
             SESSION_COOKIE_SECURE=False,
             CSRF_COOKIE_SECURE=False,
             CACHES={
@@ -167,7 +172,8 @@ def server(world, django_db_blocker) -> Iterator[str]:
 @pytest.fixture(scope="package")
 def worker(server) -> Iterator[Any]:
     """A real Celery worker on this suite's own queues (tests/chains/workers.py),
-    with the live server's address and the test run's media folder."""
+    with the test run's media folder. It is not told the live server's address:
+    its tasks carry the address of the request that sent them."""
     from tests.chains.workers import Worker, lose_every_message
 
     original = celery_app.conf.task_default_queue
@@ -177,7 +183,8 @@ def worker(server) -> Iterator[Any]:
         base,
         {
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-            "PORTAL_URL": server,
+            "PORTAL_URL": "",
+            "PAYMENT_GATEWAY_URL": "",
             "AGENCY_DEV_LATENCY_MS": "50",
             "POPULATION_REGISTRY_DEV_LATENCY_MS": "50",
             "CACHE_KEY_PREFIX": "browser",

@@ -222,3 +222,33 @@ def test_preferences_are_saved_and_checked(person):
     )
     with pytest.raises(ValueError, match="unknown language"):
         services.preference_update(user=person, email=True, sms=True, language="fr")
+
+
+# --- Addresses (accounts/addresses.py) ---------------------------------------------
+
+
+def test_without_portal_url_the_link_is_at_the_address_of_the_causing_request(
+    person, settings, rf
+):
+    from accounts.addresses import PublicAddressMiddleware
+
+    settings.PORTAL_URL = ""
+    made = []
+
+    def view(request):
+        made.append(tell(person))
+
+    PublicAddressMiddleware(view)(rf.get("/", HTTP_HOST="127.0.0.1:8123"))
+
+    assert "http://127.0.0.1:8123/dossiers/000.00.59.H00-260302-0001/" in (made[0].body)
+
+
+def test_a_periodic_task_without_portal_url_gives_the_path_not_a_made_up_host(
+    person, settings
+):
+    settings.PORTAL_URL = ""
+
+    notification = tell(person)
+
+    assert "/dossiers/000.00.59.H00-260302-0001/" in notification.body
+    assert "http" not in notification.body

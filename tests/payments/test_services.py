@@ -516,3 +516,42 @@ def test_a_dossier_paid_online_before_receipt_counts_once_received(
     dossier_services.dossier_receive(dossier=submitted, actor=officer)
 
     assert _payment_figures("2020-01-01", "2030-12-31")["paid_online"] == 1
+
+
+def test_a_query_with_no_address_known_leaves_the_payment_pending(
+    awaiting, citizen, settings, http
+):
+    # Beat's reconciliation, the sandbox gateway by default and no PORTAL_URL: no
+    # address to guess, so nothing is sent and the page's own check does it later.
+    payment = start(awaiting, citizen)
+    settings.PORTAL_URL = ""
+    settings.PAYMENT_GATEWAY_URL = ""
+
+    assert services.payment_sync(payment=payment) is None
+
+    assert http.calls == []
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.PENDING
+
+
+def test_a_query_on_the_worker_goes_to_the_address_its_task_carries(
+    awaiting, citizen, settings, http
+):
+    from types import SimpleNamespace
+
+    from accounts.addresses import adopt_origin
+
+    payment = start(awaiting, citizen)
+    settings.PORTAL_URL = ""
+    settings.PAYMENT_GATEWAY_URL = ""
+    adopt_origin(
+        task=SimpleNamespace(
+            request=SimpleNamespace(portal_origin="http://127.0.0.1:8123")
+        )
+    )
+    try:
+        services.payment_sync(payment=payment)
+    finally:
+        adopt_origin(task=SimpleNamespace(request=SimpleNamespace()))
+
+    assert http.calls == [("POST", "http://127.0.0.1:8123/paygate/api/query/")]

@@ -268,3 +268,106 @@ def test_other_viewers_of_the_dossier_page_get_no_pay_button(
 
     assert page.status_code == 200
     assert "Thanh toán trực tuyến" not in page.text
+
+
+# --- Addresses: where "Thanh toán trực tuyến" leads (accounts/addresses.py) --------
+
+
+def _gateway_addresses(location):
+    from urllib.parse import parse_qs
+
+    query = parse_qs(urlsplit(location).query)
+    return query["return_url"][0], query["callback_url"][0]
+
+
+def test_pay_online_leads_to_the_sandbox_on_the_port_the_page_came_from(
+    client, citizen, awaiting, settings
+):
+    # The defaults: no PORTAL_URL, no PAYMENT_GATEWAY_URL; the portal on 8123.
+    settings.PORTAL_URL = ""
+    settings.PAYMENT_GATEWAY_URL = ""
+    client.force_login(citizen)
+
+    start = client.post(
+        reverse("payments:payment-start", args=[awaiting.code]),
+        HTTP_HOST="127.0.0.1:8123",
+    )
+
+    assert start["Location"].startswith("http://127.0.0.1:8123/paygate/pay/?")
+    assert _gateway_addresses(start["Location"]) == (
+        "http://127.0.0.1:8123/payments/return/",
+        "http://127.0.0.1:8123/api/v1/payments/callback/",
+    )
+
+
+def test_with_portal_url_every_payment_address_is_on_it(
+    client, citizen, awaiting, settings
+):
+    settings.PORTAL_URL = "https://dichvucong.example.gov.vn"
+    settings.PAYMENT_GATEWAY_URL = ""
+    client.force_login(citizen)
+
+    start = client.post(
+        reverse("payments:payment-start", args=[awaiting.code]),
+        HTTP_HOST="127.0.0.1:8123",
+    )
+
+    assert start["Location"].startswith(
+        "https://dichvucong.example.gov.vn/paygate/pay/?"
+    )
+    assert _gateway_addresses(start["Location"]) == (
+        "https://dichvucong.example.gov.vn/payments/return/",
+        "https://dichvucong.example.gov.vn/api/v1/payments/callback/",
+    )
+
+
+def test_the_receipts_qr_code_points_at_the_public_address(
+    client,
+    citizen,
+    awaiting,
+    http,
+    settings,
+    monkeypatch,
+    django_capture_on_commit_callbacks,
+):
+    client.force_login(citizen)
+    pay_in_sandbox(client, awaiting, django_capture_on_commit_callbacks)
+    settings.PORTAL_URL = "https://dichvucong.example.gov.vn"
+    seen = {}
+
+    def spy(payment, *, tracking_url):
+        seen["tracking_url"] = tracking_url
+        return b"%PDF-1.4"
+
+    monkeypatch.setattr("payments.views.receipt_pdf", spy)
+    client.get(reverse("payments:payment-receipt", args=[awaiting.code]))
+
+    assert seen["tracking_url"] == (
+        "https://dichvucong.example.gov.vn"
+        + reverse("dossiers:dossier-track")
+        + f"?code={awaiting.code}"
+    )
+
+
+def test_the_pages_let_pay_online_redirect_to_the_gateways_origin(
+    client, citizen, awaiting, settings
+):
+    # A browser blocks a form's redirect to an origin the CSP does not allow, and
+    # shows nothing: "Thanh toán trực tuyến" would do nothing.
+    settings.PORTAL_URL = "https://dichvucong.example.gov.vn"
+    settings.PAYMENT_GATEWAY_URL = "https://thanhtoan.example.gov.vn/cong/"
+    client.force_login(citizen)
+
+    page = client.get(awaiting.get_absolute_url())
+
+    form_action = next(
+        part
+        for part in page["Content-Security-Policy"].split("; ")
+        if part.startswith("form-action")
+    )
+    assert form_action.split() == [
+        "form-action",
+        "'self'",
+        "https://dichvucong.example.gov.vn",
+        "https://thanhtoan.example.gov.vn",
+    ]

@@ -241,6 +241,7 @@ def _production_env(**extra: str) -> dict[str, str]:
         "USE_X_FORWARDED_PROTO": "1",
         "PAYMENT_GATEWAY_SECRET": secrets.token_urlsafe(32),
         "OIDC_CLIENT_SECRET": secrets.token_urlsafe(32),
+        "PORTAL_URL": "https://dichvucong.example.gov.vn",
         "IDP_ENABLED": "0",
         "PAYGATE_ENABLED": "0",
         "DEMO_MODE": "0",

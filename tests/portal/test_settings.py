@@ -210,3 +210,26 @@ def test_make_run_is_unaffected_debug_on_takes_the_development_secrets(tmp_path)
     done = _start(["manage.py", "check"], tmp_path, DJANGO_DEBUG="1", **unset)
 
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+# --- The public address (accounts/addresses.py) ------------------------------------
+
+
+def test_no_address_is_made_up_from_the_port(tmp_path):
+    # honcho, `PORT=8080 make run`, a test's live server: the port a process was
+    # given says nothing about the address people reach the portal at.
+    code = "import portal.settings as s; print((s.PORTAL_URL, s.PAYMENT_GATEWAY_URL))"
+    done = _start(["-c", code], tmp_path, PORT="9123")
+
+    assert done.stdout.strip().splitlines()[-1] == "('', '')"
+
+
+def test_a_deployment_without_portal_url_is_warned(settings):
+    from portal.checks import public_address_check
+
+    settings.DEBUG = False
+    settings.PORTAL_URL = ""
+    assert [m.id for m in public_address_check()] == ["portal.W001"]
+
+    settings.PORTAL_URL = "https://dichvucong.example.gov.vn"
+    assert public_address_check() == []

@@ -3,6 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from accounts.addresses import absolute_url
 from idp.demo import DEMO_IDENTITIES, DEMO_IDENTITY_PASSWORD, demo_identities_seed
 from idp.services import client_register, signing_key_ensure
 
@@ -28,10 +29,16 @@ class Command(BaseCommand):
             path=settings.IDP_KEY_FILE
         ):
             self.stdout.write(f"New development signing key: {settings.IDP_KEY_FILE}")
+        # The portal's redirect URI at its public address, when one is set.
+        public = [absolute_url(CALLBACK_PATH)] if settings.PORTAL_URL else []
         client_register(
             client_id=settings.OIDC_CLIENT_ID,
             client_secret=settings.OIDC_CLIENT_SECRET,
-            redirect_uris=[*LOOPBACK_REDIRECT_URIS, *settings.IDP_REDIRECT_URIS],
+            redirect_uris=[
+                *LOOPBACK_REDIRECT_URIS,
+                *public,
+                *settings.IDP_REDIRECT_URIS,
+            ],
             name=str(settings.PORTAL_NAME),
         )
         self.stdout.write(
