@@ -22,7 +22,7 @@ from rest_framework.decorators import (
 )
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -436,7 +436,6 @@ def dossier_detail(request: Request, code: str) -> Response:
 @extend_schema(request=ActionSerializer, responses=DossierDetailSerializer)
 @api_view(["POST"])
 @permission_classes([IsAuthenticated])
-@parser_classes([JSONParser, MultiPartParser, FormParser])
 def dossier_action(request: Request, code: str) -> Response:
     dossier = dossier_get_for_user(user=request.user, code=code)
     payload = ActionSerializer(data=request.data)
