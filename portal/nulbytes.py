@@ -8,8 +8,10 @@ JSON bodies did not. Found by the API fuzzing (docs/security-testing.md).
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils.translation import gettext as _
+
+from .errors import in_visitor_language, is_api, json_error
 
 # Bodies larger than this are uploads (multipart, checked by the upload code);
 # this middleware does not read them.
@@ -43,8 +45,14 @@ class NulByteMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if _has_nul(request):
-            message = _("Yêu cầu chứa ký tự NUL (mã 0), không hợp lệ.")
-            if request.path.startswith("/api/"):
-                return JsonResponse({"detail": message}, status=400)
-            return HttpResponseBadRequest(message, content_type="text/plain")
+            return _refuse(request)
         return self.get_response(request)
+
+
+@in_visitor_language
+def _refuse(request: HttpRequest) -> HttpResponse:
+    # Before LocaleMiddleware: the decorator picks the visitor's language.
+    message = _("Yêu cầu chứa ký tự NUL (mã 0), không hợp lệ.")
+    if is_api(request):
+        return json_error(400, message)
+    return HttpResponseBadRequest(message, content_type="text/plain")

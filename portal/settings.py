@@ -329,13 +329,17 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    # A body is one JSON object of bounded depth (portal/parsers.py).
+    # A body is one JSON object of bounded depth (portal/parsers.py); every error
+    # is a 4xx in the visitor's language, {"detail": ...} (portal/errors.py).
     "DEFAULT_PARSER_CLASSES": [
         "portal.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
+    "EXCEPTION_HANDLER": "portal.errors.api_exception_handler",
 }
+# A CSRF failure outside DRF: JSON under /api/, templates/403_csrf.html elsewhere.
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cổng Dịch vụ công API",
     "DESCRIPTION": "API of the online public-service portal (version 1).",

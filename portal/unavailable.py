@@ -19,6 +19,8 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.defaults import server_error as django_server_error
 
+from .errors import in_visitor_language, is_api, server_error_json
+
 logger = logging.getLogger("portal.unavailable")
 
 DISK_FULL = {errno.ENOSPC, errno.EDQUOT}
@@ -38,7 +40,7 @@ def unavailable_response(request: HttpRequest, what: str) -> HttpResponse:
     (no database, no session) to render."""
     retry = str(settings.UNAVAILABLE_RETRY_AFTER_SECONDS)
     response: HttpResponse
-    if request.path.startswith("/api/"):
+    if is_api(request):
         if what == "storage":
             detail = _(
                 "Máy chủ tạm thời hết chỗ lưu tệp; yêu cầu chưa được thực hiện. "
@@ -94,10 +96,14 @@ class ServiceUnavailableMiddleware:
         return unavailable_response(request, what)
 
 
+@in_visitor_language
 def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpResponse:
     """handler500: the same 503 for an outage raised outside a view (a middleware
-    saving the session, say), Django's 500 page for anything else."""
+    saving the session, say); for anything else a JSON 500 under /api/, Django's
+    500 page elsewhere."""
     what = cause(sys.exc_info()[1])
     if what is not None:
         return unavailable_response(request, what)
+    if is_api(request):
+        return server_error_json()
     return django_server_error(request, template_name)

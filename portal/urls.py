@@ -66,7 +66,12 @@ urlpatterns += [
     path("api/v1/me/data-export/", api.data_export, name="data-export-api"),
 ]
 
-# An outage raised outside a view still answers 503 + Retry-After, not 500.
+# Errors met before (or handed back by) a view: JSON under /api/, the site's
+# pages elsewhere (portal/errors.py). An outage raised outside a view still
+# answers 503 + Retry-After, not 500.
+handler400 = "portal.errors.bad_request"
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
 handler500 = "portal.unavailable.server_error"
 
 # The bare baselines of `make bench` (benchmarks/), never in a deployment.

@@ -58,3 +58,16 @@ def test_requests_without_nul_go_through(client):
         content_type="application/json",
     )
     assert response.json()["result"] == "refused"
+
+
+def test_the_refusal_speaks_the_visitor_s_language(client):
+    # The check runs before LocaleMiddleware: it reads the language itself.
+    client.get("/api/v1/track/?code=%00", HTTP_ACCEPT_LANGUAGE="vi")
+
+    english = client.get("/api/v1/track/?code=%00", HTTP_ACCEPT_LANGUAGE="en")
+    vietnamese = client.get("/api/v1/track/?code=%00", HTTP_ACCEPT_LANGUAGE="vi")
+
+    assert english.json() == {
+        "detail": "The request contains a NUL character (code 0) and is not valid."
+    }
+    assert vietnamese.json() == {"detail": MESSAGE}
