@@ -1,12 +1,16 @@
 """Fixed-window rate limits counted in the cache (Redis in production)."""
 
+import datetime
 import math
 import time
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 _PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600}
 
@@ -16,6 +20,24 @@ def client_ip(request: HttpRequest) -> str:
     from axes.helpers import get_client_ip_address
 
     return get_client_ip_address(request) or "unknown"
+
+
+def lockout_retry_after(
+    request: HttpRequest, credentials: dict[str, Any] | None
+) -> int:
+    """Seconds until django-axes lets this username+address try again (for
+    Retry-After): the cool-off counted from the newest failure on record, which
+    attempts made during the lockout do not move (settings)."""
+    from axes.helpers import get_client_username, get_cool_off
+    from axes.models import AccessAttempt
+
+    cool_off = get_cool_off(request) or datetime.timedelta(0)
+    last = AccessAttempt.objects.filter(
+        username=get_client_username(request, credentials),
+        ip_address=client_ip(request),
+    ).aggregate(last=Max("attempt_time"))["last"]
+    ends = (last or timezone.now()) + cool_off
+    return max(1, math.ceil((ends - timezone.now()).total_seconds()))
 
 
 def parse_rate(rate: str) -> tuple[int, int]:

@@ -1,6 +1,7 @@
 """Logging in (password, then TOTP for staff; or electronic identity), signing up,
 password reset, and the lockout page."""
 
+import math
 import time
 from typing import Any
 
@@ -29,6 +30,7 @@ from ..forms import LoginForm, OtpForm, PortalPasswordResetForm, SignUpForm
 from ..models import User
 from ..ratelimit import (
     client_ip,
+    lockout_retry_after,
     rate_limit_consume,
     rate_limit_hit,
     rate_limited_response,
@@ -145,19 +147,32 @@ def lockout_response(
     original_response: HttpResponse | None,
     credentials: dict[str, Any] | None,
 ) -> HttpResponse:
-    """What django-axes answers once a username+IP is locked out."""
+    """What django-axes answers once a username+IP is locked out: 429 with
+    Retry-After, the page or (under /api/) JSON, as every other limit."""
+    wait = lockout_retry_after(request, credentials)
+    response: HttpResponse
     if request.path.startswith("/api/"):
-        # The API answers every failure with the same 400 (see accounts.api).
-        from ..api import GENERIC_TOKEN_ERROR
-
-        return JsonResponse({"detail": str(GENERIC_TOKEN_ERROR)}, status=400)
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return render(
-        request,
-        "accounts/user_lockout.html",
-        {"minutes": minutes, "limit": settings.AXES_FAILURE_LIMIT},
-        status=429,
-    )
+        response = JsonResponse(
+            {
+                "detail": _(
+                    "Đã nhập sai %(limit)d lần liên tiếp: đăng nhập bằng tài khoản "
+                    "này từ địa chỉ này tạm bị khóa. Vui lòng thử lại sau "
+                    "%(seconds)d giây."
+                )
+                % {"limit": settings.AXES_FAILURE_LIMIT, "seconds": wait}
+            },
+            status=429,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    else:
+        response = render(
+            request,
+            "accounts/user_lockout.html",
+            {"minutes": math.ceil(wait / 60), "limit": settings.AXES_FAILURE_LIMIT},
+            status=429,
+        )
+    response["Retry-After"] = str(wait)
+    return response
 
 
 @sensitive_post_parameters("password1", "password2")

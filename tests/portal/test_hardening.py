@@ -1,6 +1,7 @@
 """Web hardening (issue 11 item 4): headers, cookies, CSRF, clickjacking, the
 deployment checks, and the rate limits of login, sign-up, tracking and tokens."""
 
+import datetime
 import os
 import re
 import secrets
@@ -10,6 +11,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -417,3 +419,54 @@ def test_login_page_and_token_endpoint_share_one_budget(client, settings, citize
     )
 
     assert response.status_code == 429
+
+
+# --- The lockout (django-axes) says when to come back, like every other limit --------
+
+
+def _fail_five_times(client, url, username, **extra):
+    for _ in range(5):
+        client.post(url, {"username": username, "password": "sai-mat-khau"}, **extra)
+
+
+@pytest.mark.django_db
+def test_the_lockout_page_says_when_the_lockout_ends(client, citizen):
+    start = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.UTC)
+    login = reverse("accounts:login")
+    with time_machine.travel(start, tick=False):
+        _fail_five_times(client, login, citizen.username)
+    with time_machine.travel(start + datetime.timedelta(minutes=10), tick=False):
+        response = client.post(
+            login, {"username": citizen.username, "password": PASSWORD}
+        )
+
+    assert response.status_code == 429
+    # 15 minutes from the 5th failure; the try made meanwhile does not move it.
+    assert response["Retry-After"] == "300"
+    assert "tạm khóa 5 phút" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_token_endpoint_lockout_is_a_429_with_retry_after(client, citizen):
+    start = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.UTC)
+    url = reverse("accounts-api:auth-token")
+    with time_machine.travel(start, tick=False):
+        _fail_five_times(client, url, citizen.username)
+    with time_machine.travel(start + datetime.timedelta(seconds=60), tick=False):
+        response = client.post(
+            url, {"username": citizen.username, "password": PASSWORD}
+        )
+        english = client.post(
+            url,
+            {"username": citizen.username, "password": PASSWORD},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+
+    assert response.status_code == 429
+    assert response["Retry-After"] == "840"
+    assert response.json() == {
+        "detail": "Đã nhập sai 5 lần liên tiếp: đăng nhập bằng tài khoản này từ "
+        "địa chỉ này tạm bị khóa. Vui lòng thử lại sau 840 giây."
+    }
+    assert english.status_code == 429
+    assert "Please try again in 840 seconds" in english.json()["detail"]
