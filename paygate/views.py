@@ -84,7 +84,7 @@ def query(request: HttpRequest) -> JsonResponse:
         if not isinstance(payload, dict):
             raise ValueError("not an object")
         answer = order_query(payload)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return JsonResponse({"error": "malformed"}, status=400)
     except OrderRefused as exc:
         return JsonResponse({"error": exc.reason}, status=401)

@@ -127,7 +127,8 @@ class SandboxGateway(PaymentGateway):
     def verify_callback(self, *, body: bytes) -> GatewayReport:
         try:
             fields = json.loads(body.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):
+            # RecursionError: a body nested thousands of levels deep (it was a 500).
             raise InvalidMessage("malformed") from None
         if not isinstance(fields, dict):
             raise InvalidMessage("malformed")

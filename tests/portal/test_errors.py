@@ -269,3 +269,22 @@ def test_an_unexpected_error_under_api_is_a_json_500(citizen, monkeypatch):
     assert response.status_code == 500
     assert "Hệ thống gặp lỗi" in detail(response)
     assert "a bug" not in response.content.decode()
+
+
+def test_a_deeply_nested_payment_callback_is_refused_not_a_500():
+    body = '{"a":' * 5000 + "1" + "}" * 5000
+
+    response = call("POST", reverse("payments-api:payment-callback"), body)
+
+    assert response.status_code == 400
+    assert response.json() == {"result": "refused", "reason": "malformed"}
+
+
+def test_a_deeply_nested_query_to_the_sandbox_gateway_is_refused_not_a_500(settings):
+    settings.PAYGATE_ENABLED = True
+    body = "[" * 5000 + "]" * 5000
+
+    response = call("POST", reverse("paygate:query"), body)
+
+    assert response.status_code == 400
+    assert response.json() == {"error": "malformed"}
