@@ -28,14 +28,23 @@ def lockout_retry_after(
     """Seconds until django-axes lets this username+address try again (for
     Retry-After): the cool-off counted from the newest failure on record, which
     attempts made during the lockout do not move (settings)."""
-    from axes.helpers import get_client_username, get_cool_off
+    from axes.helpers import get_client_ip_address, get_client_username, get_cool_off
     from axes.models import AccessAttempt
 
     cool_off = get_cool_off(request) or datetime.timedelta(0)
-    last = AccessAttempt.objects.filter(
-        username=get_client_username(request, credentials),
-        ip_address=client_ip(request),
-    ).aggregate(last=Max("attempt_time"))["last"]
+    attempts = AccessAttempt.objects.filter(
+        username=get_client_username(request, credentials)
+    )
+    # As axes recorded it: no address at all is NULL (client_ip's "unknown" is
+    # for cache keys, not an address the database would take).
+    address = getattr(request, "axes_ip_address", None) or get_client_ip_address(
+        request
+    )
+    if address:
+        attempts = attempts.filter(ip_address=address)
+    else:
+        attempts = attempts.filter(ip_address__isnull=True)
+    last = attempts.aggregate(last=Max("attempt_time"))["last"]
     ends = (last or timezone.now()) + cool_off
     return max(1, math.ceil((ends - timezone.now()).total_seconds()))
 

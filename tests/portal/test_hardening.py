@@ -12,13 +12,16 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.core.wsgi import get_wsgi_application
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from werkzeug.test import Client as WerkzeugClient
 
 from accounts.ratelimit import parse_rate, rate_limit_hit
 from dossiers import services
 from tests.accounts.factories import PASSWORD
 from tests.dossiers.factories import make_dossier, pdf_upload
+from tests.openapi import connection_kept_open
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
@@ -470,3 +473,22 @@ def test_the_token_endpoint_lockout_is_a_429_with_retry_after(client, citizen):
     }
     assert english.status_code == 429
     assert "Please try again in 840 seconds" in english.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_the_lockout_of_a_client_without_address_still_says_when_it_ends(citizen):
+    # Found by the fuzzing, whose WSGI client sends no REMOTE_ADDR: axes locks the
+    # (username, no address) pair; looking up when compared the IP column with
+    # "unknown", a 500.
+    with connection_kept_open():
+        client = WerkzeugClient(get_wsgi_application())
+        url = reverse("accounts-api:auth-token")
+        for _ in range(5):
+            client.post(url, json={"username": citizen.username, "password": "sai"})
+
+        response = client.post(
+            url, json={"username": citizen.username, "password": PASSWORD}
+        )
+
+    assert response.status_code == 429
+    assert 0 < int(response.headers["Retry-After"]) <= 900
