@@ -8,6 +8,11 @@ Each operation is tried twice per persona: once with everything generated
 parameters naming the world's real objects (world.py), so that the 200 answers,
 the ones the schema describes, are checked too. The examples are few and
 derandomized: the run is the same every time and stays within the test budget.
+
+Each operation also gets the bodies no schema generates (`MALFORMED`): nested
+thousands of levels deep, truncated, of the wrong top-level type, of a media type
+it does not take, not UTF-8, over the size limit. None may be a server error or
+leave JSON: the answer is a 4xx in the API's shape (portal/errors.py).
 """
 
 from typing import Any
@@ -52,6 +57,29 @@ REAL_PATHS_BY_OPERATION = {
     },
     "/api/v1/chains/steps/{id}/retry/": {"id": lambda world: world.objects["step"].pk},
 }
+
+
+# Over DATA_UPLOAD_MAX_MEMORY_SIZE as lowered by the test (64 KiB): once within
+# what the NUL check reads (1 MiB), once past it, where DRF reads the body.
+_OVERSIZED = b'{"data": "' + b"x" * 70_000 + b'"}'
+_OVERSIZED_PAST_NUL_CHECK = b'{"data": "' + b"x" * 1_100_000 + b'"}'
+MALFORMED: dict[str, tuple[str, bytes]] = {
+    "nested 5,000 deep": ("application/json", b"[" * 5000 + b"]" * 5000),
+    "objects nested 600 deep": (
+        "application/json",
+        b'{"data": ' + b'{"a": ' * 600 + b"1" + b"}" * 601,
+    ),
+    "truncated": ("application/json", b'{"procedure": "1.00'),
+    "a list": ("application/json", b'[{"procedure": "1.001193"}]'),
+    "a string": ("application/json", b'"1.001193"'),
+    "NaN and 1e999": ("application/json", b'{"a": NaN, "b": 1e999}'),
+    "not UTF-8": ("application/json", '{"note": "café"}'.encode("latin-1")),
+    "an unsupported media type": ("application/xml", b"<hoso><a>1</a></hoso>"),
+    "multipart without boundary": ("multipart/form-data", b"--x\r\nnope"),
+    "oversized": ("application/json", _OVERSIZED),
+    "oversized past the NUL check": ("application/json", _OVERSIZED_PAST_NUL_CHECK),
+}
+JSON_TYPES = ("application/json", "application/problem+json")
 
 
 def _real_path(world: World, path: str, names: list[str]) -> dict[str, Any]:
@@ -121,3 +149,34 @@ def test_no_api_operation_gives_a_server_error_or_breaks_its_schema(
     assert failures == [], "\n\n".join(failures)
     assert len(operations) >= 23
     assert runs >= len(operations) * len(PERSONAS)
+
+
+def test_no_api_operation_gives_a_server_error_on_a_malformed_body(
+    world, api_schema, settings
+):
+    settings.THROTTLE_TRACK = "100000/min"
+    settings.LOGIN_RATE_LIMIT = 100000
+    settings.DATA_EXPORT_RATE_LIMIT = 100000
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024
+    operations = [result.ok() for result in api_schema.get_all_operations()]
+    failures = []
+    for operation in operations:
+        names = [parameter.name for parameter in operation.path_parameters]
+        case = operation.Case(path_parameters=_real_path(world, operation.path, names))
+        for persona in PERSONAS:
+            for kind, (media_type, body) in MALFORMED.items():
+                headers = {**_headers(world, persona), "Content-Type": media_type}
+                response = case.call(headers=headers, data=body)
+                content_type = response.headers.get("content-type", [""])[0]
+                if response.status_code >= 500 or (
+                    response.status_code >= 400
+                    and not content_type.startswith(JSON_TYPES)
+                ):
+                    failures.append(
+                        f"{operation.label} as {persona}, {kind}: "
+                        f"{response.status_code} {content_type} "
+                        f"{response.content[:200]!r}"
+                    )
+
+    assert failures == [], "\n".join(failures)
+    assert len(operations) >= 23
