@@ -342,7 +342,16 @@ REST_FRAMEWORK = {
 CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Cổng Dịch vụ công API",
-    "DESCRIPTION": "API of the online public-service portal (version 1).",
+    "DESCRIPTION": (
+        "API of the online public-service portal (version 1).\n\n"
+        "Errors: a request that cannot be served gets a 4xx with "
+        '`{"detail": "<message>"}` (field errors: `{"<field>": ["<message>"]}`), '
+        "as `application/json`, in Vietnamese, or in English with "
+        "`Accept-Language: en`. A JSON body is one object, at most 32 levels "
+        "deep, in UTF-8; a body other than uploaded files is at most 5 MB (413 "
+        "beyond). 401 carries `WWW-Authenticate: Token`; 429 and 503 carry "
+        "`Retry-After`; 503 is an RFC 9457 problem."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
