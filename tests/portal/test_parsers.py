@@ -4,7 +4,8 @@ first, never a 500."""
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework import parsers as drf_parsers
 
 from accounts.services import api_token_create
 from dossiers.models import Dossier
@@ -119,3 +120,23 @@ def test_depth_is_measured_without_recursion():
     assert _deeper_than(deep, MAX_DEPTH)
     assert not _deeper_than({"a": [{"b": [1, 2]}, {"c": {}}]}, 4)
     assert _deeper_than({"a": [{"b": [1, 2]}]}, 3)
+
+
+def _api_views(resolver: URLResolver):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _api_views(pattern)
+        elif isinstance(pattern, URLPattern) and hasattr(pattern.callback, "cls"):
+            yield pattern.callback
+
+
+def test_every_api_view_reads_json_with_the_portal_s_parser():
+    # A view that lists DRF's own JSONParser (e.g. to restate the defaults)
+    # would take the deep bodies back: a 500.
+    plain = sorted(
+        f"{view.cls.__module__}.{view.cls.__name__}"
+        for view in _api_views(get_resolver())
+        if drf_parsers.JSONParser in view.cls.parser_classes
+    )
+
+    assert plain == []
