@@ -13,10 +13,9 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.decorators import api_view, parser_classes, permission_classes
+from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -298,7 +297,6 @@ def draft_detail(request: Request, pk: int) -> Response:
 )
 @api_view(["POST"])
 @permission_classes(CITIZEN)
-@parser_classes([MultiPartParser, FormParser, JSONParser])
 def draft_attachments(request: Request, pk: int) -> Response:
     draft = _draft(request, pk)
     payload = DraftAttachSerializer(data=request.data)
