@@ -2,6 +2,8 @@
 `Accept-Language: en`); under /api/ as `{"detail": ...}` JSON, never a 500 and
 never Django's bare page (portal/errors.py, locale/vi for DRF's messages)."""
 
+from typing import Any
+
 import pytest
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
@@ -29,7 +31,7 @@ def call(
     content_type: str = "application/json",
     client: Client | None = None,
 ):
-    headers = {"HTTP_ACCEPT_LANGUAGE": language}
+    headers: dict[str, Any] = {"HTTP_ACCEPT_LANGUAGE": language}
     if user is not None:
         headers["HTTP_AUTHORIZATION"] = f"Token {api_token_create(user=user)}"
     raw = body.encode() if isinstance(body, str) else body
@@ -40,7 +42,7 @@ def call(
 
 def detail(response) -> str:
     assert response["Content-Type"] == "application/json", response.content[:300]
-    return response.json()["detail"]
+    return str(response.json()["detail"])
 
 
 # --- Body ---------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 bounded depth; anything else is a 400 that says what is wrong, in Vietnamese
 first, never a 500."""
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -23,7 +25,7 @@ def nested(depth: int) -> str:
 
 
 def post(path: str, body: str | bytes, *, user=None, language: str = "vi", **extra):
-    headers = {"HTTP_ACCEPT_LANGUAGE": language, **extra}
+    headers: dict[str, Any] = {"HTTP_ACCEPT_LANGUAGE": language, **extra}
     if user is not None:
         headers["HTTP_AUTHORIZATION"] = f"Token {api_token_create(user=user)}"
     raw = body.encode() if isinstance(body, str) else body
@@ -34,7 +36,7 @@ def post(path: str, body: str | bytes, *, user=None, language: str = "vi", **ext
 
 def detail(response) -> str:
     assert response["Content-Type"] == "application/json", response.content[:200]
-    return response.json()["detail"]
+    return str(response.json()["detail"])
 
 
 def test_a_body_nested_thousands_of_levels_deep_is_a_400_even_without_login():
