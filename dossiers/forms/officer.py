@@ -15,11 +15,18 @@ from django.utils.translation import gettext_lazy as _
 from accounts.identifiers import normalize_phone, personal_id_errors, phone_errors
 from accounts.models import Sex, User
 from procedures.models import Procedure
-from units.models import AdminUnit, OrgUnit
+from units.models import OrgUnit
 
 from ..calendar import WorkingCalendar
 from ..models import Channel, Dossier, Status
-from ..selectors import APOLOGY, DUE_SOON, OVERDUE
+from ..selectors import (
+    APOLOGY,
+    DUE_SOON,
+    OVERDUE,
+    QUEUE_ALL,
+    QUEUE_CLOSED,
+    QUEUE_OPEN,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -63,25 +70,21 @@ class QueueFilterForm(forms.Form):
         max_length=60,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
+    # Empty or absent: the open dossiers (the queue's default, first choice).
     status = forms.ChoiceField(
         label=_("Trạng thái"),
         required=False,
-        choices=[("", _("Tất cả")), *Status.choices],
+        initial=QUEUE_OPEN,
+        choices=[
+            (QUEUE_OPEN, _("Chưa kết thúc")),
+            (QUEUE_CLOSED, _("Đã kết thúc (đã trả, từ chối, dừng, rút)")),
+            (QUEUE_ALL, _("Tất cả")),
+            (_("Từng trạng thái"), Status.choices),
+        ],
     )
-    procedure = forms.ModelChoiceField(
-        label=_("Thủ tục"),
-        required=False,
-        queryset=Procedure.objects.none(),
-        empty_label=_("Tất cả"),
-        to_field_name="key",
-    )
-    admin_unit = forms.ModelChoiceField(
-        label=_("Địa bàn"),
-        required=False,
-        queryset=AdminUnit.objects.none(),
-        empty_label=_("Tất cả"),
-        to_field_name="code",
-    )
+    # Choices: what the queue holds at the chosen status (the view sets them).
+    procedure = forms.ChoiceField(label=_("Thủ tục"), required=False)
+    admin_unit = forms.ChoiceField(label=_("Địa bàn"), required=False)
     channel = forms.ChoiceField(
         label=_("Kênh nộp"),
         required=False,
@@ -120,17 +123,18 @@ class QueueFilterForm(forms.Form):
     def __init__(
         self,
         *args: Any,
-        procedures: QuerySet[Procedure],
-        admin_units: QuerySet[AdminUnit],
+        procedures: list[tuple[str, str]],
+        admin_units: list[tuple[str, str]],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        everything = ("", _("Tất cả"))
         procedure = self.fields["procedure"]
         admin_unit = self.fields["admin_unit"]
-        assert isinstance(procedure, forms.ModelChoiceField)  # noqa: S101
-        assert isinstance(admin_unit, forms.ModelChoiceField)  # noqa: S101
-        procedure.queryset = procedures
-        admin_unit.queryset = admin_units
+        assert isinstance(procedure, forms.ChoiceField)  # noqa: S101
+        assert isinstance(admin_unit, forms.ChoiceField)  # noqa: S101
+        procedure.choices = [everything, *procedures]
+        admin_unit.choices = [everything, *admin_units]
 
 
 class AssignForm(forms.Form):

@@ -29,8 +29,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import staff_required
 from accounts.models import User
-from procedures.models import Procedure
-from units.models import AdminUnit, OrgUnit
+from units.models import OrgUnit
 
 from .. import hooks, services
 from ..calendar import (
@@ -62,14 +61,18 @@ from ..lifecycle import TRANSITIONS, available_actions, may_act
 from ..models import Dossier, Result, Status
 from ..selectors import (
     APOLOGY,
+    QUEUE_ALL,
+    QUEUE_OPEN,
     dossier_data_rows,
     dossier_events,
     dossier_get_for_user,
+    dossier_queue_choices,
     dossier_queue_filter,
     dossier_timeliness,
     dossiers_queue,
     officers_of_active_units,
     officers_of_unit,
+    queue_status_q,
 )
 
 QUEUE_PAGE_SIZE = 25
@@ -174,17 +177,21 @@ def dossier_queue(request: HttpRequest) -> HttpResponse:
     The number of queries does not depend on the number of rows."""
     user = _staff(request)
     scope = dossiers_queue(user=user)
+    # The procedure and commune lists offer what the queue holds at the chosen
+    # status: by default the open dossiers, a few hundred rows even at 1M
+    # dossiers, not the unit's whole history.
+    held = scope.filter(queue_status_q(str(request.GET.get("status", ""))))
+    choices = dossier_queue_choices(held)
     form = QueueFilterForm(
         request.GET or None,
-        procedures=Procedure.objects.filter(
-            pk__in=scope.values("procedure_id")
-        ).order_by("name"),
-        admin_units=AdminUnit.objects.filter(
-            pk__in=scope.values("admin_unit_id")
-        ).order_by("name"),
+        procedures=choices.procedures,
+        admin_units=choices.admin_units,
     )
     filters: dict[str, Any] = {}
-    if form.is_valid():
+    if form.is_bound:
+        # A filter that no longer fits (a procedure with no dossier at the new
+        # status) shows its error; the others still apply.
+        form.is_valid()
         filters = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
     now = timezone.now()
     today = timezone.localdate(now)
@@ -208,6 +215,10 @@ def dossier_queue(request: HttpRequest) -> HttpResponse:
     ).count()
     query = request.GET.copy()
     query.pop("page", None)
+    # A search that finds nothing open may be about a closed dossier.
+    everywhere = ""
+    if filters.get("q") and filters.get("status", QUEUE_OPEN) == QUEUE_OPEN:
+        everywhere = urlencode({"q": filters["q"], "status": QUEUE_ALL})
     return render(
         request,
         "dossiers/dossier_queue.html",
@@ -218,6 +229,7 @@ def dossier_queue(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "apology_count": apology_count,
             "apology_filter": urlencode({"timing": APOLOGY}),
+            "search_everywhere": everywhere,
             "can_bulk_receive": any(row.can_receive for row in rows),
             "here": request.get_full_path(),
         },

@@ -318,6 +318,110 @@ def test_the_queue_is_sorted_by_due_date_and_paginated_keeping_filters(
     assert listed(newest)[0] == codes[-1]
 
 
+@pytest.fixture
+def every_status(people, time_machine):
+    """One dossier in each status, submitted a day apart (so due a day apart),
+    in an order that is not the order of their due dates."""
+    made = {}
+    statuses = [
+        Status.RETURNED,
+        Status.PROCESSING,
+        Status.REFUSED,
+        Status.RESULT_READY,
+        Status.WITHDRAWN,
+        Status.SUBMITTED,
+        Status.STOPPED,
+        Status.SUPPLEMENT_REQUESTED,
+        Status.APPROVED,
+        Status.RECEIVED,
+        Status.AWAITING_PAYMENT,
+    ]
+    for day, status in zip(
+        [9, 3, 12, 4, 10, 6, 11, 2, 5, 13, 16], statuses, strict=True
+    ):
+        time_machine.move_to(at(f"2026-03-{day:02d} 09:00"), tick=False)
+        made[status] = make_dossier(status=status, **people)
+    time_machine.move_to(at("2026-03-17 09:00"), tick=False)
+    return made
+
+
+CLOSED = {Status.RETURNED, Status.REFUSED, Status.WITHDRAWN, Status.STOPPED}
+
+
+def test_the_queue_opens_on_open_dossiers_oldest_due_first(
+    client, people, every_status
+):
+    login_with_otp(client, people["officer"])
+
+    response = client.get(reverse(QUEUE))
+
+    open_ones = [d for status, d in every_status.items() if status not in CLOSED]
+    by_due = sorted(open_ones, key=lambda d: (d.due_at, d.code))
+    assert listed(response) == [d.code for d in by_due]
+    # The result waiting to be handed over is still the unit's work.
+    assert every_status[Status.RESULT_READY].code in listed(response)
+    assert 'value="open" selected' in response.text
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        ("closed", CLOSED),
+        ("all", set(Status.values)),
+        (Status.RETURNED, {Status.RETURNED}),
+        (Status.WITHDRAWN, {Status.WITHDRAWN}),
+        ("open", set(Status.values) - CLOSED),
+        ("", set(Status.values) - CLOSED),
+    ],
+)
+def test_closed_dossiers_are_behind_the_status_filter(
+    client, people, every_status, status, expected
+):
+    login_with_otp(client, people["officer"])
+
+    response = client.get(reverse(QUEUE), {"status": status})
+
+    assert response.status_code == 200
+    assert codes_in(response) == {every_status[s].code for s in expected}
+
+
+def test_a_search_that_finds_nothing_open_offers_the_closed_ones(
+    client, people, every_status
+):
+    returned = every_status[Status.RETURNED]
+    login_with_otp(client, people["officer"])
+
+    response = client.get(reverse(QUEUE), {"q": returned.code})
+    link = re.search(r'href="\?(q=[^"]*status=all)"', response.text)
+    everywhere = client.get(reverse(QUEUE) + "?" + link.group(1).replace("&amp;", "&"))
+
+    assert not codes_in(response)
+    assert "Tìm cả trong hồ sơ đã kết thúc" in response.text
+    assert codes_in(everywhere) == {returned.code}
+
+
+def test_the_procedure_list_offers_what_the_queue_holds_at_the_status(
+    client, people, monday
+):
+    archived = ProcedureFactory(name="Thủ tục chỉ còn hồ sơ đã trả")
+    make_dossier(status=Status.RETURNED, procedure=archived, **people)
+    current = make_dossier(**people)
+    login_with_otp(client, people["officer"])
+
+    opened = client.get(reverse(QUEUE))
+    closed = client.get(reverse(QUEUE), {"status": "closed"})
+    # A procedure kept from the closed list when going back to the open ones
+    # says it no longer fits, and the other filters still apply.
+    back = client.get(
+        reverse(QUEUE), {"procedure": archived.key, "q": current.code[-11:]}
+    )
+
+    assert archived.name not in opened.text
+    assert archived.name in closed.text
+    assert codes_in(back) == {current.code}
+    assert "is-invalid" in back.text
+
+
 def _queue_queries(client):
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse(QUEUE)).status_code == 200
@@ -337,9 +441,10 @@ def test_the_queue_query_count_does_not_grow_with_its_rows(
 
     assert few == many
     # Pinned: session, user, TOTP device, permissions (2), the officer's unit,
-    # roles (menu), the two filter choice lists, calendar corrections, count,
-    # page, apology count; the notification bell's unread count.
-    with django_assert_num_queries(14):
+    # roles (menu), the filters' procedures and communes (one query), calendar
+    # corrections, count, page, apology count; the notification bell's unread
+    # count.
+    with django_assert_num_queries(13):
         client.get(reverse(QUEUE))
 
 
