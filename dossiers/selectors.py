@@ -323,6 +323,12 @@ def officers_of_unit(*, org_unit: Any) -> QuerySet[User]:
     )
 
 
+def forward_units() -> QuerySet[OrgUnit]:
+    """The active units a dossier may be forwarded to, with their place (the
+    forward form groups them by it)."""
+    return OrgUnit.objects.filter(is_active=True).select_related("admin_unit")
+
+
 def officers_of_active_units() -> QuerySet[User]:
     """Officers of every active unit (a forwarded dossier's possible assignee)."""
     return (

@@ -3,19 +3,22 @@ counter filing and the appointment calculator. They check the shape of input;
 the services decide."""
 
 import datetime
+from collections.abc import Iterator
 from typing import Any
 
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.identifiers import normalize_phone, personal_id_errors, phone_errors
 from accounts.models import Sex, User
 from procedures.models import Procedure
-from units.models import OrgUnit
+from procedures.text import normalize
+from units.models import AdminUnit, AgencyType, OrgUnit
 
 from ..calendar import WorkingCalendar
 from ..models import Channel, Dossier, Status
@@ -43,11 +46,93 @@ class ProcedureChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.name} ({obj.code})" if obj.code else str(obj.name)
 
 
-class OfficerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
-    """An officer with their unit: "Vũ Thị Lan · UBND thị trấn Gôi"."""
+# Inside a place's group, the people's committee first, then the police, the
+# district offices ... (the order of AgencyType).
+_KIND_ORDER = {kind: index for index, kind in enumerate(AgencyType.values)}
 
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj} · {obj.org_unit}"
+
+class _GroupedIterator(ModelChoiceIterator):  # type: ignore[type-arg]
+    """A model choice field's choices in <optgroup>s, from its `groups()`."""
+
+    def __iter__(self) -> Iterator[Any]:
+        field: Any = self.field
+        if field.empty_label is not None:
+            yield ("", field.empty_label)
+        for label, objects in field.groups(list(self.queryset)):
+            yield (label, [self.choice(obj) for obj in objects])
+
+
+class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """Units grouped by their place (commune, or the district for its offices),
+    the officer's own place first, then the upper levels, then the communes by
+    name; inside a place, by kind. A native <select> with <optgroup>s: it works
+    without JavaScript, by keyboard and on a phone's picker.
+    """
+
+    iterator = _GroupedIterator
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.own_area_id: int | None = None
+
+    def groups(self, units: list[OrgUnit]) -> Iterator[tuple[str, list[OrgUnit]]]:
+        places: dict[int, AdminUnit] = {}
+        members: dict[int, list[OrgUnit]] = {}
+        for unit in units:
+            places[unit.admin_unit_id] = unit.admin_unit
+            members.setdefault(unit.admin_unit_id, []).append(unit)
+        for place in sorted(
+            places.values(),
+            key=lambda p: (p.pk != self.own_area_id, p.depth, normalize(p.name)),
+        ):
+            label = place.name
+            if place.pk == self.own_area_id:
+                label = _("%(place)s (địa bàn của bạn)") % {"place": place.name}
+            yield (
+                str(label),
+                sorted(
+                    members[place.pk],
+                    key=lambda u: (
+                        _KIND_ORDER.get(u.agency_type, 99),
+                        normalize(u.name),
+                    ),
+                ),
+            )
+
+
+class OfficerSelect(forms.Select):
+    """Each officer's option names their unit (data-unit), so the page's script
+    can offer only the officers of the unit chosen above."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        instance = getattr(option["value"], "instance", None)
+        if instance is not None:
+            option["attrs"]["data-unit"] = str(instance.org_unit_id)
+        return option
+
+
+class OfficerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """Officers grouped by their unit (the officer's own unit first)."""
+
+    iterator = _GroupedIterator
+    widget = OfficerSelect
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.own_unit_id: int | None = None
+
+    def groups(self, people: list[User]) -> Iterator[tuple[str, list[User]]]:
+        units: dict[int, OrgUnit] = {}
+        members: dict[int, list[User]] = {}
+        for person in people:
+            assert person.org_unit is not None  # noqa: S101 - officers_of_active_units
+            units[person.org_unit.pk] = person.org_unit
+            members.setdefault(person.org_unit.pk, []).append(person)
+        for unit in sorted(
+            units.values(), key=lambda u: (u.pk != self.own_unit_id, normalize(u.name))
+        ):
+            yield unit.name, sorted(members[unit.pk], key=lambda u: normalize(str(u)))
 
 
 def _personal_id(value: Any) -> str:
@@ -257,7 +342,7 @@ class SupplementRequestForm(ActionForm):
 
 
 class ForwardForm(ActionForm):
-    to_unit = forms.ModelChoiceField(
+    to_unit = UnitChoiceField(
         label=_("Chuyển đến cơ quan, đơn vị xử lý"),
         queryset=OrgUnit.objects.none(),
         empty_label=None,
@@ -267,6 +352,7 @@ class ForwardForm(ActionForm):
         queryset=User.objects.none(),
         required=False,
         empty_label=_("— Để đơn vị tự phân công —"),
+        help_text=_("Danh sách chia theo đơn vị; chỉ chọn cán bộ của đơn vị ở trên."),
     )
     note = forms.CharField(
         label=_("Ghi chú (không bắt buộc)"),
@@ -285,11 +371,15 @@ class ForwardForm(ActionForm):
         super().__init__(*args, **kwargs)
         to_unit = self.fields["to_unit"]
         assignee = self.fields["assignee"]
-        assert isinstance(to_unit, forms.ModelChoiceField)  # noqa: S101
-        assert isinstance(assignee, forms.ModelChoiceField)  # noqa: S101
+        assert isinstance(to_unit, UnitChoiceField)  # noqa: S101
+        assert isinstance(assignee, OfficerChoiceField)  # noqa: S101
         to_unit.queryset = units
         to_unit.initial = self.user.org_unit_id
+        to_unit.own_area_id = (
+            self.user.org_unit.admin_unit_id if self.user.org_unit else None
+        )
         assignee.queryset = assignees
+        assignee.own_unit_id = self.user.org_unit_id
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -297,7 +387,11 @@ class ForwardForm(ActionForm):
         if unit is not None and person is not None and person.org_unit_id != unit.pk:
             self.add_error(
                 "assignee",
-                _("Cán bộ này không thuộc %(unit)s.") % {"unit": unit},
+                _(
+                    "Cán bộ này không thuộc %(unit)s. Hãy chọn một cán bộ của đơn vị "
+                    "đó, hoặc để đơn vị tự phân công."
+                )
+                % {"unit": unit},
             )
         return data
 

@@ -15,7 +15,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,7 +28,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import staff_required
 from accounts.models import User
-from units.models import OrgUnit
 
 from .. import hooks, services
 from ..calendar import (
@@ -70,6 +68,7 @@ from ..selectors import (
     dossier_queue_filter,
     dossier_timeliness,
     dossiers_queue,
+    forward_units,
     officers_of_active_units,
     officers_of_unit,
     queue_status_q,
@@ -371,15 +370,6 @@ DONE_MESSAGES = {
 }
 
 
-def _forward_units(user: User) -> QuerySet[OrgUnit]:
-    own_first = Case(
-        When(pk=user.org_unit_id, then=Value(0)),
-        default=Value(1),
-        output_field=IntegerField(),
-    )
-    return OrgUnit.objects.filter(is_active=True).order_by(own_first, "name")
-
-
 def _action_form(
     action: str,
     *,
@@ -391,7 +381,7 @@ def _action_form(
 ) -> ActionForm:
     extra: dict[str, Any] = {}
     if action == "forward":
-        extra = {"units": _forward_units(user), "assignees": officers_of_active_units()}
+        extra = {"units": forward_units(), "assignees": officers_of_active_units()}
     return ACTION_FORMS[action](
         data,
         files,

@@ -46,6 +46,29 @@ def act(page: Page, label: str, fields=None) -> None:
     page.wait_for_load_state()
 
 
+def follows_the_chosen_unit(page: Page) -> None:
+    """The forward form's units come grouped by place, and its officer list
+    offers only the officers of the unit chosen (officer.js)."""
+    summary = page.locator("summary", has_text="Chuyển xử lý")
+    panel = page.locator("details", has=summary)
+    panel.locator("summary").click()
+    unit = panel.locator('select[name$="to_unit"]')
+    officers = panel.locator('select[name$="assignee"] option')
+    expect(unit.locator("optgroup").first).to_have_attribute(
+        "label", re.compile("Thị trấn Gôi")
+    )
+    expect(officers).to_have_text(
+        ["— Để đơn vị tự phân công —", "Phạm Thị Hoa", "Trần Văn Minh", "Vũ Thị Lan"]
+    )
+    screenshot(page, "desktop-forward")
+    unit.select_option(label="Công an thị trấn Gôi")
+    expect(officers).to_have_text(
+        ["— Để đơn vị tự phân công —", "Đinh Văn Cường", "Ngô Văn Bảo"]
+    )
+    unit.select_option(label="UBND thị trấn Gôi")
+    panel.locator("summary").click()
+
+
 def test_officers_take_a_dossier_from_receipt_to_returned_result(
     desktop, chromium, server, auditor, dossier
 ):
@@ -100,6 +123,7 @@ def test_officers_take_a_dossier_from_receipt_to_returned_result(
     assert dossier.status == Status.RECEIVED, dossier.status
 
     page.reload()
+    follows_the_chosen_unit(page)
     act(page, "Chuyển xử lý")
     dossier.refresh_from_db()
     assert dossier.status == Status.PROCESSING

@@ -5,6 +5,7 @@ the appointment calculator."""
 import datetime
 import io
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -28,6 +29,7 @@ from tests.accounts.factories import (
 )
 from tests.procedures.factories import DocumentFactory, ProcedureFactory
 from tests.units.factories import OrgUnitFactory
+from units.models import AgencyType
 
 from .factories import at, make_dossier, pdf_upload
 
@@ -808,6 +810,144 @@ def test_forward_to_another_unit_refuses_an_assignee_of_a_third(
     assert right.status_code == 302
     dossier.refresh_from_db()
     assert dossier.processing_unit == other_unit
+
+
+class _Selects(HTMLParser):
+    """The <select>s of a page: id -> [(group label or "", option text, attrs)]."""
+
+    def __init__(self):
+        super().__init__()
+        self.selects = {}
+        self._select = self._group = None
+        self._option = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "select":
+            self._select = self.selects.setdefault(attrs.get("id"), [])
+        elif tag == "optgroup":
+            self._group = attrs.get("label", "")
+        elif tag == "option" and self._select is not None:
+            self._option = [self._group or "", "", attrs]
+            self._select.append(self._option)
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "optgroup":
+            self._group = None
+        elif tag == "option":
+            self._option = None
+
+    def handle_data(self, data):
+        if self._option is not None:
+            self._option[1] += data.strip()
+
+
+def selects_of(response):
+    parser = _Selects()
+    parser.feed(response.text)
+    return parser.selects
+
+
+def grouped(options):
+    """[(group, [option texts])] in the page's order."""
+    groups: list[tuple[str, list[str]]] = []
+    for group, text, _attrs in options:
+        if group and (not groups or groups[-1][0] != group):
+            groups.append((group, []))
+        if group:
+            groups[-1][1].append(text)
+    return groups
+
+
+@pytest.fixture
+def forward_units(tree, unit_a, unit_b, district_unit):
+    """Units of three places: commune A (the officer's), the district, commune B."""
+    return {
+        "police_a": OrgUnitFactory(
+            name="Công an xã An",
+            agency_type=AgencyType.COMMUNE_POLICE,
+            admin_unit=tree["commune_a"],
+        ),
+        "justice": OrgUnitFactory(
+            name="Phòng Tư pháp huyện Thử",
+            agency_type=AgencyType.DISTRICT_JUSTICE,
+            admin_unit=tree["district"],
+        ),
+        "closed": OrgUnitFactory(
+            name="UBND xã Đã Nhập", admin_unit=tree["commune_b"], is_active=False
+        ),
+    }
+
+
+def test_the_forward_form_groups_units_by_place_the_officers_own_first(
+    client, people, forward_units, officer_other_commune
+):
+    dossier = make_dossier(status=Status.RECEIVED, **people)
+    login_with_otp(client, people["officer"])
+
+    selects = selects_of(client.get(work_url(dossier)))
+
+    assert grouped(selects["id_forward-to_unit"]) == [
+        ("Xã An (địa bàn của bạn)", ["UBND xã An", "Công an xã An"]),
+        ("Huyện Thử", ["UBND huyện Thử", "Phòng Tư pháp huyện Thử"]),
+        ("Xã Bình", ["UBND xã Bình"]),
+    ]
+    chosen = [o for o in selects["id_forward-to_unit"] if "selected" in o[2]]
+    assert [text for _g, text, _a in chosen] == ["UBND xã An"]
+    # Officers in groups by unit, each naming its unit for the page's script.
+    officers = selects["id_forward-assignee"]
+    assert officers[0][:2] == ["", "— Để đơn vị tự phân công —"]
+    assert [group for group, _names in grouped(officers)] == [
+        "UBND xã An",
+        "UBND xã Bình",
+    ]
+    other = next(
+        o for o in officers if o[2].get("value") == str(officer_other_commune.pk)
+    )
+    assert other[0] == "UBND xã Bình"
+    assert other[2]["data-unit"] == str(officer_other_commune.org_unit_id)
+
+
+def test_an_officer_of_another_unit_is_refused_and_nothing_is_written(
+    client, people, forward_units, officer_other_commune
+):
+    dossier = make_dossier(status=Status.RECEIVED, **people)
+    events = dossier.events.count()
+    login_with_otp(client, people["officer"])
+
+    response = act(
+        client,
+        dossier,
+        "forward",
+        to_unit=forward_units["justice"].pk,
+        assignee=officer_other_commune.pk,
+        note="Chuyển Phòng Tư pháp",
+    )
+
+    assert response.status_code == 400
+    assert (
+        "Cán bộ này không thuộc Phòng Tư pháp huyện Thử. Hãy chọn một cán bộ của đơn "
+        "vị đó, hoặc để đơn vị tự phân công." in response.text
+    )
+    # The form comes back with what was chosen and typed.
+    assert "Chuyển Phòng Tư pháp" in response.text
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RECEIVED
+    assert dossier.events.count() == events
+
+
+def test_a_closed_unit_cannot_be_chosen(client, people, forward_units):
+    dossier = make_dossier(status=Status.RECEIVED, **people)
+    login_with_otp(client, people["officer"])
+
+    response = act(client, dossier, "forward", to_unit=forward_units["closed"].pk)
+
+    assert response.status_code == 400
+    assert "UBND xã Đã Nhập" not in response.text
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RECEIVED
 
 
 def test_a_leader_approves(client, people):

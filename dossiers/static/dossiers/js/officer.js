@@ -39,26 +39,29 @@
     });
   });
 
-  // Forward: offer only the officers of the chosen unit.
+  // Forward: offer only the officers of the chosen unit. Without the script the
+  // list shows every unit's officers in groups, and the server refuses an
+  // officer of another unit with a message.
   var unit = document.getElementById("id_forward-to_unit");
   var person = document.getElementById("id_forward-assignee");
   if (unit && person) {
-    var options = Array.prototype.slice.call(person.options);
-    var units = {};
-    Array.prototype.forEach.call(unit.options, function (option) {
-      units[option.value] = option.text;
-    });
-    var filter = function () {
-      var name = units[unit.value] || "";
-      options.forEach(function (option) {
-        var keep = !option.value || option.text.slice(-name.length) === name;
-        option.hidden = !keep;
-        option.disabled = !keep;
-        if (!keep && option.selected) { person.value = ""; }
+    var nobody = person.querySelector('option[value=""]');
+    var officers = Array.prototype.slice.call(
+      person.querySelectorAll("option[data-unit]"));
+    var follow = function () {
+      var chosen = person.value;
+      while (person.firstChild) { person.removeChild(person.firstChild); }
+      if (nobody) { person.appendChild(nobody); }
+      officers.forEach(function (option) {
+        if (option.getAttribute("data-unit") === unit.value) {
+          person.appendChild(option);
+        }
       });
+      person.value = chosen;
+      if (person.value !== chosen) { person.value = ""; }
     };
-    unit.addEventListener("change", filter);
-    filter();
+    unit.addEventListener("change", follow);
+    follow();
   }
 
   // A page sent back with a problem: move focus to it.
