@@ -21,8 +21,9 @@ from procedures.schema.definitions import pick
 from units.models import OrgUnit
 
 from ..files import check_upload
-from ..models import Rating
+from ..models import Rating, Status
 from ..ratings import INDICATORS
+from ..selectors import MINE_ALL, MINE_QUERY_LENGTH, QUEUE_CLOSED, QUEUE_OPEN
 from ..wizard import lookup_blocks
 
 # What a phone's file picker should offer (the server checks the content anyway).
@@ -33,6 +34,27 @@ def _file_help() -> str:
     return _("PDF, JPEG hoặc PNG; mỗi tệp tối đa %(mb)d MB.") % {
         "mb": settings.DOSSIER_MAX_FILE_MB
     }
+
+
+class MineFilterForm(forms.Form):
+    """The search and status filter of "my dossiers", kept in the URL (GET)."""
+
+    q = forms.CharField(
+        label=_("Tìm theo mã hồ sơ hoặc tên thủ tục"),
+        required=False,
+        max_length=MINE_QUERY_LENGTH,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    status = forms.ChoiceField(
+        label=_("Trạng thái"),
+        required=False,
+        choices=[
+            (MINE_ALL, _("Tất cả")),
+            (QUEUE_OPEN, _("Chưa kết thúc")),
+            (QUEUE_CLOSED, _("Đã kết thúc (đã trả, từ chối, dừng, rút)")),
+            (_("Từng trạng thái"), Status.choices),
+        ],
+    )
 
 
 class UnitChoiceForm(forms.Form):

@@ -24,15 +24,16 @@ from accounts.models import User
 
 from .. import hooks, services, wizard
 from ..calendar import explain_steps
-from ..forms.citizen import RatingForm, SupplementForm, WithdrawForm
+from ..forms.citizen import MineFilterForm, RatingForm, SupplementForm, WithdrawForm
 from ..lifecycle import available_actions
 from ..models import Dossier, Rating
 from ..ratings import INDICATORS
 from ..selectors import (
     dossier_get_for_user,
     dossier_last_event,
+    dossier_parts_of,
     dossier_timeliness,
-    dossiers_of_applicant,
+    dossiers_mine,
     drafts_for,
 )
 
@@ -62,17 +63,45 @@ def _not_now(request: HttpRequest, dossier: Dossier, message: str) -> HttpRespon
 @citizen_required
 @require_GET
 def dossier_mine(request: HttpRequest) -> HttpResponse:
-    """The citizen's drafts and dossiers, newest first, with status, due date and
-    timeliness (in words, not colour alone)."""
+    """The citizen's drafts and filings, newest first, with status, due date and
+    timeliness (in words, not colour alone); a linked dossier with its parts
+    under it. Search and a status filter, kept by the pagination links."""
     user = _user(request)
-    page = Paginator(dossiers_of_applicant(user=user), PAGE_SIZE).get_page(
+    form = MineFilterForm(request.GET or None)
+    filters: dict[str, str] = {}
+    if form.is_bound:
+        # A search too long is said on its field; the status still applies.
+        form.is_valid()
+        filters = {k: v for k, v in form.cleaned_data.items() if v}
+    page = Paginator(dossiers_mine(user=user, **filters), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    rows = [{"dossier": d, "timeliness": dossier_timeliness(d)} for d in page]
+    filings = list(page)
+    parts = dossier_parts_of(user=user, filings=filings)
+    rows = [
+        {
+            "dossier": d,
+            "timeliness": dossier_timeliness(d),
+            "parts": [
+                {"dossier": part, "timeliness": dossier_timeliness(part)}
+                for part in parts.get(d.pk, [])
+            ],
+        }
+        for d in filings
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "dossiers/dossier_mine.html",
-        {"page": page, "rows": rows, "drafts": list(drafts_for(user=user))},
+        {
+            "page": page,
+            "rows": rows,
+            "drafts": list(drafts_for(user=user)),
+            "form": form,
+            "filtered": bool(filters),
+            "query": query.urlencode(),
+        },
     )
 
 
