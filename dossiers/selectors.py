@@ -162,8 +162,9 @@ QUEUE_OPEN = "open"
 QUEUE_CLOSED = "closed"
 QUEUE_ALL = "all"
 # Listed, not negated: `status IN (...)` is an index condition of the
-# (receiving_unit, status, due_at) and (processing_unit, status, due_at)
-# indexes, which serve the default page at 1M dossiers (docs/benchmarks.md).
+# (receiving_unit | processing_unit | assisted_by, status, due_at) indexes, one
+# per arm of the queue's scope, which serve the default page at 1M dossiers
+# (docs/benchmarks.md).
 QUEUE_OPEN_STATUSES = tuple(s for s in Status.values if s not in FINAL_STATUSES)
 QUEUE_CLOSED_STATUSES = tuple(s for s in Status.values if s in FINAL_STATUSES)
 

@@ -352,7 +352,7 @@ class ForwardForm(ActionForm):
         queryset=User.objects.none(),
         required=False,
         empty_label=_("— Để đơn vị tự phân công —"),
-        help_text=_("Danh sách chia theo đơn vị; chỉ chọn cán bộ của đơn vị ở trên."),
+        help_text=_("Chỉ chọn được cán bộ của đơn vị đã chọn ở trên."),
     )
     note = forms.CharField(
         label=_("Ghi chú (không bắt buộc)"),

@@ -147,6 +147,20 @@ def test_citizen_files_the_birth_group_on_a_phone(
     dossier.refresh_from_db()
     assert Rating.objects.filter(dossier=dossier).exists()
 
+    # My dossiers: one card for the group, its three parts under it; found by
+    # a procedure name typed without diacritics.
+    page.goto(f"{server}/dossiers/mine/")
+    auditor.check(page, "my dossiers")
+    card = page.locator(".dossier-list > li", has_text=dossier.code)
+    expect(card).to_have_count(1)
+    for step in run.steps.order_by("order"):
+        expect(card.locator(".dossier-parts")).to_contain_text(step.sub_dossier.code)
+    screenshot(page, "phone-my-dossiers")
+    page.get_by_label("Tìm theo mã hồ sơ hoặc tên thủ tục").fill("dang ky thuong tru")
+    page.get_by_role("button", name="Tìm", exact=True).click()
+    auditor.check(page, "my dossiers, searched")
+    expect(page.locator(".dossier-list > li")).to_have_count(1)
+
 
 def test_citizen_pays_a_fee_through_the_payment_platform(phone, server, auditor):
     """The birth group is fee-exempt: temporary residence costs 7.000 đồng."""

@@ -60,7 +60,6 @@ def follows_the_chosen_unit(page: Page) -> None:
     expect(officers).to_have_text(
         ["— Để đơn vị tự phân công —", "Phạm Thị Hoa", "Trần Văn Minh", "Vũ Thị Lan"]
     )
-    screenshot(page, "desktop-forward")
     unit.select_option(label="Công an thị trấn Gôi")
     expect(officers).to_have_text(
         ["— Để đơn vị tự phân công —", "Đinh Văn Cường", "Ngô Văn Bảo"]
