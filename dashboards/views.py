@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.addresses import absolute_url
 from accounts.decorators import staff_required
 from units.models import OrgUnit
 
@@ -223,7 +224,7 @@ def stats_export(request: HttpRequest, fmt: str) -> HttpResponse:
     f = selection.filters
     stem = f"thong-ke-{f.start:%Y%m%d}-{f.end:%Y%m%d}"
     if fmt == "xlsx":
-        methods = request.build_absolute_uri(reverse("dashboards:stats-methods"))
+        methods = absolute_url(reverse("dashboards:stats-methods"), request)
         response = HttpResponse(
             export_xlsx(selection, methods_url=methods), content_type=XLSX
         )
