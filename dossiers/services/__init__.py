@@ -1,0 +1,159 @@
+"""Writes to dossiers: one function per user action, all through one transition.
+
+Every action runs in a transaction, locks the dossier row, checks the state table
+(`lifecycle.TRANSITIONS`) and who may act, changes the dossier, and appends one
+event row. Side effects (notifications, chain steps) are scheduled on commit by
+the listeners registered in `hooks`.
+
+A package by concern, re-exported here so callers import `dossiers.services`:
+
+- errors.py: the refusals (`DossierError` and its kinds)
+- core.py: codes, deadlines, fees and the one transition (`_transition`)
+- submission.py: who may file what where (`submission_check`), idempotency,
+  `dossier_submit`, `dossier_file_for_citizen`
+- officer.py: receive, supplement requests, forward, approve, refuse, stop,
+  apologise, assign; the access log
+- results.py: issue (uploaded or generated) and return the result
+- citizen.py: the applicant's supplement, withdrawal, rating, data correction
+- attachments.py: files on dossiers and drafts
+- drafts.py: the submission wizard's drafts
+- payment.py: waiting for the fee and its confirmation (payments app)
+- linked.py: linked dossiers' parts and system moves (chains app)
+"""
+
+from .attachments import (
+    attachment_add,
+    attachment_add_to_dossier,
+    attachment_from_stored_document,
+    document_key_check,
+)
+from .citizen import (
+    RATING_INDICATORS,
+    dossier_data_correct,
+    dossier_rate,
+    dossier_supplement,
+    dossier_withdraw,
+)
+
+# `_transition` is private; tests still drive dossiers through states with it.
+from .core import _transition as _transition
+from .core import deadline_for, dossier_code_allocate
+from .drafts import (
+    DRAFT_CONSENT_KEY,
+    draft_attach_stored_document,
+    draft_attachment_remove,
+    draft_create,
+    draft_delete,
+    draft_registry_consent,
+    draft_set_registry_consent,
+    draft_update,
+    draft_values,
+)
+from .errors import (
+    ActionNotAllowed,
+    DossierError,
+    IdempotencyKeyReused,
+    IdentityLevelTooLow,
+    IllegalTransition,
+    InvalidDossierData,
+    StorageFull,
+    UnitNotReceiving,
+)
+from .linked import (
+    dossier_attachments_share,
+    dossier_event_add,
+    dossier_part_open,
+    dossier_record_agency_result,
+    dossier_system_process,
+    dossier_system_receive,
+    dossier_system_reschedule,
+)
+from .officer import (
+    dossier_apologize,
+    dossier_approve,
+    dossier_assign,
+    dossier_forward,
+    dossier_receive,
+    dossier_record_view,
+    dossier_refuse,
+    dossier_request_supplement,
+    dossier_stop,
+)
+from .payment import dossier_confirm_payment, dossier_request_payment
+from .results import (
+    dossier_issue_generated_result,
+    dossier_issue_result,
+    dossier_return_result,
+)
+from .submission import (
+    LINKED_IDENTITY_LEVEL,
+    applicant_check,
+    dossier_file_for_citizen,
+    dossier_for_idempotency_key,
+    dossier_submit,
+    draft_fingerprint,
+    request_fingerprint,
+    submission_check,
+    unit_receives,
+)
+
+__all__ = [
+    "DRAFT_CONSENT_KEY",
+    "LINKED_IDENTITY_LEVEL",
+    "RATING_INDICATORS",
+    "ActionNotAllowed",
+    "DossierError",
+    "IdempotencyKeyReused",
+    "IdentityLevelTooLow",
+    "IllegalTransition",
+    "InvalidDossierData",
+    "StorageFull",
+    "UnitNotReceiving",
+    "applicant_check",
+    "attachment_add",
+    "attachment_add_to_dossier",
+    "attachment_from_stored_document",
+    "deadline_for",
+    "document_key_check",
+    "dossier_apologize",
+    "dossier_approve",
+    "dossier_assign",
+    "dossier_attachments_share",
+    "dossier_code_allocate",
+    "dossier_confirm_payment",
+    "dossier_data_correct",
+    "dossier_event_add",
+    "dossier_file_for_citizen",
+    "dossier_for_idempotency_key",
+    "dossier_forward",
+    "dossier_issue_generated_result",
+    "dossier_issue_result",
+    "dossier_part_open",
+    "dossier_rate",
+    "dossier_receive",
+    "dossier_record_agency_result",
+    "dossier_record_view",
+    "dossier_refuse",
+    "dossier_request_payment",
+    "dossier_request_supplement",
+    "dossier_return_result",
+    "dossier_stop",
+    "dossier_submit",
+    "dossier_supplement",
+    "dossier_system_process",
+    "dossier_system_receive",
+    "dossier_system_reschedule",
+    "dossier_withdraw",
+    "draft_attach_stored_document",
+    "draft_attachment_remove",
+    "draft_create",
+    "draft_delete",
+    "draft_fingerprint",
+    "draft_registry_consent",
+    "draft_set_registry_consent",
+    "draft_update",
+    "draft_values",
+    "request_fingerprint",
+    "submission_check",
+    "unit_receives",
+]

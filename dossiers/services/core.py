@@ -1,0 +1,147 @@
+"""The core of every dossier write: codes, deadlines, fees and the one transition
+(`_transition`: lock, check `lifecycle.TRANSITIONS` and who may act, change,
+append the event, tell the listeners in `hooks`).
+"""
+
+import datetime
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from procedures.models import Procedure
+from units.models import OrgUnit
+
+from .. import hooks
+from ..calendar import Deadline, Step, WorkingCalendar
+from ..lifecycle import TRANSITIONS, may_act
+from ..models import Channel, DailyCounter, Dossier, Event
+from .errors import ActionNotAllowed, DossierError, IllegalTransition
+
+# --- Codes and deadlines ------------------------------------------------------------
+
+
+def _next_number(org_unit_id: int, day: datetime.date) -> int:
+    """The unit's next sequence number for `day`, in one atomic statement.
+
+    INSERT ... ON CONFLICT DO UPDATE ... RETURNING serialises concurrent callers
+    on the counter row (PostgreSQL and SQLite >= 3.35): no two dossiers ever get
+    the same number, and nobody computes max()+1 in Python.
+    """
+    quote = connection.ops.quote_name
+    table = quote(DailyCounter._meta.db_table)
+    unit, day_, last = quote("org_unit_id"), quote("day"), quote("last")
+    # Only quoted names are interpolated; the values go as parameters.
+    sql = (
+        f"INSERT INTO {table} ({unit}, {day_}, {last}) "  # noqa: S608
+        f"VALUES (%s, %s, 1) ON CONFLICT ({unit}, {day_}) "
+        f"DO UPDATE SET {last} = {table}.{last} + 1 RETURNING {last}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [org_unit_id, day])
+        row = cursor.fetchone()
+    return int(row[0])
+
+
+def dossier_code_allocate(*, org_unit: OrgUnit, at: datetime.datetime) -> str:
+    """`{agency identifier}-{yyMMdd}-{NNNN}` (NĐ 61/2018 art. 26; TT 01/2018
+    art. 19): the unit's code, the local date, the day's 4-digit sequence."""
+    day = timezone.localtime(at).date()
+    number = _next_number(org_unit.pk, day)
+    return f"{org_unit.agency_code}-{day:%y%m%d}-{number:04d}"
+
+
+def _procedure_days(procedure: Procedure) -> Decimal | None:
+    return procedure.processing_days
+
+
+def _no_appointment_eligible(procedure: Procedure) -> bool:
+    field = procedure.field
+    return field is not None and field.code in settings.NO_APPOINTMENT_FIELDS
+
+
+def deadline_for(
+    *,
+    procedure: Procedure,
+    received_at: datetime.datetime,
+    calendar: WorkingCalendar | None = None,
+) -> Deadline:
+    """The due time of a dossier of `procedure` received at `received_at`."""
+    calendar = calendar or WorkingCalendar.load()
+    return calendar.due(
+        received_at=received_at,
+        days=_procedure_days(procedure),
+        same_day=procedure.same_day,
+        no_appointment_day=_no_appointment_eligible(procedure),
+    )
+
+
+def _stored_deadline(dossier: Dossier) -> Deadline:
+    if dossier.due_at is None:
+        raise DossierError(_("Hồ sơ chưa có hạn trả kết quả."))
+    steps = tuple(Step(s["rule"], s.get("params", {})) for s in dossier.due_steps)
+    return Deadline(due_at=dossier.due_at, steps=steps)
+
+
+def _fee_for(procedure: Procedure, channel: str) -> int | None:
+    if channel == Channel.ONLINE:
+        return procedure.fee_online_vnd
+    return procedure.fee_counter_vnd
+
+
+# --- The transition -----------------------------------------------------------------
+
+
+def _check_status(dossier: Dossier, action: str) -> None:
+    move = TRANSITIONS[action]
+    if dossier.status not in move.sources:
+        raise IllegalTransition(
+            _("Không thể “%(action)s” hồ sơ đang ở trạng thái “%(status)s”.")
+            % {"action": move.label, "status": dossier.get_status_display()}
+        )
+
+
+def _transition(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    action: str,
+    note: str = "",
+    details: dict[str, Any] | None = None,
+    public: bool = True,
+    change: Callable[[Dossier], None] | None = None,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Check and apply `action`; append its event. Caller holds a transaction."""
+    move = TRANSITIONS[action]
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    _check_status(locked, action)
+    if actor is not None and not may_act(actor, locked, action):
+        raise ActionNotAllowed(
+            _("Bạn không có quyền “%(action)s” hồ sơ này.") % {"action": move.label}
+        )
+    now = now or timezone.now()
+    from_status = locked.status
+    if change is not None:
+        change(locked)
+    if move.target is not None:
+        locked.status = move.target
+    locked.save()
+    event = Event.objects.create(
+        dossier=locked,
+        action=action,
+        actor=actor,
+        actor_unit=getattr(actor, "org_unit", None),
+        at=now,
+        from_status=from_status,
+        to_status=locked.status,
+        note=note,
+        public=public,
+        details=details or {},
+    )
+    hooks.transition_done(dossier=locked, event=event)
+    return locked

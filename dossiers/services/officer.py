@@ -1,0 +1,284 @@
+"""What officers do to a dossier: receive, supplement requests, forward,
+approve, refuse, stop, apologise, assign; the access log.
+"""
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from units.models import OrgUnit
+
+from ..calendar import Step, WorkingCalendar
+from ..models import Dossier, Event
+from ..transactions import atomic_retrying
+from .core import _check_status, _transition, deadline_for
+from .errors import ActionNotAllowed, DossierError, IllegalTransition
+
+# --- Officer actions ----------------------------------------------------------------
+
+
+@atomic_retrying
+def dossier_receive(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Receive a complete dossier: the time limit starts and the appointment is set."""
+    now = now or timezone.now()
+    deadline = deadline_for(procedure=dossier.procedure, received_at=now)
+
+    def change(d: Dossier) -> None:
+        d.received_at = now
+        d.clock_started_at = now
+        d.due_at = deadline.due_at
+        d.due_steps = deadline.steps_json()
+
+    return _transition(
+        dossier=dossier,
+        actor=actor,
+        action="receive",
+        note=note,
+        change=change,
+        details={"due_at": deadline.due_at.isoformat()},
+        now=now,
+    )
+
+
+@atomic_retrying
+def dossier_request_supplement(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    items: list[str],
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Ask the citizen for the listed papers; the time limit stops meanwhile."""
+    items = [item.strip() for item in items if item and item.strip()]
+    if not items or not reason.strip():
+        raise DossierError(_("Hãy ghi rõ giấy tờ cần bổ sung và lý do."))
+    now = now or timezone.now()
+
+    def change(d: Dossier) -> None:
+        d.supplement_count += 1
+        d.supplement_requested_at = now
+
+    return _transition(
+        dossier=dossier,
+        actor=actor,
+        action="request_supplement",
+        note=reason.strip(),
+        details={"items": items},
+        change=change,
+        now=now,
+    )
+
+
+@atomic_retrying
+def dossier_forward(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    to_unit: OrgUnit,
+    assignee: Any = None,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Send the dossier to the specialist unit that decides it."""
+    if assignee is not None and assignee.org_unit_id != to_unit.pk:
+        raise DossierError(_("Cán bộ được giao không thuộc đơn vị xử lý."))
+
+    def change(d: Dossier) -> None:
+        d.processing_unit = to_unit
+        d.assignee = assignee
+
+    return _transition(
+        dossier=dossier,
+        actor=actor,
+        action="forward",
+        note=note,
+        change=change,
+        details={"to_unit": to_unit.agency_code, "to_unit_name": to_unit.name},
+        now=now,
+    )
+
+
+@atomic_retrying
+def dossier_approve(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    return _transition(
+        dossier=dossier, actor=actor, action="approve", note=note, now=now
+    )
+
+
+def _ends_processing(now: datetime.datetime) -> Callable[[Dossier], None]:
+    def change(d: Dossier) -> None:
+        d.completed_at = now
+
+    return change
+
+
+@atomic_retrying
+def dossier_refuse(
+    *, dossier: Dossier, actor: Any, reason: str, now: datetime.datetime | None = None
+) -> Dossier:
+    """Refuse with a reason (NĐ 61/2018 art. 19.8: within the time limit)."""
+    if not reason.strip():
+        raise DossierError(_("Hãy ghi rõ lý do từ chối."))
+    now = now or timezone.now()
+    return _transition(
+        dossier=dossier,
+        actor=actor,
+        action="refuse",
+        note=reason.strip(),
+        change=_ends_processing(now),
+        now=now,
+    )
+
+
+@atomic_retrying
+def dossier_stop(
+    *, dossier: Dossier, actor: Any, reason: str, now: datetime.datetime | None = None
+) -> Dossier:
+    """Stop processing (e.g. a supplement never came)."""
+    if not reason.strip():
+        raise DossierError(_("Hãy ghi rõ lý do dừng xử lý."))
+    now = now or timezone.now()
+    return _transition(
+        dossier=dossier,
+        actor=actor,
+        action="stop",
+        note=reason.strip(),
+        change=_ends_processing(now),
+        now=now,
+    )
+
+
+@atomic_retrying
+def dossier_apologize(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    new_due_date: datetime.date,
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Apologise and set a new date: no later than one day before the due date,
+    and only once per dossier (NĐ 61/2018 art. 19.9)."""
+    now = now or timezone.now()
+    if not reason.strip():
+        raise DossierError(_("Hãy ghi rõ lý do chậm trả kết quả."))
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    _check_status(locked, "apologize")
+    if locked.apologized:
+        raise IllegalTransition(
+            _("Hồ sơ đã được xin lỗi và hẹn lại một lần; chỉ được hẹn lại một lần.")
+        )
+    if locked.due_at is None:
+        raise IllegalTransition(_("Hồ sơ chưa có hạn trả kết quả."))
+    due_day = timezone.localtime(locked.due_at).date()
+    if timezone.localtime(now).date() > due_day - datetime.timedelta(days=1):
+        raise DossierError(
+            _("Phải xin lỗi và hẹn lại chậm nhất 01 ngày trước hạn trả (%(due)s).")
+            % {"due": f"{due_day:%d/%m/%Y}"}
+        )
+    calendar = WorkingCalendar.load()
+    if new_due_date <= due_day or not calendar.is_working_day(new_due_date):
+        raise DossierError(_("Ngày hẹn mới phải là một ngày làm việc sau hạn cũ."))
+    new_due_at = timezone.make_aware(
+        datetime.datetime.combine(new_due_date, calendar.day_end)
+    )
+    step = Step(
+        "apology",
+        {"due": timezone.localtime(new_due_at).isoformat(), "reason": reason.strip()},
+    )
+
+    def change(d: Dossier) -> None:
+        d.apologized = True
+        d.due_at = new_due_at
+        d.due_steps = [*d.due_steps, step.as_json()]
+
+    return _transition(
+        dossier=locked,
+        actor=actor,
+        action="apologize",
+        note=reason.strip(),
+        change=change,
+        details={
+            "old_due_at": locked.due_at.isoformat(),
+            "new_due_at": new_due_at.isoformat(),
+        },
+        now=now,
+    )
+
+
+def _decides(user: Any) -> bool:
+    return any(
+        user.has_perm(perm)
+        for perm in (
+            "dossiers.receive_dossier",
+            "dossiers.process_dossier",
+            "dossiers.approve_dossier",
+        )
+    )
+
+
+@atomic_retrying
+def dossier_assign(
+    *, dossier: Dossier, actor: Any, assignee: Any, now: datetime.datetime | None = None
+) -> Dossier:
+    """Claim a dossier (assignee = actor) or hand it to a colleague of the unit."""
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    unit_ids = {locked.receiving_unit_id, locked.processing_unit_id}
+    if not (_decides(actor) and _decides(assignee)):
+        # The community digital technology team files but never holds a dossier.
+        raise ActionNotAllowed(_("Chỉ cán bộ xử lý hồ sơ mới được nhận, giao hồ sơ."))
+    if actor.org_unit_id not in unit_ids or assignee.org_unit_id != actor.org_unit_id:
+        raise ActionNotAllowed(
+            _("Chỉ giao hồ sơ cho cán bộ cùng đơn vị đang giữ hồ sơ.")
+        )
+    if locked.is_final:
+        raise IllegalTransition(_("Hồ sơ đã kết thúc, không giao được nữa."))
+    locked.assignee = assignee
+    locked.save(update_fields=["assignee", "updated_at"])
+    Event.objects.create(
+        dossier=locked,
+        action="assign",
+        actor=actor,
+        actor_unit=actor.org_unit,
+        at=now or timezone.now(),
+        from_status=locked.status,
+        to_status=locked.status,
+        public=False,
+        details={"assignee": assignee.pk, "assignee_name": str(assignee)},
+    )
+    return locked
+
+
+# --- Access log -------------------------------------------------------------------
+
+
+def dossier_record_view(*, user: Any, dossier: Dossier, context: str) -> None:
+    """Staff opening a citizen's dossier leave a row the citizen can read."""
+    if user.pk == dossier.applicant_id or not (user.is_officer or user.is_superuser):
+        return
+    from accounts.services import data_access_record
+
+    data_access_record(
+        staff=user,
+        citizen=dossier.applicant,
+        # Stored in the source language, shown translated on the account page.
+        obj_label=gettext_noop("Hồ sơ thủ tục hành chính"),
+        context=f"{dossier.code} ({context})",
+    )

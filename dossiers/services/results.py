@@ -1,0 +1,134 @@
+"""The result of a dossier: issued (uploaded or generated from the data) and
+handed over.
+"""
+
+import datetime
+import secrets
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.addresses import absolute_url
+
+from ..files import (
+    DiskFull,
+    check_upload,
+    file_store,
+    files_removed_on_failure,
+    safe_name,
+)
+from ..models import Dossier, Result
+from ..transactions import atomic_retrying
+from .core import _transition
+from .errors import DossierError, _storage_full
+
+
+@files_removed_on_failure
+@atomic_retrying
+def dossier_issue_result(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    title: str,
+    number: str = "",
+    file: UploadedFile[bytes] | None = None,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Issue the electronic result with its verification token. With a file the
+    result counts as digitised."""
+    if not title.strip():
+        raise DossierError(_("Hãy nhập tên kết quả (ví dụ: Giấy khai sinh)."))
+    if file is not None:
+        check_upload(file)
+    now = now or timezone.now()
+
+    def change(d: Dossier) -> None:
+        d.completed_at = now
+        d.result_digitized = file is not None
+
+    dossier = _transition(
+        dossier=dossier, actor=actor, action="issue_result", change=change, now=now
+    )
+    result = Result(
+        dossier=dossier,
+        token=secrets.token_urlsafe(24),
+        title=title.strip(),
+        number=number.strip(),
+        issued_at=now,
+        issued_by_unit=dossier.processing_unit or dossier.receiving_unit,
+        issued_by=actor,
+    )
+    if file is not None:
+        try:
+            file_store(result.file, secrets.token_hex(16), file)
+        except DiskFull as exc:
+            raise _storage_full(safe_name(file.name or "")) from exc
+    result.save()
+    return dossier
+
+
+@atomic_retrying
+def dossier_return_result(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    method: str,
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Hand the result over (at the counter, by post or online)."""
+    if method not in {"counter", "post", "online"}:
+        raise DossierError(_("Hãy chọn hình thức trả kết quả."))
+    now = now or timezone.now()
+
+    def change(d: Dossier) -> None:
+        d.returned_at = now
+        d.return_method = method
+
+    return _transition(
+        dossier=dossier,
+        actor=actor,
+        action="return_result",
+        note=note,
+        change=change,
+        details={"method": method},
+        now=now,
+    )
+
+
+@atomic_retrying
+def dossier_issue_generated_result(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    title: str,
+    number: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Issue the result and generate its document (PDF with the verification QR
+    code, at the portal's public address) from the dossier's data: the result is
+    digitised."""
+    from django.core.files.base import ContentFile
+    from django.utils import translation
+
+    from .. import slips
+    from ..selectors import dossier_data_rows
+
+    dossier = dossier_issue_result(
+        dossier=dossier, actor=actor, title=title, number=number, now=now
+    )
+    result = Result.objects.select_related("issued_by_unit").get(dossier=dossier)
+    # An official paper is in Vietnamese whoever issues it.
+    with translation.override("vi"):
+        content = slips.result_pdf(
+            dossier,
+            result,
+            verify_url=absolute_url(result.get_absolute_url()),
+            data_rows=dossier_data_rows(dossier=dossier),
+        )
+    result.file.save(f"{secrets.token_hex(16)}.pdf", ContentFile(content), save=True)
+    Dossier.objects.filter(pk=dossier.pk).update(result_digitized=True)
+    dossier.result_digitized = True
+    return dossier

@@ -1,0 +1,294 @@
+"""Filing a dossier: who may file what where, idempotency, the submission and
+filing for a citizen who is present.
+"""
+
+import datetime
+import hashlib
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from procedures.models import Procedure
+from procedures.schema import schema_clean, schema_file_fields
+from units.models import OrgUnit
+
+from .. import hooks
+from ..files import files_removed_on_failure
+from ..models import Attachment, Channel, Dossier, Draft, Event
+from ..transactions import atomic_retrying
+from .attachments import attachment_add
+from .core import _fee_for, deadline_for, dossier_code_allocate
+from .errors import (
+    ActionNotAllowed,
+    DossierError,
+    IdempotencyKeyReused,
+    IdentityLevelTooLow,
+    InvalidDossierData,
+    UnitNotReceiving,
+)
+from .officer import dossier_receive
+
+# --- Who may file what, where -------------------------------------------------------
+
+# A linked procedure (Decree 63/2024) needs an electronic identity of level 2.
+LINKED_IDENTITY_LEVEL = 2
+
+
+def unit_receives(*, unit: OrgUnit, procedure: Procedure) -> bool:
+    """Whether `unit` takes dossiers of `procedure` (as selectors'
+    `receiving_units_for` lists them), without a query."""
+    return unit.is_active and unit.agency_type == procedure.agency_type
+
+
+def applicant_check(*, applicant: Any) -> None:
+    """Only a citizen files for themselves: staff file for a citizen at the
+    counter (`dossier_file_for_citizen`), never as the applicant."""
+    if not getattr(applicant, "is_citizen", False):
+        raise ActionNotAllowed(_("Chỉ tài khoản công dân mới nộp hồ sơ của mình."))
+
+
+def submission_check(
+    *, applicant: Any, procedure: Procedure, receiving_unit: OrgUnit | None = None
+) -> None:
+    """Refuse, with the reason, when `applicant` may not file `procedure` (at
+    `receiving_unit` when given) for themselves. The wizard, the API and
+    `dossier_submit` ask this one question."""
+    applicant_check(applicant=applicant)
+    if not procedure.submittable or not procedure.form_schema:
+        raise DossierError(_("Thủ tục này không nộp hồ sơ trực tuyến trên Cổng."))
+    if procedure.is_linked and (
+        getattr(applicant, "identity_level", 0) < LINKED_IDENTITY_LEVEL
+    ):
+        raise IdentityLevelTooLow(
+            _(
+                "Nhóm thủ tục liên thông cần tài khoản định danh điện tử mức độ "
+                "%(level)d: đăng nhập bằng định danh điện tử."
+            )
+            % {"level": LINKED_IDENTITY_LEVEL}
+        )
+    if receiving_unit is not None and not unit_receives(
+        unit=receiving_unit, procedure=procedure
+    ):
+        raise UnitNotReceiving(
+            _(
+                "Nơi nộp này không tiếp nhận hồ sơ của thủ tục này; "
+                "hãy chọn lại nơi nộp."
+            )
+        )
+
+
+# --- Idempotency ----------------------------------------------------------------------
+
+
+def request_fingerprint(payload: dict[str, Any]) -> str:
+    """A digest of what a client asked for, kept beside its idempotency key: the
+    same key with another request is refused instead of answered with the first."""
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def draft_fingerprint(draft: Draft) -> str:
+    """The fingerprint of submitting `draft` (the wizard's and the API's key
+    `draft-{pk}` files it once, whoever submits it)."""
+    return request_fingerprint({"draft": draft.pk})
+
+
+def dossier_for_idempotency_key(
+    *, applicant: Any, key: str, fingerprint: str = ""
+) -> Dossier | None:
+    """The dossier an earlier request with `key` filed, if any; a different
+    request under the same key is refused."""
+    if not key:
+        return None
+    first = Dossier.objects.filter(applicant=applicant, idempotency_key=key).first()
+    if (
+        first is not None
+        and fingerprint
+        and first.idempotency_fingerprint
+        and first.idempotency_fingerprint != fingerprint
+    ):
+        raise IdempotencyKeyReused(
+            _(
+                "Khóa chống nộp trùng (Idempotency-Key) này đã được dùng cho một "
+                "yêu cầu khác (hồ sơ %(code)s). Hãy dùng một khóa mới cho mỗi hồ "
+                "sơ mới."
+            )
+            % {"code": first.code}
+        )
+    return first
+
+
+# --- Submission ---------------------------------------------------------------------
+
+
+def _check_files(
+    procedure: Procedure, cleaned: dict[str, Any], attachments: Iterable[Attachment]
+) -> dict[str, list[str]]:
+    present = {a.document_key for a in attachments}
+    errors: dict[str, list[str]] = {}
+    for field in schema_file_fields(procedure.form_schema, cleaned):
+        if field.get("required") and field.get("document") not in present:
+            errors[field["name"]] = [_("Hãy đính kèm giấy tờ này.")]
+    return errors
+
+
+@atomic_retrying
+def dossier_submit(
+    *,
+    applicant: Any,
+    procedure: Procedure,
+    receiving_unit: OrgUnit,
+    data: dict[str, Any],
+    channel: str = Channel.ONLINE,
+    draft: Draft | None = None,
+    assisted_by: Any = None,
+    idempotency_key: str = "",
+    idempotency_fingerprint: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """File a dossier. Validates the form data against the procedure's schema and
+    the attachments of `draft` against its required documents. A repeated
+    `idempotency_key` returns the first dossier, or is refused when its
+    `idempotency_fingerprint` (`request_fingerprint`) differs."""
+    first = dossier_for_idempotency_key(
+        applicant=applicant, key=idempotency_key, fingerprint=idempotency_fingerprint
+    )
+    if first is not None:
+        return first
+    if assisted_by is None:
+        submission_check(
+            applicant=applicant, procedure=procedure, receiving_unit=receiving_unit
+        )
+    if not procedure.submittable:
+        raise DossierError(_("Thủ tục này không nộp hồ sơ trực tuyến trên Cổng."))
+    if not receiving_unit.is_active:
+        raise DossierError(_("Cơ quan tiếp nhận này không còn hoạt động."))
+    cleaned, errors = schema_clean(procedure.form_schema, data)
+    attachments = list(draft.attachments.all()) if draft is not None else []
+    errors |= _check_files(procedure, cleaned, attachments)
+    if errors:
+        raise InvalidDossierData(errors)
+
+    now = now or timezone.now()
+    phone = "".join(ch for ch in (applicant.phone or "") if ch.isdigit())
+    provisional = deadline_for(procedure=procedure, received_at=now)
+    dossier = Dossier(
+        code=dossier_code_allocate(org_unit=receiving_unit, at=now),
+        procedure=procedure,
+        applicant=applicant,
+        assisted_by=assisted_by,
+        channel=channel,
+        receiving_unit=receiving_unit,
+        admin_unit=receiving_unit.admin_unit,
+        data=cleaned,
+        phone_last4=phone[-4:],
+        submitted_at=now,
+        due_at=provisional.due_at,
+        due_steps=provisional.steps_json(),
+        fee_vnd=_fee_for(procedure, channel),
+        result_in_scope=procedure.has_document_result,
+        idempotency_key=idempotency_key,
+        idempotency_fingerprint=idempotency_fingerprint if idempotency_key else "",
+    )
+    try:
+        with transaction.atomic():
+            dossier.save()
+    except IntegrityError:
+        # The same idempotency key arrived twice at once: return the first one.
+        first = dossier_for_idempotency_key(
+            applicant=applicant,
+            key=idempotency_key,
+            fingerprint=idempotency_fingerprint,
+        )
+        if first is not None:
+            return first
+        raise
+    if attachments:
+        Attachment.objects.filter(pk__in=[a.pk for a in attachments]).update(
+            dossier=dossier, draft=None
+        )
+    if draft is not None:
+        # Through the queryset: the caller's instance keeps its key, so that a
+        # retried transaction (atomic_retrying) finds the draft again.
+        Draft.objects.filter(pk=draft.pk).delete()
+    event = Event.objects.create(
+        dossier=dossier,
+        action="submit",
+        actor=assisted_by or applicant,
+        actor_unit=getattr(assisted_by, "org_unit", None),
+        at=now,
+        to_status=dossier.status,
+        details={"channel": channel, "assisted": assisted_by is not None},
+    )
+    hooks.transition_done(dossier=dossier, event=event)
+    return dossier
+
+
+# --- Filing for a present citizen (officer pages) -------------------------------
+
+
+@files_removed_on_failure
+@atomic_retrying
+def dossier_file_for_citizen(
+    *,
+    helper: Any,
+    citizen: Any,
+    procedure: Procedure,
+    data: dict[str, Any],
+    files: Iterable[tuple[str, UploadedFile[bytes]]] = (),
+    consent_id: int | None = None,
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """File a dossier for a citizen who is present, flagged assisted.
+
+    A one-stop officer files at the counter (channel "counter") and receives it at
+    once. A member of the community digital technology team files it online for
+    the citizen, only after the citizen confirmed with the code sent to their
+    phone (`consent_id`, used once), and it waits for the one-stop shop: they
+    never decide anything.
+    """
+    from accounts.models import PhoneCodePurpose
+    from accounts.services import PhoneCodeError, phone_code_consume
+
+    unit = getattr(helper, "org_unit", None)
+    if unit is None or not helper.has_perm("dossiers.file_for_citizen"):
+        raise ActionNotAllowed(_("Bạn không được nộp hồ sơ giúp công dân."))
+    if citizen.pk == helper.pk or not citizen.is_citizen or not citizen.is_active:
+        raise DossierError(_("Chỉ nộp hồ sơ giúp một công dân khác đang có mặt."))
+    one_stop = helper.has_perm("dossiers.receive_dossier")
+    if not one_stop:
+        try:
+            phone_code_consume(
+                challenge_id=consent_id,
+                user=citizen,
+                requested_by=helper,
+                purpose=PhoneCodePurpose.FILE_FOR_CITIZEN,
+                now=now,
+            )
+        except PhoneCodeError as exc:
+            raise ActionNotAllowed(exc.message) from exc
+    draft = Draft.objects.create(
+        owner=citizen, procedure=procedure, receiving_unit=unit, data={}
+    )
+    for document_key, upload in files:
+        attachment_add(
+            uploaded_by=helper, upload=upload, document_key=document_key, draft=draft
+        )
+    dossier = dossier_submit(
+        applicant=citizen,
+        procedure=procedure,
+        receiving_unit=unit,
+        data=data,
+        channel=Channel.COUNTER if one_stop else Channel.ONLINE,
+        draft=draft,
+        assisted_by=helper,
+        now=now,
+    )
+    if one_stop:
+        dossier = dossier_receive(dossier=dossier, actor=helper, now=now)
+    return dossier
