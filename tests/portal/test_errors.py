@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import path, reverse
 
 from accounts.services import api_token_create
-from dossiers import api as dossiers_api
+from dossiers.api import views as dossiers_api_views
 from portal import errors
 from tests.procedures.factories import ProcedureFactory
 
@@ -263,7 +263,7 @@ def test_an_unexpected_error_under_api_is_a_json_500(citizen, monkeypatch):
     def broken(**kwargs):
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(dossiers_api, "dossiers_visible_to", broken)
+    monkeypatch.setattr(dossiers_api_views, "dossiers_visible_to", broken)
     client = Client(raise_request_exception=False)
 
     response = call("GET", SUBMIT, user=citizen, client=client)

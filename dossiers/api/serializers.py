@@ -1,0 +1,158 @@
+"""The dossier API's serializers."""
+
+from typing import Any
+
+from rest_framework import serializers
+
+from .. import hooks
+from ..calendar import explain_steps
+from ..lifecycle import TRANSITIONS, available_actions
+from ..models import Attachment, Dossier, Event
+from ..selectors import dossier_events, dossier_timeliness
+
+# --- Serializers ------------------------------------------------------------------
+
+
+class EventSerializer(serializers.ModelSerializer[Event]):
+    actor_unit = serializers.CharField(source="actor_unit.name", default=None)
+
+    class Meta:
+        model = Event
+        fields = ["action", "at", "from_status", "to_status", "note", "actor_unit"]
+
+
+class AttachmentSerializer(serializers.ModelSerializer[Attachment]):
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "document_key", "original_name", "content_type", "size", "url"]
+
+    def get_url(self, obj: Attachment) -> str:
+        from django.urls import reverse
+
+        code = obj.dossier.code if obj.dossier is not None else ""
+        return reverse(
+            "dossiers:attachment-download", kwargs={"code": code, "pk": obj.pk}
+        )
+
+
+class DossierSerializer(serializers.ModelSerializer[Dossier]):
+    procedure = serializers.CharField(source="procedure.code")
+    procedure_name = serializers.CharField(source="procedure.name")
+    receiving_unit = serializers.CharField(source="receiving_unit.agency_code")
+    processing_unit = serializers.CharField(
+        source="processing_unit.agency_code", default=None, allow_null=True
+    )
+    status_display = serializers.CharField(source="get_status_display")
+    due_explanation = serializers.SerializerMethodField()
+    timeliness = serializers.SerializerMethodField()
+    assisted = serializers.BooleanField()
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "code",
+            "procedure",
+            "procedure_name",
+            "status",
+            "status_display",
+            "channel",
+            "assisted",
+            "receiving_unit",
+            "processing_unit",
+            "submitted_at",
+            "received_at",
+            "due_at",
+            "due_explanation",
+            "timeliness",
+            "completed_at",
+            "returned_at",
+            "fee_vnd",
+        ]
+
+    def get_due_explanation(self, obj: Dossier) -> str:
+        return explain_steps(obj.due_steps)
+
+    def get_timeliness(self, obj: Dossier) -> str | None:
+        return dossier_timeliness(obj)
+
+
+class DossierDetailSerializer(DossierSerializer):
+    data = serializers.JSONField()  # type: ignore[assignment]
+    events = serializers.SerializerMethodField()
+    attachments = serializers.SerializerMethodField()
+    result = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+
+    class Meta(DossierSerializer.Meta):
+        fields = [
+            *DossierSerializer.Meta.fields,
+            "data",
+            "events",
+            "attachments",
+            "result",
+            "actions",
+        ]
+
+    def get_events(self, obj: Dossier) -> list[dict[str, Any]]:
+        return EventSerializer(dossier_events(dossier=obj), many=True).data  # type: ignore[return-value]
+
+    def get_attachments(self, obj: Dossier) -> list[dict[str, Any]]:
+        return AttachmentSerializer(obj.attachments.all(), many=True).data  # type: ignore[return-value]
+
+    def get_result(self, obj: Dossier) -> dict[str, Any] | None:
+        result = getattr(obj, "result", None)
+        if result is None:
+            return None
+        return {
+            "title": result.title,
+            "number": result.number,
+            "issued_at": result.issued_at,
+            "verify_url": result.get_absolute_url(),
+            "digitized": bool(result.file),
+        }
+
+    def get_actions(self, obj: Dossier) -> list[str]:
+        return available_actions(self.context["request"].user, obj)
+
+    def to_representation(self, instance: Dossier) -> dict[str, Any]:
+        data: dict[str, Any] = super().to_representation(instance)
+        # Fields added by the apps above, e.g. `steps` of a linked dossier.
+        data.update(
+            hooks.api_extras_for(dossier=instance, request=self.context["request"])
+        )
+        return data
+
+
+class SubmitSerializer(serializers.Serializer[Any]):
+    procedure = serializers.CharField(
+        help_text="National procedure code, e.g. 1.001193"
+    )
+    unit = serializers.CharField(help_text="Agency identifier of the receiving unit")
+    data = serializers.DictField()  # type: ignore[assignment]
+
+
+class SubmitResponseSerializer(serializers.Serializer[Any]):
+    code = serializers.CharField()
+    status = serializers.CharField()
+    submitted_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    due_explanation = serializers.CharField()
+
+
+class ActionSerializer(serializers.Serializer[Any]):
+    action = serializers.ChoiceField(choices=[*TRANSITIONS, "assign"])
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    items = serializers.ListField(child=serializers.CharField(), required=False)
+    to_unit = serializers.CharField(required=False)
+    assignee = serializers.CharField(required=False)
+    title = serializers.CharField(required=False)
+    number = serializers.CharField(required=False, allow_blank=True)
+    method = serializers.ChoiceField(
+        choices=["counter", "post", "online"], required=False
+    )
+    new_due_date = serializers.DateField(required=False)
+    scores = serializers.DictField(child=serializers.IntegerField(), required=False)
+    overall = serializers.CharField(required=False)
+    comment = serializers.CharField(required=False, allow_blank=True)
