@@ -1,0 +1,28 @@
+"""The one-stop shop's pages: the queue of the officer's unit, the officer's page
+of one dossier with a small form per available action, claim and assignment,
+bulk receipt and the appointment calculator. Counter filing is in counter.py.
+
+Every page is behind `staff_required` and reads dossiers through the access
+selectors; every write is one service call.
+
+- common.py: who handles dossiers, who may assign, timeliness in colour and words
+- queue.py: the queue, bulk receipt, claim and assignment
+- work.py: the officer's page of one dossier and its actions
+- calculator.py: the appointment calculator
+"""
+
+from .calculator import calendar_due
+from .common import BULK_LIMIT, QUEUE_PAGE_SIZE
+from .queue import dossier_assign, dossier_bulk_receive, dossier_queue
+from .work import dossier_act, dossier_work
+
+__all__ = [
+    "BULK_LIMIT",
+    "QUEUE_PAGE_SIZE",
+    "calendar_due",
+    "dossier_act",
+    "dossier_assign",
+    "dossier_bulk_receive",
+    "dossier_queue",
+    "dossier_work",
+]

@@ -1,0 +1,101 @@
+"""What the one-stop shop's pages share: who handles dossiers, who may assign,
+the page size, and timeliness shown with colour and words.
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from accounts.models import User
+
+from ...calendar import EARLY, LATE, ON_TIME, ON_TRACK, WorkingCalendar
+from ...calendar import OVERDUE as OVERDUE_TIMELINESS
+from ...lifecycle import TRANSITIONS
+from ...models import Dossier
+from ...selectors import dossier_timeliness
+
+QUEUE_PAGE_SIZE = 25
+# More codes than this in one bulk receipt are left out (a page shows 25).
+BULK_LIMIT = 100
+
+
+def _staff(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)  # noqa: S101 - guaranteed by staff_required
+    return user
+
+
+def _handles_dossiers(user: User) -> bool:
+    """Officers who work on dossiers (not district staff or the digital team)."""
+    return any(
+        user.has_perm(p)
+        for p in (
+            "dossiers.receive_dossier",
+            "dossiers.process_dossier",
+            "dossiers.approve_dossier",
+        )
+    )
+
+
+def _may_assign(user: User, dossier: Dossier) -> bool:
+    return (
+        _handles_dossiers(user)
+        and not dossier.is_final
+        and user.org_unit_id is not None
+        and user.org_unit_id in (dossier.receiving_unit_id, dossier.processing_unit_id)
+    )
+
+
+# --- Timeliness shown with colour and words ----------------------------------------
+
+TIMELINESS = {
+    ON_TRACK: (gettext_lazy("Trong hạn"), "success"),
+    OVERDUE_TIMELINESS: (gettext_lazy("Quá hạn"), "danger"),
+    EARLY: (gettext_lazy("Xong trước hạn"), "success"),
+    ON_TIME: (gettext_lazy("Xong đúng hạn"), "primary"),
+    LATE: (gettext_lazy("Xong trễ hạn"), "danger"),
+}
+DUE_SOON_LABEL = (gettext_lazy("Sắp đến hạn"), "warning")
+
+
+@dataclass(frozen=True)
+class Timing:
+    key: str | None
+    label: Any
+    css: str
+    due_day: datetime.date | None
+    # An apology is still possible and the due day is within 2 working days.
+    apology_hint: bool
+    apology_last_day: datetime.date | None
+
+
+def _timing(
+    dossier: Dossier,
+    *,
+    calendar: WorkingCalendar,
+    today: datetime.date,
+    now: datetime.datetime,
+) -> Timing:
+    key = dossier_timeliness(dossier, as_of=now)
+    due_day = timezone.localtime(dossier.due_at).date() if dossier.due_at else None
+    label, css = TIMELINESS.get(key or "", ("", "secondary"))
+    if key == ON_TRACK and due_day and due_day <= calendar.next_working_day(today):
+        label, css = DUE_SOON_LABEL
+    apology_hint = bool(
+        due_day
+        and dossier.status in TRANSITIONS["apologize"].sources
+        and not dossier.apologized
+        and today < due_day <= calendar.add_working_days(today, 2)
+    )
+    return Timing(
+        key=key,
+        label=label,
+        css=css,
+        due_day=due_day,
+        apology_hint=apology_hint,
+        apology_last_day=due_day - datetime.timedelta(days=1) if due_day else None,
+    )
