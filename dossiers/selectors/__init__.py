@@ -1,0 +1,86 @@
+"""Reads of dossiers. Every view and API route gets dossiers through these, so
+nobody sees a dossier that is not theirs to see.
+
+A package, re-exported here so callers import `dossiers.selectors`:
+
+- access.py: who sees which dossier, one dossier, its events, tracking, results
+- queue.py: the officer's queue, its filters, officers and units to hand over to
+- data.py: a dossier's form data as labelled rows
+- citizen.py: the citizen's own dossiers and drafts, where a procedure is filed
+"""
+
+from .access import (
+    dossier_events,
+    dossier_get_for_user,
+    dossier_last_event,
+    dossier_timeliness,
+    dossier_track,
+    dossiers_visible_to,
+    result_get_by_token,
+)
+from .citizen import (
+    MINE_ALL,
+    MINE_QUERY_LENGTH,
+    PART_OF,
+    dossier_parts_of,
+    dossiers_mine,
+    dossiers_of_applicant,
+    draft_get_for_user,
+    drafts_for,
+    receiving_units_for,
+)
+from .data import dossier_data_rows
+from .queue import (
+    APOLOGY,
+    DUE_SOON,
+    OVERDUE,
+    QUEUE_ALL,
+    QUEUE_CLOSED,
+    QUEUE_CLOSED_STATUSES,
+    QUEUE_OPEN,
+    QUEUE_OPEN_STATUSES,
+    QueueChoices,
+    dossier_queue_choices,
+    dossier_queue_filter,
+    dossiers_queue,
+    forward_units,
+    officers_of_active_units,
+    officers_of_unit,
+    queue_status_q,
+)
+
+__all__ = [
+    "APOLOGY",
+    "DUE_SOON",
+    "MINE_ALL",
+    "MINE_QUERY_LENGTH",
+    "OVERDUE",
+    "PART_OF",
+    "QUEUE_ALL",
+    "QUEUE_CLOSED",
+    "QUEUE_CLOSED_STATUSES",
+    "QUEUE_OPEN",
+    "QUEUE_OPEN_STATUSES",
+    "QueueChoices",
+    "dossier_data_rows",
+    "dossier_events",
+    "dossier_get_for_user",
+    "dossier_last_event",
+    "dossier_parts_of",
+    "dossier_queue_choices",
+    "dossier_queue_filter",
+    "dossier_timeliness",
+    "dossier_track",
+    "dossiers_mine",
+    "dossiers_of_applicant",
+    "dossiers_queue",
+    "dossiers_visible_to",
+    "draft_get_for_user",
+    "drafts_for",
+    "forward_units",
+    "officers_of_active_units",
+    "officers_of_unit",
+    "queue_status_q",
+    "receiving_units_for",
+    "result_get_by_token",
+]

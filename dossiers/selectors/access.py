@@ -1,0 +1,134 @@
+"""Who sees which dossier: every read of one dossier goes through these, so
+nobody sees a dossier that is not theirs to see; its events, tracking, results.
+"""
+
+import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from units.models import OrgUnit
+
+from ..calendar import completion_timeliness, open_timeliness
+from ..models import COMPLETED_STATUSES, FINAL_STATUSES, Dossier, Event, Result
+
+
+def _base() -> QuerySet[Dossier]:
+    return Dossier.objects.select_related(
+        "procedure",
+        "applicant",
+        "receiving_unit",
+        "processing_unit",
+        "admin_unit",
+        "assignee",
+    )
+
+
+def dossiers_visible_to(*, user: Any) -> QuerySet[Dossier]:
+    """The dossiers `user` may see.
+
+    A citizen sees their own; an officer those received by or forwarded to their
+    unit; district staff every dossier of the units in their area (the admin-unit
+    subtree of their agency); a member of the community digital technology team
+    only those they filed for a citizen.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Dossier.objects.none()
+    if user.is_superuser:
+        return _base()
+    visible = Q(applicant=user)
+    scope = _staff_scope(user)
+    if scope is not None:
+        visible |= scope
+    return _base().filter(visible)
+
+
+def _staff_scope(user: Any) -> Q | None:
+    """The dossiers a staff user's roles open to them (None: no staff role).
+
+    The area's units are a subquery rather than a join on their admin units'
+    paths: the planner then reads each unit's dossiers by its indexes instead of
+    joining every dossier to its unit's place (the queue at 1M dossiers).
+    """
+    org_unit = user.org_unit
+    if org_unit is None:
+        return None
+    arms: list[Q] = []
+    if user.has_perm("dossiers.view_area_dossiers"):
+        units = OrgUnit.objects.filter(
+            admin_unit__path__startswith=org_unit.admin_unit.path
+        ).values("pk")
+        arms += [Q(receiving_unit__in=units), Q(processing_unit__in=units)]
+    if user.has_perm("dossiers.view_unit_dossiers"):
+        arms += [Q(receiving_unit=org_unit), Q(processing_unit=org_unit)]
+    if user.has_perm("dossiers.file_for_citizen"):
+        arms.append(Q(assisted_by=user))
+    if not arms:
+        return None
+    scope = arms[0]
+    for arm in arms[1:]:
+        scope |= arm
+    return scope
+
+
+def dossier_get_for_user(*, user: Any, code: str) -> Dossier:
+    """The dossier with this code if `user` may see it; 404 otherwise."""
+    dossier = dossiers_visible_to(user=user).filter(code=code).first()
+    if dossier is None:
+        raise Http404
+    return dossier
+
+
+def dossier_events(*, dossier: Dossier, public_only: bool = False) -> QuerySet[Event]:
+    events = dossier.events.select_related("actor", "actor_unit")
+    return events.filter(public=True) if public_only else events
+
+
+def dossier_track(*, code: str, phone_last4: str) -> Dossier | None:
+    """Public tracking: the dossier only when both the code and the last 4 digits
+    of the applicant's phone match (a wrong pair looks like an unknown code)."""
+    code = (code or "").strip().upper()
+    digits = (phone_last4 or "").strip()
+    if len(digits) != 4 or not digits.isdigit():
+        return None
+    return (
+        Dossier.objects.select_related("procedure", "receiving_unit")
+        .filter(code__iexact=code, phone_last4=digits)
+        .first()
+    )
+
+
+def result_get_by_token(*, token: str) -> Result:
+    result = (
+        Result.objects.select_related(
+            "dossier__procedure", "dossier__applicant", "issued_by_unit"
+        )
+        .filter(token=token)
+        .first()
+    )
+    if result is None:
+        raise Http404
+    return result
+
+
+def dossier_timeliness(
+    dossier: Dossier, *, as_of: datetime.datetime | None = None
+) -> str | None:
+    """early / on_time / late when processing ended, on_track / overdue while
+    open; None when the dossier has no due date or was withdrawn."""
+    if dossier.due_at is None:
+        return None
+    if dossier.completed_at is not None and dossier.status in COMPLETED_STATUSES:
+        return completion_timeliness(
+            due_at=dossier.due_at, completed_at=dossier.completed_at
+        )
+    if dossier.status in FINAL_STATUSES:
+        return None
+    return open_timeliness(due_at=dossier.due_at, as_of=as_of or timezone.now())
+
+
+def dossier_last_event(*, dossier: Dossier, action: str) -> Event | None:
+    """The latest event of `action` on the dossier (e.g. the supplement request)."""
+    return dossier.events.filter(action=action).order_by("-at", "-pk").first()

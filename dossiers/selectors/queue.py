@@ -1,0 +1,218 @@
+"""The officer's queue (dossiers/views/officer/): its filters and counts, the
+officers and units to assign or forward to.
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from procedures.text import normalize
+from units.models import OrgUnit
+
+from ..calendar import WorkingCalendar
+from ..lifecycle import OPEN, TRANSITIONS
+from ..models import FINAL_STATUSES, Dossier, Status
+from .access import _base, _staff_scope
+
+# --- The officer's queue (dossiers/views/officer/) -------------------------------
+
+# Roles that work on dossiers in a unit and may be handed one.
+_HANDLING_ROLES = ("receiving_officer", "specialist", "leader")
+
+# Queue filters on time: due today or the next working day, late, and open
+# dossiers due within 2 working days that may still be apologised for.
+DUE_SOON = "due_soon"
+OVERDUE = "overdue"
+APOLOGY = "apology"
+
+# The queue's status filter: a status, or one of these. The queue opens on the
+# dossiers still to be worked on (a result waiting to be handed over included);
+# returned, refused, stopped and withdrawn ones are behind "closed" and "all".
+QUEUE_OPEN = "open"
+QUEUE_CLOSED = "closed"
+QUEUE_ALL = "all"
+# Listed, not negated: `status IN (...)` is an index condition of the
+# (receiving_unit | processing_unit | assisted_by, status, due_at) indexes, one
+# per arm of the queue's scope, which serve the default page at 1M dossiers
+# (docs/benchmarks.md).
+QUEUE_OPEN_STATUSES = tuple(s for s in Status.values if s not in FINAL_STATUSES)
+QUEUE_CLOSED_STATUSES = tuple(s for s in Status.values if s in FINAL_STATUSES)
+
+
+def queue_status_q(status: str) -> Q:
+    """The queue's status filter; the open dossiers for "" or an unknown value."""
+    if status == QUEUE_CLOSED:
+        return Q(status__in=QUEUE_CLOSED_STATUSES)
+    if status == QUEUE_ALL:
+        return Q()
+    if status in Status.values:
+        return Q(status=status)
+    return Q(status__in=QUEUE_OPEN_STATUSES)
+
+
+def dossiers_queue(*, user: Any) -> QuerySet[Dossier]:
+    """The dossiers a staff user works on: those received by or forwarded to their
+    unit; district staff those of their area; a digital-team member those they
+    filed. `dossiers_visible_to` without the user's own applications as a
+    citizen: the same scope, so never wider."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Dossier.objects.none()
+    if user.is_superuser:
+        return _base()
+    scope = _staff_scope(user)
+    if scope is None:
+        return Dossier.objects.none()
+    return _base().filter(scope)
+
+
+@dataclass(frozen=True)
+class QueueChoices:
+    """What the queue's procedure and commune filters offer: (value, label)."""
+
+    procedures: list[tuple[str, str]]
+    admin_units: list[tuple[str, str]]
+
+
+def dossier_queue_choices(dossiers: QuerySet[Dossier]) -> QueueChoices:
+    """The procedures (by key) and communes (by code) of `dossiers`, by name.
+
+    One DISTINCT over the dossiers' rows, which the planner reads through the
+    unit's indexes. A semi-join per procedure or commune (`pk IN (SELECT ...)`)
+    took 4-6 s for a unit's closed dossiers at 1M: the planner walked every
+    commune's dossiers.
+    """
+    rows = (
+        dossiers.order_by()
+        .values_list(
+            "procedure__key",
+            "procedure__code",
+            "procedure__name",
+            "admin_unit__code",
+            "admin_unit__name",
+        )
+        .distinct()
+    )
+    procedures: dict[str, str] = {}
+    places: dict[str, str] = {}
+    for key, code, name, place_code, place_name in rows:
+        procedures[key] = f"{code} {name}" if code else name
+        places[place_code] = place_name
+    return QueueChoices(
+        procedures=sorted(procedures.items(), key=lambda item: _sort_key(item[1])),
+        admin_units=sorted(places.items(), key=lambda item: _sort_key(item[1])),
+    )
+
+
+def _sort_key(text: str) -> tuple[str, str]:
+    # Without diacritics first ("Đại An" among the D's), then as written.
+    return (normalize(text), text)
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def dossier_queue_filter(
+    dossiers: QuerySet[Dossier],
+    *,
+    user: Any,
+    calendar: WorkingCalendar,
+    today: datetime.date,
+    q: str = "",
+    status: str = QUEUE_OPEN,
+    procedure: str = "",
+    admin_unit: str = "",
+    channel: str = "",
+    assignee: str = "",
+    timing: str = "",
+    sort: str = "due",
+) -> QuerySet[Dossier]:
+    """The queue narrowed by the officer's filters and sorted, oldest due date
+    first. Without a status, the open dossiers (`QUEUE_OPEN`)."""
+    if q:
+        q = q.strip()
+        match = Q(code__icontains=q) | Q(applicant__full_name__icontains=q)
+        digits = "".join(q.split())
+        if digits.isdigit():
+            match |= Q(applicant__username=digits)
+        dossiers = dossiers.filter(match)
+    dossiers = dossiers.filter(queue_status_q(status))
+    if procedure:
+        dossiers = dossiers.filter(procedure__key=procedure)
+    if admin_unit:
+        dossiers = dossiers.filter(admin_unit__code=admin_unit)
+    if channel:
+        dossiers = dossiers.filter(channel=channel)
+    if assignee == "mine":
+        dossiers = dossiers.filter(assignee=user)
+    elif assignee == "unassigned":
+        dossiers = dossiers.filter(assignee__isnull=True)
+    if timing:
+        dossiers = dossiers.filter(status__in=OPEN).filter(
+            _timing_q(timing, calendar=calendar, today=today)
+        )
+    by_due = F("due_at").asc(nulls_last=True)
+    orders: dict[str, list[Any]] = {
+        "due": [by_due, "code"],
+        "-due": [F("due_at").desc(nulls_last=True), "code"],
+        "submitted": ["submitted_at", "code"],
+        "-submitted": ["-submitted_at", "code"],
+    }
+    return dossiers.order_by(*orders.get(sort, orders["due"]))
+
+
+def _timing_q(timing: str, *, calendar: WorkingCalendar, today: datetime.date) -> Q:
+    # Timeliness counts calendar days in the portal's time zone (calendar.py):
+    # a dossier is overdue once its due day has ended.
+    start_of_today = _day_start(today)
+    if timing == OVERDUE:
+        return Q(due_at__lt=start_of_today)
+    if timing == DUE_SOON:
+        end = calendar.next_working_day(today) + datetime.timedelta(days=1)
+        return Q(due_at__gte=start_of_today, due_at__lt=_day_start(end))
+    if timing == APOLOGY:
+        # An apology is due no later than the day before the due day (NĐ 61/2018
+        # art. 19.9): due from tomorrow on, within 2 working days, not yet done.
+        end = calendar.add_working_days(today, 2) + datetime.timedelta(days=1)
+        return Q(
+            apologized=False,
+            status__in=TRANSITIONS["apologize"].sources,
+            due_at__gte=_day_start(today + datetime.timedelta(days=1)),
+            due_at__lt=_day_start(end),
+        )
+    return Q()
+
+
+def officers_of_unit(*, org_unit: Any) -> QuerySet[User]:
+    """Active officers of a unit who may be handed a dossier."""
+    return (
+        User.objects.filter(
+            org_unit=org_unit, is_active=True, groups__name__in=_HANDLING_ROLES
+        )
+        .distinct()
+        .order_by("full_name", "username")
+    )
+
+
+def forward_units() -> QuerySet[OrgUnit]:
+    """The active units a dossier may be forwarded to, with their place (the
+    forward form groups them by it)."""
+    return OrgUnit.objects.filter(is_active=True).select_related("admin_unit")
+
+
+def officers_of_active_units() -> QuerySet[User]:
+    """Officers of every active unit (a forwarded dossier's possible assignee)."""
+    return (
+        User.objects.filter(
+            org_unit__is_active=True,
+            is_active=True,
+            groups__name__in=_HANDLING_ROLES,
+        )
+        .select_related("org_unit")
+        .distinct()
+        .order_by("org_unit__name", "full_name", "username")
+    )
