@@ -12,13 +12,32 @@ selectors; every write is one service call.
 """
 
 from .calculator import calendar_due
-from .common import BULK_LIMIT, QUEUE_PAGE_SIZE
-from .queue import dossier_assign, dossier_bulk_receive, dossier_queue
-from .work import dossier_act, dossier_work
+from .common import BULK_LIMIT, DUE_SOON_LABEL, QUEUE_PAGE_SIZE, TIMELINESS, Timing
+from .queue import QueueRow, dossier_assign, dossier_bulk_receive, dossier_queue
+from .work import (
+    ACTION_FORMS,
+    ACTION_SLIPS,
+    DONE_MESSAGES,
+    PERFORM,
+    SLIP_EVENTS,
+    SLIP_LABELS,
+    dossier_act,
+    dossier_work,
+)
 
 __all__ = [
+    "ACTION_FORMS",
+    "ACTION_SLIPS",
     "BULK_LIMIT",
+    "DONE_MESSAGES",
+    "DUE_SOON_LABEL",
+    "PERFORM",
     "QUEUE_PAGE_SIZE",
+    "SLIP_EVENTS",
+    "SLIP_LABELS",
+    "TIMELINESS",
+    "QueueRow",
+    "Timing",
     "calendar_due",
     "dossier_act",
     "dossier_assign",
