@@ -54,7 +54,7 @@ urlpatterns = [
     path("verify/<str:token>/", views.result_verify, name="result-verify"),
 ]
 
-# --- Officer pages (views/officer.py, views/counter.py) -------------------------
+# --- Officer pages (views/officer/, views/counter.py) ----------------------------
 urlpatterns += [
     path("staff/dossiers/", views.dossier_queue, name="queue"),
     path(
