@@ -130,9 +130,3 @@ def phone_errors(value: str) -> list[str]:
             "hoặc 09 (ví dụ 0912345678)."
         )
     ]
-
-
-def validate_phone(value: str) -> None:
-    errors = phone_errors(value)
-    if errors:
-        raise ValidationError(errors, code="invalid_phone")

@@ -293,20 +293,6 @@ def household_member_delete(*, member: HouseholdMember) -> None:
 # --- Personal document store ----------------------------------------------------
 
 
-def stored_document_file_errors(file: UploadedFile[bytes]) -> list[str]:
-    """Problems with an uploaded file (empty list = acceptable)."""
-    try:
-        inspect_upload(
-            file,
-            name=file.name or "",
-            size=file.size or 0,
-            max_bytes=settings.STORED_DOCUMENT_MAX_BYTES,
-        )
-    except ValidationError as exc:
-        return list(exc.messages)
-    return []
-
-
 @transaction.atomic
 def stored_document_add(
     *,
