@@ -21,10 +21,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from accounts.addresses import absolute_url
 from accounts.models import User
+from tasking import publish_on_commit
 
 from .channels import SENDERS, ChannelError, ChannelUnavailable
 from .models import OUTBOUND, Delivery, Digest, Notification, Preference
@@ -165,21 +165,15 @@ def notify(
     if channels:
         from .tasks import deliver_notification
 
-        pk = notification.pk
-
-        def publish() -> None:
-            try:
-                deliver_notification.delay(pk)
-            except KombuOperationalError:
-                # The broker is down: the deliveries stay pending and the resume
-                # task sends them; what was committed must not end in a 500.
-                logger.warning(
-                    "notification %s: broker unreachable, left to the resume task",
-                    pk,
-                    exc_info=True,
-                )
-
-        transaction.on_commit(publish)
+        # With the broker down the deliveries stay pending and the resume task
+        # sends them; what was committed must not end in a 500.
+        publish_on_commit(
+            deliver_notification,
+            [notification.pk],
+            logger=logger,
+            what=f"notification {notification.pk}",
+            then="left to the resume task",
+        )
     return notification
 
 

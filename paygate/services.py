@@ -18,7 +18,8 @@ import requests
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError as KombuOperationalError
+
+from tasking import publish_on_commit
 
 from .models import CallbackAttempt, OrderStatus, SandboxOrder
 from .signing import sign, verify
@@ -169,20 +170,17 @@ def _schedule_callback(order: SandboxOrder, *, attempt: int) -> None:
         return
     from .tasks import send_callback
 
-    def publish() -> None:
-        try:
-            send_callback.apply_async((record.pk,), countdown=delay)
-        except KombuOperationalError:
-            # The broker is down: the callback is lost, as a remote platform's
-            # may be; the payer still goes back, and the portal asks the
-            # platform for the status (payments' reconciliation).
-            logger.warning(
-                "sandbox: callback of %s lost, broker unreachable",
-                order.order_id,
-                exc_info=True,
-            )
-
-    transaction.on_commit(publish)
+    # With the broker down the callback is lost, as a remote platform's may be;
+    # the payer still goes back, and the portal asks the platform for the status
+    # (payments' reconciliation).
+    publish_on_commit(
+        send_callback,
+        [record.pk],
+        countdown=delay,
+        logger=logger,
+        what=f"sandbox: callback of {order.order_id}",
+        then="lost (the merchant's status query finds the payment)",
+    )
 
 
 def callback_send(*, attempt_id: int) -> bool:

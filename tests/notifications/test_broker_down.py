@@ -21,7 +21,7 @@ def test_a_notification_while_the_broker_is_down_waits_for_the_resume_task(
     def refused(*args, **kwargs):
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Refused.")
 
-    monkeypatch.setattr(tasks.deliver_notification, "delay", refused)
+    monkeypatch.setattr(tasks.deliver_notification, "apply_async", refused)
 
     with (
         caplog.at_level(logging.WARNING, logger="notifications.services"),
