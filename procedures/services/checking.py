@@ -1,13 +1,12 @@
-"""Writes to the catalogue: importing the reviewed data, saving edits."""
+"""Checking a catalogue document before anything is written: every entry's
+fields, steps, guides and questions, one message per problem."""
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .catalogue_data import (
+from ..catalogue_data import (
     DOCUMENT_DEFAULTS,
     FORMAT,
     GUIDE_DEFAULTS,
@@ -18,24 +17,18 @@ from .catalogue_data import (
     VERSION,
     days_from_json,
     missing_keys,
-    read_data_dir,
     unknown_keys,
     with_defaults,
 )
-from .models import (
+from ..models import (
     Document,
-    Faq,
     Field,
-    Guide,
-    GuideStep,
     Kind,
     LifeEvent,
     LinkedStep,
     Procedure,
 )
-from .schema import schema_condition_errors, schema_errors, schema_generic
-from .selectors import procedure_to_data
-from .text import codes_in, normalize
+from ..schema import schema_condition_errors, schema_errors, schema_generic
 
 # Procedure model fields written straight from an entry.
 PLAIN_FIELDS = [
@@ -51,77 +44,6 @@ PLAIN_FIELDS = [
         "processing_days",
     }
 ]
-
-
-class CatalogueError(Exception):
-    """The data cannot be imported; nothing was saved. One message per problem."""
-
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("\n".join(messages))
-        self.messages = messages
-
-
-@dataclass
-class ImportReport:
-    created: list[str] = field(default_factory=list)
-    updated: list[str] = field(default_factory=list)
-    unchanged: list[str] = field(default_factory=list)
-    # Edited in the portal since the last load, and left as they are.
-    kept_local_edits: list[str] = field(default_factory=list)
-
-
-def procedure_set_search_columns(procedure: Procedure) -> None:
-    """Fill the normalised columns that search reads (see procedures.text)."""
-    words = [
-        procedure.code,
-        *codes_in(procedure.mapping_note),
-        procedure.name,
-        procedure.name_en,
-        procedure.keywords.replace(",", " "),
-    ]
-    procedure.search_name = normalize(procedure.name)
-    # Padded with spaces so that " word" finds a word start anywhere.
-    procedure.search_text = f" {normalize(' '.join(words))} "
-
-
-@transaction.atomic
-def procedure_save(*, procedure: Procedure, edited_locally: bool = True) -> Procedure:
-    """Save a procedure (the admin's path), keeping its search columns in step.
-
-    An edit in the portal is remembered, so `load_catalogue` keeps it.
-    """
-    procedure_set_search_columns(procedure)
-    procedure.locally_edited = edited_locally
-    procedure.save()
-    return procedure
-
-
-@transaction.atomic
-def faq_create(
-    *,
-    procedure: Procedure,
-    question: str,
-    answer: str,
-    question_en: str = "",
-    answer_en: str = "",
-    source: str = "",
-    order: int = 0,
-    is_published: bool = True,
-) -> Faq:
-    """Add a question and its answer to the procedure's page (and /help/)."""
-    faq = Faq(
-        procedure=procedure,
-        question=question,
-        answer=answer,
-        question_en=question_en,
-        answer_en=answer_en,
-        source=source,
-        order=order,
-        is_published=is_published,
-    )
-    faq.full_clean()
-    faq.save()
-    return faq
 
 
 # --- Checking a catalogue document --------------------------------------------------
@@ -241,7 +163,7 @@ def _procedure_errors(
     procedure.processing_days = days_from_json(entry["processing_days"])
     procedure.form_schema = entry["form_schema"]
     # Updating an entry must not collide with itself on unique constraints.
-    existing = _find(entry)
+    existing = procedure_find(entry)
     if existing is not None:
         procedure.pk = existing.pk
         procedure._state.adding = False
@@ -389,119 +311,23 @@ def _identity_errors(entry: dict[str, Any], where: str) -> list[str]:
     return []
 
 
+def catalogue_checked(
+    data: Any,
+) -> tuple[dict[str, list[dict[str, Any]]], list[str]]:
+    """The document's entries with their defaults filled in, by kind, and every
+    problem that would stop `catalogue_import` (empty = importable)."""
+    prepared, errors = _prepare(data)
+    return prepared, errors + _content_errors(prepared) if prepared else errors
+
+
 def catalogue_errors(data: Any) -> list[str]:
     """Every problem that would stop `catalogue_import` (empty = importable)."""
-    prepared, errors = _prepare(data)
-    return errors + _content_errors(prepared) if prepared else errors
+    return catalogue_checked(data)[1]
 
 
-# --- Import -----------------------------------------------------------------------
-
-
-def _find(entry: dict[str, Any]) -> Procedure | None:
+def procedure_find(entry: dict[str, Any]) -> Procedure | None:
+    """The procedure a catalogue entry describes, by key, else by code."""
     found = Procedure.objects.filter(key=entry["key"]).first()
     if found is None and entry["code"]:
         found = Procedure.objects.filter(code=entry["code"]).first()
     return found
-
-
-def _resolve(reference: str) -> Procedure:
-    if reference[:1].isdigit():
-        return Procedure.objects.get(code=reference)
-    return Procedure.objects.get(key=reference)
-
-
-def _write_procedure(entry: dict[str, Any], existing: Procedure | None) -> Procedure:
-    procedure = existing or Procedure()
-    for key in PLAIN_FIELDS:
-        setattr(procedure, key, entry[key])
-    # The 53 essential services are the entries with a row number in the list.
-    procedure.essential = entry["essential_seq"] is not None
-    procedure.processing_days = days_from_json(entry["processing_days"])
-    procedure.form_schema = entry["form_schema"]
-    procedure.field = Field.objects.get(code=entry["field"])
-    procedure_save(procedure=procedure, edited_locally=False)
-    procedure.life_events.set(LifeEvent.objects.filter(code__in=entry["life_events"]))
-    kept = []
-    for order, doc in enumerate(entry["documents"], start=1):
-        document, _created = Document.objects.update_or_create(
-            procedure=procedure, key=doc["key"], defaults={**doc, "order": order}
-        )
-        kept.append(document.pk)
-    procedure.documents.exclude(pk__in=kept).delete()
-    return procedure
-
-
-def _write_steps(procedure: Procedure, steps: list[dict[str, Any]]) -> None:
-    procedure.steps.all().delete()
-    for step in steps:
-        values = {k: v for k, v in step.items() if k != "procedure"}
-        values["processing_days"] = days_from_json(step["processing_days"])
-        LinkedStep.objects.create(
-            group=procedure, procedure=_resolve(step["procedure"]), **values
-        )
-
-
-def _write_guides(guides: list[dict[str, Any]]) -> None:
-    for entry in guides:
-        values = {k: v for k, v in entry.items() if k not in {"slug", "steps"}}
-        values["procedure"] = (
-            _resolve(entry["procedure"]) if entry["procedure"] else None
-        )
-        guide, _created = Guide.objects.update_or_create(
-            slug=entry["slug"], defaults=values
-        )
-        guide.steps.all().delete()
-        GuideStep.objects.bulk_create(
-            GuideStep(guide=guide, order=order, **step)
-            for order, step in enumerate(entry["steps"], start=1)
-        )
-
-
-@transaction.atomic
-def catalogue_import(*, data: Any, keep_local_edits: bool = False) -> ImportReport:
-    """Create or update everything in a catalogue document, by code or key.
-
-    All or nothing: any problem raises CatalogueError and nothing is saved.
-    With `keep_local_edits`, procedures edited in the portal since the last
-    import are left as they are. Importing the same document twice changes
-    nothing. Procedures missing from the document are never deleted.
-    """
-    prepared, errors = _prepare(data)
-    if prepared:
-        errors += _content_errors(prepared)
-    if errors:
-        raise CatalogueError(errors)
-    for kind, model in (("fields", Field), ("life_events", LifeEvent)):
-        for order, entry in enumerate(prepared[kind], start=1):
-            model.objects.update_or_create(
-                code=entry["code"],
-                defaults={
-                    "name": entry["name"],
-                    "name_en": entry["name_en"],
-                    "order": order,
-                },
-            )
-    report = ImportReport()
-    written: list[tuple[Procedure, dict[str, Any]]] = []
-    for entry in prepared["procedures"]:
-        existing = _find(entry)
-        if existing is not None and procedure_to_data(existing) == entry:
-            report.unchanged.append(entry["key"])
-            continue
-        if existing is not None and keep_local_edits and existing.locally_edited:
-            report.kept_local_edits.append(entry["key"])
-            continue
-        written.append((_write_procedure(entry, existing), entry))
-        (report.updated if existing else report.created).append(entry["key"])
-    # Steps last: they may name procedures written after their group.
-    for procedure, entry in written:
-        _write_steps(procedure, entry["steps"])
-    _write_guides(prepared["guides"])
-    return report
-
-
-def catalogue_load_reference(*, overwrite: bool = False) -> ImportReport:
-    """Load procedures/data/ (the reviewed facts). Safe to run again; entries
-    edited in the portal are kept unless `overwrite`."""
-    return catalogue_import(data=read_data_dir(), keep_local_edits=not overwrite)

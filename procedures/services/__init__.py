@@ -1,0 +1,38 @@
+"""Writes to the catalogue (a package by concept; import from `procedures.services`):
+
+- edits.py: saving a procedure edited in the portal, adding a question
+- checking.py: `catalogue_errors`, every problem of a catalogue document
+- importing.py: `catalogue_import` (all or nothing), `catalogue_load_reference`
+"""
+
+from .checking import (
+    PLAIN_FIELDS,
+    catalogue_checked,
+    catalogue_errors,
+    procedure_find,
+)
+from .edits import (
+    faq_create,
+    procedure_save,
+    procedure_set_search_columns,
+)
+from .importing import (
+    CatalogueError,
+    ImportReport,
+    catalogue_import,
+    catalogue_load_reference,
+)
+
+__all__ = [
+    "PLAIN_FIELDS",
+    "CatalogueError",
+    "ImportReport",
+    "catalogue_checked",
+    "catalogue_errors",
+    "catalogue_import",
+    "catalogue_load_reference",
+    "faq_create",
+    "procedure_find",
+    "procedure_save",
+    "procedure_set_search_columns",
+]
