@@ -5,15 +5,14 @@ questions people ask and announcements. Split by concept; import from
 from .catalogue import (
     RESERVED_KEYS,
     SLUG_PATTERN,
-    Document,
     Field,
     LifeEvent,
-    LinkedStep,
     Procedure,
     localized,
 )
 from .choices import AgencyLevel, Kind, OnlineLevel, Verified
 from .content import Announcement, Faq, Guide, GuideStep
+from .papers import Document, LinkedStep
 
 __all__ = [
     "RESERVED_KEYS",
