@@ -78,14 +78,14 @@ class ImportRefused(Exception):
         self.report = report or ImportReport()
 
 
-class _Bad(Exception):
+class BadValue(Exception):
     def __init__(self, message: Promise | str, **params: Any):
         super().__init__(message)
         self.message = message
         self.params = params
 
 
-def _open_csv(path: Path, columns: tuple[str, ...]) -> tuple[Any, csv.DictReader[str]]:
+def open_csv(path: Path, columns: tuple[str, ...]) -> tuple[Any, csv.DictReader[str]]:
     if not path.is_file():
         raise ImportRefused(
             both_languages(_("Không tìm thấy tệp %(path)s."), path=path)
@@ -113,7 +113,7 @@ def _open_csv(path: Path, columns: tuple[str, ...]) -> tuple[Any, csv.DictReader
     return handle, reader
 
 
-def _rows(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str]]]:
+def csv_rows(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, stripped values); a decoding error is a row error."""
     while True:
         try:
@@ -138,13 +138,13 @@ def count_lines(path: Path) -> int:
 # --- Values -------------------------------------------------------------------------
 
 
-def _moment(value: str, column: str) -> datetime.datetime | None:
+def parse_moment(value: str, column: str) -> datetime.datetime | None:
     if not value:
         return None
     try:
         moment = datetime.datetime.fromisoformat(value)
     except ValueError:
-        raise _Bad(
+        raise BadValue(
             _(
                 "%(column)s “%(value)s” không phải thời điểm ISO 8601 "
                 "(ví dụ 2023-03-01T09:30 hoặc 2023-03-01 09:30:00+07:00)."
@@ -157,24 +157,24 @@ def _moment(value: str, column: str) -> datetime.datetime | None:
     return moment
 
 
-def _flag(value: str, column: str) -> bool | None:
+def parse_flag(value: str, column: str) -> bool | None:
     lowered = value.lower()
     if lowered == "":
         return None
     if lowered in {"true", "false"}:
         return lowered == "true"
-    raise _Bad(
+    raise BadValue(
         _("%(column)s phải là true, false hoặc để trống, không phải “%(value)s”."),
         column=column,
         value=value,
     )
 
 
-def _whole(value: str, column: str) -> int | None:
+def parse_whole(value: str, column: str) -> int | None:
     if value == "":
         return None
     if not re.fullmatch(r"[0-9]{1,15}", value):
-        raise _Bad(
+        raise BadValue(
             _(
                 "%(column)s phải là số nguyên không âm, không có dấu phân cách "
                 "(ví dụ 25000), không phải “%(value)s”."
@@ -218,14 +218,14 @@ class UnitLookup:
     def admin_unit(self, code: str, day: datetime.date) -> int:
         versions = self.versions.get(code)
         if not versions:
-            raise _Bad(
+            raise BadValue(
                 _("Không có cơ quan hay đơn vị hành chính mang mã “%(code)s”."),
                 code=code,
             )
         for start, end, pk in versions:
             if (start is None or start <= day) and (end is None or end >= day):
                 return pk
-        raise _Bad(
+        raise BadValue(
             _("Đơn vị hành chính “%(code)s” không còn hiệu lực vào ngày %(day)s."),
             code=code,
             day=day.isoformat(),
@@ -236,14 +236,14 @@ class UnitLookup:
         if re.fullmatch(AGENCY_CODE_PATTERN, code):
             found = self.agencies.get(code)
             if found is None:
-                raise _Bad(
+                raise BadValue(
                     _("Không có cơ quan mang mã định danh “%(code)s”."), code=code
                 )
             return found
         admin = self.admin_unit(code, day)
         committee = self.committees.get(admin)
         if committee is None:
-            raise _Bad(
+            raise BadValue(
                 _(
                     "Đơn vị hành chính “%(code)s” chưa có Ủy ban nhân dân trong danh "
                     "sách cơ quan: hãy dùng mã định danh của cơ quan tiếp nhận."

@@ -1,277 +1,44 @@
-"""import_dossiers: historical dossiers in bulk (format in docs/dashboards.md)."""
+"""import_dossiers: historical dossiers in bulk (format in docs/dashboards.md).
+
+A row is read and checked in rows.py; this module writes the valid ones in
+batches, with their events, ratings, facts and counts, or hands the file to the
+PostgreSQL path (staged.py)."""
 
 from __future__ import annotations
 
 import datetime
-import itertools
 import os
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
-from django.utils import timezone, translation
-from django.utils.functional import Promise
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import Channel, Dossier, Event, Rating, Status
-from procedures.models import Procedure
-from units.models import OrgUnit
+from dossiers.models import Dossier, Event, Rating
 
 from ..bulk import insert_rows, reserve_ids
 from ..metrics import facts_compute
 from ..services import buckets_apply, deltas_new, facts_bulk_insert
 from .common import (
-    IMPORT_USERNAME_PREFIX,
-    ZONE,
+    BadValue,
     ImportRefused,
     ImportReport,
     RowError,
     UnitLookup,
-    _Bad,
-    _flag,
-    _moment,
-    _open_csv,
-    _rows,
-    _whole,
     both_languages,
     count_lines,
+    csv_rows,
+    open_csv,
 )
-
-DOSSIER_COLUMNS = (
-    "code",
-    "procedure_code",
-    "unit_code",
-    "channel",
-    "submitted_at",
-    "received_at",
-    "due_at",
-    "completed_at",
-    "returned_at",
-    "status",
-    "result_digitized",
-    "fee_vnd",
-    "paid_online",
-    "rating",
+from .rows import (
+    DOSSIER_COLUMNS,
+    DossierRow,
+    import_applicant,
+    parse_dossier_row,
+    procedure_codes,
 )
-IMPORT_STATUSES = (
-    Status.SUBMITTED,
-    Status.RECEIVED,
-    Status.SUPPLEMENT_REQUESTED,
-    Status.AWAITING_PAYMENT,
-    Status.PROCESSING,
-    Status.RESULT_READY,
-    Status.RETURNED,
-    Status.REFUSED,
-    Status.WITHDRAWN,
-    Status.STOPPED,
-)
-OPEN = {
-    Status.RECEIVED,
-    Status.SUPPLEMENT_REQUESTED,
-    Status.AWAITING_PAYMENT,
-    Status.PROCESSING,
-}
-
-# --- Dossier rows -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DossierRow:
-    line: int
-    code: str
-    procedure_id: int
-    receiving_unit_id: int
-    admin_unit_id: int
-    channel: str
-    status: str
-    submitted_at: datetime.datetime
-    received_at: datetime.datetime | None
-    due_at: datetime.datetime | None
-    completed_at: datetime.datetime | None
-    returned_at: datetime.datetime | None
-    result_digitized: bool | None
-    fee_vnd: int | None
-    paid_online: bool | None
-    rating: str
-    # Not in the import format; set by seed_demo for counter-assisted filings.
-    assisted_by_id: int | None = None
-
-
-def _check_order(row: dict[str, datetime.datetime | None]) -> None:
-    order = ["submitted_at", "received_at", "completed_at", "returned_at"]
-    present = [(name, row[name]) for name in order if row[name] is not None]
-    for (first, a), (second, b) in itertools.pairwise(present):
-        if a is not None and b is not None and b < a:
-            raise _Bad(
-                _("%(second)s không được trước %(first)s."), first=first, second=second
-            )
-    due, received = row["due_at"], row["received_at"]
-    if due is not None and received is not None and due < received:
-        raise _Bad(_("due_at không được trước received_at."))
-
-
-def _check_status(status: str, t: dict[str, datetime.datetime | None]) -> None:
-    def need(*names: str) -> None:
-        for name in names:
-            if t[name] is None:
-                raise _Bad(
-                    _("Hồ sơ trạng thái %(status)s phải có %(column)s."),
-                    status=status,
-                    column=name,
-                )
-
-    def empty(*names: str) -> None:
-        for name in names:
-            if t[name] is not None:
-                raise _Bad(
-                    _("Hồ sơ trạng thái %(status)s không được có %(column)s."),
-                    status=status,
-                    column=name,
-                )
-
-    if status == Status.SUBMITTED:
-        empty("received_at", "completed_at", "returned_at")
-    elif status in OPEN:
-        need("received_at")
-        empty("completed_at", "returned_at")
-    elif status == Status.RESULT_READY:
-        need("received_at", "completed_at")
-        empty("returned_at")
-    elif status == Status.RETURNED:
-        need("received_at", "completed_at", "returned_at")
-    elif status == Status.STOPPED:
-        need("received_at", "completed_at")
-    elif status == Status.REFUSED:
-        need("completed_at")
-    elif status == Status.WITHDRAWN:
-        empty("completed_at", "returned_at")
-    if t["received_at"] is not None:
-        need("due_at")
-
-
-def parse_dossier_row(
-    line: int,
-    values: dict[str, str],
-    *,
-    units: UnitLookup,
-    procedures: dict[str, int],
-) -> DossierRow:
-    """A checked row, or _Bad with the first reason it is not valid."""
-    if "__extra__" in values:
-        raise _Bad(_("Dòng có nhiều giá trị hơn số cột."))
-    code = values["code"]
-    if not code or len(code) > 32 or re.search(r"\s", code):
-        raise _Bad(_("code phải có từ 1 đến 32 ký tự, không có khoảng trắng."))
-    procedure_id = procedures.get(values["procedure_code"])
-    if procedure_id is None:
-        raise _Bad(
-            _("Không có thủ tục mang mã “%(code)s”."), code=values["procedure_code"]
-        )
-    channel = values["channel"]
-    if channel not in Channel.values:
-        raise _Bad(
-            _("channel phải là online, counter hoặc post, không phải “%(value)s”."),
-            value=channel,
-        )
-    status = values["status"]
-    if status not in IMPORT_STATUSES:
-        raise _Bad(
-            _("status “%(value)s” không hợp lệ; dùng một trong: %(values)s."),
-            value=status,
-            values=", ".join(IMPORT_STATUSES),
-        )
-    times = {
-        name: _moment(values[name], name)
-        for name in ("submitted_at", "received_at", "due_at", "completed_at")
-    }
-    times["returned_at"] = _moment(values["returned_at"], "returned_at")
-    submitted_at = times["submitted_at"]
-    if submitted_at is None:
-        raise _Bad(_("Thiếu submitted_at."))
-    _check_order(times)
-    _check_status(status, times)
-    digitized = _flag(values["result_digitized"], "result_digitized")
-    if digitized and status not in {Status.RESULT_READY, Status.RETURNED}:
-        raise _Bad(
-            _(
-                "result_digitized = true chỉ dùng cho hồ sơ đã có kết quả "
-                "(result_ready, returned)."
-            )
-        )
-    fee_vnd = _whole(values["fee_vnd"], "fee_vnd")
-    paid_online = _flag(values["paid_online"], "paid_online")
-    if paid_online and not fee_vnd:
-        raise _Bad(_("paid_online = true nhưng hồ sơ không có phí (fee_vnd)."))
-    rating = values["rating"]
-    if rating and rating not in Rating.Overall.values:
-        raise _Bad(
-            _(
-                "rating phải là very_satisfied, satisfied, dissatisfied hoặc để "
-                "trống, không phải “%(value)s”."
-            ),
-            value=rating,
-        )
-    if rating and status != Status.RETURNED:
-        raise _Bad(_("Chỉ hồ sơ đã trả kết quả (returned) mới có rating."))
-    day = timezone.localtime(submitted_at, ZONE).date()
-    receiving_unit_id, admin_unit_id = units.receiving_unit(values["unit_code"], day)
-    return DossierRow(
-        line=line,
-        code=code,
-        procedure_id=procedure_id,
-        receiving_unit_id=receiving_unit_id,
-        admin_unit_id=admin_unit_id,
-        channel=channel,
-        status=status,
-        submitted_at=submitted_at,
-        received_at=times["received_at"],
-        due_at=times["due_at"],
-        completed_at=times["completed_at"],
-        returned_at=times["returned_at"],
-        result_digitized=digitized,
-        fee_vnd=fee_vnd,
-        paid_online=paid_online,
-        rating=rating,
-    )
-
-
-def procedure_codes() -> dict[str, int]:
-    """Procedure code (or key, for entries without a national code) → id."""
-    rows = list(Procedure.objects.values_list("pk", "code", "key"))
-    codes = {key: pk for pk, _code, key in rows}
-    codes.update({code: pk for pk, code, _key in rows if code})
-    return codes
-
-
-def import_applicant(
-    org_unit_id: int,
-    *,
-    prefix: str = IMPORT_USERNAME_PREFIX,
-    label: Promise | None = None,
-) -> int:
-    """The placeholder applicant of dossiers imported for a unit.
-
-    The old systems' files carry no applicant: each receiving unit gets one
-    inactive account, plainly named as imported data, that cannot log in and
-    is no real person.
-    """
-    unit = OrgUnit.objects.get(pk=org_unit_id)
-    username = f"{prefix}{unit.agency_code}"
-    user_model = get_user_model()
-    user = user_model.objects.filter(username=username).first()
-    if user is None:
-        text = label or _("Dữ liệu nhập từ hệ thống cũ – %(unit)s")
-        with translation.override("vi"):
-            name = str(text) % {"unit": unit.name}
-        user = user_model(username=username, full_name=name[:150], is_active=False)
-        user.set_unusable_password()
-        user.save()
-    return int(user.pk)
-
 
 # Every column of a dossier, in the order `_dossier_values` gives them.
 DOSSIER_INSERT_COLUMNS = (
@@ -485,7 +252,7 @@ def dossiers_import(
     the same checks, messages and results; this Python path is the fallback
     there and the only path elsewhere (SQLite); `staging=False` forces it.
     """
-    handle, reader = _open_csv(path, DOSSIER_COLUMNS)
+    handle, reader = open_csv(path, DOSSIER_COLUMNS)
     if staging and connection.vendor == "postgresql":
         from .staged import staged_import
 
@@ -500,7 +267,7 @@ def dossiers_import(
             if progress:
                 progress(staged.rows, staged.rows)
             return staged
-        handle, reader = _open_csv(path, DOSSIER_COLUMNS)
+        handle, reader = open_csv(path, DOSSIER_COLUMNS)
     total = count_lines(path) if progress else 0
     report = ImportReport()
     units = UnitLookup()
@@ -513,20 +280,20 @@ def dossiers_import(
     batch: list[DossierRow] = []
     try:
         with transaction.atomic():
-            for line, values in _rows(reader):
+            for line, values in csv_rows(reader):
                 report.rows += 1
                 try:
                     row = parse_dossier_row(
                         line, values, units=units, procedures=procedures
                     )
                     if row.code in seen:
-                        raise _Bad(
+                        raise BadValue(
                             _("Mã hồ sơ “%(code)s” đã có ở dòng %(first)s."),
                             code=row.code,
                             first=seen[row.code],
                         )
                     seen[row.code] = line
-                except _Bad as bad:
+                except BadValue as bad:
                     report.errors.append(RowError(line, bad.message, bad.params))
                     continue
                 if report.errors and not skip_invalid:

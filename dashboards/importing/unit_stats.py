@@ -16,15 +16,15 @@ from units.models import AGENCY_CODE_PATTERN
 from ..models import UnitStat
 from .common import (
     UNIT_STAT_COLUMNS,
+    BadValue,
     ImportRefused,
     ImportReport,
     RowError,
     UnitLookup,
-    _Bad,
-    _open_csv,
-    _rows,
-    _whole,
     both_languages,
+    csv_rows,
+    open_csv,
+    parse_whole,
 )
 
 # --- Unit statistics ----------------------------------------------------------------
@@ -34,20 +34,20 @@ from .common import (
 def unit_stats_import(*, path: Path, skip_invalid: bool = False) -> ImportReport:
     """Import e-ID figures: one row per unit and date, updated when the same
     unit and date come again (so a second run changes nothing)."""
-    handle, reader = _open_csv(path, UNIT_STAT_COLUMNS)
+    handle, reader = open_csv(path, UNIT_STAT_COLUMNS)
     units = UnitLookup()
     report = ImportReport()
     good: dict[tuple[int, datetime.date], tuple[int, int, int]] = {}
     try:
-        for line, values in _rows(reader):
+        for line, values in csv_rows(reader):
             report.rows += 1
             try:
                 if "__extra__" in values:
-                    raise _Bad(_("Dòng có nhiều giá trị hơn số cột."))
+                    raise BadValue(_("Dòng có nhiều giá trị hơn số cột."))
                 try:
                     as_of = datetime.date.fromisoformat(values["as_of"])
                 except ValueError:
-                    raise _Bad(
+                    raise BadValue(
                         _("as_of “%(value)s” phải là ngày dạng YYYY-MM-DD."),
                         value=values["as_of"],
                     ) from None
@@ -56,23 +56,23 @@ def unit_stats_import(*, path: Path, skip_invalid: bool = False) -> ImportReport
                     admin = units.receiving_unit(code, as_of)[1]
                 else:
                     admin = units.admin_unit(code, as_of)
-                activated = _whole(values["eid_activated"], "eid_activated")
-                population = _whole(values["eid_population"], "eid_population")
+                activated = parse_whole(values["eid_activated"], "eid_activated")
+                population = parse_whole(values["eid_population"], "eid_population")
                 if activated is None or population is None:
-                    raise _Bad(_("Cần cả eid_activated và eid_population."))
+                    raise BadValue(_("Cần cả eid_activated và eid_population."))
                 if activated > population:
-                    raise _Bad(
+                    raise BadValue(
                         _("eid_activated (%(a)s) lớn hơn eid_population (%(p)s)."),
                         a=activated,
                         p=population,
                     )
                 if (admin, as_of) in good:
-                    raise _Bad(
+                    raise BadValue(
                         _("Đơn vị và ngày này đã có ở dòng %(first)s."),
                         first=good[(admin, as_of)][0],
                     )
                 good[(admin, as_of)] = (line, activated, population)
-            except _Bad as bad:
+            except BadValue as bad:
                 report.errors.append(RowError(line, bad.message, bad.params))
     finally:
         handle.close()
