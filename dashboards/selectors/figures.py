@@ -23,7 +23,7 @@ from ..metrics import (
     pieces,
 )
 from ..models import COUNT_COLUMNS, BucketBase, StatBucket, UnitBucket, UnitStat
-from .scope import EPOCH, Filters, Selection, _overlaps
+from .scope import EPOCH, Filters, Selection, unit_overlaps
 
 # --- Reading the buckets ------------------------------------------------------
 
@@ -235,7 +235,7 @@ def stats_by_unit(*, selection: Selection) -> list[dict[str, Any]]:
         for u in AdminUnit.objects.filter(listed)
         if u.pk in totals
         or u.pk in with_agencies
-        or _overlaps(u, filters.start, filters.end)
+        or unit_overlaps(u, filters.start, filters.end)
     ]
     rows = _eid_rows(selection.roots, filters.end)
     roots = {root.pk for root in selection.roots}

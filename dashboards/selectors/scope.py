@@ -132,7 +132,9 @@ def filters_parse(
 # --- Selection ----------------------------------------------------------------
 
 
-def _overlaps(unit: AdminUnit, start: datetime.date, end: datetime.date) -> bool:
+def unit_overlaps(unit: AdminUnit, start: datetime.date, end: datetime.date) -> bool:
+    """Whether a version of an administrative unit was valid on a day of the
+    period."""
     return (unit.valid_from is None or unit.valid_from <= end) and (
         unit.valid_to is None or unit.valid_to >= start
     )
@@ -271,7 +273,7 @@ def selection_resolve(*, scope: Scope, filters: Filters) -> Selection:
     related = [u for u in versions if _related(scope, u)]
     versions = related or versions
     chosen = [
-        u for u in versions if _overlaps(u, filters.start, filters.end)
+        u for u in versions if unit_overlaps(u, filters.start, filters.end)
     ] or versions
     roots: dict[int, AdminUnit] = {}
     for unit in chosen:
