@@ -1,180 +1,30 @@
-"""Writes of notifications: `notify` (the one entry point for every app), the
-delivery of each channel exactly once, the digest of held messages, reading.
-
-`notify(*, recipient, event_key, template, context, dedup_key)` records the
-in-app notification in the caller's transaction and schedules its delivery
-after commit. Delivery claims each channel's row with a conditional UPDATE
-before sending and records the send, so a task that runs twice (a redelivered
-message, a retry, the periodic resume) never sends twice.
-"""
+"""Sending notifications: each channel's delivery exactly once, throttled per
+person (held messages go into a digest), the resume of stuck deliveries, and
+the digests."""
 
 import datetime
-import json
 import logging
-import re
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import F, Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from accounts.addresses import absolute_url
 from accounts.models import User
-from tasking import publish_on_commit
 
-from .channels import SENDERS, ChannelError, ChannelUnavailable
-from .models import OUTBOUND, Delivery, Digest, Notification, Preference
+from ..channels import SENDERS, ChannelError, ChannelUnavailable
+from ..models import Delivery, Digest, Notification
+from .notifying import (
+    Rendered,
+    message_url,
+    person_lock,
+    preference_for,
+    render_message,
+)
 
-logger = logging.getLogger(__name__)
-
-TEMPLATE_DIR = "notifications/messages"
-
-
-# --- Preferences ------------------------------------------------------------------
-
-
-def preference_for(user: Any) -> Preference:
-    """The person's preferences; the defaults (unsaved) when never chosen."""
-    preference = Preference.objects.filter(user=user).first()
-    return preference or Preference(user=user)
-
-
-@transaction.atomic
-def preference_update(
-    *, user: Any, email: bool, sms: bool, language: str
-) -> Preference:
-    if language not in dict(settings.LANGUAGES):
-        raise ValueError(f"unknown language {language!r}")
-    preference, _created = Preference.objects.select_for_update().get_or_create(
-        user=user
-    )
-    preference.email = email
-    preference.sms = sms
-    preference.language = language
-    preference.save()
-    return preference
-
-
-def _lock_person(user_id: int) -> None:
-    """Lock the person's row: deliveries to one person are throttled one at a
-    time (a no-op on SQLite, whose writers are serial anyway)."""
-    User.objects.select_for_update().filter(pk=user_id).values_list("pk").first()
-
-
-# --- Rendering --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Rendered:
-    title: str
-    body: str
-    sms_text: str
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
-def render_message(template: str, context: dict[str, Any], language: str) -> Rendered:
-    """The message in `language`: title (subject, bell), body (email, list page)
-    and the SMS text, from notifications/messages/<template>/*.txt."""
-    parts: dict[str, str] = {}
-    with translation.override(language):
-        for part in ("title", "body", "sms"):
-            name = f"{TEMPLATE_DIR}/{template}/{part}.txt"
-            parts[part] = str(render_to_string(name, context))
-    body = re.sub(r"\n{3,}", "\n\n", parts["body"].strip())
-    return Rendered(
-        title=_one_line(parts["title"]), body=body, sms_text=_one_line(parts["sms"])
-    )
-
-
-def _absolute(url: str) -> str:
-    # PORTAL_URL, else the address of the request (or task) that caused the
-    # message; a periodic task without PORTAL_URL leaves the path alone.
-    return absolute_url(url) if url else url
-
-
-# --- notify -----------------------------------------------------------------------
-
-
-def _channels(recipient: Any, preference: Preference) -> list[str]:
-    wanted = {"email": preference.email, "sms": preference.sms}
-    return [
-        channel
-        for channel in OUTBOUND
-        if wanted[channel] and SENDERS[channel].reachable(recipient)
-    ]
-
-
-@transaction.atomic
-def notify(
-    *,
-    recipient: Any,
-    event_key: str,
-    template: str,
-    context: dict[str, Any],
-    dedup_key: str,
-    url: str = "",
-) -> Notification | None:
-    """Tell `recipient` about one event, once.
-
-    The notification (the in-app message) is written in the caller's transaction,
-    in the recipient's language, with one delivery row per channel they chose
-    (email, SMS) and can be reached by; the sending is scheduled after commit.
-    The same `dedup_key` for the same person again returns the first notification
-    and sends nothing. `context` must be JSON-serialisable once rendered (dates,
-    numbers, strings); `url` is a path on the portal. Inactive people get nothing.
-    """
-    if recipient is None or not getattr(recipient, "is_active", False):
-        return None
-    existing = Notification.objects.filter(
-        recipient=recipient, dedup_key=dedup_key
-    ).first()
-    if existing is not None:
-        return existing
-    preference = preference_for(recipient)
-    language = preference.language
-    context = {**context, "link": _absolute(url)}
-    rendered = render_message(template, context, language)
-    stored = json.loads(json.dumps(context, cls=DjangoJSONEncoder))
-    notification, created = Notification.objects.get_or_create(
-        recipient=recipient,
-        dedup_key=dedup_key,
-        defaults={
-            "event_key": event_key,
-            "template": template,
-            "language": language,
-            "context": stored,
-            "title": rendered.title,
-            "body": rendered.body,
-            "sms_text": rendered.sms_text,
-            "url": url,
-        },
-    )
-    if not created:
-        return notification
-    channels = _channels(recipient, preference)
-    Delivery.objects.bulk_create(
-        [Delivery(notification=notification, channel=c) for c in channels]
-    )
-    if channels:
-        from .tasks import deliver_notification
-
-        # With the broker down the deliveries stay pending and the resume task
-        # sends them; what was committed must not end in a 500.
-        publish_on_commit(
-            deliver_notification,
-            [notification.pk],
-            logger=logger,
-            what=f"notification {notification.pk}",
-            then="left to the resume task",
-        )
-    return notification
+# One logger for the package, as when it was one module.
+logger = logging.getLogger("notifications.services")
 
 
 # --- Delivery ---------------------------------------------------------------------
@@ -228,7 +78,7 @@ def _claim(delivery: Delivery, now: datetime.datetime) -> str | None:
     """Claim one delivery for sending: "claimed", "held" (throttled), or None when
     someone else has it or it is done."""
     recipient = delivery.notification.recipient
-    _lock_person(recipient.pk)
+    person_lock(recipient.pk)
     rows = Delivery.objects.filter(pk=delivery.pk).filter(_claimable(now))
     if not rows.exists():
         return None
@@ -321,7 +171,7 @@ def deliveries_resume(*, now: datetime.datetime | None = None) -> list[int]:
     )
     ids = sorted(set(stuck.values_list("notification_id", flat=True)))[:500]
     if ids:
-        from .tasks import deliver_notification
+        from ..tasks import deliver_notification
 
         for notification_id in ids:
             deliver_notification.delay(notification_id)
@@ -337,7 +187,7 @@ def _digest_text(recipient: Any, notifications: list[Notification]) -> Rendered:
         return Rendered(only.title, only.body, only.sms_text)
     language = preference_for(recipient).language
     items = [
-        {"title": n.title, "link": _absolute(n.url), "created_at": n.created_at}
+        {"title": n.title, "link": message_url(n.url), "created_at": n.created_at}
         for n in notifications
     ]
     return render_message(
@@ -345,7 +195,7 @@ def _digest_text(recipient: Any, notifications: list[Notification]) -> Rendered:
         {
             "count": len(items),
             "items": items,
-            "link": _absolute("/notifications/"),
+            "link": message_url("/notifications/"),
         },
         language,
     )
@@ -363,7 +213,7 @@ def digests_send(*, now: datetime.datetime | None = None) -> int:
     sent = 0
     for recipient_id, channel in sorted(set(pairs)):
         with transaction.atomic():
-            _lock_person(recipient_id)
+            person_lock(recipient_id)
             recipient = User.objects.get(pk=recipient_id)
             if _recent_messages(recipient_id, channel, now) >= max(
                 settings.NOTIFY_THROTTLE_MAX, 1
@@ -411,20 +261,3 @@ def digests_send(*, now: datetime.datetime | None = None) -> int:
         Delivery.objects.filter(digest=digest).update(sent_at=timezone.now())
         sent += 1
     return sent
-
-
-# --- Reading ----------------------------------------------------------------------
-
-
-def notification_mark_read(*, notification: Notification, user: Any) -> None:
-    if notification.recipient_id != user.pk:
-        raise PermissionError("not the recipient")
-    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-
-
-def notifications_mark_all_read(*, user: Any) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
