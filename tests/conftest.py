@@ -17,6 +17,7 @@ from django.db import connection
 from accounts.roles import Role
 from portal.celery import app as celery_app
 from portal.celery import worker_queues
+from tests import reused_db
 from tests.accounts.factories import CitizenFactory, UserFactory, login_with_otp
 from tests.units.factories import OrgUnitFactory, district_tree
 from units.models import AgencyType
@@ -80,6 +81,45 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"{reason}; REQUIRE_SERVICES=1 forbids skipping", pytrace=False)
     pytest.skip(reason)
+
+
+# --- The test database ---------------------------------------------------------------
+
+_KEPT_COPY = pytest.StashKey[reused_db.PostgresCopy | reused_db.SqliteCopy]()
+
+
+@pytest.fixture(scope="session")
+def django_db_createdb(
+    request,
+    django_db_keepdb,
+    django_db_use_migrations,
+    django_db_blocker,
+    django_db_modify_db_settings,
+):
+    """With --reuse-db (the default, pyproject.toml), start from a copy of the
+    database an earlier run migrated from the same migrations, or migrate from
+    zero and keep a copy (tests/reused_db.py). --create-db migrates from zero
+    whatever was kept."""
+    create = bool(request.config.getvalue("create_db"))
+    reuse = django_db_keepdb and django_db_use_migrations
+    copy = reused_db.kept_copy() if reuse else None
+    if copy is None:
+        return create
+    request.config.add_cleanup(copy.close)
+    with django_db_blocker.unblock():
+        if not create and copy.restore():
+            return False
+    request.config.stash[_KEPT_COPY] = copy
+    return True
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, request, django_db_blocker):
+    """pytest-django's set-up, then a copy of the database it just migrated."""
+    copy = request.config.stash.get(_KEPT_COPY, None)
+    if copy is not None:
+        with django_db_blocker.unblock():
+            copy.save()
 
 
 @pytest.fixture(autouse=True)
