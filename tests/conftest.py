@@ -61,7 +61,7 @@ def _redis_ok() -> bool:
         return False
 
 
-def _missing_services(names: tuple[str, ...]) -> list[str]:
+def missing_services(names: tuple[str, ...]) -> list[str]:
     missing = []
     if "postgres" in names and connection.vendor != "postgresql":
         missing.append("PostgreSQL (set DATABASE_URL to a postgres:// URL)")
@@ -74,7 +74,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     marker = item.get_closest_marker("services")
     if marker is None:
         return
-    missing = _missing_services(tuple(marker.args))
+    missing = missing_services(tuple(marker.args))
     if not missing:
         return
     reason = "needs " + " and ".join(missing)
@@ -130,7 +130,7 @@ def _tasks_in_process() -> Iterator[None]:
     celery_app.conf.task_always_eager = True
 
 
-def _database_url() -> str:
+def database_url() -> str:
     db = connection.settings_dict
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
     host = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
@@ -144,7 +144,7 @@ def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[str]:
     Yields the worker's node name; the test must be transactional so the worker
     sees its rows. Tasks sent while the fixture is active go through Redis.
     """
-    if _missing_services(("postgres", "worker")):
+    if missing_services(("postgres", "worker")):
         pytest.skip("the real worker needs PostgreSQL and Redis")
     queue = celery_app.conf.task_default_queue
     node = f"test-{uuid.uuid4().hex[:8]}@localhost"
@@ -152,7 +152,7 @@ def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[str]:
         os.environ
         | RUN_SECRETS
         | {
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": database_url(),
             "REDIS_URL": settings.REDIS_URL,
             "CELERY_QUEUE": queue,
             "DJANGO_SETTINGS_MODULE": "portal.settings",

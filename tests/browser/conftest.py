@@ -20,7 +20,7 @@ from django.test import override_settings
 from django.test.testcases import LiveServerThread
 
 from portal.celery import app as celery_app
-from tests.conftest import REQUIRE_SERVICES, _missing_services
+from tests.conftest import REQUIRE_SERVICES, missing_services
 
 from .axe import Auditor
 
@@ -92,7 +92,7 @@ def browser_db(django_db_setup, django_db_blocker) -> Iterator[None]:
 @pytest.fixture(scope="package")
 def world(browser_db, django_db_blocker) -> Iterator[None]:
     """Reference data and the demo people, as `make setup` loads them."""
-    if _missing_services(("postgres", "worker")):
+    if missing_services(("postgres", "worker")):
         pytest.skip("the browser suite needs PostgreSQL and Redis")
     from agencies.services import registry_demo_load
     from idp.demo import demo_identities_seed

@@ -18,7 +18,6 @@ from agencies.models import (
 from agencies.services import agency_fault_add, agency_faults_clear
 from chains import services
 from chains.models import ChainRun, RunStatus, StepState
-from chains.services import common
 from dossiers import services as dossier_services
 from dossiers.models import Dossier, Status
 
@@ -46,6 +45,30 @@ def linked(citizen, agencies, django_capture_on_commit_callbacks):
         return ChainRun.objects.get(dossier=dossier)
 
     return go
+
+
+@pytest.fixture
+def lost_step_messages(monkeypatch):
+    """The broker loses every message sending a chain step to a worker (the step
+    stays queued in the database); other tasks go as usual. Yields the lost
+    messages' step ids; monkeypatch.undo() delivers again."""
+    from celery.app.task import Task
+
+    lost = []
+    publish = Task.apply_async
+
+    def apply_async(self, args=None, kwargs=None, **options):
+        if self.name.startswith("chains.run"):
+            lost.append(args[0])
+            return None
+        return publish(self, args, kwargs, **options)
+
+    monkeypatch.setattr(Task, "apply_async", apply_async)
+    return lost
+
+
+class WorkerKilled(BaseException):
+    """The worker's process dies here: nothing after it runs, no handler sees it."""
 
 
 def run_tasks(capture, action):
@@ -131,15 +154,13 @@ def test_backoff_doubles_with_jitter_up_to_the_maximum(settings):
 
 
 def test_a_retry_waits_for_its_time_before_a_worker_takes_it(
-    linked, settings, monkeypatch
+    linked, settings, monkeypatch, lost_step_messages
 ):
-    sent = []
-    monkeypatch.setattr(common, "_send", lambda *args: sent.append(args))
     run = linked()
     birth = run.steps.get(order=1)
     now = timezone.now()
-    common.move(birth.pk, "claim", attempts=1, lease_until=now)
-    common.move(
+    services.move(birth.pk, "claim", attempts=1, lease_until=now)
+    services.move(
         birth.pk,
         "retry",
         next_attempt_at=now + datetime.timedelta(seconds=60),
@@ -164,14 +185,16 @@ def test_a_duplicate_delivery_of_a_done_step_does_nothing(linked):
 
 
 def test_a_lost_message_is_sent_again_by_the_reconciler(
-    citizen, agencies, monkeypatch, django_capture_on_commit_callbacks
+    citizen,
+    agencies,
+    monkeypatch,
+    lost_step_messages,
+    django_capture_on_commit_callbacks,
 ):
-    lost = []
-    monkeypatch.setattr(common, "_send", lambda *args: lost.append(args))
     with django_capture_on_commit_callbacks(execute=True):
         dossier = submit(citizen, agencies["committee"], BIRTH, birth_data(citizen))
     run = ChainRun.objects.get(dossier=dossier)
-    assert lost
+    assert lost_step_messages == [run.steps.get(order=1).pk]
     assert run.steps.get(order=1).state == StepState.QUEUED
     monkeypatch.undo()
 
@@ -187,23 +210,34 @@ def test_a_lost_message_is_sent_again_by_the_reconciler(
 
 
 def test_a_worker_killed_holding_a_step_is_replaced_after_its_lease(
-    citizen, agencies, monkeypatch, django_capture_on_commit_callbacks
+    citizen,
+    agencies,
+    monkeypatch,
+    lost_step_messages,
+    django_capture_on_commit_callbacks,
 ):
     from agencies.adapters import population_registry
 
-    monkeypatch.setattr(common, "_send", lambda *args: None)
     with django_capture_on_commit_callbacks(execute=True):
         dossier = submit(citizen, agencies["committee"], BIRTH, birth_data(citizen))
     run = ChainRun.objects.get(dossier=dossier)
-    birth = run.steps.select_related("run__dossier").get(order=1)
+    birth = run.steps.get(order=1)
     # A worker takes the step, the registry gives the number, the worker dies.
-    assert services.run._claim(birth.pk, timezone.now()) == 1
-    step_input = services.run._input(birth)
-    number = population_registry().issue_personal_id(
-        birth=_birth_record(step_input),
-        idempotency_key=f"{step_input.key}:personal-id",
-    )
+    registry = type(population_registry())
+    issue = registry.issue_personal_id
+    issued = []
+
+    def issue_then_die(self, **kwargs):
+        issued.append(issue(self, **kwargs))
+        raise WorkerKilled
+
+    monkeypatch.setattr(registry, "issue_personal_id", issue_then_die)
+    with pytest.raises(WorkerKilled):
+        services.chain_step_run(step_id=birth.pk)
     monkeypatch.undo()
+    (number,) = issued
+    birth.refresh_from_db()
+    assert (birth.state, birth.attempts) == (StepState.RUNNING, 1)
 
     assert services.chain_reconcile()["expired"] == 0
     later = timezone.now() + datetime.timedelta(seconds=200)
@@ -217,23 +251,6 @@ def test_a_worker_killed_holding_a_step_is_replaced_after_its_lease(
     # One number, asked twice: the second worker got the first one's answer.
     assert IssuedPersonalId.objects.get().repeats == 1
     assert birth.result["personal_id"] == number
-
-
-def _birth_record(step_input):
-    from agencies.adapters.records import BirthRecord, ParentRecord
-
-    child = step_input.data["child"]
-    return BirthRecord(
-        full_name=child["full_name"],
-        date_of_birth=datetime.date.fromisoformat(child["date_of_birth"]),
-        sex="male",
-        place_of_birth="",
-        ethnicity="Kinh",
-        nationality="Việt Nam",
-        mother=ParentRecord(full_name="Phạm Thị Mẹ"),
-        province_code="096",
-        office="x",
-    )
 
 
 # --- Refusals and supplements ---------------------------------------------------------

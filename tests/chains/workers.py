@@ -15,7 +15,7 @@ from django.conf import settings
 
 from portal.celery import worker_queues
 from scripts.drills.processes import kill_group, stop_group
-from tests.conftest import BASE_DIR, RUN_SECRETS, _database_url
+from tests.conftest import BASE_DIR, RUN_SECRETS, database_url
 
 # Fast enough for tests, same code paths as production.
 WORKER_ENV = {
@@ -47,7 +47,7 @@ class Worker:
             | RUN_SECRETS
             | self.env
             | {
-                "DATABASE_URL": _database_url(),
+                "DATABASE_URL": database_url(),
                 "REDIS_URL": settings.REDIS_URL,
                 "CELERY_QUEUE": self.queue,
                 "DJANGO_SETTINGS_MODULE": "portal.settings",

@@ -91,8 +91,8 @@ def make_dossier(
             reason="Thiếu giấy",
         )
     if status == Status.AWAITING_PAYMENT:
-        return services._transition(
-            dossier=dossier, actor=officer, action="request_payment"
+        return services.dossier_request_payment(
+            dossier=dossier, actor=officer, amount_vnd=dossier.fee_vnd or 0
         )
     if status == Status.STOPPED:
         dossier = services.dossier_request_supplement(

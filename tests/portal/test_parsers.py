@@ -2,16 +2,18 @@
 bounded depth; anything else is a 400 that says what is wrong, in Vietnamese
 first, never a 500."""
 
+import io
 from typing import Any
 
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework import exceptions as drf_exceptions
 from rest_framework import parsers as drf_parsers
 
 from accounts.services import api_token_create
 from dossiers.models import Dossier
-from portal.parsers import MAX_DEPTH, _deeper_than
+from portal.parsers import MAX_DEPTH, JSONParser
 from tests.procedures.factories import ProcedureFactory
 
 pytestmark = pytest.mark.django_db
@@ -114,14 +116,26 @@ def test_a_body_not_in_utf8_is_refused():
     assert "must be encoded in UTF-8" in detail(english)
 
 
-def test_depth_is_measured_without_recursion():
-    deep: list[object] = []
-    for _ in range(100_000):
-        deep = [deep]
+def parse(text: str) -> Any:
+    return JSONParser().parse(io.BytesIO(text.encode()), "application/json", {})
 
-    assert _deeper_than(deep, MAX_DEPTH)
-    assert not _deeper_than({"a": [{"b": [1, 2]}, {"c": {}}]}, 4)
-    assert _deeper_than({"a": [{"b": [1, 2]}]}, 3)
+
+def test_depth_counts_objects_and_lists_on_every_branch():
+    lists = "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1)
+
+    assert parse(nested(MAX_DEPTH))
+    assert parse(f'{{"a": 1, "b": {lists}}}')
+    for too_deep in [
+        nested(MAX_DEPTH + 1),
+        f'{{"a": 1, "b": [{lists}]}}',
+        # The deep branch after a shallow one.
+        f'{{"a": [{{"b": [1, 2]}}, {{"c": {{}}}}], "d": {nested(MAX_DEPTH)}}}',
+        # Deep enough to overflow a measure that recursed, shallow enough for json.
+        nested(900),
+    ]:
+        with pytest.raises(drf_exceptions.ParseError) as refused:
+            parse(too_deep)
+        assert refused.value.detail.code == "too_deep", too_deep[:40]
 
 
 def _api_views(resolver: URLResolver):
