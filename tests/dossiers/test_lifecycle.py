@@ -21,17 +21,6 @@ ALL_STATUSES = list(Status)
 SCORES = {str(i): 2 for i in range(1, 10)}
 
 
-@pytest.fixture
-def people(citizen, officer, specialist, leader, unit_a):
-    return {
-        "applicant": citizen,
-        "unit": unit_a,
-        "officer": officer,
-        "specialist": specialist,
-        "leader": leader,
-    }
-
-
 def _actor(action, people):
     actor = TRANSITIONS[action].actor
     return {

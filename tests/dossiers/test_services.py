@@ -17,17 +17,6 @@ from .factories import at, make_dossier, pdf_upload
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def people(citizen, officer, specialist, leader, unit_a):
-    return {
-        "applicant": citizen,
-        "unit": unit_a,
-        "officer": officer,
-        "specialist": specialist,
-        "leader": leader,
-    }
-
-
 def local(moment):
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
