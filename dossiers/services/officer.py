@@ -12,7 +12,12 @@ from django.utils.translation import gettext_noop
 
 from units.models import OrgUnit
 
-from ..calendar import Step, WorkingCalendar
+from ..calendar import (
+    APOLOGY_NONE,
+    Step,
+    WorkingCalendar,
+    dossier_apology_window,
+)
 from ..models import Dossier, Event
 from ..transactions import atomic_retrying
 from .core import _check_status, _transition, deadline_for
@@ -188,7 +193,16 @@ def dossier_apologize(
     if locked.due_at is None:
         raise IllegalTransition(_("Hồ sơ chưa có hạn trả kết quả."))
     due_day = timezone.localtime(locked.due_at).date()
-    if timezone.localtime(now).date() > due_day - datetime.timedelta(days=1):
+    window = dossier_apology_window(locked, today=timezone.localdate(now))
+    if window.state == APOLOGY_NONE:
+        raise DossierError(
+            _(
+                "Hồ sơ hẹn trả ngày %(due)s, không kịp báo trước 01 ngày: không có "
+                "xin lỗi và hẹn lại cho hồ sơ này."
+            )
+            % {"due": f"{due_day:%d/%m/%Y}"}
+        )
+    if not window.open:
         raise DossierError(
             _("Phải xin lỗi và hẹn lại chậm nhất 01 ngày trước hạn trả (%(due)s).")
             % {"due": f"{due_day:%d/%m/%Y}"}

@@ -330,3 +330,51 @@ def test_a_pause_moves_the_due_date_by_exactly_the_working_days_paused(
         timezone.localtime(moved.due_at).time()
         == timezone.localtime(deadline.due_at).time()
     )
+
+
+# --- The apology window (NĐ 61/2018 art. 19.9) -------------------------------------
+
+
+def _window(deadline, today: str):
+    from dossiers.calendar import apology_window, counting_start
+
+    return apology_window(
+        due_at=deadline.due_at,
+        started=counting_start(due_steps=deadline.steps_json(), received_at=None),
+        today=datetime.date.fromisoformat(today),
+    )
+
+
+def test_a_same_day_dossier_never_had_an_apology_to_offer(cal):
+    from dossiers.calendar import APOLOGY_NONE
+
+    deadline = cal.due(received_at=at("2026-03-09 09:00"), days=None, same_day=True)
+
+    assert _window(deadline, "2026-03-09").state == APOLOGY_NONE
+    assert _window(deadline, "2026-03-20").state == APOLOGY_NONE
+
+
+def test_the_apology_is_open_until_the_day_before_the_due_day(cal):
+    from dossiers.calendar import APOLOGY_LAST_DAY, APOLOGY_OPEN, APOLOGY_PASSED
+
+    deadline = cal.due(received_at=at("2026-03-09 09:00"), days=3)  # Thu 12/03
+
+    assert _window(deadline, "2026-03-09").state == APOLOGY_OPEN
+    assert _window(deadline, "2026-03-11").state == APOLOGY_LAST_DAY
+    passed = _window(deadline, "2026-03-23")
+    assert passed.state == APOLOGY_PASSED
+    assert passed.last_day == datetime.date(2026, 3, 11)
+
+
+def test_the_window_counts_from_the_restart_after_a_supplement(cal):
+    """Received on Monday, counted again from Thursday's supplement for a
+    one-day procedure (due Friday): the last day is Thursday, not before."""
+    from dossiers.calendar import APOLOGY_LAST_DAY, APOLOGY_NONE
+
+    restarted = cal.restart(completed_at=at("2026-03-12 09:00"), days=1)
+    same_day = cal.restart(
+        completed_at=at("2026-03-12 09:00"), days=None, same_day=True
+    )
+
+    assert _window(restarted, "2026-03-12").state == APOLOGY_LAST_DAY
+    assert _window(same_day, "2026-03-12").state == APOLOGY_NONE

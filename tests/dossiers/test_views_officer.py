@@ -1125,6 +1125,71 @@ def test_too_late_for_an_apology_is_warned_and_refused(client, people, monday):
     assert dossier.events.last().action == "receive"
 
 
+def test_a_same_day_dossier_received_minutes_ago_is_offered_no_apology(
+    client, people, monday
+):
+    """Due the day it was received: the last day to apologise (the day before)
+    came before the dossier did, so neither the form nor a "too late" box that
+    names it (issue 15: a red box dated before the filing)."""
+    same_day = ProcedureFactory(same_day=True, processing_days=None)
+    dossier = make_dossier(status=Status.RECEIVED, procedure=same_day, **people)
+    assert timezone.localtime(dossier.due_at).date() == datetime.date(2026, 3, 9)
+    login_with_otp(client, people["officer"])
+    monday.move_to(at("2026-03-09 09:10"), tick=False)
+
+    page = client.get(work_url(dossier))
+    response = act(
+        client, dossier, "apologize", new_due_date="2026-03-10", reason="Chờ"
+    )
+
+    assert 'id="action-apologize"' not in page.text
+    assert "Đã quá thời điểm xin lỗi" not in page.text
+    assert "08/03/2026" not in page.text
+    assert response.status_code == 400
+    assert "không kịp báo trước 01 ngày" in response.text
+    assert dossier.events.last().action == "receive"
+
+
+def test_a_fresh_dossier_is_offered_the_apology_without_a_warning(
+    client, people, monday
+):
+    dossier = make_dossier(status=Status.RECEIVED, **people)  # due Thu 12/03
+    login_with_otp(client, people["officer"])
+
+    page = client.get(work_url(dossier))
+
+    assert 'id="action-apologize"' in page.text
+    assert "Đã quá thời điểm xin lỗi" not in page.text
+    assert "ngày cuối cùng được xin lỗi" not in page.text
+
+
+def test_a_really_late_dossier_says_when_the_apology_was_due(client, people, monday):
+    """Ten days past its due day: the box names the last day to apologise,
+    between the receipt and the due day, and offers no form."""
+    dossier = make_dossier(status=Status.RECEIVED, **people)  # due Thu 12/03
+    monday.move_to(at("2026-03-23 10:00"), tick=False)
+    login_with_otp(client, people["officer"])
+
+    page = client.get(work_url(dossier))
+
+    box = re.search(r'id="action-apologize".*?</details>', page.text, re.S)
+    assert box is not None
+    assert "Đã quá thời điểm xin lỗi và hẹn lại" in box.group(0)
+    assert "11/03/2026" in box.group(0)
+    assert "<form" not in box.group(0)
+
+
+def test_an_apology_once_made_is_not_offered_again(client, people, monday):
+    dossier = make_dossier(status=Status.RECEIVED, **people)
+    login_with_otp(client, people["officer"])
+    act(client, dossier, "apologize", new_due_date="2026-03-13", reason="Chờ")
+
+    page = client.get(work_url(dossier))
+
+    assert "Đã xin lỗi, hẹn lại" in page.text
+    assert 'id="action-apologize"' not in page.text
+
+
 def test_a_second_apology_is_a_409(client, people, monday):
     dossier = make_dossier(status=Status.RECEIVED, **people)
     login_with_otp(client, people["officer"])

@@ -12,7 +12,16 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 
-from ...calendar import EARLY, LATE, ON_TIME, ON_TRACK, WorkingCalendar
+from ...calendar import (
+    APOLOGY_NONE,
+    EARLY,
+    LATE,
+    ON_TIME,
+    ON_TRACK,
+    ApologyWindow,
+    WorkingCalendar,
+    dossier_apology_window,
+)
 from ...calendar import OVERDUE as OVERDUE_TIMELINESS
 from ...lifecycle import TRANSITIONS
 from ...models import Dossier
@@ -68,6 +77,8 @@ class Timing:
     label: Any
     css: str
     due_day: datetime.date | None
+    # Where the dossier stands with the apology (calendar.apology_window).
+    apology: ApologyWindow
     # An apology is still possible and the due day is within 2 working days.
     apology_hint: bool
     apology_last_day: datetime.date | None
@@ -85,17 +96,28 @@ def _timing(
     label, css = TIMELINESS.get(key or "", ("", "secondary"))
     if key == ON_TRACK and due_day and due_day <= calendar.next_working_day(today):
         label, css = DUE_SOON_LABEL
+    apology = dossier_apology_window(dossier, today=today)
     apology_hint = bool(
         due_day
+        and apology.open
         and dossier.status in TRANSITIONS["apologize"].sources
         and not dossier.apologized
-        and today < due_day <= calendar.add_working_days(today, 2)
+        and due_day <= calendar.add_working_days(today, 2)
     )
     return Timing(
         key=key,
         label=label,
         css=css,
         due_day=due_day,
+        apology=apology,
         apology_hint=apology_hint,
-        apology_last_day=due_day - datetime.timedelta(days=1) if due_day else None,
+        apology_last_day=apology.last_day,
     )
+
+
+def _offers(action: str, dossier: Dossier, timing: Timing) -> bool:
+    """An action's panel is on the page; the apology only when it applies: not
+    once made, nor for a dossier whose due day left no day to give notice."""
+    if action != "apologize":
+        return True
+    return not dossier.apologized and timing.apology.state != APOLOGY_NONE

@@ -19,7 +19,12 @@ from accounts.decorators import staff_required
 from accounts.models import User
 
 from ... import hooks, services
-from ...calendar import WorkingCalendar, explain_steps
+from ...calendar import (
+    APOLOGY_LAST_DAY,
+    APOLOGY_PASSED,
+    WorkingCalendar,
+    explain_steps,
+)
 from ...forms.officer import (
     ActionForm,
     ApologizeForm,
@@ -43,7 +48,7 @@ from ...selectors import (
     officers_of_active_units,
     officers_of_unit,
 )
-from .common import _may_assign, _staff, _timing
+from .common import _may_assign, _offers, _staff, _timing
 
 # --- The officer's page of one dossier ---------------------------------------------
 
@@ -141,7 +146,9 @@ def _render_work(
             or _action_form(action, dossier=dossier, user=user, calendar=calendar),
         }
         for action in available_actions(user, dossier)
+        # A panel just sent stays, to show why it was refused.
         if action in ACTION_FORMS
+        and (action in bound or _offers(action, dossier, timing))
     ]
     slips = [
         (kind, SLIP_LABELS[kind])
@@ -173,8 +180,8 @@ def _render_work(
             "result": Result.objects.filter(dossier=dossier).first(),
             "actions": actions,
             "open_action": next(iter(bound), ""),
-            "apology_too_late": timing.due_day is not None and today >= timing.due_day,
-            "apology_last_day_is_today": timing.apology_last_day == today,
+            "apology_too_late": timing.apology.state == APOLOGY_PASSED,
+            "apology_last_day_is_today": timing.apology.state == APOLOGY_LAST_DAY,
             "slips": slips,
             "just_made": (just_made, SLIP_LABELS[just_made])
             if just_made in SLIP_EVENTS and SLIP_EVENTS[just_made] in happened
