@@ -18,7 +18,17 @@ app_name = "notifications-api"
 class NotificationSerializer(serializers.ModelSerializer[Notification]):
     class Meta:
         model = Notification
-        fields = ["id", "event_key", "title", "body", "url", "created_at", "read_at"]
+        # `body` is text without addresses; `url` is where `link_label` leads.
+        fields = [
+            "id",
+            "event_key",
+            "title",
+            "body",
+            "url",
+            "link_label",
+            "created_at",
+            "read_at",
+        ]
 
 
 @extend_schema(

@@ -44,6 +44,9 @@ class Notification(models.Model):
     sms_text = models.TextField(_("nội dung tin nhắn"), blank=True)
     # A path on the portal (the dossier page, the queue).
     url = models.CharField(_("đường dẫn"), max_length=500, blank=True)
+    # What following `url` does, in words ("Xem hồ sơ"): the page shows a button
+    # with it, the email a line "label: address". The body holds no address.
+    link_label = models.CharField(_("nhãn đường dẫn"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
 
@@ -60,6 +63,15 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.event_key}"
+
+    @property
+    def email_body(self) -> str:
+        """The body as sent by email: the text, then the link's label and the
+        absolute address given when the notification was made."""
+        link = self.context.get("link") or self.url
+        if not link:
+            return self.body
+        return f"{self.body}\n\n{self.link_label or self.url}: {link}"
 
 
 class Digest(models.Model):

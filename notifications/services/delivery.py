@@ -124,7 +124,7 @@ def notification_deliver(
             provider_id = SENDERS[delivery.channel].send(
                 recipient=notification.recipient,
                 title=notification.title,
-                body=notification.body,
+                body=notification.email_body,
                 sms_text=notification.sms_text,
             )
         except ChannelUnavailable as exc:
@@ -184,7 +184,7 @@ def deliveries_resume(*, now: datetime.datetime | None = None) -> list[int]:
 def _digest_text(recipient: Any, notifications: list[Notification]) -> Rendered:
     if len(notifications) == 1:
         only = notifications[0]
-        return Rendered(only.title, only.body, only.sms_text)
+        return Rendered(only.title, only.email_body, only.sms_text)
     language = preference_for(recipient).language
     items = [
         {"title": n.title, "link": message_url(n.url), "created_at": n.created_at}

@@ -66,6 +66,7 @@ class Rendered:
     title: str
     body: str
     sms_text: str
+    link_label: str = ""
 
 
 def _one_line(text: str) -> str:
@@ -73,16 +74,24 @@ def _one_line(text: str) -> str:
 
 
 def render_message(template: str, context: dict[str, Any], language: str) -> Rendered:
-    """The message in `language`: title (subject, bell), body (email, list page)
-    and the SMS text, from notifications/messages/<template>/*.txt."""
+    """The message in `language`: title (subject, bell), body (email, list page),
+    the SMS text and the label of its link, from
+    notifications/messages/<template>/*.txt. The body holds no address: the page
+    shows the label as a button, the email adds "label: address" (issue 15: raw
+    addresses broke mid-word on a phone); the SMS, text only, keeps it."""
     parts: dict[str, str] = {}
     with translation.override(language):
-        for part in ("title", "body", "sms"):
+        for part in ("title", "body", "sms", "link"):
             name = f"{TEMPLATE_DIR}/{template}/{part}.txt"
+            if part == "link" and template == "digest":
+                continue
             parts[part] = str(render_to_string(name, context))
     body = re.sub(r"\n{3,}", "\n\n", parts["body"].strip())
     return Rendered(
-        title=_one_line(parts["title"]), body=body, sms_text=_one_line(parts["sms"])
+        title=_one_line(parts["title"]),
+        body=body,
+        sms_text=_one_line(parts["sms"]),
+        link_label=_one_line(parts.get("link", "")),
     )
 
 
@@ -148,6 +157,7 @@ def notify(
             "body": rendered.body,
             "sms_text": rendered.sms_text,
             "url": url,
+            "link_label": rendered.link_label,
         },
     )
     if not created:

@@ -34,14 +34,63 @@ def test_notify_writes_the_message_in_the_recipients_language(person):
     notification = tell(person)
 
     assert notification.title == "Hồ sơ 000.00.59.H00-260302-0001 đã có kết quả"
-    assert "https://dichvucong.test/dossiers/000.00.59.H00-260302-0001/" in (
-        notification.body
-    )
+    assert notification.link_label == "Xem, tải kết quả hoặc hẹn nhận"
     assert notification.language == "vi"
     assert set(notification.deliveries.values_list("channel", flat=True)) == {
         "email",
         "sms",
     }
+
+
+def test_the_body_is_text_and_the_email_adds_the_labelled_address(
+    person, django_capture_on_commit_callbacks
+):
+    """The page shows the body and a button; a raw address in it broke mid-word
+    on a 360 px phone (issue 15). The email and the SMS, text only, carry it."""
+    address = "https://dichvucong.test/dossiers/000.00.59.H00-260302-0001/"
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = tell(person)
+
+    assert "http" not in notification.body
+    assert "/dossiers/" not in notification.body
+    assert notification.email_body.endswith(
+        f"\n\nXem, tải kết quả hoặc hẹn nhận: {address}"
+    )
+    assert mail.outbox[-1].body == notification.email_body
+    assert address in notification.sms_text
+
+
+def test_every_message_has_a_label_for_its_link_and_no_address_in_its_body(person):
+    """Each template of notifications/messages, with the context its callers
+    give (a code, a date, an amount): the body never carries the address."""
+    import os
+
+    from django.conf import settings
+
+    folder = settings.BASE_DIR / "notifications" / "templates" / "notifications"
+    templates = sorted(
+        name
+        for name in os.listdir(folder / "messages")
+        if (folder / "messages" / name).is_dir() and name != "digest"
+    )
+    assert len(templates) >= 16
+    for number, template in enumerate(templates):
+        notification = tell(
+            person,
+            key=f"all-{number}",
+            template=template,
+            label="Bước liên thông đã có kết quả",
+            new_due_at=timezone.now(),
+            due_at=timezone.now(),
+            lapse_day=timezone.localdate(),
+            amount_vnd=7000,
+            note="Thiếu giấy",
+            unit="UBND xã An",
+            applicant="Nguyễn Văn Công",
+        )
+        assert notification.link_label, template
+        assert "dichvucong.test" not in notification.body, template
+        assert "dichvucong.test" in notification.email_body, template
 
 
 def test_an_english_speaker_gets_english(person):
@@ -240,7 +289,9 @@ def test_without_portal_url_the_link_is_at_the_address_of_the_causing_request(
 
     PublicAddressMiddleware(view)(rf.get("/", HTTP_HOST="127.0.0.1:8123"))
 
-    assert "http://127.0.0.1:8123/dossiers/000.00.59.H00-260302-0001/" in (made[0].body)
+    assert "http://127.0.0.1:8123/dossiers/000.00.59.H00-260302-0001/" in (
+        made[0].email_body
+    )
 
 
 def test_a_periodic_task_without_portal_url_gives_the_path_not_a_made_up_host(
@@ -250,5 +301,30 @@ def test_a_periodic_task_without_portal_url_gives_the_path_not_a_made_up_host(
 
     notification = tell(person)
 
-    assert "/dossiers/000.00.59.H00-260302-0001/" in notification.body
-    assert "http" not in notification.body
+    assert "/dossiers/000.00.59.H00-260302-0001/" in notification.email_body
+    assert "http" not in notification.email_body
+
+
+def test_notifications_made_before_the_label_lose_the_address_line(person):
+    """The data migration: a body ending "Xem hồ sơ: <address>" keeps its text,
+    the line's words become the label; a body without it is left alone."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "notifications.migrations.0002_notification_link_label"
+    )
+    address = "https://dichvucong.test/dossiers/000.00.59.H00-260302-0001/"
+    old = tell(person, key="old")
+    Notification.objects.filter(pk=old.pk).update(
+        body=f"Hồ sơ đã có kết quả.\n\nNộp bổ sung tại: {address}", link_label=""
+    )
+    plain = tell(person, key="plain")
+
+    migration.address_out_of_the_body(apps, None)
+
+    old.refresh_from_db()
+    assert (old.body, old.link_label) == ("Hồ sơ đã có kết quả.", "Nộp bổ sung")
+    assert old.email_body.endswith(f"Nộp bổ sung: {address}")
+    assert Notification.objects.get(pk=plain.pk).body == plain.body

@@ -52,6 +52,25 @@ def test_the_list_shows_only_ones_own(client, citizen, other_citizen):
     assert accessibility_problems(page.text) == []
 
 
+def test_the_list_shows_short_text_and_a_labelled_button_not_the_address(
+    client, citizen, settings
+):
+    settings.PORTAL_URL = "https://dichvucong.test"
+    notification = tell(citizen)
+    client.force_login(citizen)
+
+    page = client.get(reverse("notifications:notification-list"))
+
+    assert "dichvucong.test" not in page.text
+    assert "http" not in notification.body
+    open_url = reverse("notifications:notification-open", args=[notification.pk])
+    assert (
+        f'<a class="btn btn-sm btn-outline-primary" href="{open_url}">'
+        "Xem, tải kết quả hoặc hẹn nhận</a>"
+    ) in page.text
+    assert accessibility_problems(page.text) == []
+
+
 def test_opening_marks_read_and_follows_the_link(client, citizen):
     notification = tell(citizen)
     client.force_login(citizen)
@@ -159,6 +178,7 @@ def test_the_api_lists_ones_own_notifications(citizen, other_citizen, officer):
         "title",
         "body",
         "url",
+        "link_label",
         "created_at",
         "read_at",
     }
