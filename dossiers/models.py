@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .history import event_label
+
 
 class CalendarDay(models.Model):
     """An administrator's correction to the working-day calendar.
@@ -282,6 +284,11 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.action}"
+
+    @property
+    def label(self) -> str:
+        """What happened, in words (dossiers.history), never the action code."""
+        return event_label(self.action, self.details)
 
 
 class DailyCounter(models.Model):

@@ -15,10 +15,20 @@ from ..selectors import dossier_events, dossier_timeliness
 
 class EventSerializer(serializers.ModelSerializer[Event]):
     actor_unit = serializers.CharField(source="actor_unit.name", default=None)
+    # The code stays in `action`; people read this (dossiers.history).
+    action_display = serializers.CharField(source="label", read_only=True)
 
     class Meta:
         model = Event
-        fields = ["action", "at", "from_status", "to_status", "note", "actor_unit"]
+        fields = [
+            "action",
+            "action_display",
+            "at",
+            "from_status",
+            "to_status",
+            "note",
+            "actor_unit",
+        ]
 
 
 class AttachmentSerializer(serializers.ModelSerializer[Attachment]):

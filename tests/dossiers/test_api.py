@@ -164,6 +164,14 @@ def test_detail_has_events_attachments_result_and_actions(people):
         "approve",
         "issue_result",
     ]
+    # The code for software, the same words as the pages for people.
+    assert [e["action_display"] for e in body["events"]] == [
+        "Nộp hồ sơ",
+        "Tiếp nhận hồ sơ",
+        "Chuyển xử lý",
+        "Phê duyệt",
+        "Phát hành kết quả",
+    ]
     assert body["result"]["title"] == "Giấy khai sinh"
     assert body["actions"] == ["return_result"]
     assert body["timeliness"] in {"early", "on_time"}

@@ -257,3 +257,20 @@ def test_the_lifecycle_document_lists_every_action_and_status():
         assert f"| `{action}` |" in doc, action
     for status in Status:
         assert f"| `{status.value}` |" in doc, status
+
+
+def test_every_action_a_dossier_records_reads_as_words():
+    """One label per action (dossiers.history): every move of the state table
+    and every event the services and the chains write without a move."""
+    from django.utils.translation import override
+
+    from dossiers.history import ACTION_LABELS, event_label
+
+    recorded_without_a_move = {"submit", "assign", "reschedule", "correct_data"}
+    recorded_without_a_move |= {"chain_step", "seed_demo"}
+    assert set(TRANSITIONS) | recorded_without_a_move <= set(ACTION_LABELS)
+    with override("vi"):
+        assert event_label("forward") == "Chuyển xử lý"
+        assert event_label("something_new") == "Cập nhật hồ sơ"
+        own = {"label": "Hẹn trả kết quả được tính lại"}
+        assert event_label("reschedule", own) == "Hẹn trả kết quả được tính lại"

@@ -1181,3 +1181,21 @@ def test_the_dossier_page_query_count_does_not_grow_with_its_history(
         )
     with django_assert_num_queries(13):
         client.get(url)
+
+
+def test_the_citizens_timeline_names_each_event_never_its_code(client, people):
+    from tests.inside import inside_of_the_software, visible_text
+
+    officer = people["officer"]
+    dossier = make_dossier(status=Status.RECEIVED, **people)
+    services.dossier_assign(dossier=dossier, actor=officer, assignee=officer)
+    services.dossier_forward(dossier=dossier, actor=officer, to_unit=people["unit"])
+    client.force_login(people["applicant"])
+
+    page = client.get(dossier.get_absolute_url())
+
+    text = visible_text(page.text)
+    for label in ("Nộp hồ sơ", "Tiếp nhận hồ sơ", "Chuyển xử lý"):
+        assert label in text, label
+    assert "Trạng thái: Đã tiếp nhận" in text
+    assert inside_of_the_software(text) == []

@@ -1545,3 +1545,44 @@ def test_the_officer_pages_pass_the_accessibility_check(client, people, helper, 
     for name, response in pages.items():
         assert response.status_code in (200, 400), name
         assert accessibility_problems(response.text) == [], name
+
+
+# --- The history in words -------------------------------------------------------------
+
+
+def _a_dossier_with_history(people):
+    officer = people["officer"]
+    dossier = make_dossier(status=Status.SUPPLEMENT_REQUESTED, **people)
+    services.dossier_supplement(
+        dossier=dossier, actor=people["applicant"], note="Đã bổ sung."
+    )
+    services.dossier_assign(dossier=dossier, actor=officer, assignee=officer)
+    services.dossier_forward(dossier=dossier, actor=officer, to_unit=people["unit"])
+    return dossier
+
+
+def test_the_officers_history_names_each_event_never_its_code(client, people):
+    """Issue 15: the officer's history printed "submit", "forward", ... beside
+    each line. Each line is the action's label (dossiers.history) and the
+    status it led to."""
+    from tests.inside import inside_of_the_software, visible_text
+
+    dossier = _a_dossier_with_history(people)
+    login_with_otp(client, people["officer"])
+
+    page = client.get(work_url(dossier))
+
+    history = page.text.split("Diễn biến hồ sơ")[1]
+    text = visible_text(history)
+    for label in (
+        "Nộp hồ sơ",
+        "Tiếp nhận hồ sơ",
+        "Yêu cầu bổ sung hồ sơ",
+        "Nộp bổ sung hồ sơ",
+        "Giao cán bộ xử lý",
+        "Chuyển xử lý",
+        "Trạng thái: Đang xử lý",
+    ):
+        assert label in text, label
+    assert inside_of_the_software(visible_text(page.text)) == []
+    assert "<code>" not in history
