@@ -294,9 +294,9 @@ class ProcedureDetailSerializer(ProcedureListSerializer):
             "has_document_result",
             "where_done",
             "where_done_en",
+            # Where each fact comes from (source, verified_note) names the
+            # project's reference files: kept for the admin (decision 147).
             "verified",
-            "verified_note",
-            "source",
             "documents",
             "steps",
             "form",

@@ -179,7 +179,9 @@ def test_detail_adds_documents_legal_basis_form_and_source(client):
         ]
     }
     assert body["steps"] == []
-    assert body["source"] == "test"
+    # The reference file and row a fact comes from stay in the admin.
+    assert "source" not in body
+    assert "verified_note" not in body
 
 
 @pytest.mark.django_db
