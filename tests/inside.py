@@ -15,7 +15,7 @@ _CODES = "|".join(map(re.escape, ACTION_CODES))
 
 PATTERNS = {
     "UNVERIFIED": re.compile(r"\bUNVERIFIED\b"),
-    "file name": re.compile(r"[\w.-]+\.(?:md|csv|py|json|ya?ml)\b"),
+    "file name": re.compile(r"[\w.-]+\.(?:md|csv|py)\b"),
     "reference path": re.compile(r"\.\./shared|\breference/|\bshared/reference"),
     "action code": re.compile(rf"\b(?:{_CODES})\b"),
 }
