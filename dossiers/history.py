@@ -10,34 +10,39 @@ dossier, a recomputed due date); it wins over the action's label.
 
 from typing import Any
 
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext, pgettext_lazy
+
+# A line of the history, not a button: the "history" context (a literal, for
+# makemessages) lets English read "Dossier received" here and "Receive" on the
+# officer's action.
 
 ACTION_LABELS = {
-    "submit": _("Nộp hồ sơ"),
-    "receive": _("Tiếp nhận hồ sơ"),
-    "request_supplement": _("Yêu cầu bổ sung hồ sơ"),
-    "supplement": _("Nộp bổ sung hồ sơ"),
-    "request_payment": _("Yêu cầu nộp phí, lệ phí"),
-    "confirm_payment": _("Xác nhận đã nộp phí, lệ phí"),
-    "forward": _("Chuyển xử lý"),
-    "assign": _("Giao cán bộ xử lý"),
-    "approve": _("Phê duyệt"),
-    "issue_result": _("Phát hành kết quả"),
-    "record_result": _("Ghi nhận kết quả từ hệ thống của cơ quan"),
-    "return_result": _("Trả kết quả"),
-    "refuse": _("Từ chối hồ sơ"),
-    "stop": _("Dừng xử lý hồ sơ"),
-    "withdraw": _("Rút hồ sơ"),
-    "apologize": _("Xin lỗi và hẹn lại ngày trả kết quả"),
-    "rate": _("Đánh giá sự hài lòng"),
-    "reschedule": _("Hẹn trả kết quả được tính lại"),
-    "correct_data": _("Người nộp sửa tờ khai"),
-    "chain_step": _("Cập nhật bước liên thông"),
-    "seed_demo": _("Dữ liệu mẫu"),
+    "submit": pgettext_lazy("history", "Nộp hồ sơ"),
+    "receive": pgettext_lazy("history", "Tiếp nhận hồ sơ"),
+    "request_supplement": pgettext_lazy("history", "Yêu cầu bổ sung hồ sơ"),
+    "supplement": pgettext_lazy("history", "Nộp bổ sung hồ sơ"),
+    "request_payment": pgettext_lazy("history", "Yêu cầu nộp phí, lệ phí"),
+    "confirm_payment": pgettext_lazy("history", "Xác nhận đã nộp phí, lệ phí"),
+    "forward": pgettext_lazy("history", "Chuyển xử lý"),
+    "assign": pgettext_lazy("history", "Giao cán bộ xử lý"),
+    "approve": pgettext_lazy("history", "Phê duyệt"),
+    "issue_result": pgettext_lazy("history", "Phát hành kết quả"),
+    "record_result": pgettext_lazy(
+        "history", "Ghi nhận kết quả từ hệ thống của cơ quan"
+    ),
+    "return_result": pgettext_lazy("history", "Trả kết quả"),
+    "refuse": pgettext_lazy("history", "Từ chối hồ sơ"),
+    "stop": pgettext_lazy("history", "Dừng xử lý hồ sơ"),
+    "withdraw": pgettext_lazy("history", "Rút hồ sơ"),
+    "apologize": pgettext_lazy("history", "Xin lỗi và hẹn lại ngày trả kết quả"),
+    "rate": pgettext_lazy("history", "Đánh giá sự hài lòng"),
+    "reschedule": pgettext_lazy("history", "Hẹn trả kết quả được tính lại"),
+    "correct_data": pgettext_lazy("history", "Người nộp sửa tờ khai"),
+    "chain_step": pgettext_lazy("history", "Cập nhật bước liên thông"),
+    "seed_demo": pgettext_lazy("history", "Dữ liệu mẫu"),
 }
 # An action this table does not know yet still reads as words.
-OTHER = _("Cập nhật hồ sơ")
+OTHER = pgettext_lazy("history", "Cập nhật hồ sơ")
 
 
 def event_label(action: str, details: dict[str, Any] | None = None) -> str:
