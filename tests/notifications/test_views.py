@@ -65,7 +65,7 @@ def test_the_list_shows_short_text_and_a_labelled_button_not_the_address(
     assert "http" not in notification.body
     open_url = reverse("notifications:notification-open", args=[notification.pk])
     assert (
-        f'<a class="btn btn-sm btn-outline-primary" href="{open_url}">'
+        f'<a class="btn btn-sm btn-notification" href="{open_url}">'
         "Xem, tải kết quả hoặc hẹn nhận</a>"
     ) in page.text
     assert accessibility_problems(page.text) == []
