@@ -62,7 +62,10 @@ class TestCataloguePages:
         assert "Trong ngày làm việc" in page
         assert "Miễn phí" in page
         assert "Luật Hộ tịch 2014" in page
-        assert "services-53.csv dòng 9" in page
+        # How sure the facts are, not the reference row they come from, which
+        # stays in the admin (decision 147).
+        assert "Độ tin cậy của thông tin" in page
+        assert "services-53.csv" not in page
         assert 'href="/dossiers/new/1.001193/"' in page
         assert "Nộp hồ sơ" in page
 
