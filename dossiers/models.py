@@ -128,6 +128,20 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="dossiers",
     )
+    # A part of a linked dossier (Decree 63/2024): the dossier one agency handles
+    # for one member procedure, opened by the chain (`dossier_part_open`). Null for
+    # every other dossier. What a dossier is comes from here, never from its code.
+    part_of = models.ForeignKey(
+        "self",
+        verbose_name=_("thuộc hồ sơ liên thông"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="parts",
+    )
+    # Whether the unit's officers are called to it: False for a part that the
+    # agency's system handles (its officers see it, nobody is asked to act).
+    awaits_officer = models.BooleanField(default=True, db_default=True)
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("cán bộ đang giữ"),
@@ -247,6 +261,20 @@ class Dossier(models.Model):
         return self.assisted_by_id is not None
 
 
+class Origin(models.TextChoices):
+    """Who made a change: stated by the service that writes the event, never
+    guessed from its actor."""
+
+    CITIZEN = "citizen", _("công dân")
+    OFFICER = "officer", _("cán bộ")
+    # The portal itself, recording what another agency's system did (the parts
+    # of a linked dossier, docs/linked-chains.md): never a user.
+    SYSTEM = "system", _("hệ thống")
+    # The historical import (`import_dossiers`); its bulk SQL leaves the column
+    # to the database default, the only writer that does.
+    IMPORT = "import", _("nhập dữ liệu")
+
+
 class Event(models.Model):
     """One change to a dossier. Append-only: never updated or deleted."""
 
@@ -268,6 +296,9 @@ class Event(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+    )
+    origin = models.CharField(
+        _("nguồn"), max_length=8, choices=Origin.choices, db_default=Origin.IMPORT
     )
     at = models.DateTimeField(_("thời điểm"), db_index=True)
     from_status = models.CharField(max_length=24, choices=Status.choices, blank=True)
