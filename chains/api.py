@@ -16,7 +16,6 @@ from rest_framework.response import Response
 from dossiers.models import Dossier
 from dossiers.services import DossierError
 
-from .listeners import is_part_code
 from .selectors import (
     chain_of,
     chain_steps,
@@ -44,7 +43,7 @@ def dossier_steps(dossier: Dossier, request: Any) -> dict[str, Any]:
             "supplement_due_at": run.supplement_due_at,
             "steps": [step_api(step) for step in chain_steps(run)],
         }
-    if is_part_code(dossier.code):
+    if dossier.part_of_id is not None:
         step = step_of_part(dossier)
         if step is not None:
             return {"linked": {"dossier": step.run.dossier.code, "order": step.order}}

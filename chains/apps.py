@@ -26,6 +26,11 @@ class ChainsConfig(AppConfig):
 
         from . import api, listeners, views
 
-        hooks.on_transition(listeners.on_dossier_event)
+        hooks.guard(listeners.linked_submission_allowed)
+        hooks.guard(listeners.decided_by_steps)
+        hooks.on_transition(listeners.on_dossier_transition)
+        hooks.follow_on("submit")(listeners.after_submit)
+        for action in listeners.FOLLOWED:
+            hooks.follow_on(action)(listeners.after_part_or_parent)
         hooks.page_section(views.dossier_section)
         hooks.api_extra(api.dossier_steps)

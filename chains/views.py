@@ -22,7 +22,6 @@ from procedures.schema import SchemaForm, field_labels, schema_form_class
 
 from . import services
 from .forms import ResubmitNoteForm
-from .listeners import is_part_code
 from .models import ChainRun, ChainStep, RunStatus, StepState
 from .selectors import (
     chain_of,
@@ -108,7 +107,7 @@ def dossier_section(request: HttpRequest, dossier: Dossier, place: str) -> str:
             },
             request=request,
         )
-    if is_part_code(dossier.code):
+    if dossier.part_of_id is not None:
         step = step_of_part(dossier)
         if step is None:
             return ""

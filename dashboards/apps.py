@@ -21,7 +21,7 @@ class DashboardsConfig(AppConfig):
     def ready(self) -> None:
         from dossiers import hooks
 
-        from . import services
+        from . import listeners
 
         # Keeps the pre-aggregated counts right inside each change's transaction.
-        hooks.on_transition(services.on_transition)
+        hooks.on_transition(listeners.on_transition)

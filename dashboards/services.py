@@ -188,11 +188,6 @@ def facts_refresh(*, dossier: Dossier, event: Event | None = None) -> bool:
     return True
 
 
-def on_transition(dossier: Dossier, event: Event) -> None:
-    """The `dossiers.hooks` listener registered by DashboardsConfig.ready()."""
-    facts_refresh(dossier=dossier, event=event)
-
-
 # --- Rebuild ------------------------------------------------------------------------
 
 _REBUILD_FIELDS = (

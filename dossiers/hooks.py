@@ -1,12 +1,28 @@
-"""Listeners of dossier changes, registered by the apps above (chains, dashboards,
-notifications) in their AppConfig.ready(), so that dossiers never imports them.
+"""How the apps above dossiers take part in a dossier's life without dossiers
+importing them (payments, chains, notifications, dashboards register in their
+AppConfig.ready()). Three kinds of hook, in the order a transition meets them:
 
-A listener runs inside the transaction that changed the dossier: it may write rows
-(aggregates, chain state) that commit or roll back with the change, and it
-schedules anything external with transaction.on_commit / delay_on_commit.
+1. Guards (`guard`), asked by `transition_check` BEFORE any row or event is
+   written. A guard refuses by raising the services' own errors
+   (`dossiers.services.ActionNotAllowed`, `IllegalTransition`...), so the pages
+   and the API answer as for any refusal; it writes nothing.
+2. Listeners (`on_transition`), told by `transition_done` AFTER the change, inside
+   its transaction. They may write their own rows (counts, chain state) and
+   schedule work after commit (notifications, a step's task); they never refuse
+   and never start a transition: while they run, any transition raises
+   `ListenerStartedTransition`, always (not only in tests).
+3. Follow-ons (`follow_on`): what another app does next because of a change, and
+   which may itself move dossiers (payments asks for the fee at receipt; chains
+   receives a linked dossier, opens its next part, halts or cancels its steps).
+   They run only where a service calls `follow_ons(...)` after its transition,
+   visibly, as its last line; a follow-on point is named by the event's action.
+   The service returns the dossier as the follow-ons left it.
 """
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from procedures.fees import Fee, fee_shown
@@ -14,11 +30,62 @@ from procedures.fees import Fee, fee_shown
 if TYPE_CHECKING:
     from django.http import HttpRequest
 
+    from accounts.models import User
+
     from .models import Dossier, Event
+
+
+# --- Guards -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Proposed:
+    """A transition about to happen: `dossier` is the locked row as it is before
+    the change; `details` what its event will carry."""
+
+    dossier: "Dossier"
+    action: str
+    actor: "User | None"
+    origin: str
+    note: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+Guard = Callable[[Proposed], None]
+
+_guards: list[Guard] = []
+
+
+def guard(check: Guard) -> Guard:
+    """Register `check(proposed)`, which raises to refuse; usable as a decorator."""
+    if check not in _guards:
+        _guards.append(check)
+    return check
+
+
+def transition_check(proposed: Proposed) -> None:
+    """Ask every guard; the first refusal propagates. Nothing is written yet."""
+    for check in list(_guards):
+        check(proposed)
+
+
+# --- Listeners ----------------------------------------------------------------------
 
 Listener = Callable[["Dossier", "Event"], None]
 
 _listeners: list[Listener] = []
+
+
+class ListenerStartedTransition(RuntimeError):
+    """A listener tried to move a dossier: listeners are told, they do not act.
+    What must follow a change is a follow-on, called by the service."""
+
+
+_state = threading.local()
+
+
+def _telling() -> str:
+    return str(getattr(_state, "listener", ""))
 
 
 def on_transition(listener: Listener) -> Listener:
@@ -28,9 +95,89 @@ def on_transition(listener: Listener) -> Listener:
     return listener
 
 
+@contextmanager
+def _listening(listener: Listener) -> Iterator[None]:
+    outer = _telling()
+    _state.listener = f"{listener.__module__}.{listener.__qualname__}"
+    try:
+        yield
+    finally:
+        _state.listener = outer
+
+
+def transition_allowed() -> None:
+    """Raise `ListenerStartedTransition` when called while a listener runs (every
+    transition, submission and opening of a part calls it first)."""
+    name = _telling()
+    if name:
+        raise ListenerStartedTransition(
+            f"{name} started a dossier transition: a listener may not; make it a "
+            "follow-on (dossiers.hooks.follow_on) called by the service"
+        )
+
+
 def transition_done(*, dossier: "Dossier", event: "Event") -> None:
     for listener in list(_listeners):
-        listener(dossier, event)
+        with _listening(listener):
+            listener(dossier, event)
+
+
+# --- Follow-ons ---------------------------------------------------------------------
+
+# follow_on(dossier, event) -> the dossier as it left it, or None when it did
+# nothing to it.
+FollowOn = Callable[["Dossier", "Event"], "Dossier | None"]
+
+# The follow-on points: the actions whose service calls `follow_ons` as its last
+# line (dossier_submit, dossier_receive, dossier_request_supplement,
+# dossier_supplement, dossier_refuse, dossier_stop, dossier_withdraw). Another
+# action has no point until its service calls it: registering one is an error,
+# not a silence.
+FOLLOW_ON_POINTS = frozenset(
+    {
+        "submit",
+        "receive",
+        "request_supplement",
+        "supplement",
+        "refuse",
+        "stop",
+        "withdraw",
+    }
+)
+
+_follow_ons: dict[str, list[FollowOn]] = {}
+
+
+def follow_on(action: str) -> Callable[[FollowOn], FollowOn]:
+    """Register what follows an event of `action` (a decorator)."""
+    if action not in FOLLOW_ON_POINTS:
+        raise ValueError(f"no dossier service offers a follow-on after {action!r}")
+
+    def register(fn: FollowOn) -> FollowOn:
+        registered = _follow_ons.setdefault(action, [])
+        if fn not in registered:
+            registered.append(fn)
+        return fn
+
+    return register
+
+
+def follow_ons(*, dossier: "Dossier", event: "Event") -> "Dossier":
+    """Run what the apps above do after `event` (in their registration order);
+    called by the service that made the change, after its listeners. Returns the
+    dossier as they left it."""
+    for fn in list(_follow_ons.get(event.action, ())):
+        dossier = fn(dossier, event) or dossier
+    return dossier
+
+
+def forget(fn: Any) -> None:
+    """Unregister `fn` from the guards, the listeners and the follow-ons (a test's
+    temporary hook)."""
+    registries: list[list[Any]] = [_guards, _listeners, *_follow_ons.values()]
+    for registry in registries:
+        while fn in registry:
+            registry.remove(fn)
 
 
 # --- Sections of the dossier pages, fields of the API -----------------------------

@@ -9,7 +9,7 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from dossiers import hooks
 
-        from . import events
+        from . import listeners
 
         # Every status change that concerns the citizen or an officer's queue.
-        hooks.on_transition(events.on_dossier_transition)
+        hooks.on_transition(listeners.on_dossier_transition)

@@ -10,11 +10,12 @@ class PaymentsConfig(AppConfig):
         from dossiers import hooks
         from procedures import fees as catalogue_fees
 
-        from . import checks, events, fees, panels, selectors  # noqa: F401 - checks
+        from . import checks, fees, listeners, panels, selectors  # noqa: F401 - checks
 
-        # The fee is assessed at submission; receipt of an unpaid dossier with a
-        # fee moves it to "awaiting payment".
-        hooks.on_transition(events.on_dossier_transition)
+        # The fee is assessed at submission (a listener); an officer's receipt
+        # of an unpaid dossier with a fee is followed by "awaiting payment".
+        hooks.on_transition(listeners.on_dossier_transition)
+        hooks.follow_on("receive")(listeners.after_receipt)
         hooks.page_section(panels.dossier_panel)
         hooks.api_extra(panels.dossier_api_fee)
         # The fee people read: the dossier's assessment, and the catalogue's

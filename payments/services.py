@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.lifecycle import may_act
-from dossiers.models import Dossier, Status
+from dossiers.models import Dossier, Origin, Status
 from dossiers.services import dossier_confirm_payment, dossier_request_payment
 from notifications.services import notify
 
@@ -53,20 +53,18 @@ class PaymentNotAllowed(PaymentError):
 
 
 @transaction.atomic
-def fee_record(
-    *, dossier: Dossier, now: datetime.datetime | None = None, linked_from: str = ""
-) -> DossierFee:
+def fee_record(*, dossier: Dossier, now: datetime.datetime | None = None) -> DossierFee:
     """Assess the dossier's fee at submission and keep it; the dossier's
     `fee_vnd` becomes what is owed (0 when an exemption applies). The part of a
-    linked dossier (`linked_from` its code) owes nothing of its own: its fee is
-    the linked submission's."""
+    linked dossier (`part_of`) owes nothing of its own: its fee is the linked
+    submission's."""
     now = now or timezone.now()
     assessment = fees.fee_assess(
         procedure=dossier.procedure,
         channel=dossier.channel,
         data=dossier.data,
         on=timezone.localtime(dossier.submitted_at).date(),
-        rules=[fees.LINKED_PART] if linked_from else None,
+        rules=[fees.LINKED_PART] if dossier.part_of_id is not None else None,
     )
     rule = assessment.exemption
     fee, _created = DossierFee.objects.update_or_create(
@@ -200,7 +198,9 @@ def _receipt_number(payment: Payment, paid_at: datetime.datetime) -> str:
     return f"BN{timezone.localtime(paid_at):%y%m%d}-{payment.pk:06d}"
 
 
-def _settle(payment: Payment, *, actor: Any, now: datetime.datetime) -> None:
+def _settle(
+    payment: Payment, *, actor: Any, origin: str, now: datetime.datetime
+) -> None:
     """The dossier's fee is paid: it leaves "awaiting payment" and the citizen is
     told once (dedup key of the payment)."""
     dossier = Dossier.objects.select_for_update().get(pk=payment.dossier_id)
@@ -221,6 +221,7 @@ def _settle(payment: Payment, *, actor: Any, now: datetime.datetime) -> None:
         dossier = dossier_confirm_payment(
             dossier=dossier,
             actor=actor,
+            origin=origin,
             reference=payment.receipt_number,
             note=note,
             now=now,
@@ -271,7 +272,7 @@ def _apply(payment_pk: int, report: GatewayReport, now: datetime.datetime) -> st
             )
             return PaymentCallback.Outcome.ACCEPTED
         logger.info("payment %s paid", payment.order_id)
-        _settle(payment, actor=None, now=now)
+        _settle(payment, actor=None, origin=Origin.SYSTEM, now=now)
         return PaymentCallback.Outcome.ACCEPTED
     if report.status in {FAILED, CANCELLED} and payment.status == PaymentStatus.PENDING:
         payment.status = (
@@ -489,5 +490,5 @@ def payment_record_cash(
     payment.receipt_number = _receipt_number(payment, now)
     payment.save(update_fields=["receipt_number", "updated_at"])
     logger.info("payment %s: cash at the counter", payment.order_id)
-    _settle(payment, actor=officer, now=now)
+    _settle(payment, actor=officer, origin=Origin.OFFICER, now=now)
     return payment

@@ -1,15 +1,22 @@
 """Writes of the linked chains, one function per use case (a package by concept):
 
 - start.py: `chain_start` (a linked dossier is submitted), `step_start`
-- run.py: `chain_step_run` (a worker's task: claim, call, store, next step)
+- run.py: `chain_step_run`, the orchestrator of a step in a worker (claim, call,
+  lock, record, deliver, history, advance), in order
+- deliver.py: what a done step hands on (its result, the next step, the end)
+- halt.py: a step halted for the citizen (refused, or papers asked)
 - events.py: officers deciding on a step's dossier, the citizen supplementing,
   correcting and resubmitting (`chain_resubmit`), cancelling, staff retrying a
   failed step (`chain_step_retry`)
 - reconcile.py: `chain_reconcile`, the periodic resumption from the database
-- common.py: the step's state table (`MOVES`) and its one conditional `move`
+- common.py: the step's state table (`MOVES`) and its one conditional `move`,
+  locks, sending a step's task after commit, the step's idempotency key
+- history.py: the linked dossier's timeline lines and the citizen's notifications
+- limits.py: a step's time limit
 """
 
-from .common import MOVES, ChainError, move, step_key, step_limit
+from .common import MOVES, ChainError, move, step_key
+from .deliver import SYSTEM_USERNAME, system_user
 from .events import (
     chain_cancel,
     chain_resubmit,
@@ -21,8 +28,9 @@ from .events import (
     step_officer_decided,
     step_officer_refused,
 )
+from .limits import step_limit
 from .reconcile import chain_reconcile
-from .run import SYSTEM_USERNAME, backoff, chain_step_run, system_user
+from .run import backoff, chain_step_run
 from .start import LINKED_IDENTITY_LEVEL, chain_start, resolve_unit, step_start
 
 __all__ = [

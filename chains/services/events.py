@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from dossiers.calendar import WorkingCalendar
 from dossiers.lifecycle import TRANSITIONS
-from dossiers.models import Dossier, Status
+from dossiers.models import Dossier, Origin, Status
 from dossiers.services import (
     ActionNotAllowed,
     IllegalTransition,
@@ -32,8 +32,9 @@ from procedures.schema import schema_clean
 
 from ..models import ChainRun, ChainStep, RunStatus, StepState
 from ..steps import KINDS
-from .common import ChainError, enqueue, history, lock_run, move
-from .run import halt_for_citizen
+from .common import ChainError, enqueue, lock_run, move
+from .halt import halt_for_citizen
+from .history import history
 from .start import step_start
 
 # --- The agency's officer, on a step's dossier ----------------------------------------
@@ -94,6 +95,7 @@ def step_citizen_supplied(*, step: ChainStep, now: datetime.datetime) -> None:
         dossier_supplement(
             dossier=parent,
             actor=None,
+            origin=Origin.SYSTEM,
             note=_("Người nộp đã bổ sung trên hồ sơ của bước %(order)s.")
             % {"order": step.order},
             now=now,
@@ -171,6 +173,7 @@ def chain_resume_after_supplement(*, run: ChainRun, now: datetime.datetime) -> N
         dossier_supplement(
             dossier=part,
             actor=None,
+            origin=Origin.SYSTEM,
             note=_("Người nộp đã bổ sung trên hồ sơ liên thông %(code)s.")
             % {"code": parent.code},
             now=now,
@@ -266,11 +269,17 @@ def chain_cancel(
             status == RunStatus.WITHDRAWN
             and part.status in TRANSITIONS["withdraw"].sources
         ):
-            dossier_withdraw(dossier=part, actor=None, reason=reason, now=now)
+            dossier_withdraw(
+                dossier=part, actor=None, origin=Origin.SYSTEM, reason=reason, now=now
+            )
         elif part.status in TRANSITIONS["stop"].sources:
-            dossier_stop(dossier=part, actor=None, reason=reason, now=now)
+            dossier_stop(
+                dossier=part, actor=None, origin=Origin.SYSTEM, reason=reason, now=now
+            )
         elif part.status in TRANSITIONS["refuse"].sources:
-            dossier_refuse(dossier=part, actor=None, reason=reason, now=now)
+            dossier_refuse(
+                dossier=part, actor=None, origin=Origin.SYSTEM, reason=reason, now=now
+            )
     history(run, "cancelled", note=reason, now=now)
 
 

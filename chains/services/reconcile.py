@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.lifecycle import TRANSITIONS
-from dossiers.models import Dossier
+from dossiers.models import Dossier, Origin
 from dossiers.services import dossier_stop
 
 from ..models import ChainRun, ChainStep, RunStatus, StepState
@@ -121,6 +121,7 @@ def chain_reconcile(*, now: datetime.datetime | None = None) -> dict[str, int]:
             dossier_stop(
                 dossier=parent,
                 actor=None,
+                origin=Origin.SYSTEM,
                 reason=_(
                     "Quá %(days)d ngày làm việc mà hồ sơ chưa được bổ sung, sửa: "
                     "dừng xử lý (Nghị định 63/2024/NĐ-CP, Điều 8)."

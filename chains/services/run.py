@@ -1,5 +1,22 @@
-"""One step's work in a worker: claim it, call the agency's system, store what came
-back, and hand over to the next step, every move a conditional update."""
+"""One step's work in a worker, in order (the orchestrator of a step; the
+helpers it calls each do one thing and never call back here):
+
+1. claim the step: a conditional update, so one worker only, with its attempt
+   number (`_claim`, common.move);
+2. call the agency's system with the step's idempotency key, outside any
+   transaction (`_input`, the kind's call: chains.steps);
+3. in one transaction, lock the linked dossier and its run (common.lock_run) and
+   record what came back:
+   a. a result (`_complete`): the step done (common.move), its result on its part
+      and in the citizen's store (deliver.result_deliver), a line of the linked
+      dossier's history (history.history), the next step opened or the chain
+      finished (deliver.chain_advance -> start.step_start | deliver's finish);
+   b. a refusal (`_refused`): the step refused, its part refused
+      (dossiers.services.dossier_refuse), the chain halted for the citizen
+      (halt.halt_for_citizen);
+   c. no answer (`_attempt_failed`): a retry after a backoff (common.enqueue),
+      or after the last attempt the step left to staff.
+"""
 
 import datetime
 import logging
@@ -8,46 +25,25 @@ import random
 from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import DocumentSource, User
-from accounts.services import stored_document_add
 from agencies.adapters import AgencyRefused, AgencyUnavailable
-from dossiers.calendar import WorkingCalendar
 from dossiers.lifecycle import TRANSITIONS
-from dossiers.models import Dossier, Result, Status
-from dossiers.services import (
-    dossier_record_agency_result,
-    dossier_refuse,
-    dossier_request_supplement,
-    dossier_return_result,
-)
+from dossiers.models import Dossier, Origin, Result
+from dossiers.services import dossier_refuse
 
-from ..models import ChainRun, ChainStep, RunStatus, StepState
+from ..models import ChainStep, RunStatus, StepState
 from ..steps import KINDS, Outcome, StepInput
-from .common import ChainError, enqueue, history, lock_run, move, step_key
-from .start import province_codes, step_start
+from .common import ChainError, enqueue, lock_step_run, move, step_key
+from .deliver import chain_advance, result_deliver
+from .halt import halt_for_citizen
+from .history import history
+from .start import province_codes
 
 logger = logging.getLogger("chains")
-
-# The account results recorded for other agencies' systems are issued under: an
-# inert technical user (no password, inactive), like the identity provider's.
-SYSTEM_USERNAME = "he-thong-lien-thong"
-
-
-def system_user() -> User:
-    user, created = User.objects.get_or_create(
-        username=SYSTEM_USERNAME,
-        defaults={"full_name": "Hệ thống liên thông của Cổng", "is_active": False},
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    return user
 
 
 def backoff(attempt: int, rng: random.Random | None = None) -> float:
@@ -162,9 +158,7 @@ def _officer_outcome(step: StepInput) -> Outcome:
 def _complete(step_id: int, attempt: int, outcome: Outcome) -> str:
     now = timezone.now()
     with transaction.atomic():
-        run = lock_run(
-            ChainStep.objects.values_list("run_id", flat=True).get(pk=step_id)
-        )
+        run = lock_step_run(step_id)
         if not move(
             step_id,
             "succeed",
@@ -179,7 +173,7 @@ def _complete(step_id: int, attempt: int, outcome: Outcome) -> str:
             # system gave that worker the same answer for the same key.
             return "lost"
         step = ChainStep.objects.select_related("procedure", "org_unit").get(pk=step_id)
-        _deliver(run, step, outcome, now)
+        result_deliver(run, step, outcome, now)
         history(
             run,
             "done",
@@ -189,108 +183,8 @@ def _complete(step_id: int, attempt: int, outcome: Outcome) -> str:
             else "",
             now=now,
         )
-        _advance(run, step, now)
+        chain_advance(run, step, now)
     return "done"
-
-
-def _deliver(
-    run: ChainRun, step: ChainStep, outcome: Outcome, now: datetime.datetime
-) -> None:
-    """The result on the step's dossier (issued, returned online) and in the
-    citizen's document store."""
-    kind = KINDS[step.kind]
-    part = Dossier.objects.get(chain_step=step)
-    result = Result.objects.filter(dossier=part).first()
-    if result is None and part.status in TRANSITIONS["record_result"].sources:
-        result = dossier_record_agency_result(
-            dossier=part,
-            title=kind.title,
-            number=outcome.number,
-            issued_by=system_user(),
-            data_rows=outcome.rows,
-            note=_("Kết quả từ hệ thống của cơ quan."),
-            now=now,
-        )
-        part.refresh_from_db()
-    if part.status == Status.RESULT_READY:
-        dossier_return_result(dossier=part, actor=None, method="online", now=now)
-    if result is not None and result.file:
-        with result.file.open("rb") as handle:
-            content = handle.read()
-        subject = outcome.result.get("full_name") or run.dossier.applicant.full_name
-        document = stored_document_add(
-            owner=run.dossier.applicant,
-            doc_type=kind.doc_type,
-            title=f"{result.title} – {subject}"[:200],
-            file=SimpleUploadedFile("result.pdf", content, "application/pdf"),
-            number=result.number[:60],
-            issued_by=step.org_unit.name[:200],
-            issued_on=timezone.localdate(now),
-            source=DocumentSource.RESULT,
-        )
-        ChainStep.objects.filter(pk=step.pk).update(stored_document=document)
-
-
-def _advance(run: ChainRun, step: ChainStep, now: datetime.datetime) -> None:
-    """Start the next step, or finish the chain when every step is done."""
-    following = (
-        run.steps.filter(state=StepState.PENDING, order__gt=step.order)
-        .select_related("procedure", "org_unit__admin_unit", "linked_step")
-        .order_by("order")
-        .first()
-    )
-    if following is not None:
-        step_start(run=run, step=following, now=now)
-        return
-    if run.steps.exclude(state=StepState.DONE).exists():
-        return
-    _finish(run, now)
-
-
-def _finish(run: ChainRun, now: datetime.datetime) -> None:
-    """Every step is done: the linked dossier's result lists them, and it is
-    returned online."""
-    parent = run.dossier
-    rows = []
-    for step in run.steps.select_related("procedure", "sub_dossier").order_by("order"):
-        number = (step.result or {}).get("number") or _main_number(step)
-        rows.append(
-            (
-                f"{step.order}. {step.procedure.name}",
-                f"{KINDS[step.kind].title or step.procedure.name}: {number}",
-            )
-        )
-    dossier_record_agency_result(
-        dossier=parent,
-        title="Kết quả giải quyết hồ sơ liên thông",
-        number="",
-        issued_by=system_user(),
-        data_rows=rows,
-        note=_("Đã có kết quả của tất cả các bước."),
-        now=now,
-    )
-    dossier_return_result(dossier=parent, actor=None, method="online", now=now)
-    ChainRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.COMPLETED, completed_at=now, supplement_due_at=None
-    )
-    history(run, "completed", now=now)
-
-
-def _main_number(step: ChainStep) -> str:
-    result = step.result or {}
-    for key in (
-        "birth_certificate_number",
-        "confirmation_number",
-        "card_code",
-        "death_extract_number",
-        "notice_number",
-        "decision_number",
-    ):
-        if result.get(key):
-            if key.endswith("_number") and result.get(key.replace("number", "book")):
-                return f"{result[key]}/{result[key.replace('number', 'book')]}"
-            return str(result[key])
-    return ""
 
 
 def _attempt_failed(step_id: int, attempt: int, reason: str) -> str:
@@ -298,9 +192,7 @@ def _attempt_failed(step_id: int, attempt: int, reason: str) -> str:
     attempt, hand the step to staff (the failed-handoff queue)."""
     now = timezone.now()
     with transaction.atomic():
-        run = lock_run(
-            ChainStep.objects.values_list("run_id", flat=True).get(pk=step_id)
-        )
+        run = lock_step_run(step_id)
         if attempt >= settings.CHAIN_STEP_MAX_ATTEMPTS:
             if not move(
                 step_id,
@@ -345,9 +237,7 @@ def _attempt_failed(step_id: int, attempt: int, reason: str) -> str:
 def _refused(step_id: int, attempt: int, reason: str) -> str:
     now = timezone.now()
     with transaction.atomic():
-        run = lock_run(
-            ChainStep.objects.values_list("run_id", flat=True).get(pk=step_id)
-        )
+        run = lock_step_run(step_id)
         if not move(
             step_id,
             "refuse",
@@ -360,49 +250,12 @@ def _refused(step_id: int, attempt: int, reason: str) -> str:
         step = ChainStep.objects.select_related("procedure", "org_unit").get(pk=step_id)
         part = Dossier.objects.get(chain_step=step)
         if part.status in TRANSITIONS["refuse"].sources:
-            dossier_refuse(dossier=part, actor=None, reason=reason, now=now)
+            dossier_refuse(
+                dossier=part,
+                actor=None,
+                origin=Origin.SYSTEM,
+                reason=reason,
+                now=now,
+            )
         halt_for_citizen(run, step, reason=reason, what="refused", now=now)
     return "refused"
-
-
-def halt_for_citizen(
-    run: ChainRun,
-    step: ChainStep,
-    *,
-    reason: str,
-    what: str,
-    items: list[str] | None = None,
-    now: datetime.datetime,
-) -> None:
-    """A step was refused or needs papers: the chain waits for the citizen, who
-    has CHAIN_SUPPLEMENT_DAYS working days (NĐ 63/2024 art. 8) before it stops.
-    The linked dossier shows the request and its reason; the steps done stay."""
-    calendar = WorkingCalendar.load()
-    last_day = calendar.add_working_days(
-        timezone.localdate(now), settings.CHAIN_SUPPLEMENT_DAYS
-    )
-    supplement_due = timezone.make_aware(
-        datetime.datetime.combine(last_day, calendar.day_end)
-    )
-    ChainRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.WAITING_CITIZEN, supplement_due_at=supplement_due
-    )
-    parent = Dossier.objects.get(pk=run.dossier_id)
-    if parent.status in TRANSITIONS["request_supplement"].sources:
-        dossier_request_supplement(
-            dossier=parent,
-            actor=None,
-            items=items
-            or [
-                _("Sửa thông tin và nộp lại bước %(order)s: %(procedure)s")
-                % {"order": step.order, "procedure": step.procedure.name}
-            ],
-            reason=_("%(unit)s: %(reason)s. Hạn bổ sung, sửa: %(due)s.")
-            % {
-                "unit": step.org_unit.name,
-                "reason": reason,
-                "due": f"{last_day:%d/%m/%Y}",
-            },
-            now=now,
-        )
-    history(run, what, step=step, note=reason, now=now)

@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers.calendar import WorkingCalendar
-from dossiers.models import Channel, Dossier
+from dossiers.models import Dossier
 from dossiers.services import (
-    ActionNotAllowed,
     dossier_part_open,
     dossier_system_receive,
 )
@@ -24,10 +23,13 @@ from units.selectors import valid_on_q
 
 from ..models import ChainRun, ChainStep
 from ..steps import KINDS, Kind, kind_for
-from .common import ChainError, enqueue, history, move, step_limit
+from .common import ChainError, enqueue, move
+from .history import history
+from .limits import step_limit
 
 # A linked dossier needs an electronic identity of level 2 (the wizard and the API
-# check it before; this keeps any other way in honest).
+# check it before; the guard `chains.listeners.linked_submission_allowed` keeps any
+# other way in honest).
 LINKED_IDENTITY_LEVEL = 2
 
 
@@ -151,25 +153,11 @@ def _total_days(
 
 @transaction.atomic
 def chain_start(*, dossier: Dossier, now: datetime.datetime | None = None) -> ChainRun:
-    """Start the chain of a linked dossier just submitted (in the submission's
-    transaction): the agencies' systems receive it, one step per member
+    """Start the chain of a linked dossier just submitted (the submission's
+    follow-on, in its transaction; its guard checked the channel and the
+    identity level): the agencies' systems receive it, one step per member
     procedure, each at its agency, and the first step is sent after commit."""
     now = now or timezone.now()
-    if dossier.channel != Channel.ONLINE:
-        raise ChainError(
-            _(
-                "Nhóm thủ tục liên thông chỉ nộp trực tuyến (Nghị định 63/2024/NĐ-CP, "
-                "Điều 6); cán bộ hướng dẫn công dân nộp trên Cổng."
-            )
-        )
-    if getattr(dossier.applicant, "identity_level", 0) < LINKED_IDENTITY_LEVEL:
-        raise ActionNotAllowed(
-            _(
-                "Nhóm thủ tục liên thông cần tài khoản định danh điện tử mức độ "
-                "%(level)d: đăng nhập bằng định danh điện tử."
-            )
-            % {"level": LINKED_IDENTITY_LEVEL}
-        )
     calendar = WorkingCalendar.load()
     planned = _plan(dossier, timezone.localdate(now))
     verification = any(p.needs_officer and p.kind.verifies for p in planned)

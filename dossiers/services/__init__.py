@@ -1,9 +1,11 @@
 """Writes to dossiers: one function per user action, all through one transition.
 
 Every action runs in a transaction, locks the dossier row, checks the state table
-(`lifecycle.TRANSITIONS`) and who may act, changes the dossier, and appends one
-event row. Side effects (notifications, chain steps) are scheduled on commit by
-the listeners registered in `hooks`.
+(`lifecycle.TRANSITIONS`) and who may act, asks the guards registered in `hooks`,
+changes the dossier, appends one event row (with its `origin`) and tells the
+listeners (which schedule notifications and tasks on commit). An action that
+others follow (payments, chains) ends with `hooks.follow_ons(...)`, visibly:
+what moves next is called there, never from a listener.
 
 A package by concern, re-exported here so callers import `dossiers.services`:
 

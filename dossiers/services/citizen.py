@@ -14,9 +14,10 @@ from django.utils.translation import gettext_noop
 
 from procedures.schema import schema_clean
 
+from .. import hooks
 from ..calendar import WorkingCalendar
 from ..files import files_removed_on_failure
-from ..models import Dossier, Event, Rating, Status
+from ..models import Dossier, Event, Origin, Rating, Status
 from ..transactions import atomic_retrying
 from .attachments import attachment_add
 from .core import _check_status, _procedure_days, _stored_deadline, _transition
@@ -35,6 +36,7 @@ def dossier_supplement(
     *,
     dossier: Dossier,
     actor: Any,
+    origin: str = Origin.CITIZEN,
     files: Iterable[tuple[str, UploadedFile[bytes]]] = (),
     note: str = "",
     now: datetime.datetime | None = None,
@@ -80,15 +82,18 @@ def dossier_supplement(
             d.clock_started_at = now
 
     details["due_at"] = deadline.due_at.isoformat()
-    return _transition(
+    event = _transition(
         dossier=dossier,
         actor=actor,
+        origin=origin,
         action="supplement",
         note=note,
         details=details,
         change=change,
         now=now,
     )
+    # Follow-ons: chains resumes the linked dossier or the step it belongs to.
+    return hooks.follow_ons(dossier=event.dossier, event=event)
 
 
 @atomic_retrying
@@ -96,12 +101,20 @@ def dossier_withdraw(
     *,
     dossier: Dossier,
     actor: Any,
+    origin: str = Origin.CITIZEN,
     reason: str = "",
     now: datetime.datetime | None = None,
 ) -> Dossier:
-    return _transition(
-        dossier=dossier, actor=actor, action="withdraw", note=reason.strip(), now=now
+    event = _transition(
+        dossier=dossier,
+        actor=actor,
+        origin=origin,
+        action="withdraw",
+        note=reason.strip(),
+        now=now,
     )
+    # Follow-ons: chains cancels the steps of a linked dossier not done.
+    return hooks.follow_ons(dossier=event.dossier, event=event)
 
 
 RATING_INDICATORS = 9
@@ -130,11 +143,12 @@ def dossier_rate(
     dossier = _transition(
         dossier=dossier,
         actor=actor,
+        origin=Origin.CITIZEN,
         action="rate",
         details={"overall": overall},
         public=False,
         now=now,
-    )
+    ).dossier
     Rating.objects.create(
         dossier=dossier, scores=scores, overall=overall, comment=comment
     )
@@ -186,6 +200,7 @@ def dossier_data_correct(
         dossier=locked,
         action="correct_data",
         actor=actor,
+        origin=Origin.CITIZEN,
         at=now,
         from_status=locked.status,
         to_status=locked.status,

@@ -1,6 +1,7 @@
 """The core of every dossier write: codes, deadlines, fees and the one transition
-(`_transition`: lock, check `lifecycle.TRANSITIONS` and who may act, change,
-append the event, tell the listeners in `hooks`).
+(`_transition`: refuse inside a listener, lock, check `lifecycle.TRANSITIONS` and
+who may act, ask the guards, change, append the event with its origin, tell the
+listeners in `hooks`; the caller then calls the follow-ons).
 """
 
 import datetime
@@ -19,7 +20,7 @@ from units.models import OrgUnit
 from .. import hooks
 from ..calendar import Deadline, Step, WorkingCalendar
 from ..lifecycle import TRANSITIONS, may_act
-from ..models import Channel, DailyCounter, Dossier, Event
+from ..models import Channel, DailyCounter, Dossier, Event, Origin
 from .errors import ActionNotAllowed, DossierError, IllegalTransition
 
 # --- Codes and deadlines ------------------------------------------------------------
@@ -109,21 +110,43 @@ def _transition(
     *,
     dossier: Dossier,
     actor: Any,
+    origin: str,
     action: str,
     note: str = "",
     details: dict[str, Any] | None = None,
     public: bool = True,
     change: Callable[[Dossier], None] | None = None,
     now: datetime.datetime | None = None,
-) -> Dossier:
-    """Check and apply `action`; append its event. Caller holds a transaction."""
+) -> Event:
+    """Check and apply `action`; append its event and tell the listeners. Returns
+    the event (`event.dossier` the changed dossier); the caller holds a
+    transaction and calls the action's follow-ons, if it has any.
+
+    In order: no listener is running (`hooks.transition_allowed`); the row is
+    locked; the state table and who may act are checked (a person's move needs
+    `may_act`; the portal's own moves, `Origin.SYSTEM`, have no actor); the
+    guards are asked; then the change, the event, the listeners."""
+    hooks.transition_allowed()
     move = TRANSITIONS[action]
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
     _check_status(locked, action)
-    if actor is not None and not may_act(actor, locked, action):
+    if origin == Origin.SYSTEM:
+        if actor is not None:
+            raise ValueError("the portal's own moves have no actor")
+    elif actor is None or not may_act(actor, locked, action):
         raise ActionNotAllowed(
             _("Bạn không có quyền “%(action)s” hồ sơ này.") % {"action": move.label}
         )
+    hooks.transition_check(
+        hooks.Proposed(
+            dossier=locked,
+            action=action,
+            actor=actor,
+            origin=origin,
+            note=note,
+            details=details or {},
+        )
+    )
     now = now or timezone.now()
     from_status = locked.status
     if change is not None:
@@ -136,6 +159,7 @@ def _transition(
         action=action,
         actor=actor,
         actor_unit=getattr(actor, "org_unit", None),
+        origin=origin,
         at=now,
         from_status=from_status,
         to_status=locked.status,
@@ -144,4 +168,4 @@ def _transition(
         details=details or {},
     )
     hooks.transition_done(dossier=locked, event=event)
-    return locked
+    return event

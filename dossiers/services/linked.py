@@ -13,16 +13,17 @@ from units.models import OrgUnit
 
 from .. import hooks
 from ..calendar import Deadline
-from ..models import Attachment, Dossier, Event, Result
+from ..models import Attachment, Dossier, Event, Origin, Result
 from ..transactions import atomic_retrying
 from .core import _fee_for, _transition
 
 # --- Linked dossiers: what other agencies' systems do (chains) -----------------------
 # A linked dossier (Decree 63/2024) is received electronically by the agencies'
 # systems, and each of its parts is a normal dossier of one member procedure at one
-# agency, coded `{linked dossier's code}-{step}`. The chains app drives them through
-# these services (docs/linked-chains.md). Actor None is the portal itself acting for
-# another agency's system: no user may do these moves.
+# agency, coded `{linked dossier's code}-{step}` and with `part_of` set. The chains
+# app drives them through these services (docs/linked-chains.md). These moves are
+# the portal's own (`Origin.SYSTEM`, no actor), for another agency's system: no
+# user may do them.
 
 
 @atomic_retrying
@@ -48,12 +49,13 @@ def dossier_system_receive(
     dossier = _transition(
         dossier=dossier,
         actor=None,
+        origin=Origin.SYSTEM,
         action="receive",
         note=note,
         change=change,
         details={"due_at": deadline.due_at.isoformat(), "system": True},
         now=now,
-    )
+    ).dossier
     if process:
         dossier = dossier_system_process(dossier=dossier, now=now)
     return dossier
@@ -72,11 +74,12 @@ def dossier_system_process(
     return _transition(
         dossier=dossier,
         actor=None,
+        origin=Origin.SYSTEM,
         action="forward",
         change=to_processing,
         details={"system": True},
         now=now,
-    )
+    ).dossier
 
 
 @atomic_retrying
@@ -94,12 +97,16 @@ def dossier_part_open(
 ) -> Dossier:
     """Open the part of a linked dossier that one agency handles: a normal dossier
     of the member procedure at `unit` (so it is in that unit's queue), coded
-    `{parent code}-{suffix}` (one code across agencies), submitted and received at
-    once with the part's own time limit. `awaits_officer` False: the agency's
-    system handles it, and the unit's officers are not called to it."""
+    `{parent code}-{suffix}` (one code across agencies; nothing reads the code's
+    shape: `part_of` says what it is), submitted and received at once with the
+    part's own time limit. `awaits_officer` False: the agency's system handles
+    it, and the unit's officers are not called to it."""
+    hooks.transition_allowed()
     now = now or timezone.now()
     part = Dossier.objects.create(
         code=f"{parent.code}-{suffix}",
+        part_of=parent,
+        awaits_officer=awaits_officer,
         procedure=procedure,
         applicant_id=parent.applicant_id,
         channel=parent.channel,
@@ -116,14 +123,11 @@ def dossier_part_open(
     event = Event.objects.create(
         dossier=part,
         action="submit",
+        origin=Origin.SYSTEM,
         at=now,
         to_status=part.status,
         note=note,
-        details={
-            "channel": parent.channel,
-            "linked_from": parent.code,
-            "awaits_officer": awaits_officer,
-        },
+        details={"channel": parent.channel},
     )
     hooks.transition_done(dossier=part, event=event)
     dossier_attachments_share(source=parent, target=part)
@@ -183,12 +187,13 @@ def dossier_record_agency_result(
     dossier = _transition(
         dossier=dossier,
         actor=None,
+        origin=Origin.SYSTEM,
         action="record_result",
         note=note,
         change=change,
         details={"title": title, "number": number},
         now=now,
-    )
+    ).dossier
     result = Result.objects.create(
         dossier=dossier,
         token=secrets.token_urlsafe(24),
@@ -227,6 +232,7 @@ def dossier_system_reschedule(
     Event.objects.create(
         dossier=locked,
         action="reschedule",
+        origin=Origin.SYSTEM,
         at=now or timezone.now(),
         from_status=locked.status,
         to_status=locked.status,
@@ -253,6 +259,7 @@ def dossier_event_add(
     return Event.objects.create(
         dossier=dossier,
         action=action,
+        origin=Origin.SYSTEM,
         at=now or timezone.now(),
         note=note,
         public=public,

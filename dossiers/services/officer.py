@@ -12,13 +12,14 @@ from django.utils.translation import gettext_noop
 
 from units.models import OrgUnit
 
+from .. import hooks
 from ..calendar import (
     APOLOGY_NONE,
     Step,
     WorkingCalendar,
     dossier_apology_window,
 )
-from ..models import Dossier, Event
+from ..models import Dossier, Event, Origin
 from ..transactions import atomic_retrying
 from .core import _check_status, _transition, deadline_for
 from .errors import ActionNotAllowed, DossierError, IllegalTransition
@@ -44,15 +45,18 @@ def dossier_receive(
         d.due_at = deadline.due_at
         d.due_steps = deadline.steps_json()
 
-    return _transition(
+    event = _transition(
         dossier=dossier,
         actor=actor,
+        origin=Origin.OFFICER,
         action="receive",
         note=note,
         change=change,
         details={"due_at": deadline.due_at.isoformat()},
         now=now,
     )
+    # Follow-ons: payments asks for an unpaid fee (the dossier waits for it).
+    return hooks.follow_ons(dossier=event.dossier, event=event)
 
 
 @atomic_retrying
@@ -60,6 +64,7 @@ def dossier_request_supplement(
     *,
     dossier: Dossier,
     actor: Any,
+    origin: str = Origin.OFFICER,
     items: list[str],
     reason: str,
     now: datetime.datetime | None = None,
@@ -74,15 +79,18 @@ def dossier_request_supplement(
         d.supplement_count += 1
         d.supplement_requested_at = now
 
-    return _transition(
+    event = _transition(
         dossier=dossier,
         actor=actor,
+        origin=origin,
         action="request_supplement",
         note=reason.strip(),
         details={"items": items},
         change=change,
         now=now,
     )
+    # Follow-ons: on a part of a linked dossier, chains halts it for the citizen.
+    return hooks.follow_ons(dossier=event.dossier, event=event)
 
 
 @atomic_retrying
@@ -106,12 +114,13 @@ def dossier_forward(
     return _transition(
         dossier=dossier,
         actor=actor,
+        origin=Origin.OFFICER,
         action="forward",
         note=note,
         change=change,
         details={"to_unit": to_unit.agency_code, "to_unit_name": to_unit.name},
         now=now,
-    )
+    ).dossier
 
 
 @atomic_retrying
@@ -123,8 +132,13 @@ def dossier_approve(
     now: datetime.datetime | None = None,
 ) -> Dossier:
     return _transition(
-        dossier=dossier, actor=actor, action="approve", note=note, now=now
-    )
+        dossier=dossier,
+        actor=actor,
+        origin=Origin.OFFICER,
+        action="approve",
+        note=note,
+        now=now,
+    ).dossier
 
 
 def _ends_processing(now: datetime.datetime) -> Callable[[Dossier], None]:
@@ -136,38 +150,54 @@ def _ends_processing(now: datetime.datetime) -> Callable[[Dossier], None]:
 
 @atomic_retrying
 def dossier_refuse(
-    *, dossier: Dossier, actor: Any, reason: str, now: datetime.datetime | None = None
+    *,
+    dossier: Dossier,
+    actor: Any,
+    origin: str = Origin.OFFICER,
+    reason: str,
+    now: datetime.datetime | None = None,
 ) -> Dossier:
     """Refuse with a reason (NĐ 61/2018 art. 19.8: within the time limit)."""
     if not reason.strip():
         raise DossierError(_("Hãy ghi rõ lý do từ chối."))
     now = now or timezone.now()
-    return _transition(
+    event = _transition(
         dossier=dossier,
         actor=actor,
+        origin=origin,
         action="refuse",
         note=reason.strip(),
         change=_ends_processing(now),
         now=now,
     )
+    # Follow-ons: chains halts (a part) or cancels (a linked dossier) its chain.
+    return hooks.follow_ons(dossier=event.dossier, event=event)
 
 
 @atomic_retrying
 def dossier_stop(
-    *, dossier: Dossier, actor: Any, reason: str, now: datetime.datetime | None = None
+    *,
+    dossier: Dossier,
+    actor: Any,
+    origin: str = Origin.OFFICER,
+    reason: str,
+    now: datetime.datetime | None = None,
 ) -> Dossier:
     """Stop processing (e.g. a supplement never came)."""
     if not reason.strip():
         raise DossierError(_("Hãy ghi rõ lý do dừng xử lý."))
     now = now or timezone.now()
-    return _transition(
+    event = _transition(
         dossier=dossier,
         actor=actor,
+        origin=origin,
         action="stop",
         note=reason.strip(),
         change=_ends_processing(now),
         now=now,
     )
+    # Follow-ons: chains halts (a part) or cancels (a linked dossier) its chain.
+    return hooks.follow_ons(dossier=event.dossier, event=event)
 
 
 @atomic_retrying
@@ -226,6 +256,7 @@ def dossier_apologize(
     return _transition(
         dossier=locked,
         actor=actor,
+        origin=Origin.OFFICER,
         action="apologize",
         note=reason.strip(),
         change=change,
@@ -234,7 +265,7 @@ def dossier_apologize(
             "new_due_at": new_due_at.isoformat(),
         },
         now=now,
-    )
+    ).dossier
 
 
 def _decides(user: Any) -> bool:
@@ -271,6 +302,7 @@ def dossier_assign(
         action="assign",
         actor=actor,
         actor_unit=actor.org_unit,
+        origin=Origin.OFFICER,
         at=now or timezone.now(),
         from_status=locked.status,
         to_status=locked.status,

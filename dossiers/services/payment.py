@@ -6,7 +6,7 @@ from typing import Any
 from django.utils import timezone
 
 from ..calendar import WorkingCalendar
-from ..models import Dossier, Event
+from ..models import Dossier, Event, Origin
 from ..transactions import atomic_retrying
 from .core import _stored_deadline, _transition
 
@@ -18,6 +18,7 @@ def dossier_request_payment(
     *,
     dossier: Dossier,
     actor: Any,
+    origin: str = Origin.OFFICER,
     amount_vnd: int,
     note: str = "",
     now: datetime.datetime | None = None,
@@ -28,11 +29,12 @@ def dossier_request_payment(
     return _transition(
         dossier=dossier,
         actor=actor,
+        origin=origin,
         action="request_payment",
         note=note,
         details={"amount_vnd": amount_vnd},
         now=now,
-    )
+    ).dossier
 
 
 @atomic_retrying
@@ -40,6 +42,7 @@ def dossier_confirm_payment(
     *,
     dossier: Dossier,
     actor: Any,
+    origin: str = Origin.OFFICER,
     reference: str,
     note: str = "",
     now: datetime.datetime | None = None,
@@ -71,9 +74,10 @@ def dossier_confirm_payment(
     return _transition(
         dossier=dossier,
         actor=actor,
+        origin=origin,
         action="confirm_payment",
         note=note,
         details=details,
         change=change,
         now=now,
-    )
+    ).dossier

@@ -19,7 +19,7 @@ from ..files import (
     files_removed_on_failure,
     safe_name,
 )
-from ..models import Dossier, Result
+from ..models import Dossier, Origin, Result
 from ..transactions import atomic_retrying
 from .core import _transition
 from .errors import DossierError, _storage_full
@@ -49,8 +49,13 @@ def dossier_issue_result(
         d.result_digitized = file is not None
 
     dossier = _transition(
-        dossier=dossier, actor=actor, action="issue_result", change=change, now=now
-    )
+        dossier=dossier,
+        actor=actor,
+        origin=Origin.OFFICER,
+        action="issue_result",
+        change=change,
+        now=now,
+    ).dossier
     result = Result(
         dossier=dossier,
         token=secrets.token_urlsafe(24),
@@ -74,6 +79,7 @@ def dossier_return_result(
     *,
     dossier: Dossier,
     actor: Any,
+    origin: str = Origin.OFFICER,
     method: str,
     note: str = "",
     now: datetime.datetime | None = None,
@@ -90,12 +96,13 @@ def dossier_return_result(
     return _transition(
         dossier=dossier,
         actor=actor,
+        origin=origin,
         action="return_result",
         note=note,
         change=change,
         details={"method": method},
         now=now,
-    )
+    ).dossier
 
 
 @atomic_retrying

@@ -19,7 +19,7 @@ from units.models import OrgUnit
 
 from .. import hooks
 from ..files import files_removed_on_failure
-from ..models import Attachment, Channel, Dossier, Draft, Event
+from ..models import Attachment, Channel, Dossier, Draft, Event, Origin
 from ..transactions import atomic_retrying
 from .attachments import attachment_add
 from .core import _fee_for, deadline_for, dossier_code_allocate
@@ -174,11 +174,12 @@ def dossier_submit(
     if errors:
         raise InvalidDossierData(errors)
 
+    hooks.transition_allowed()
     now = now or timezone.now()
     phone = "".join(ch for ch in (applicant.phone or "") if ch.isdigit())
     provisional = deadline_for(procedure=procedure, received_at=now)
+    origin = Origin.CITIZEN if assisted_by is None else Origin.OFFICER
     dossier = Dossier(
-        code=dossier_code_allocate(org_unit=receiving_unit, at=now),
         procedure=procedure,
         applicant=applicant,
         assisted_by=assisted_by,
@@ -195,6 +196,11 @@ def dossier_submit(
         idempotency_key=idempotency_key,
         idempotency_fingerprint=idempotency_fingerprint if idempotency_key else "",
     )
+    actor = assisted_by or applicant
+    hooks.transition_check(
+        hooks.Proposed(dossier=dossier, action="submit", actor=actor, origin=origin)
+    )
+    dossier.code = dossier_code_allocate(org_unit=receiving_unit, at=now)
     try:
         with transaction.atomic():
             dossier.save()
@@ -219,14 +225,16 @@ def dossier_submit(
     event = Event.objects.create(
         dossier=dossier,
         action="submit",
-        actor=assisted_by or applicant,
+        actor=actor,
         actor_unit=getattr(assisted_by, "org_unit", None),
+        origin=origin,
         at=now,
         to_status=dossier.status,
         details={"channel": channel, "assisted": assisted_by is not None},
     )
     hooks.transition_done(dossier=dossier, event=event)
-    return dossier
+    # Follow-ons: a linked dossier's chain starts (chains).
+    return hooks.follow_ons(dossier=dossier, event=event)
 
 
 # --- Filing for a present citizen (officer pages) -------------------------------

@@ -1,8 +1,9 @@
 """Dossiers built through the real services, in any status.
 
 `make_dossier(status=..., applicant=..., unit=..., officer=..., specialist=...,
-leader=...)` walks the lifecycle with the given actors, so every dossier a test
-uses is one the services could have produced.
+leader=...)` walks the lifecycle with the given actors (an officer of the unit in
+the role it needs when none is given: a person's move needs a person), so every
+dossier a test uses is one the services could have produced.
 """
 
 import datetime
@@ -12,8 +13,10 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from accounts.roles import Role
 from dossiers import services
 from dossiers.models import Dossier, Status
+from tests.accounts.factories import UserFactory
 from tests.accounts.pdfs import document
 from tests.procedures.factories import ProcedureFactory
 
@@ -54,6 +57,10 @@ _PATH = [
 ]
 
 
+def _staff(role: str, unit: Any) -> Any:
+    return UserFactory(roles=[role], org_unit=unit)
+
+
 def make_dossier(
     *,
     status: str = Status.SUBMITTED,
@@ -76,6 +83,8 @@ def make_dossier(
     )
     if status == Status.SUBMITTED:
         return dossier
+    if status != Status.WITHDRAWN:
+        officer = officer or _staff(Role.RECEIVING_OFFICER, unit)
     if status == Status.WITHDRAWN:
         return services.dossier_withdraw(dossier=dossier, actor=applicant)
     if status == Status.REFUSED:
@@ -112,11 +121,13 @@ def make_dossier(
                 dossier=dossier, actor=officer, to_unit=unit
             )
         elif action == "approve":
-            dossier = services.dossier_approve(dossier=dossier, actor=leader)
+            dossier = services.dossier_approve(
+                dossier=dossier, actor=leader or _staff(Role.LEADER, unit)
+            )
         elif action == "issue_result":
             dossier = services.dossier_issue_result(
                 dossier=dossier,
-                actor=specialist,
+                actor=specialist or _staff(Role.SPECIALIST, unit),
                 title="Giấy khai sinh",
                 file=pdf_upload(),
             )

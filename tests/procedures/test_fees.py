@@ -68,7 +68,7 @@ def search_list_fees(client) -> dict[str, str]:
         page += 1
 
 
-def submitted(procedure: Procedure, applicant, unit, data=None, linked_from=""):
+def submitted(procedure: Procedure, applicant, unit, data=None, part_of=None):
     """A dossier of `procedure` as submitted online, its fee assessed as the
     submission's listener does (the catalogue's papers and form are not this
     test's business)."""
@@ -83,8 +83,9 @@ def submitted(procedure: Procedure, applicant, unit, data=None, linked_from=""):
         data=data or {},
         submitted_at=now,
         fee_vnd=procedure.fee_online_vnd,
+        part_of=part_of,
     )
-    fee_record(dossier=dossier, now=now, linked_from=linked_from)
+    fee_record(dossier=dossier, now=now)
     return dossier
 
 
@@ -223,7 +224,7 @@ def test_a_part_of_a_linked_dossier_is_paid_with_it(
     residence = Procedure.objects.get(code="1.004222")  # 10.000 đồng online
     parent = submitted(Procedure.objects.get(code="3.000722"), citizen, unit_a)
 
-    part = submitted(residence, citizen, unit_a, linked_from=parent.code)
+    part = submitted(residence, citizen, unit_a, part_of=parent)
 
     assert set(dossier_fee_texts(client, staff, part).values()) == {
         "Nộp cùng hồ sơ liên thông"

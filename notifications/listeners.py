@@ -1,6 +1,7 @@
-"""What a dossier's status change tells whom. Registered with
-dossiers.hooks.on_transition in NotificationsConfig.ready(); runs inside the
-transaction of the change, so the notifications commit (and are sent) with it.
+"""The notifications app's listener of dossier changes: what a status change
+tells whom. Registered with dossiers.hooks.on_transition in
+NotificationsConfig.ready(); runs inside the transaction of the change, so the
+notifications commit (and are sent) with it.
 
 Citizens hear of every change that concerns them (of a linked dossier's parts,
 through the chain: PART_QUIET); officers of a dossier that arrives in their
@@ -39,17 +40,11 @@ CITIZEN_EVENTS = {
 PART_QUIET = {"receive", "issue_result", "return_result", "refuse", "stop"}
 
 
-def _is_part(dossier: Dossier) -> bool:
-    return Event.objects.filter(
-        dossier=dossier, action="submit", details__has_key="linked_from"
-    ).exists()
-
-
 def _citizen(dossier: Dossier, event: Event) -> None:
     event_key, template = CITIZEN_EVENTS[event.action]
     if dossier.applicant_id == event.actor_id:
         return
-    if event.action in PART_QUIET and _is_part(dossier):
+    if event.action in PART_QUIET and dossier.part_of_id is not None:
         return
     context = dossier_context(dossier)
     context["note"] = event.note
@@ -79,7 +74,7 @@ def _officers(dossier: Dossier, event: Event) -> None:
         helper = dossier.assisted_by
         if helper is not None and helper.has_perm("dossiers.receive_dossier"):
             return  # filed at the counter and received there at once
-        if event.details.get("awaits_officer") is False:
+        if not dossier.awaits_officer:
             return  # a linked dossier's part that the agency's system handles
         recipients = list(
             unit_officers(
