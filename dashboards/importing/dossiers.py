@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import Dossier, Event, Rating
+from dossiers.models import Dossier, Event, Origin, Rating
 
 from ..bulk import insert_rows, reserve_ids
 from ..metrics import facts_compute
@@ -51,6 +51,8 @@ DOSSIER_INSERT_COLUMNS = (
     "receiving_unit_id",
     "processing_unit_id",
     "admin_unit_id",
+    "part_of_id",
+    "awaits_officer",
     "assignee_id",
     "status",
     "data",
@@ -80,6 +82,7 @@ EVENT_INSERT_COLUMNS = (
     "action",
     "actor_id",
     "actor_unit_id",
+    "origin",
     "at",
     "from_status",
     "to_status",
@@ -103,6 +106,8 @@ def _dossier_values(
         row.receiving_unit_id,
         None,
         row.admin_unit_id,
+        None,
+        True,
         None,
         row.status,
         {},
@@ -190,6 +195,7 @@ def dossiers_insert(
                 action,
                 None,
                 None,
+                Origin.IMPORT,
                 now,
                 "",
                 r.status,

@@ -52,6 +52,7 @@ def test_a_valid_file_is_imported_with_an_event_per_dossier(procedure, tmp_path)
 
     assert Dossier.objects.count() == 4
     assert Event.objects.filter(action="import").count() == 4
+    assert set(Event.objects.values_list("origin", flat=True)) == {"import"}
     rated = Dossier.objects.get(code="X-1")
     assert rated.rating.overall == "very_satisfied"
     assert rated.paid_online is True
