@@ -114,6 +114,7 @@ def chain_step_run(*, step_id: int, now: datetime.datetime | None = None) -> str
     call that claims the step does anything, and the agency's system answers a
     repeated idempotency key with its first answer. Returns what happened."""
     now = now or timezone.now()
+    # 1. Claim.
     attempt = _claim(step_id, now)
     if attempt is None:
         return "skipped"
@@ -121,13 +122,13 @@ def chain_step_run(*, step_id: int, now: datetime.datetime | None = None) -> str
         "run__dossier__procedure", "procedure", "org_unit__admin_unit"
     ).get(pk=step_id)
     kind = KINDS[step.kind]
-    # The call happens outside any transaction of ours: the agency's system
-    # commits on its own, and no database lock is held during a network call.
+    # 2. Call. Outside any transaction of ours: the agency's system commits on
+    # its own, and no database lock is held during a network call.
     try:
         outcome = (kind.call or _officer_outcome)(_input(step))
-    except AgencyRefused as exc:
+    except AgencyRefused as exc:  # 3b.
         return _refused(step_id, attempt, exc.reason)
-    except AgencyUnavailable as exc:
+    except AgencyUnavailable as exc:  # 3c.
         return _attempt_failed(step_id, attempt, exc.reason)
     except SoftTimeLimitExceeded:
         return _attempt_failed(step_id, attempt, "soft time limit exceeded")
@@ -136,6 +137,7 @@ def chain_step_run(*, step_id: int, now: datetime.datetime | None = None) -> str
         # staff with the error, never lost.
         logger.exception("chain step %s failed", step_id)
         return _attempt_failed(step_id, attempt, f"{type(exc).__name__}: {exc}")
+    # 3. Record (3b, 3c above).
     try:
         return _complete(step_id, attempt, outcome)
     except Exception as exc:
@@ -156,6 +158,7 @@ def _officer_outcome(step: StepInput) -> Outcome:
 
 
 def _complete(step_id: int, attempt: int, outcome: Outcome) -> str:
+    """3a. A result: lock, record, deliver, history, advance."""
     now = timezone.now()
     with transaction.atomic():
         run = lock_step_run(step_id)
