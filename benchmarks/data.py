@@ -136,6 +136,10 @@ def copies_insert(first: int, last: int, log: Callable[[str], None] = print) -> 
     def dossier_expr(col: str) -> str:
         if col == "id":
             return f"d.id + j * {OFFSET}"
+        if col == "part_of_id":
+            # Only closed dossiers are copied: a part's linked dossier may not be
+            # (as before the field, a copy is a dossier of its own).
+            return "NULL"
         if col == "code":
             return "d.code || '.' || j"
         if col == "phone_last4":
