@@ -25,11 +25,9 @@ def dossiers_of_applicant(*, user: Any) -> QuerySet[Dossier]:
     )
 
 
-# How a part of a linked dossier knows the linked dossier it belongs to: through
-# the chain step that opened it (chains.ChainStep.sub_dossier, its run's dossier),
-# the one place dossiers reads the chains' tables. When the explicit
-# `Dossier.part_of` field lands, this line becomes `PART_OF = "part_of"`.
-PART_OF = "chain_step__run__dossier"
+# How a part of a linked dossier knows the linked dossier it belongs to: its own
+# field (`Dossier.part_of`, set when the chain opens it; decision 150).
+PART_OF = "part_of"
 
 # "My dossiers" status filter: everything, or what the officer's queue offers.
 MINE_ALL = ""
