@@ -8,10 +8,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from rest_framework import status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotAuthenticated, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import User
 from procedures.models import Procedure
 from procedures.selectors import procedure_by_code
 from units.models import OrgUnit
@@ -56,7 +57,7 @@ def _require(data: dict[str, Any], *names: str) -> None:
         raise ValidationError(missing)
 
 
-def _procedure(code: str) -> Procedure:
+def procedure_of_code(code: str) -> Procedure:
     procedure = procedure_by_code(code=code)
     if procedure is None:
         raise ValidationError({"procedure": [_("Không có thủ tục mang mã này.")]})
@@ -70,8 +71,10 @@ def _colleague(username: str) -> Any:
     return user
 
 
-def _do_action(request: Request, dossier: Dossier, data: dict[str, Any]) -> Dossier:
+def action_do(request: Request, dossier: Dossier, data: dict[str, Any]) -> Dossier:
     user = request.user
+    if not isinstance(user, User):  # the views ask IsAuthenticated first
+        raise NotAuthenticated()
     action = data["action"]
     note = data.get("note", "")
     if action == "receive":

@@ -21,7 +21,7 @@ from accounts.ratelimit import rate_limit_hit_per_address
 
 from .. import services
 from ..selectors import dossier_events, dossier_track, result_get_by_token
-from .helpers import _procedure
+from .helpers import procedure_of_code
 from .serializers import EventSerializer
 
 
@@ -132,7 +132,7 @@ def verify(request: Request, token: str) -> Response:
 @permission_classes([AllowAny])
 def calendar_due(request: Request) -> Response:
     """The appointment calculator used at the counter before receiving a dossier."""
-    procedure = _procedure(request.query_params.get("procedure", ""))
+    procedure = procedure_of_code(request.query_params.get("procedure", ""))
     raw = request.query_params.get("received_at", "")
     received_at = parse_datetime(raw) if raw else None
     day = parse_date(raw) if raw and received_at is None else None

@@ -18,7 +18,7 @@ from .. import services
 from ..calendar import explain_steps
 from ..models import Dossier
 from ..selectors import dossier_get_for_user, dossiers_visible_to
-from .helpers import _do_action, _procedure, error_response
+from .helpers import action_do, error_response, procedure_of_code
 from .serializers import (
     ActionSerializer,
     AttachmentSerializer,
@@ -92,7 +92,7 @@ def _submit(request: Request) -> Response:
         return error_response(exc)
     payload = SubmitSerializer(data=request.data)
     payload.is_valid(raise_exception=True)
-    procedure = _procedure(payload.validated_data["procedure"])
+    procedure = procedure_of_code(payload.validated_data["procedure"])
     unit = OrgUnit.objects.filter(agency_code=payload.validated_data["unit"]).first()
     if unit is None:
         raise ValidationError({"unit": [_("Không có cơ quan mang mã định danh này.")]})
@@ -153,7 +153,7 @@ def dossier_action(request: Request, code: str) -> Response:
     payload = ActionSerializer(data=request.data)
     payload.is_valid(raise_exception=True)
     try:
-        dossier = _do_action(request, dossier, payload.validated_data)
+        dossier = action_do(request, dossier, payload.validated_data)
     except services.DossierError as exc:
         return error_response(exc)
     dossier = dossier_get_for_user(user=request.user, code=code)

@@ -15,7 +15,7 @@ from ..calendar import completion_timeliness, open_timeliness
 from ..models import COMPLETED_STATUSES, FINAL_STATUSES, Dossier, Event, Result
 
 
-def _base() -> QuerySet[Dossier]:
+def dossiers_base() -> QuerySet[Dossier]:
     return Dossier.objects.select_related(
         "procedure",
         "applicant",
@@ -37,15 +37,15 @@ def dossiers_visible_to(*, user: Any) -> QuerySet[Dossier]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Dossier.objects.none()
     if user.is_superuser:
-        return _base()
+        return dossiers_base()
     visible = Q(applicant=user)
-    scope = _staff_scope(user)
+    scope = staff_scope(user)
     if scope is not None:
         visible |= scope
-    return _base().filter(visible)
+    return dossiers_base().filter(visible)
 
 
-def _staff_scope(user: Any) -> Q | None:
+def staff_scope(user: Any) -> Q | None:
     """The dossiers a staff user's roles open to them (None: no staff role).
 
     The area's units are a subquery rather than a join on their admin units'

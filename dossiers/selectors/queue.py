@@ -16,7 +16,7 @@ from units.models import OrgUnit
 from ..calendar import WorkingCalendar
 from ..lifecycle import OPEN, TRANSITIONS
 from ..models import FINAL_STATUSES, Dossier, Status
-from .access import _base, _staff_scope
+from .access import dossiers_base, staff_scope
 
 # --- The officer's queue (dossiers/views/officer/) -------------------------------
 
@@ -62,11 +62,11 @@ def dossiers_queue(*, user: Any) -> QuerySet[Dossier]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Dossier.objects.none()
     if user.is_superuser:
-        return _base()
-    scope = _staff_scope(user)
+        return dossiers_base()
+    scope = staff_scope(user)
     if scope is None:
         return Dossier.objects.none()
-    return _base().filter(scope)
+    return dossiers_base().filter(scope)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ what moves next is called there, never from a listener.
 A package by concern, re-exported here so callers import `dossiers.services`:
 
 - errors.py: the refusals (`DossierError` and its kinds)
-- core.py: codes, deadlines, fees and the one transition (`_transition`)
+- core.py: codes, deadlines, fees and the one transition (`transition_apply`,
+  used by the modules of this package only)
 - submission.py: who may file what where (`submission_check`), idempotency,
   `dossier_submit`, `dossier_file_for_citizen`
 - officer.py: receive, supplement requests, forward, approve, refuse, stop,
@@ -36,9 +37,6 @@ from .citizen import (
     dossier_supplement,
     dossier_withdraw,
 )
-
-# `_transition` is private; tests still drive dossiers through states with it.
-from .core import _transition as _transition
 from .core import deadline_for, dossier_code_allocate
 from .drafts import (
     DRAFT_CONSENT_KEY,

@@ -20,7 +20,7 @@ from .errors import (
     DossierError,
     IllegalTransition,
     InvalidDossierData,
-    _storage_full,
+    storage_full,
 )
 
 # --- Attachments ------------------------------------------------------------------
@@ -65,7 +65,7 @@ def attachment_add(
     try:
         file_store(attachment.file, checked.safe_name, upload)
     except DiskFull as exc:
-        raise _storage_full(checked.safe_name) from exc
+        raise storage_full(checked.safe_name) from exc
     attachment.save()
     return attachment
 

@@ -4,7 +4,7 @@ correct the form data.
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -20,14 +20,17 @@ from ..files import files_removed_on_failure
 from ..models import Dossier, Event, Origin, Rating, Status
 from ..transactions import atomic_retrying
 from .attachments import attachment_add
-from .core import _check_status, _procedure_days, _stored_deadline, _transition
+from .core import procedure_days, status_check, stored_deadline, transition_apply
 from .errors import (
     ActionNotAllowed,
     DossierError,
     IllegalTransition,
     InvalidDossierData,
 )
-from .submission import _check_files
+from .submission import files_check
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @files_removed_on_failure
@@ -35,7 +38,7 @@ from .submission import _check_files
 def dossier_supplement(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: "User | None",
     origin: str = Origin.CITIZEN,
     files: Iterable[tuple[str, UploadedFile[bytes]]] = (),
     note: str = "",
@@ -57,7 +60,7 @@ def dossier_supplement(
     calendar = WorkingCalendar.load()
     if settings.DOSSIER_SUPPLEMENT_MODE == "pause" and dossier.supplement_requested_at:
         deadline = calendar.extend_by_pause(
-            _stored_deadline(dossier),
+            stored_deadline(dossier),
             paused_from=dossier.supplement_requested_at,
             paused_to=now,
         )
@@ -69,7 +72,7 @@ def dossier_supplement(
     else:
         deadline = calendar.restart(
             completed_at=now,
-            days=_procedure_days(dossier.procedure),
+            days=procedure_days(dossier.procedure),
             same_day=dossier.procedure.same_day,
         )
         details = {"mode": "restart", "restarted_at": now.isoformat()}
@@ -82,7 +85,7 @@ def dossier_supplement(
             d.clock_started_at = now
 
     details["due_at"] = deadline.due_at.isoformat()
-    event = _transition(
+    event = transition_apply(
         dossier=dossier,
         actor=actor,
         origin=origin,
@@ -100,12 +103,12 @@ def dossier_supplement(
 def dossier_withdraw(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: "User | None",
     origin: str = Origin.CITIZEN,
     reason: str = "",
     now: datetime.datetime | None = None,
 ) -> Dossier:
-    event = _transition(
+    event = transition_apply(
         dossier=dossier,
         actor=actor,
         origin=origin,
@@ -124,7 +127,7 @@ RATING_INDICATORS = 9
 def dossier_rate(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: "User",
     scores: dict[str, int],
     overall: str,
     comment: str = "",
@@ -137,10 +140,10 @@ def dossier_rate(
         raise DossierError(_("Hãy chấm đủ 9 chỉ số, mỗi chỉ số 0, 1 hoặc 2 điểm."))
     if overall not in Rating.Overall.values:
         raise DossierError(_("Hãy chọn mức hài lòng chung."))
-    _check_status(dossier, "rate")
+    status_check(dossier, "rate")
     if Rating.objects.filter(dossier=dossier).exists():
         raise IllegalTransition(_("Hồ sơ này đã được đánh giá."))
-    dossier = _transition(
+    dossier = transition_apply(
         dossier=dossier,
         actor=actor,
         origin=Origin.CITIZEN,
@@ -160,7 +163,7 @@ def dossier_rate(
 def dossier_data_correct(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: "User",
     data: dict[str, Any],
     files: Iterable[tuple[str, UploadedFile[bytes]]] = (),
     now: datetime.datetime | None = None,
@@ -186,7 +189,7 @@ def dossier_data_correct(
         )
     procedure = locked.procedure
     cleaned, errors = schema_clean(procedure.form_schema, data)
-    errors |= _check_files(procedure, cleaned, locked.attachments.all())
+    errors |= files_check(procedure, cleaned, locked.attachments.all())
     if errors:
         raise InvalidDossierData(errors)
     changed = sorted(

@@ -1,5 +1,5 @@
 """The core of every dossier write: codes, deadlines, fees and the one transition
-(`_transition`: refuse inside a listener, lock, check `lifecycle.TRANSITIONS` and
+(`transition_apply`: refuse inside a listener, lock, check `lifecycle.TRANSITIONS` and
 who may act, ask the guards, change, append the event with its origin, tell the
 listeners in `hooks`; the caller then calls the follow-ons).
 """
@@ -7,7 +7,7 @@ listeners in `hooks`; the caller then calls the follow-ons).
 import datetime
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection
@@ -22,6 +22,9 @@ from ..calendar import Deadline, Step, WorkingCalendar
 from ..lifecycle import TRANSITIONS, may_act
 from ..models import Channel, DailyCounter, Dossier, Event, Origin
 from .errors import ActionNotAllowed, DossierError, IllegalTransition
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # --- Codes and deadlines ------------------------------------------------------------
 
@@ -56,7 +59,7 @@ def dossier_code_allocate(*, org_unit: OrgUnit, at: datetime.datetime) -> str:
     return f"{org_unit.agency_code}-{day:%y%m%d}-{number:04d}"
 
 
-def _procedure_days(procedure: Procedure) -> Decimal | None:
+def procedure_days(procedure: Procedure) -> Decimal | None:
     return procedure.processing_days
 
 
@@ -75,20 +78,20 @@ def deadline_for(
     calendar = calendar or WorkingCalendar.load()
     return calendar.due(
         received_at=received_at,
-        days=_procedure_days(procedure),
+        days=procedure_days(procedure),
         same_day=procedure.same_day,
         no_appointment_day=_no_appointment_eligible(procedure),
     )
 
 
-def _stored_deadline(dossier: Dossier) -> Deadline:
+def stored_deadline(dossier: Dossier) -> Deadline:
     if dossier.due_at is None:
         raise DossierError(_("Hồ sơ chưa có hạn trả kết quả."))
     steps = tuple(Step(s["rule"], s.get("params", {})) for s in dossier.due_steps)
     return Deadline(due_at=dossier.due_at, steps=steps)
 
 
-def _fee_for(procedure: Procedure, channel: str) -> int | None:
+def fee_for(procedure: Procedure, channel: str) -> int | None:
     if channel == Channel.ONLINE:
         return procedure.fee_online_vnd
     return procedure.fee_counter_vnd
@@ -97,7 +100,7 @@ def _fee_for(procedure: Procedure, channel: str) -> int | None:
 # --- The transition -----------------------------------------------------------------
 
 
-def _check_status(dossier: Dossier, action: str) -> None:
+def status_check(dossier: Dossier, action: str) -> None:
     move = TRANSITIONS[action]
     if dossier.status not in move.sources:
         raise IllegalTransition(
@@ -106,10 +109,10 @@ def _check_status(dossier: Dossier, action: str) -> None:
         )
 
 
-def _transition(
+def transition_apply(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: "User | None",
     origin: str,
     action: str,
     note: str = "",
@@ -129,7 +132,7 @@ def _transition(
     hooks.transition_allowed()
     move = TRANSITIONS[action]
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    _check_status(locked, action)
+    status_check(locked, action)
     if origin == Origin.SYSTEM:
         if actor is not None:
             raise ValueError("the portal's own moves have no actor")

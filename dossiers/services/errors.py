@@ -45,7 +45,7 @@ class StorageFull(DossierError):
     """The server's disk had no room for a file: nothing was saved, try later."""
 
 
-def _storage_full(name: str) -> StorageFull:
+def storage_full(name: str) -> StorageFull:
     return StorageFull(
         _(
             "Máy chủ tạm thời hết chỗ lưu tệp nên chưa nhận được tệp “%(name)s”. "

@@ -15,7 +15,7 @@ from .. import hooks
 from ..calendar import Deadline
 from ..models import Attachment, Dossier, Event, Origin, Result
 from ..transactions import atomic_retrying
-from .core import _fee_for, _transition
+from .core import fee_for, transition_apply
 
 # --- Linked dossiers: what other agencies' systems do (chains) -----------------------
 # A linked dossier (Decree 63/2024) is received electronically by the agencies'
@@ -46,7 +46,7 @@ def dossier_system_receive(
         d.due_at = deadline.due_at
         d.due_steps = deadline.steps_json()
 
-    dossier = _transition(
+    dossier = transition_apply(
         dossier=dossier,
         actor=None,
         origin=Origin.SYSTEM,
@@ -71,7 +71,7 @@ def dossier_system_process(
     def to_processing(d: Dossier) -> None:
         d.processing_unit = d.receiving_unit
 
-    return _transition(
+    return transition_apply(
         dossier=dossier,
         actor=None,
         origin=Origin.SYSTEM,
@@ -117,7 +117,7 @@ def dossier_part_open(
         submitted_at=now,
         due_at=deadline.due_at,
         due_steps=deadline.steps_json(),
-        fee_vnd=_fee_for(procedure, parent.channel),
+        fee_vnd=fee_for(procedure, parent.channel),
         result_in_scope=procedure.has_document_result,
     )
     event = Event.objects.create(
@@ -184,7 +184,7 @@ def dossier_record_agency_result(
         d.completed_at = now
         d.result_digitized = True
 
-    dossier = _transition(
+    dossier = transition_apply(
         dossier=dossier,
         actor=None,
         origin=Origin.SYSTEM,

@@ -4,7 +4,7 @@ approve, refuse, stop, apologise, assign; the access log.
 
 import datetime
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,8 +21,11 @@ from ..calendar import (
 )
 from ..models import Dossier, Event, Origin
 from ..transactions import atomic_retrying
-from .core import _check_status, _transition, deadline_for
+from .core import deadline_for, status_check, transition_apply
 from .errors import ActionNotAllowed, DossierError, IllegalTransition
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # --- Officer actions ----------------------------------------------------------------
 
@@ -31,7 +34,7 @@ from .errors import ActionNotAllowed, DossierError, IllegalTransition
 def dossier_receive(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: "User",
     note: str = "",
     now: datetime.datetime | None = None,
 ) -> Dossier:
@@ -45,7 +48,7 @@ def dossier_receive(
         d.due_at = deadline.due_at
         d.due_steps = deadline.steps_json()
 
-    event = _transition(
+    event = transition_apply(
         dossier=dossier,
         actor=actor,
         origin=Origin.OFFICER,
@@ -63,7 +66,7 @@ def dossier_receive(
 def dossier_request_supplement(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: "User | None",
     origin: str = Origin.OFFICER,
     items: list[str],
     reason: str,
@@ -79,7 +82,7 @@ def dossier_request_supplement(
         d.supplement_count += 1
         d.supplement_requested_at = now
 
-    event = _transition(
+    event = transition_apply(
         dossier=dossier,
         actor=actor,
         origin=origin,
@@ -97,7 +100,7 @@ def dossier_request_supplement(
 def dossier_forward(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: "User",
     to_unit: OrgUnit,
     assignee: Any = None,
     note: str = "",
@@ -111,7 +114,7 @@ def dossier_forward(
         d.processing_unit = to_unit
         d.assignee = assignee
 
-    return _transition(
+    return transition_apply(
         dossier=dossier,
         actor=actor,
         origin=Origin.OFFICER,
@@ -127,11 +130,11 @@ def dossier_forward(
 def dossier_approve(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: "User",
     note: str = "",
     now: datetime.datetime | None = None,
 ) -> Dossier:
-    return _transition(
+    return transition_apply(
         dossier=dossier,
         actor=actor,
         origin=Origin.OFFICER,
@@ -152,7 +155,7 @@ def _ends_processing(now: datetime.datetime) -> Callable[[Dossier], None]:
 def dossier_refuse(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: "User | None",
     origin: str = Origin.OFFICER,
     reason: str,
     now: datetime.datetime | None = None,
@@ -161,7 +164,7 @@ def dossier_refuse(
     if not reason.strip():
         raise DossierError(_("Hãy ghi rõ lý do từ chối."))
     now = now or timezone.now()
-    event = _transition(
+    event = transition_apply(
         dossier=dossier,
         actor=actor,
         origin=origin,
@@ -178,7 +181,7 @@ def dossier_refuse(
 def dossier_stop(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: "User | None",
     origin: str = Origin.OFFICER,
     reason: str,
     now: datetime.datetime | None = None,
@@ -187,7 +190,7 @@ def dossier_stop(
     if not reason.strip():
         raise DossierError(_("Hãy ghi rõ lý do dừng xử lý."))
     now = now or timezone.now()
-    event = _transition(
+    event = transition_apply(
         dossier=dossier,
         actor=actor,
         origin=origin,
@@ -204,7 +207,7 @@ def dossier_stop(
 def dossier_apologize(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: "User",
     new_due_date: datetime.date,
     reason: str,
     now: datetime.datetime | None = None,
@@ -215,7 +218,7 @@ def dossier_apologize(
     if not reason.strip():
         raise DossierError(_("Hãy ghi rõ lý do chậm trả kết quả."))
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    _check_status(locked, "apologize")
+    status_check(locked, "apologize")
     if locked.apologized:
         raise IllegalTransition(
             _("Hồ sơ đã được xin lỗi và hẹn lại một lần; chỉ được hẹn lại một lần.")
@@ -253,7 +256,7 @@ def dossier_apologize(
         d.due_at = new_due_at
         d.due_steps = [*d.due_steps, step.as_json()]
 
-    return _transition(
+    return transition_apply(
         dossier=locked,
         actor=actor,
         origin=Origin.OFFICER,
@@ -281,7 +284,11 @@ def _decides(user: Any) -> bool:
 
 @atomic_retrying
 def dossier_assign(
-    *, dossier: Dossier, actor: Any, assignee: Any, now: datetime.datetime | None = None
+    *,
+    dossier: Dossier,
+    actor: "User",
+    assignee: Any,
+    now: datetime.datetime | None = None,
 ) -> Dossier:
     """Claim a dossier (assignee = actor) or hand it to a colleague of the unit."""
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)

@@ -1,14 +1,17 @@
 """Fees: a dossier waiting for the citizen's payment (called by the payments app)."""
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from ..calendar import WorkingCalendar
 from ..models import Dossier, Event, Origin
 from ..transactions import atomic_retrying
-from .core import _stored_deadline, _transition
+from .core import stored_deadline, transition_apply
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # --- Fees: waiting for the citizen's payment (called by the payments app) ----------
 
@@ -17,7 +20,7 @@ from .core import _stored_deadline, _transition
 def dossier_request_payment(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: "User | None",
     origin: str = Origin.OFFICER,
     amount_vnd: int,
     note: str = "",
@@ -26,7 +29,7 @@ def dossier_request_payment(
     """A received dossier waits for its fee. The time limit does not run meanwhile:
     `dossier_confirm_payment` moves the due date by the working days waited.
     `actor` None is the payment service itself."""
-    return _transition(
+    return transition_apply(
         dossier=dossier,
         actor=actor,
         origin=origin,
@@ -41,7 +44,7 @@ def dossier_request_payment(
 def dossier_confirm_payment(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: "User | None",
     origin: str = Origin.OFFICER,
     reference: str,
     note: str = "",
@@ -62,7 +65,7 @@ def dossier_confirm_payment(
         if requested is None or d.due_at is None:
             return
         deadline = WorkingCalendar.load().extend_by_pause(
-            _stored_deadline(d),
+            stored_deadline(d),
             paused_from=requested.at,
             paused_to=now,
             rule="paused_payment",
@@ -71,7 +74,7 @@ def dossier_confirm_payment(
         d.due_steps = deadline.steps_json()
         details["due_at"] = deadline.due_at.isoformat()
 
-    return _transition(
+    return transition_apply(
         dossier=dossier,
         actor=actor,
         origin=origin,

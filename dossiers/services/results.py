@@ -4,7 +4,7 @@ handed over.
 
 import datetime
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
@@ -21,8 +21,11 @@ from ..files import (
 )
 from ..models import Dossier, Origin, Result
 from ..transactions import atomic_retrying
-from .core import _transition
-from .errors import DossierError, _storage_full
+from .core import transition_apply
+from .errors import DossierError, storage_full
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @files_removed_on_failure
@@ -30,7 +33,7 @@ from .errors import DossierError, _storage_full
 def dossier_issue_result(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: "User",
     title: str,
     number: str = "",
     file: UploadedFile[bytes] | None = None,
@@ -48,7 +51,7 @@ def dossier_issue_result(
         d.completed_at = now
         d.result_digitized = file is not None
 
-    dossier = _transition(
+    dossier = transition_apply(
         dossier=dossier,
         actor=actor,
         origin=Origin.OFFICER,
@@ -69,7 +72,7 @@ def dossier_issue_result(
         try:
             file_store(result.file, secrets.token_hex(16), file)
         except DiskFull as exc:
-            raise _storage_full(safe_name(file.name or "")) from exc
+            raise storage_full(safe_name(file.name or "")) from exc
     result.save()
     return dossier
 
@@ -78,7 +81,7 @@ def dossier_issue_result(
 def dossier_return_result(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: "User | None",
     origin: str = Origin.OFFICER,
     method: str,
     note: str = "",
@@ -93,7 +96,7 @@ def dossier_return_result(
         d.returned_at = now
         d.return_method = method
 
-    return _transition(
+    return transition_apply(
         dossier=dossier,
         actor=actor,
         origin=origin,
@@ -109,7 +112,7 @@ def dossier_return_result(
 def dossier_issue_generated_result(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: "User",
     title: str,
     number: str = "",
     now: datetime.datetime | None = None,

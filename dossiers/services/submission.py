@@ -22,7 +22,7 @@ from ..files import files_removed_on_failure
 from ..models import Attachment, Channel, Dossier, Draft, Event, Origin
 from ..transactions import atomic_retrying
 from .attachments import attachment_add
-from .core import _fee_for, deadline_for, dossier_code_allocate
+from .core import deadline_for, dossier_code_allocate, fee_for
 from .errors import (
     ActionNotAllowed,
     DossierError,
@@ -126,7 +126,7 @@ def dossier_for_idempotency_key(
 # --- Submission ---------------------------------------------------------------------
 
 
-def _check_files(
+def files_check(
     procedure: Procedure, cleaned: dict[str, Any], attachments: Iterable[Attachment]
 ) -> dict[str, list[str]]:
     present = {a.document_key for a in attachments}
@@ -170,7 +170,7 @@ def dossier_submit(
         raise DossierError(_("Cơ quan tiếp nhận này không còn hoạt động."))
     cleaned, errors = schema_clean(procedure.form_schema, data)
     attachments = list(draft.attachments.all()) if draft is not None else []
-    errors |= _check_files(procedure, cleaned, attachments)
+    errors |= files_check(procedure, cleaned, attachments)
     if errors:
         raise InvalidDossierData(errors)
 
@@ -191,7 +191,7 @@ def dossier_submit(
         submitted_at=now,
         due_at=provisional.due_at,
         due_steps=provisional.steps_json(),
-        fee_vnd=_fee_for(procedure, channel),
+        fee_vnd=fee_for(procedure, channel),
         result_in_scope=procedure.has_document_result,
         idempotency_key=idempotency_key,
         idempotency_fingerprint=idempotency_fingerprint if idempotency_key else "",

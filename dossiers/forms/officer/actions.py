@@ -13,7 +13,7 @@ from units.models import OrgUnit
 
 from ...calendar import WorkingCalendar
 from ...models import Channel, Dossier
-from .fields import OfficerChoiceField, UnitChoiceField, _no_tag_helper
+from .fields import OfficerChoiceField, UnitChoiceField, no_tag_helper
 
 # --- Actions on one dossier ---------------------------------------------------------
 
@@ -37,7 +37,7 @@ class ActionForm(forms.Form):
         self.dossier = dossier
         self.user = user
         self.calendar = calendar
-        self.helper = _no_tag_helper()
+        self.helper = no_tag_helper()
 
 
 class NoteForm(ActionForm):

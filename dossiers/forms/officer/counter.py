@@ -12,7 +12,7 @@ from accounts.identifiers import normalize_phone, phone_errors
 from accounts.models import Sex
 from procedures.models import Procedure
 
-from .fields import DATE_WIDGET, ProcedureChoiceField, _no_tag_helper, _personal_id
+from .fields import DATE_WIDGET, ProcedureChoiceField, no_tag_helper, personal_id_clean
 
 # --- Counter filing -----------------------------------------------------------------
 
@@ -28,7 +28,7 @@ class CitizenFindForm(forms.Form):
     )
 
     def clean_personal_id(self) -> str:
-        return _personal_id(self.cleaned_data["personal_id"])
+        return personal_id_clean(self.cleaned_data["personal_id"])
 
 
 class CitizenCreateForm(forms.Form):
@@ -51,10 +51,10 @@ class CitizenCreateForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _no_tag_helper()
+        self.helper = no_tag_helper()
 
     def clean_personal_id(self) -> str:
-        return _personal_id(self.cleaned_data["personal_id"])
+        return personal_id_clean(self.cleaned_data["personal_id"])
 
     def clean_phone(self) -> str:
         phone = str(self.cleaned_data["phone"])

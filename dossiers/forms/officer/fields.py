@@ -19,7 +19,7 @@ from units.models import AdminUnit, AgencyType, OrgUnit
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _no_tag_helper() -> FormHelper:
+def no_tag_helper() -> FormHelper:
     helper = FormHelper()
     helper.form_tag = False
     helper.disable_csrf = True
@@ -120,7 +120,7 @@ class OfficerChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
             yield unit.name, sorted(members[unit.pk], key=lambda u: normalize(str(u)))
 
 
-def _personal_id(value: Any) -> str:
+def personal_id_clean(value: Any) -> str:
     number = "".join(str(value or "").split())
     errors = personal_id_errors(number)
     if errors:

@@ -10,7 +10,7 @@ from accounts.models import User
 
 from ...models import Channel, Status
 from ...selectors import APOLOGY, DUE_SOON, OVERDUE, QUEUE_ALL, QUEUE_CLOSED, QUEUE_OPEN
-from .fields import _no_tag_helper
+from .fields import no_tag_helper
 
 # --- Queue --------------------------------------------------------------------------
 
@@ -104,4 +104,4 @@ class AssignForm(forms.Form):
         assignee = self.fields["assignee"]
         assert isinstance(assignee, forms.ModelChoiceField)  # noqa: S101
         assignee.queryset = colleagues
-        self.helper = _no_tag_helper()
+        self.helper = no_tag_helper()

@@ -32,13 +32,13 @@ QUEUE_PAGE_SIZE = 25
 BULK_LIMIT = 100
 
 
-def _staff(request: HttpRequest) -> User:
+def staff_of(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # noqa: S101 - guaranteed by staff_required
     return user
 
 
-def _handles_dossiers(user: User) -> bool:
+def handles_dossiers(user: User) -> bool:
     """Officers who work on dossiers (not district staff or the digital team)."""
     return any(
         user.has_perm(p)
@@ -50,9 +50,9 @@ def _handles_dossiers(user: User) -> bool:
     )
 
 
-def _may_assign(user: User, dossier: Dossier) -> bool:
+def may_assign(user: User, dossier: Dossier) -> bool:
     return (
-        _handles_dossiers(user)
+        handles_dossiers(user)
         and not dossier.is_final
         and user.org_unit_id is not None
         and user.org_unit_id in (dossier.receiving_unit_id, dossier.processing_unit_id)
@@ -84,7 +84,7 @@ class Timing:
     apology_last_day: datetime.date | None
 
 
-def _timing(
+def timing_of(
     dossier: Dossier,
     *,
     calendar: WorkingCalendar,
@@ -115,7 +115,7 @@ def _timing(
     )
 
 
-def _offers(action: str, dossier: Dossier, timing: Timing) -> bool:
+def action_offered(action: str, dossier: Dossier, timing: Timing) -> bool:
     """An action's panel is on the page; the apology only when it applies: not
     once made, nor for a dossier whose due day left no day to give notice."""
     if action != "apologize":

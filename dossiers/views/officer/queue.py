@@ -39,10 +39,10 @@ from .common import (
     BULK_LIMIT,
     QUEUE_PAGE_SIZE,
     Timing,
-    _handles_dossiers,
-    _may_assign,
-    _staff,
-    _timing,
+    handles_dossiers,
+    may_assign,
+    staff_of,
+    timing_of,
 )
 
 # --- Queue ------------------------------------------------------------------------
@@ -62,7 +62,7 @@ class QueueRow:
 def dossier_queue(request: HttpRequest) -> HttpResponse:
     """The dossiers of the officer's unit, filtered and sorted, a page at a time.
     The number of queries does not depend on the number of rows."""
-    user = _staff(request)
+    user = staff_of(request)
     scope = dossiers_queue(user=user)
     # The procedure and commune lists offer what the queue holds at the chosen
     # status: by default the open dossiers, a few hundred rows even at 1M
@@ -90,10 +90,10 @@ def dossier_queue(request: HttpRequest) -> HttpResponse:
     rows = [
         QueueRow(
             dossier=dossier,
-            timing=_timing(dossier, calendar=calendar, today=today, now=now),
+            timing=timing_of(dossier, calendar=calendar, today=today, now=now),
             can_receive=dossier.status == Status.SUBMITTED
             and may_act(user, dossier, "receive"),
-            can_claim=_may_assign(user, dossier) and dossier.assignee_id != user.pk,
+            can_claim=may_assign(user, dossier) and dossier.assignee_id != user.pk,
         )
         for dossier in page
     ]
@@ -137,7 +137,7 @@ def _safe_next(request: HttpRequest, fallback: str) -> str:
 def dossier_bulk_receive(request: HttpRequest) -> HttpResponse:
     """Receive the ticked dossiers, each through `dossier_receive` on its own:
     one that fails does not stop the others, and each failure says why."""
-    user = _staff(request)
+    user = staff_of(request)
     back = _safe_next(request, reverse("dossiers:queue"))
     codes = list(dict.fromkeys(request.POST.getlist("codes")))[:BULK_LIMIT]
     if not codes:
@@ -181,10 +181,10 @@ def dossier_bulk_receive(request: HttpRequest) -> HttpResponse:
 @require_POST
 def dossier_assign(request: HttpRequest, code: str) -> HttpResponse:
     """Claim a dossier, or hand it to a colleague of the unit."""
-    user = _staff(request)
+    user = staff_of(request)
     dossier = dossier_get_for_user(user=user, code=code)
     back = _safe_next(request, reverse("dossiers:dossier-work", args=[dossier.code]))
-    if not _handles_dossiers(user) or user.org_unit is None:
+    if not handles_dossiers(user) or user.org_unit is None:
         raise PermissionDenied
     form = AssignForm(request.POST, colleagues=officers_of_unit(org_unit=user.org_unit))
     if not form.is_valid():

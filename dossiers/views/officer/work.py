@@ -48,7 +48,7 @@ from ...selectors import (
     officers_of_active_units,
     officers_of_unit,
 )
-from .common import _may_assign, _offers, _staff, _timing
+from .common import action_offered, may_assign, staff_of, timing_of
 
 # --- The officer's page of one dossier ---------------------------------------------
 
@@ -130,14 +130,14 @@ def _render_work(
     problem: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    user = _staff(request)
+    user = staff_of(request)
     bound = bound or {}
     now = timezone.now()
     today = timezone.localdate(now)
     calendar = WorkingCalendar.load()
     events = list(dossier_events(dossier=dossier))
     happened = {event.action for event in events}
-    timing = _timing(dossier, calendar=calendar, today=today, now=now)
+    timing = timing_of(dossier, calendar=calendar, today=today, now=now)
     actions = [
         {
             "name": action,
@@ -148,7 +148,7 @@ def _render_work(
         for action in available_actions(user, dossier)
         # A panel just sent stays, to show why it was refused.
         if action in ACTION_FORMS
-        and (action in bound or _offers(action, dossier, timing))
+        and (action in bound or action_offered(action, dossier, timing))
     ]
     slips = [
         (kind, SLIP_LABELS[kind])
@@ -158,7 +158,7 @@ def _render_work(
     papers = {d.key: d.name for d in dossier.procedure.documents.all()}
     just_made = str(request.GET.get("slip", ""))
     assign_form = None
-    if _may_assign(user, dossier) and user.org_unit is not None:
+    if may_assign(user, dossier) and user.org_unit is not None:
         assign_form = AssignForm(
             colleagues=officers_of_unit(org_unit=user.org_unit),
             initial={"assignee": dossier.assignee_id or user.pk},
@@ -206,7 +206,7 @@ def _render_work(
 @require_GET
 def dossier_work(request: HttpRequest, code: str) -> HttpResponse:
     """The officer's page of a dossier: everything about it and its actions."""
-    user = _staff(request)
+    user = staff_of(request)
     dossier = dossier_get_for_user(user=user, code=code)
     services.dossier_record_view(
         user=user, dossier=dossier, context="trang xử lý của cán bộ"
@@ -216,7 +216,7 @@ def dossier_work(request: HttpRequest, code: str) -> HttpResponse:
 
 def _do_receive(request: HttpRequest, d: Dossier, data: dict[str, Any]) -> Dossier:
     return services.dossier_receive(
-        dossier=d, actor=request.user, note=data.get("note", "")
+        dossier=d, actor=staff_of(request), note=data.get("note", "")
     )
 
 
@@ -224,14 +224,14 @@ def _do_request_supplement(
     request: HttpRequest, d: Dossier, data: dict[str, Any]
 ) -> Dossier:
     return services.dossier_request_supplement(
-        dossier=d, actor=request.user, items=data["items"], reason=data["reason"]
+        dossier=d, actor=staff_of(request), items=data["items"], reason=data["reason"]
     )
 
 
 def _do_forward(request: HttpRequest, d: Dossier, data: dict[str, Any]) -> Dossier:
     return services.dossier_forward(
         dossier=d,
-        actor=request.user,
+        actor=staff_of(request),
         to_unit=data["to_unit"],
         assignee=data.get("assignee"),
         note=data.get("note", ""),
@@ -240,7 +240,7 @@ def _do_forward(request: HttpRequest, d: Dossier, data: dict[str, Any]) -> Dossi
 
 def _do_approve(request: HttpRequest, d: Dossier, data: dict[str, Any]) -> Dossier:
     return services.dossier_approve(
-        dossier=d, actor=request.user, note=data.get("note", "")
+        dossier=d, actor=staff_of(request), note=data.get("note", "")
     )
 
 
@@ -248,13 +248,13 @@ def _do_issue_result(request: HttpRequest, d: Dossier, data: dict[str, Any]) -> 
     if data["source"] == IssueResultForm.GENERATE:
         return services.dossier_issue_generated_result(
             dossier=d,
-            actor=request.user,
+            actor=staff_of(request),
             title=data["title"],
             number=data.get("number", ""),
         )
     return services.dossier_issue_result(
         dossier=d,
-        actor=request.user,
+        actor=staff_of(request),
         title=data["title"],
         number=data.get("number", ""),
         file=data["file"],
@@ -265,25 +265,32 @@ def _do_return_result(
     request: HttpRequest, d: Dossier, data: dict[str, Any]
 ) -> Dossier:
     return services.dossier_return_result(
-        dossier=d, actor=request.user, method=data["method"], note=data.get("note", "")
+        dossier=d,
+        actor=staff_of(request),
+        method=data["method"],
+        note=data.get("note", ""),
     )
 
 
 def _do_apologize(request: HttpRequest, d: Dossier, data: dict[str, Any]) -> Dossier:
     return services.dossier_apologize(
         dossier=d,
-        actor=request.user,
+        actor=staff_of(request),
         new_due_date=data["new_due_date"],
         reason=data["reason"],
     )
 
 
 def _do_refuse(request: HttpRequest, d: Dossier, data: dict[str, Any]) -> Dossier:
-    return services.dossier_refuse(dossier=d, actor=request.user, reason=data["reason"])
+    return services.dossier_refuse(
+        dossier=d, actor=staff_of(request), reason=data["reason"]
+    )
 
 
 def _do_stop(request: HttpRequest, d: Dossier, data: dict[str, Any]) -> Dossier:
-    return services.dossier_stop(dossier=d, actor=request.user, reason=data["reason"])
+    return services.dossier_stop(
+        dossier=d, actor=staff_of(request), reason=data["reason"]
+    )
 
 
 PERFORM: dict[str, Callable[[HttpRequest, Dossier, dict[str, Any]], Dossier]] = {
@@ -318,7 +325,7 @@ def dossier_act(request: HttpRequest, code: str, action: str) -> HttpResponse:
     """
     if action not in ACTION_FORMS:
         raise Http404
-    user = _staff(request)
+    user = staff_of(request)
     dossier = dossier_get_for_user(user=user, code=code)
     calendar = WorkingCalendar.load()
     form = _action_form(
