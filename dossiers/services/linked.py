@@ -103,7 +103,7 @@ def dossier_part_open(
     it, and the unit's officers are not called to it."""
     hooks.transition_allowed()
     now = now or timezone.now()
-    part = Dossier.objects.create(
+    part = Dossier(
         code=f"{parent.code}-{suffix}",
         part_of=parent,
         awaits_officer=awaits_officer,
@@ -120,6 +120,10 @@ def dossier_part_open(
         fee_vnd=fee_for(procedure, parent.channel),
         result_in_scope=procedure.has_document_result,
     )
+    hooks.transition_check(
+        hooks.Proposed(dossier=part, action="submit", actor=None, origin=Origin.SYSTEM)
+    )
+    part.save(force_insert=True)
     event = Event.objects.create(
         dossier=part,
         action="submit",
