@@ -44,7 +44,7 @@ def test_it_finds_parts_from_their_opening_event_and_who_made_each_change(
     part.refresh_from_db()
     assert (part.part_of, part.awaits_officer) == (parent, False)
     assert Dossier.objects.get(pk=parent.pk).part_of is None
-    assert list(parent.events.values_list("action", "origin")) == [
+    assert list(parent.events.order_by("pk").values_list("action", "origin")) == [
         ("submit", Origin.CITIZEN),
         ("receive", Origin.OFFICER),
         ("chain_step", Origin.SYSTEM),
