@@ -6,12 +6,11 @@ the limits of steps in limits.py."""
 import logging
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from dossiers.models import Dossier
 from dossiers.services import DossierError
+from tasking import publish_on_commit
 
 from ..models import ChainRun, ChainStep, StepState
 
@@ -107,26 +106,19 @@ def enqueue(step: ChainStep, *, countdown: float = 0) -> None:
 
 
 def _send(step_id: int, agency_type: str, countdown: float) -> None:
-    # One place where a step's message leaves (tests replace it to lose messages).
+    # One place where a step's message leaves. A broker that is down (Redis
+    # restarting) leaves the step saved as queued for the reconciler: the citizen's
+    # submission, already committed, must not end in a 500 (docs/reliability.md).
     from ..tasks import task_for
 
-    options: dict[str, Any] = {"countdown": countdown} if countdown > 0 else {}
-    task = task_for(agency_type)
-
-    def publish() -> None:
-        try:
-            task.apply_async(args=[step_id], **options)
-        except KombuOperationalError:
-            # The broker is down (Redis restarting): the step is saved as queued
-            # and the reconciler sends it again; the citizen's submission, already
-            # committed, must not end in a 500 (docs/reliability.md).
-            logger.warning(
-                "step %s: broker unreachable, left to the reconciler",
-                step_id,
-                exc_info=True,
-            )
-
-    transaction.on_commit(publish)
+    publish_on_commit(
+        task_for(agency_type),
+        [step_id],
+        countdown=countdown,
+        logger=logger,
+        what=f"step {step_id}",
+        then="left to the reconciler",
+    )
 
 
 def step_key(step: ChainStep) -> str:

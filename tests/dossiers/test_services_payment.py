@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from dossiers import services
-from dossiers.models import Status
+from dossiers.models import Origin, Status
 from tests.procedures.factories import ProcedureFactory
 
 from .factories import at, make_dossier
@@ -50,11 +50,12 @@ def test_request_payment_holds_the_dossier_for_its_fee(people, received):
 
 def test_the_payment_service_itself_may_request_payment(received):
     dossier = services.dossier_request_payment(
-        dossier=received, actor=None, amount_vnd=20000
+        dossier=received, actor=None, origin=Origin.SYSTEM, amount_vnd=20000
     )
 
     assert dossier.status == Status.AWAITING_PAYMENT
-    assert dossier.events.last().actor is None
+    event = dossier.events.last()
+    assert (event.actor, event.origin) == (None, Origin.SYSTEM)
 
 
 def test_request_payment_is_refused_before_receipt_and_to_the_applicant(
