@@ -1,27 +1,4 @@
-"""The working-day calendar: every deadline of the portal is computed here.
-
-Rules and their sources (docs/dossier-lifecycle.md has the full table):
-- Working days are Monday to Friday, minus Vietnamese public holidays (the
-  `holidays` package: Labour Code 2019 art. 112, substitute days and official swap
-  days), corrected by administrators (`CalendarDay`: extra days off, Saturdays
-  worked in exchange for a swapped day off).
-- The day of receipt is not counted: a period counted in days starts the next day
-  (Civil Code 2015 art. 147). Received Monday 10:00 with 3 working days: due
-  Thursday.
-- Received at or after the cut-off (15:00, a setting) or on a day off: counted as
-  received on the next working day (procedure texts; Luật Hộ tịch 2014 art. 5.3).
-- A half day ends at the morning close of the next working day slot.
-- Same-day procedures are due the day of receipt, or the next working day when
-  received after the cut-off (Luật Hộ tịch 2014 art. 5.3).
-- The "no writing, no appointment" weekday: an eligible dossier received before
-  the cut-off that day is due the same day.
-- After a supplement request the time limit restarts from zero once the complete
-  dossier arrives (NĐ 61/2018 art. 19.4), or, as a setting, the due date moves by
-  the working days spent waiting.
-
-Every computation keeps its explanation as structured steps, rendered in the
-reader's language by `explain()`.
-"""
+"""Working days: the calendar that counts them and the deadlines it computes."""
 
 import datetime
 import functools
@@ -34,10 +11,8 @@ from typing import Any
 import holidays as holidays_lib
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext
-from django.utils.translation import gettext as _
 
-from .models import CalendarDay
+from ..models import CalendarDay
 
 # Never search further than this for a working day (a misconfigured calendar
 # with no working day must fail loudly, not loop forever).
@@ -49,7 +24,7 @@ def _time(text: str) -> datetime.time:
 
 
 @functools.lru_cache(maxsize=64)
-def _public_holidays(year: int, language: str = "vi") -> dict[datetime.date, str]:
+def public_holidays(year: int, language: str = "vi") -> dict[datetime.date, str]:
     return dict(holidays_lib.country_holidays("VN", years=year, language=language))
 
 
@@ -81,6 +56,8 @@ class Deadline:
 
     def explain(self) -> str:
         """The explanation in the active language, one sentence per step."""
+        from .text import explain_steps  # the words depend on the days, not back
+
         return explain_steps(self.steps)
 
     def steps_json(self) -> list[dict[str, Any]]:
@@ -118,7 +95,7 @@ class WorkingCalendar:
         if day in self.overrides:
             is_working, reason = self.overrides[day]
             return None if is_working else (DAY_OFF, reason)
-        holiday = _public_holidays(day.year).get(day)
+        holiday = public_holidays(day.year).get(day)
         if holiday:
             return (HOLIDAY, holiday)
         if day.weekday() >= 5:
@@ -320,225 +297,3 @@ def _group_days_off(
             }
         )
     return groups
-
-
-# --- Timeliness -------------------------------------------------------------------
-
-EARLY = "early"
-ON_TIME = "on_time"
-LATE = "late"
-ON_TRACK = "on_track"
-OVERDUE = "overdue"
-
-
-def completion_timeliness(
-    *, due_at: datetime.datetime, completed_at: datetime.datetime
-) -> str:
-    """Early / on time / late, by calendar day in the portal's time zone."""
-    due = timezone.localtime(due_at).date()
-    done = timezone.localtime(completed_at).date()
-    if done < due:
-        return EARLY
-    return ON_TIME if done == due else LATE
-
-
-def open_timeliness(*, due_at: datetime.datetime, as_of: datetime.datetime) -> str:
-    """On track / overdue for a dossier not finished at `as_of`."""
-    due = timezone.localtime(due_at).date()
-    return ON_TRACK if timezone.localtime(as_of).date() <= due else OVERDUE
-
-
-# --- Apology ----------------------------------------------------------------------
-
-# Where a dossier stands with the apology and new date (NĐ 61/2018 art. 19.9: no
-# later than one day before the due day, once): not possible at all (no due
-# date, or a time limit shorter than the notice, as a same-day procedure's), open,
-# open for the last day, or passed.
-APOLOGY_NONE = "none"
-APOLOGY_OPEN = "open"
-APOLOGY_LAST_DAY = "last_day"
-APOLOGY_PASSED = "passed"
-
-
-@dataclass(frozen=True)
-class ApologyWindow:
-    state: str
-    # The last day an apology may be made; None when it never could be.
-    last_day: datetime.date | None = None
-
-    @property
-    def open(self) -> bool:
-        return self.state in (APOLOGY_OPEN, APOLOGY_LAST_DAY)
-
-
-def counting_start(
-    *,
-    due_steps: Iterable[dict[str, Any]] = (),
-    received_at: datetime.datetime | None,
-) -> datetime.date | None:
-    """The day the time limit in force started: its explanation's receipt step
-    (the supplement's arrival when the count restarted), else the receipt."""
-    for step in due_steps:
-        if step.get("rule") == "received" and step.get("params", {}).get("at"):
-            return datetime.datetime.fromisoformat(step["params"]["at"]).date()
-    return timezone.localtime(received_at).date() if received_at else None
-
-
-def apology_window(
-    *,
-    due_at: datetime.datetime | None,
-    started: datetime.date | None,
-    today: datetime.date,
-) -> ApologyWindow:
-    """The apology window of a dossier due at `due_at` whose time limit started
-    on `started` (`counting_start`), on `today`. The last day is the day before
-    the due day; when that falls before the count started (due the day of
-    receipt or the next), an apology never applied and nothing is offered."""
-    if due_at is None:
-        return ApologyWindow(APOLOGY_NONE)
-    last_day = timezone.localtime(due_at).date() - datetime.timedelta(days=1)
-    if started is not None and last_day < started:
-        return ApologyWindow(APOLOGY_NONE)
-    if today < last_day:
-        return ApologyWindow(APOLOGY_OPEN, last_day)
-    if today == last_day:
-        return ApologyWindow(APOLOGY_LAST_DAY, last_day)
-    return ApologyWindow(APOLOGY_PASSED, last_day)
-
-
-def dossier_apology_window(dossier: Any, *, today: datetime.date) -> ApologyWindow:
-    """`apology_window` of a dossier, counted from the start of its time limit."""
-    received = dossier.received_at or dossier.submitted_at
-    return apology_window(
-        due_at=dossier.due_at,
-        started=counting_start(due_steps=dossier.due_steps, received_at=received),
-        today=today,
-    )
-
-
-# --- Rendering --------------------------------------------------------------------
-
-
-def _weekday(day: datetime.date) -> str:
-    names = [
-        _("thứ Hai"),
-        _("thứ Ba"),
-        _("thứ Tư"),
-        _("thứ Năm"),
-        _("thứ Sáu"),
-        _("thứ Bảy"),
-        _("Chủ nhật"),
-    ]
-    return names[day.weekday()]
-
-
-def _day(iso: str) -> str:
-    day = datetime.date.fromisoformat(iso)
-    return f"{_weekday(day)} {day:%d/%m/%Y}"
-
-
-def _moment(iso: str) -> str:
-    moment = datetime.datetime.fromisoformat(iso)
-    return f"{moment:%H:%M} {_weekday(moment.date())} {moment:%d/%m/%Y}"
-
-
-def _reason(group: dict[str, str]) -> str:
-    if group["kind"] == WEEKEND:
-        return pgettext("day off", "cuối tuần")
-    if group["kind"] == HOLIDAY:
-        named = datetime.date.fromisoformat(group["named"])
-        language = "en_US" if get_language().startswith("en") else "vi"
-        return _public_holidays(named.year, language).get(named, group["reason"])
-    return group["reason"]
-
-
-def _range(group: dict[str, str]) -> str:
-    start = datetime.date.fromisoformat(group["from"])
-    end = datetime.date.fromisoformat(group["to"])
-    if start == end:
-        return f"{_reason(group)} {start:%d/%m}"
-    return f"{_reason(group)} {start:%d/%m}–{end:%d/%m}"
-
-
-def explain_steps(steps: Iterable[Step | dict[str, Any]]) -> str:
-    """A stored explanation (Deadline.steps_json()) in the active language."""
-    return " ".join(render_step(step) for step in steps)
-
-
-def render_step(step: Step | dict[str, Any]) -> str:
-    """One explanation step as a sentence in the active language."""
-    if isinstance(step, dict):
-        step = Step(step["rule"], step.get("params", {}))
-    p = step.params
-    rule = step.rule
-    if rule == "received":
-        return _("Tiếp nhận lúc %(at)s.") % {"at": _moment(p["at"])}
-    if rule == "receipt_day_not_counted":
-        return _(
-            "Ngày tiếp nhận không tính vào thời hạn (Điều 147 Bộ luật Dân sự 2015)."
-        )
-    if rule == "after_cutoff":
-        return _("Tiếp nhận sau %(cutoff)s nên tính như tiếp nhận ngày %(start)s.") % {
-            "cutoff": p["cutoff"],
-            "start": _day(p["start"]),
-        }
-    if rule == "day_off_receipt":
-        return _("Tiếp nhận vào ngày nghỉ nên tính như tiếp nhận ngày %(start)s.") % {
-            "start": _day(p["start"])
-        }
-    if rule == "days_off_skipped":
-        return _("Không tính ngày nghỉ: %(days)s.") % {
-            "days": "; ".join(_range(group) for group in p["days"])
-        }
-    if rule == "counted":
-        return _("Thời hạn %(days)s ngày làm việc, tính từ sau ngày %(start)s.") % {
-            "days": p["days"].removesuffix(".0"),
-            "start": _day(p["start"]),
-        }
-    if rule == "default_limit":
-        return _(
-            "Thời hạn của thủ tục này đang được cập nhật; tạm tính %(days)s ngày làm "
-            "việc theo cài đặt của Cổng."
-        ) % {"days": p["days"].removesuffix(".0")}
-    if rule == "same_day":
-        return _("Thủ tục giải quyết trong ngày.")
-    if rule == "same_day_next":
-        return _("Thủ tục giải quyết trong ngày, trả kết quả ngày làm việc tiếp theo.")
-    if rule == "no_appointment_day":
-        return _(
-            "Ngày “không viết, không hẹn”: hồ sơ nhận trước giờ hạn được trả "
-            "trong ngày."
-        )
-    if rule == "restarted_after_supplement":
-        return _(
-            "Thời hạn tính lại từ đầu khi nhận đủ hồ sơ bổ sung lúc %(at)s "
-            "(khoản 4 Điều 19 Nghị định 61/2018/NĐ-CP)."
-        ) % {"at": _moment(p["at"])}
-    if rule == "paused":
-        return _(
-            "Tạm dừng %(days)s ngày làm việc chờ bổ sung (%(start)s – %(end)s); "
-            "hạn mới %(due)s."
-        ) % {
-            "days": p["days"],
-            "start": _day(p["from"]),
-            "end": _day(p["to"]),
-            "due": _moment(p["due"]),
-        }
-    if rule == "paused_payment":
-        return _(
-            "Tạm dừng %(days)s ngày làm việc chờ nộp phí, lệ phí (%(start)s – "
-            "%(end)s); hạn mới %(due)s."
-        ) % {
-            "days": p["days"],
-            "start": _day(p["from"]),
-            "end": _day(p["to"]),
-            "due": _moment(p["due"]),
-        }
-    if rule == "apology":
-        return _("Cơ quan xin lỗi và hẹn lại ngày trả: %(due)s. Lý do: %(reason)s.") % {
-            "due": _moment(p["due"]),
-            "reason": p.get("reason", ""),
-        }
-    if rule == "due":
-        return _("Hạn trả kết quả: %(at)s.") % {"at": _moment(p["at"])}
-    return rule
