@@ -123,6 +123,53 @@ DEMO_ACCOUNTS = [
         agency_code="000.00.59.H00",
         superuser=True,
     ),
+    # From 2025-07-01 (two-tier local government): the centres and offices of the
+    # communes formed from Vụ Bản's and the provincial centre of Ninh Bình. Their
+    # usernames name units of today (xã Vụ Bản, xã Minh Tân, tỉnh Ninh Bình);
+    # those above name units that ended on 2025-06-30 (thị trấn Gôi, Kim Thái,
+    # huyện Vụ Bản), kept for the dossiers received before the reform.
+    DemoAccount(
+        username="motcua.xavuban",
+        full_name="Nguyễn Thị Thu",
+        roles=(Role.RECEIVING_OFFICER,),
+        agency_code="DEMO.37.13741.01",
+    ),
+    DemoAccount(
+        username="chuyenvien.xavuban",
+        full_name="Phạm Văn Đức",
+        roles=(Role.SPECIALIST,),
+        agency_code="DEMO.37.13741.02",
+    ),
+    DemoAccount(
+        username="lanhdao.xavuban",
+        full_name="Lê Thị Hạnh",
+        roles=(Role.LEADER,),
+        agency_code="DEMO.37.13741.02",
+    ),
+    DemoAccount(
+        username="congan.xavuban",
+        full_name="Bùi Văn Nam",
+        roles=(Role.RECEIVING_OFFICER,),
+        agency_code="DEMO.37.13741.05",
+    ),
+    DemoAccount(
+        username="buudien.xavuban",
+        full_name="Trịnh Văn Long",
+        roles=(Role.RECEIVING_OFFICER,),
+        agency_code="DEMO.37.13741.06",
+    ),
+    DemoAccount(
+        username="motcua.minhtan",
+        full_name="Đặng Thị Yến",
+        roles=(Role.RECEIVING_OFFICER,),
+        agency_code="DEMO.37.13750.01",
+    ),
+    DemoAccount(
+        username="motcua.tinhninhbinh",
+        full_name="Hà Thị Nga",
+        roles=(Role.RECEIVING_OFFICER,),
+        agency_code="DEMO.37.01",
+    ),
 ]
 
 

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from procedures.models import Faq, Procedure
 from procedures.services import faq_create
-from units.models import OrgUnit
+from units.models import AdminUnit, OrgUnit
 from units.services import org_unit_set_contact
 
 DEMO_OPENING_HOURS = (
@@ -190,13 +190,21 @@ def demo_help_seed() -> dict[str, int]:
     """Demo contacts for units without any, and the questions for procedures
     without any. Returns how many of each were added."""
     contacts = 0
-    for index, unit in enumerate(OrgUnit.objects.order_by("agency_code"), start=1):
+    units = OrgUnit.objects.select_related("admin_unit").order_by("agency_code")
+    for index, unit in enumerate(units, start=1):
         if unit.has_contact:
             continue
-        district = "" if "Vụ Bản" in unit.name else ", huyện Vụ Bản"
+        if unit.valid_to is None:
+            # A unit of today (two-tier government): its commune and province.
+            top = int(unit.admin_unit.path.strip("/").split("/")[0])
+            province = AdminUnit.objects.get(pk=top).name
+            address = f"Trụ sở {unit.name}, {province[:1].lower()}{province[1:]}"
+        else:
+            district = "" if "Vụ Bản" in unit.name else ", huyện Vụ Bản"
+            address = f"Trụ sở {unit.name}{district}, tỉnh Nam Định"
         org_unit_set_contact(
             org_unit=unit,
-            address=f"Trụ sở {unit.name}{district}, tỉnh Nam Định",
+            address=address,
             phone=demo_phone(index),
             opening_hours=DEMO_OPENING_HOURS,
             opening_hours_en=DEMO_OPENING_HOURS_EN,

@@ -362,6 +362,9 @@ SPECTACULAR_SETTINGS = {
     # One name for a choice set used by several fields.
     "ENUM_NAME_OVERRIDES": {
         "AgencyTypeEnum": "units.models.AgencyType",
+        "OrgUnitKindEnum": "units.models.OrgUnitKind",
+        # The catalogue's procedure kind kept its name when org units got one.
+        "KindEnum": "procedures.models.Kind",
         "DossierStatusEnum": "dossiers.models.Status",
     },
 }

@@ -34,6 +34,7 @@ from procedures.selectors import (
     faqs_published,
     org_units_receiving,
 )
+from units.selectors import admin_unit_successors_on
 
 from .data_export import citizen_data_zip
 from .health import run_checks
@@ -59,12 +60,20 @@ def home(request: HttpRequest) -> HttpResponse:
 def help_page(request: HttpRequest) -> HttpResponse:
     """How to file, where to go or call (every receiving unit, by area; the
     citizen's own commune first and open) and the questions people ask."""
-    home_area_id = None
     user = request.user
+    home_area_ids: set[int] = set()
     if isinstance(user, User) and user.is_citizen:
-        home_area_id = profile_for(user=user).commune_id
+        commune = profile_for(user=user).commune
+        if commune is not None:
+            # A commune of before the reform: the one that succeeded it today.
+            home_area_ids = {
+                area.pk
+                for area in admin_unit_successors_on(
+                    unit=commune, day=timezone.localdate()
+                )
+            }
     areas = [
-        {"area": area, "units": list(units), "home": area.pk == home_area_id}
+        {"area": area, "units": list(units), "home": area.pk in home_area_ids}
         for area, units in groupby(org_units_receiving(), key=attrgetter("admin_unit"))
     ]
     areas.sort(key=lambda group: not group["home"])  # stable: the rest keep order

@@ -21,6 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from units.models import OrgUnit
+from units.selectors import receiving_q, valid_on_q
 
 from .catalogue_data import (
     DOCUMENT_DEFAULTS,
@@ -336,16 +337,21 @@ def org_unit_get(*, agency_code: str) -> OrgUnit:
 
 
 def org_units_active() -> QuerySet[OrgUnit]:
-    return OrgUnit.objects.filter(is_active=True).select_related("admin_unit")
+    """Active units in force today."""
+    return OrgUnit.objects.filter(
+        valid_on_q(timezone.localdate()), is_active=True
+    ).select_related("admin_unit")
 
 
 def org_units_receiving() -> QuerySet[OrgUnit]:
-    """Active units where citizens file, by area: those of an agency type that
+    """Units where citizens file today, by area: in force, of an agency type that
     receives a procedure filed on the portal (the wizard's rule, see
     dossiers.selectors.receiving_units_for)."""
     receiving = Procedure.objects.filter(submittable=True).values("agency_type")
     return (
-        OrgUnit.objects.filter(is_active=True, agency_type__in=receiving)
+        OrgUnit.objects.filter(
+            receiving_q(timezone.localdate()), agency_type__in=receiving
+        )
         .select_related("admin_unit")
         .order_by("admin_unit__path", "agency_type", "name")
     )

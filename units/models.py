@@ -1,5 +1,6 @@
 """Administrative units (versioned by date) and organisation units (agencies)."""
 
+import datetime
 import re
 from decimal import Decimal
 from urllib.parse import quote
@@ -93,8 +94,52 @@ class AgencyType(models.TextChoices):
     OTHER = "other", _("Cơ quan khác")
 
 
-# QCVN 102:2016/BTTTT: V1V2V3.Z1Z2.Y1Y2.MX1X2, e.g. 000.00.12.H56.
-AGENCY_CODE_PATTERN = r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9A-Z]{2}$"
+class OrgUnitKind(models.TextChoices):
+    """What an organisation unit is. The values are the API's (`?kind=`).
+
+    From 2025-07-01 (two-tier local government, Decree 118/2025; the commune's
+    offices after Decree 150/2025, SECONDARY in law-2025.md) one-stop work is done
+    by provincial and commune Public Administration Service Centres and their
+    reception points; the commune's offices and the vertical agencies handle
+    dossiers. The kinds before the reform are those of `AgencyType`.
+    """
+
+    PROVINCE_CENTRE = "province_centre", _("Trung tâm Phục vụ hành chính công cấp tỉnh")
+    COMMUNE_CENTRE = "commune_centre", _("Trung tâm Phục vụ hành chính công cấp xã")
+    RECEPTION_POINT = "reception_point", _("Điểm tiếp nhận hồ sơ")
+    COMMUNE_OFFICE = "commune_office", _("Văn phòng HĐND và UBND cấp xã")
+    COMMUNE_CULTURE_SOCIAL = (
+        "commune_culture_social",
+        _("Phòng Văn hóa – Xã hội cấp xã"),
+    )
+    COMMUNE_ECONOMY = "commune_economy", _("Phòng Kinh tế cấp xã")
+    COMMUNE_POLICE = "commune_police", _("Công an cấp xã")
+    SOCIAL_INSURANCE = "social_insurance", _("Bảo hiểm xã hội")
+    COMMUNE_COMMITTEE = "commune_committee", _("UBND cấp xã")
+    DISTRICT_COMMITTEE = "district_committee", _("UBND cấp huyện")
+    DISTRICT_JUSTICE = "district_justice", _("Phòng Tư pháp")
+    DISTRICT_POLICE = "district_police", _("Công an cấp huyện")
+    LABOUR_SOCIAL = "labour_social", _("Phòng Lao động - Thương binh và Xã hội")
+    PROVINCE_COMMITTEE = "province_committee", _("UBND cấp tỉnh")
+    PROVINCE_POLICE = "province_police", _("Công an cấp tỉnh")
+    OTHER = "other", _("Cơ quan khác")
+
+
+# Offices that handle what a centre received and forwarded: they take no dossier
+# from citizens themselves. Every other kind receives (as every unit did before).
+NON_RECEIVING_KINDS = (
+    OrgUnitKind.COMMUNE_OFFICE,
+    OrgUnitKind.COMMUNE_CULTURE_SOCIAL,
+    OrgUnitKind.COMMUNE_ECONOMY,
+)
+
+# Mã định danh điện tử cơ quan. QCVN 102:2016/BTTTT wrote it V1V2V3.Z1Z2.Y1Y2.MX1X2
+# (000.00.12.H56, 13 characters); today's codes (QĐ 20/2020, the level-1 part
+# MX1X2 first, at most 35 characters, law-2025.md Q2: SECONDARY) also look like
+# H57.132 or H15.50.05.13. Letters and digits in dot-separated parts: the dot
+# also tells an agency code from an administrative unit's (13741, 359).
+AGENCY_CODE_MAX_LENGTH = 35
+AGENCY_CODE_PATTERN = r"^[0-9A-Z]{1,12}(\.[0-9A-Z]{1,12}){1,11}$"
 # A number as people write it: "0228 3812 345", "0228.3812.345", "1022", "+84 ...".
 PHONE_PATTERN = r"^\+?[0-9][0-9 .-]{1,28}[0-9]$"
 # A plain link to a map, never an embedded map: no third-party script or frame on
@@ -107,27 +152,57 @@ class OrgUnit(models.Model):
     """An agency that receives or handles dossiers, e.g. UBND xã Kim Thái.
 
     Officers belong to one organisation unit; what they may see is scoped by it.
+    Dated like administrative units: a unit is in force from `valid_from` to
+    `valid_to` (either open), and `successors` carry its work on after it
+    (UBND thị trấn Gôi until 2025-06-30, then the centre of xã Vụ Bản). `kind`
+    says what it is; `agency_type` says whose procedures it receives.
     """
 
     name = models.CharField(_("tên cơ quan"), max_length=200)
     agency_type = models.CharField(
         _("loại cơ quan"), max_length=40, choices=AgencyType.choices
     )
-    # Mã định danh điện tử cơ quan (QCVN 102:2016/BTTTT): `000.00.NN.Hxx`, at most
-    # 13 characters. It starts every dossier code the unit issues.
+    kind = models.CharField(
+        _("loại đơn vị"),
+        max_length=40,
+        choices=OrgUnitKind.choices,
+        default=OrgUnitKind.OTHER,
+        db_index=True,
+    )
+    # Mã định danh điện tử cơ quan: it starts every dossier code the unit issues.
     agency_code = models.CharField(
         _("mã định danh cơ quan"),
-        max_length=13,
+        max_length=AGENCY_CODE_MAX_LENGTH,
         unique=True,
         validators=[
             RegexValidator(
                 AGENCY_CODE_PATTERN,
                 message=_(
-                    "Mã định danh cơ quan phải có dạng 000.00.00.H00 "
-                    "(QCVN 102:2016/BTTTT)."
+                    "Mã định danh cơ quan gồm chữ in hoa và chữ số, các phần cách "
+                    "nhau bằng dấu chấm, tối đa 35 ký tự, ví dụ H57.132, "
+                    "H15.50.05.13 hoặc 000.00.19.H47."
                 ),
             )
         ],
+    )
+    valid_from = models.DateField(
+        _("hiệu lực từ"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống nếu không rõ ngày bắt đầu."),
+    )
+    valid_to = models.DateField(
+        _("hiệu lực đến hết ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống nếu đơn vị vẫn còn hiệu lực."),
+    )
+    successors = models.ManyToManyField(
+        "self",
+        verbose_name=_("đơn vị kế thừa"),
+        symmetrical=False,
+        blank=True,
+        related_name="predecessors",
     )
     admin_unit = models.ForeignKey(
         AdminUnit,
@@ -227,6 +302,15 @@ class OrgUnit(models.Model):
                 name="orgunit_agency_code_format",
             ),
             models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="orgunit_valid_period",
+                violation_error_message=_(
+                    "Ngày hết hiệu lực không được trước ngày bắt đầu hiệu lực."
+                ),
+            ),
+            models.CheckConstraint(
                 condition=Q(phone="") | Q(phone__regex=PHONE_PATTERN),
                 name="orgunit_phone_format",
             ),
@@ -250,6 +334,18 @@ class OrgUnit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        """Whether the unit is in force on `day` (its dates; not `is_active`)."""
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to >= day
+        )
+
+    @property
+    def receives_dossiers(self) -> bool:
+        """Whether citizens file here (a centre, a reception point, an agency of
+        before the reform), as opposed to an office that handles forwarded work."""
+        return self.kind not in NON_RECEIVING_KINDS
 
     @property
     def has_contact(self) -> bool:

@@ -4,11 +4,12 @@ import datetime
 
 from django.db.models import Q, QuerySet
 
-from .models import AdminUnit, OrgUnit
+from .models import NON_RECEIVING_KINDS, AdminUnit, OrgUnit
 
 
 def valid_on_q(day: datetime.date, prefix: str = "") -> Q:
-    """The condition "valid on `day`" for AdminUnit rows (or a related prefix)."""
+    """The condition "valid on `day`" for AdminUnit or OrgUnit rows (or a
+    related prefix): both carry `valid_from` and `valid_to`."""
     return (
         Q(**{f"{prefix}valid_from__isnull": True})
         | Q(**{f"{prefix}valid_from__lte": day})
@@ -61,3 +62,45 @@ def org_units_in_subtree(*, unit: AdminUnit) -> QuerySet[OrgUnit]:
     return OrgUnit.objects.filter(
         admin_unit__path__startswith=unit.path
     ).select_related("admin_unit")
+
+
+def org_units_in_force(
+    *,
+    day: datetime.date,
+    kind: str = "",
+    province: AdminUnit | None = None,
+) -> QuerySet[OrgUnit]:
+    """Active organisation units in force on `day`; with `kind`, of that kind;
+    with `province`, located in it (anywhere below it)."""
+    units = OrgUnit.objects.filter(valid_on_q(day), is_active=True)
+    if kind:
+        units = units.filter(kind=kind)
+    if province is not None:
+        units = units.filter(admin_unit__path__startswith=province.path)
+    return units.select_related("admin_unit", "parent").order_by(
+        "admin_unit__path", "kind", "name"
+    )
+
+
+def receiving_q(day: datetime.date) -> Q:
+    """The condition "takes dossiers from citizens on `day`" for OrgUnit rows:
+    active, in force, and not an office that only handles forwarded work."""
+    return valid_on_q(day) & Q(is_active=True) & ~Q(kind__in=NON_RECEIVING_KINDS)
+
+
+def org_unit_successors_on(*, unit: OrgUnit, day: datetime.date) -> list[OrgUnit]:
+    """The units that carry `unit` on at `day`, following successors across eras
+    (a unit in force on `day` is its own answer)."""
+    found: dict[int, OrgUnit] = {}
+    seen: set[int] = set()
+    frontier = [unit]
+    while frontier:
+        current = frontier.pop()
+        if current.pk in seen:
+            continue
+        seen.add(current.pk)
+        if current.in_force_on(day):
+            found[current.pk] = current
+        elif current.valid_to is not None and current.valid_to < day:
+            frontier.extend(current.successors.all())
+    return sorted(found.values(), key=lambda u: (u.agency_code, u.pk))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from .models import AdminUnit, AgencyType, OrgUnit
+from .models import AdminUnit, AgencyType, OrgUnit, OrgUnitKind
 
 
 def _place(unit: AdminUnit) -> None:
@@ -75,16 +75,37 @@ def org_unit_upsert(
     admin_unit: AdminUnit,
     parent: OrgUnit | None = None,
     note: str = "",
+    kind: OrgUnitKind | str = "",
+    valid_from: datetime.date | None = None,
+    valid_to: datetime.date | None = None,
 ) -> OrgUnit:
-    """Create the organisation unit with this agency code, or update it."""
+    """Create the organisation unit with this agency code, or update it. Without
+    `kind`, the kind its agency type names (the units of before the reform)."""
+    org_unit = OrgUnit(
+        agency_code=agency_code,
+        name=name,
+        agency_type=agency_type,
+        kind=kind or agency_type,
+        admin_unit=admin_unit,
+        parent=parent,
+        note=note,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    # The shapes a database would refuse (agency code, dates), with the reason.
+    org_unit.clean_fields(exclude=["admin_unit", "parent", "successors"])
+    org_unit.validate_constraints(exclude=["agency_code"])
     org_unit, _created = OrgUnit.objects.update_or_create(
         agency_code=agency_code,
         defaults={
             "name": name,
             "agency_type": agency_type,
+            "kind": kind or agency_type,
             "admin_unit": admin_unit,
             "parent": parent,
             "note": note,
+            "valid_from": valid_from,
+            "valid_to": valid_to,
         },
     )
     return org_unit
@@ -228,14 +249,18 @@ def admin_units_load_csv(path: Path) -> int:
 
 
 @transaction.atomic
-def org_units_load_csv(path: Path) -> int:
-    """Load organisation units from a reviewed CSV file. Idempotent by agency code.
+def org_units_load_csv(*paths: Path) -> int:
+    """Load organisation units from reviewed CSV files. Idempotent by agency code.
 
     Columns: agency_code, name, agency_type, admin_unit ("code@valid_from"),
-    parent (agency code), note. Parents must come before their children.
+    parent (agency code), note; optional: kind (else the agency type's),
+    valid_from, valid_to, successors (agency codes separated by ";", in any of
+    the files). Parents must come before their children.
     """
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
+    rows: list[dict[str, str]] = []
+    for path in paths:
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows += list(csv.DictReader(handle))
     loaded: dict[str, OrgUnit] = {}
     for row in rows:
         code, valid_from = _unit_key(row["admin_unit"])
@@ -247,8 +272,16 @@ def org_units_load_csv(path: Path) -> int:
             admin_unit=AdminUnit.objects.get(code=code, valid_from=valid_from),
             parent=loaded[parent_code] if parent_code else None,
             note=row["note"].strip(),
+            kind=(row.get("kind") or "").strip(),
+            valid_from=_optional_date(row.get("valid_from") or ""),
+            valid_to=_optional_date(row.get("valid_to") or ""),
         )
         loaded[org_unit.agency_code] = org_unit
+    for row in rows:
+        if "successors" not in row:
+            continue
+        refs = [ref.strip() for ref in row["successors"].split(";") if ref.strip()]
+        loaded[row["agency_code"].strip()].successors.set([loaded[ref] for ref in refs])
     return len(rows)
 
 
@@ -257,5 +290,8 @@ def units_load_reference() -> dict[str, int]:
     return {
         "national_tree_added": admin_units_load_national_tree(),
         "dated_units": admin_units_load_csv(DATA_DIR / "admin_units_before_2025.csv"),
-        "org_units": org_units_load_csv(DATA_DIR / "org_units_vu_ban.csv"),
+        "org_units": org_units_load_csv(
+            DATA_DIR / "org_units_vu_ban.csv",
+            DATA_DIR / "org_units_ninh_binh_2025.csv",
+        ),
     }

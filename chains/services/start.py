@@ -19,7 +19,7 @@ from dossiers.services import (
 from procedures.models import LinkedStep, Procedure
 from procedures.selectors import linked_steps_applying
 from units.models import AdminUnit, AgencyType, OrgUnit
-from units.selectors import valid_on_q
+from units.selectors import receiving_q, valid_on_q
 
 from ..models import ChainRun, ChainStep
 from ..steps import KINDS, Kind, kind_for
@@ -52,13 +52,18 @@ def _lineage(area: AdminUnit) -> dict[int, tuple[int, int]]:
     return ranks
 
 
-def resolve_unit(*, agency_type: str, area: AdminUnit) -> OrgUnit | None:
+def resolve_unit(
+    *, agency_type: str, area: AdminUnit, day: datetime.date | None = None
+) -> OrgUnit | None:
     """The active agency of this type nearest to `area`: in the area itself, else
     in the areas above it (a commune's police; the district's social insurance),
-    else in the units the area succeeded."""
+    else in the units the area succeeded. Only units that receive dossiers on
+    `day` (today by default): a centre, not the office behind it."""
     ranks = _lineage(area)
     candidates = OrgUnit.objects.filter(
-        is_active=True, agency_type=agency_type, admin_unit_id__in=list(ranks)
+        receiving_q(day or timezone.localdate()),
+        agency_type=agency_type,
+        admin_unit_id__in=list(ranks),
     )
     ranked = sorted(candidates, key=lambda u: (ranks[u.admin_unit_id], u.name, u.pk))
     return ranked[0] if ranked else None
@@ -108,6 +113,7 @@ def _plan(dossier: Dossier, day: datetime.date) -> list[Planned]:
         unit = resolve_unit(
             agency_type=linked.agency_type,
             area=_area(kind.area_code(dossier.data), area, day),
+            day=day,
         )
         if unit is None:
             raise ChainError(

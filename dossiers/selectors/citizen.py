@@ -1,12 +1,15 @@
 """The citizen's own dossiers and drafts, and where a procedure may be filed."""
 
+import datetime
 from typing import Any
 
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from procedures.text import normalize
 from units.models import OrgUnit
+from units.selectors import receiving_q
 
 from ..models import Dossier, Draft
 from .queue import queue_status_q
@@ -104,10 +107,16 @@ def draft_get_for_user(*, user: Any, pk: int) -> Draft:
     return draft
 
 
-def receiving_units_for(*, procedure: Any) -> QuerySet[OrgUnit]:
-    """The active units that receive dossiers of `procedure` (same agency type)."""
+def receiving_units_for(
+    *, procedure: Any, day: datetime.date | None = None
+) -> QuerySet[OrgUnit]:
+    """The units that receive dossiers of `procedure` (same agency type) on `day`,
+    today by default: active, in force that day, citizens file there."""
     return (
-        OrgUnit.objects.filter(is_active=True, agency_type=procedure.agency_type)
+        OrgUnit.objects.filter(
+            receiving_q(day or timezone.localdate()),
+            agency_type=procedure.agency_type,
+        )
         .select_related("admin_unit")
         .order_by("admin_unit__path", "name")
     )

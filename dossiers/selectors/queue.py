@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from procedures.text import normalize
 from units.models import OrgUnit
+from units.selectors import valid_on_q
 
 from ..calendar import WorkingCalendar
 from ..lifecycle import OPEN, TRANSITIONS
@@ -199,15 +200,19 @@ def officers_of_unit(*, org_unit: Any) -> QuerySet[User]:
 
 
 def forward_units() -> QuerySet[OrgUnit]:
-    """The active units a dossier may be forwarded to, with their place (the
-    forward form groups them by it)."""
-    return OrgUnit.objects.filter(is_active=True).select_related("admin_unit")
+    """The active units in force today a dossier may be forwarded to, with their
+    place (the forward form groups them by it)."""
+    return OrgUnit.objects.filter(
+        valid_on_q(timezone.localdate()), is_active=True
+    ).select_related("admin_unit")
 
 
 def officers_of_active_units() -> QuerySet[User]:
-    """Officers of every active unit (a forwarded dossier's possible assignee)."""
+    """Officers of every active unit in force today (a forwarded dossier's
+    possible assignee)."""
     return (
         User.objects.filter(
+            valid_on_q(timezone.localdate(), prefix="org_unit__"),
             org_unit__is_active=True,
             is_active=True,
             groups__name__in=_HANDLING_ROLES,

@@ -39,10 +39,17 @@ from .officer import dossier_receive
 LINKED_IDENTITY_LEVEL = 2
 
 
-def unit_receives(*, unit: OrgUnit, procedure: Procedure) -> bool:
-    """Whether `unit` takes dossiers of `procedure` (as selectors'
-    `receiving_units_for` lists them), without a query."""
-    return unit.is_active and unit.agency_type == procedure.agency_type
+def unit_receives(
+    *, unit: OrgUnit, procedure: Procedure, day: datetime.date | None = None
+) -> bool:
+    """Whether `unit` takes dossiers of `procedure` on `day`, today by default
+    (as selectors' `receiving_units_for` lists them), without a query."""
+    return (
+        unit.is_active
+        and unit.receives_dossiers
+        and unit.in_force_on(day or timezone.localdate())
+        and unit.agency_type == procedure.agency_type
+    )
 
 
 def applicant_check(*, applicant: Any) -> None:
@@ -53,11 +60,15 @@ def applicant_check(*, applicant: Any) -> None:
 
 
 def submission_check(
-    *, applicant: Any, procedure: Procedure, receiving_unit: OrgUnit | None = None
+    *,
+    applicant: Any,
+    procedure: Procedure,
+    receiving_unit: OrgUnit | None = None,
+    day: datetime.date | None = None,
 ) -> None:
     """Refuse, with the reason, when `applicant` may not file `procedure` (at
-    `receiving_unit` when given) for themselves. The wizard, the API and
-    `dossier_submit` ask this one question."""
+    `receiving_unit` when given, on `day`, today by default) for themselves. The
+    wizard, the API and `dossier_submit` ask this one question."""
     applicant_check(applicant=applicant)
     if not procedure.submittable or not procedure.form_schema:
         raise DossierError(_("Thủ tục này không nộp hồ sơ trực tuyến trên Cổng."))
@@ -72,7 +83,7 @@ def submission_check(
             % {"level": LINKED_IDENTITY_LEVEL}
         )
     if receiving_unit is not None and not unit_receives(
-        unit=receiving_unit, procedure=procedure
+        unit=receiving_unit, procedure=procedure, day=day
     ):
         raise UnitNotReceiving(
             _(
@@ -160,13 +171,17 @@ def dossier_submit(
     )
     if first is not None:
         return first
+    day = timezone.localdate(now or timezone.now())
     if assisted_by is None:
         submission_check(
-            applicant=applicant, procedure=procedure, receiving_unit=receiving_unit
+            applicant=applicant,
+            procedure=procedure,
+            receiving_unit=receiving_unit,
+            day=day,
         )
     if not procedure.submittable:
         raise DossierError(_("Thủ tục này không nộp hồ sơ trực tuyến trên Cổng."))
-    if not receiving_unit.is_active:
+    if not receiving_unit.is_active or not receiving_unit.in_force_on(day):
         raise DossierError(_("Cơ quan tiếp nhận này không còn hoạt động."))
     cleaned, errors = schema_clean(procedure.form_schema, data)
     attachments = list(draft.attachments.all()) if draft is not None else []

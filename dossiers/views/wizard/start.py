@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -12,7 +13,8 @@ from accounts.selectors import profile_for, profile_prefill
 from procedures.models import Procedure
 from procedures.schema import schema_prefill
 from procedures.selectors import procedure_get
-from units.models import OrgUnit
+from units.models import OrgUnit, OrgUnitKind
+from units.selectors import admin_unit_successors_on
 
 from ... import services, wizard
 from ...forms.citizen import UnitChoiceForm
@@ -36,11 +38,21 @@ def _not_submittable_reason(procedure: Procedure, has_units: bool) -> str:
 
 
 def _home_unit(user: User, units: list[OrgUnit]) -> OrgUnit | None:
-    """The unit of the citizen's commune, the likely place to file."""
-    commune_id = profile_for(user=user).commune_id
-    for unit in units:
-        if unit.admin_unit_id == commune_id:
-            return unit
+    """The unit of the citizen's commune, the likely place to file; a commune of
+    before the reform (thị trấn Gôi) leads to the one that succeeded it today
+    (xã Vụ Bản)."""
+    commune = profile_for(user=user).commune
+    if commune is not None:
+        areas = {commune.pk}
+        if not any(unit.admin_unit_id == commune.pk for unit in units):
+            today = timezone.localdate()
+            successors = admin_unit_successors_on(unit=commune, day=today)
+            areas = {area.pk for area in successors}
+        # A centre before a reception point of the same commune.
+        home = [unit for unit in units if unit.admin_unit_id in areas]
+        home.sort(key=lambda unit: unit.kind == OrgUnitKind.RECEPTION_POINT)
+        if home:
+            return home[0]
     return units[0] if len(units) == 1 else None
 
 

@@ -15,6 +15,16 @@ from portal.demo_help import demo_help_seed
 from units.models import OrgUnit
 
 
+def _era(unit: OrgUnit | None) -> str:
+    """Which units an account works in: those that ended (the pre-reform era)
+    or those in force."""
+    if unit is None:
+        return ""
+    if unit.valid_to is not None:
+        return f"-> {unit.valid_to:%d/%m/%Y}"
+    return f"{unit.valid_from:%d/%m/%Y} ->" if unit.valid_from else "->"
+
+
 class Command(BaseCommand):
     help = (
         "Create or reset the demo accounts of every role and the development "
@@ -61,10 +71,18 @@ class Command(BaseCommand):
         people = registry_demo_load()
         help_added = demo_help_seed()
         self.stdout.write(self.style.SUCCESS("Demo accounts (tài khoản mẫu):"))
+        units = {
+            unit.agency_code: unit
+            for unit in OrgUnit.objects.filter(
+                agency_code__in=[a.agency_code for a in DEMO_ACCOUNTS]
+            )
+        }
         for account in DEMO_ACCOUNTS:
             roles = ", ".join(str(role.label) for role in account.roles)
+            unit = units.get(account.agency_code)
             self.stdout.write(
-                f"  {account.username:<16} {account.full_name:<20} {roles}"
+                f"  {account.username:<20} {account.full_name:<16} "
+                f"{_era(unit):<14} {roles}"
             )
         self.stdout.write(f"  password / mật khẩu: {DEMO_PASSWORD}")
         self.stdout.write(
