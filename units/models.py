@@ -101,12 +101,14 @@ class OrgUnitKind(models.TextChoices):
     offices after Decree 150/2025, SECONDARY in law-2025.md) one-stop work is done
     by provincial and commune Public Administration Service Centres and their
     reception points; the commune's offices and the vertical agencies handle
-    dossiers. The kinds before the reform are those of `AgencyType`.
+    dossiers. The kinds before the reform are those of `AgencyType`, in its
+    order (the forward form lists a place's units in this order).
     """
 
     PROVINCE_CENTRE = "province_centre", _("Trung tâm Phục vụ hành chính công cấp tỉnh")
     COMMUNE_CENTRE = "commune_centre", _("Trung tâm Phục vụ hành chính công cấp xã")
     RECEPTION_POINT = "reception_point", _("Điểm tiếp nhận hồ sơ")
+    COMMUNE_COMMITTEE = "commune_committee", _("UBND cấp xã")
     COMMUNE_OFFICE = "commune_office", _("Văn phòng HĐND và UBND cấp xã")
     COMMUNE_CULTURE_SOCIAL = (
         "commune_culture_social",
@@ -114,11 +116,10 @@ class OrgUnitKind(models.TextChoices):
     )
     COMMUNE_ECONOMY = "commune_economy", _("Phòng Kinh tế cấp xã")
     COMMUNE_POLICE = "commune_police", _("Công an cấp xã")
-    SOCIAL_INSURANCE = "social_insurance", _("Bảo hiểm xã hội")
-    COMMUNE_COMMITTEE = "commune_committee", _("UBND cấp xã")
     DISTRICT_COMMITTEE = "district_committee", _("UBND cấp huyện")
     DISTRICT_JUSTICE = "district_justice", _("Phòng Tư pháp")
     DISTRICT_POLICE = "district_police", _("Công an cấp huyện")
+    SOCIAL_INSURANCE = "social_insurance", _("Bảo hiểm xã hội")
     LABOUR_SOCIAL = "labour_social", _("Phòng Lao động - Thương binh và Xã hội")
     PROVINCE_COMMITTEE = "province_committee", _("UBND cấp tỉnh")
     PROVINCE_POLICE = "province_police", _("Công an cấp tỉnh")

@@ -18,7 +18,7 @@ from dossiers.services import (
 )
 from procedures.models import LinkedStep, Procedure
 from procedures.selectors import linked_steps_applying
-from units.models import AdminUnit, AgencyType, OrgUnit
+from units.models import AdminUnit, AgencyType, OrgUnit, OrgUnitKind
 from units.selectors import receiving_q, valid_on_q
 
 from ..models import ChainRun, ChainStep
@@ -65,7 +65,16 @@ def resolve_unit(
         agency_type=agency_type,
         admin_unit_id__in=list(ranks),
     )
-    ranked = sorted(candidates, key=lambda u: (ranks[u.admin_unit_id], u.name, u.pk))
+    ranked = sorted(
+        candidates,
+        # A centre before a reception point of the same place.
+        key=lambda u: (
+            ranks[u.admin_unit_id],
+            u.kind == OrgUnitKind.RECEPTION_POINT,
+            u.name,
+            u.pk,
+        ),
+    )
     return ranked[0] if ranked else None
 
 

@@ -16,10 +16,12 @@ from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 from .axe import Auditor
 
-AN = "036085012345"  # Nguyễn Văn An, e-ID level 2, lives in thị trấn Gôi
+# Nguyễn Văn An, e-ID level 2, lives in thị trấn Gôi: part of xã Vụ Bản since
+# 2025-07-01. The journeys run on today's units, as the demo does.
+AN = "036085012345"
 AN_PHONE = "0912345678"
-GOI = "UBND thị trấn Gôi"
-GOI_POLICE = "Công an thị trấn Gôi"
+CENTRE = "DEMO.37.13741.01"  # Trung tâm Phục vụ hành chính công xã Vụ Bản
+OFFICE = "Văn phòng HĐND và UBND xã Vụ Bản"
 BIRTH = "3.000722"
 TEMPORARY_RESIDENCE = "1.004194"  # 7.000 đồng online
 
@@ -151,7 +153,8 @@ def pdf_text(page: Page, link: Any) -> str:
 
 
 def birth_registration() -> Any:
-    """An's birth registration (1.001193), filed online at UBND thị trấn Gôi."""
+    """An's birth registration (1.001193), filed online today at the centre of
+    xã Vụ Bản."""
     from accounts.models import User
     from dossiers import services
     from procedures.models import Procedure
@@ -166,7 +169,7 @@ def birth_registration() -> Any:
     return services.dossier_submit(
         applicant=an,
         procedure=Procedure.objects.get(code="1.001193"),
-        receiving_unit=OrgUnit.objects.get(agency_code="000.11.59.H00"),
+        receiving_unit=OrgUnit.objects.get(agency_code=CENTRE),
         data=data,
         draft=papers(an, "1.001193", ["giay-chung-sinh"]),
     )

@@ -14,22 +14,25 @@ pytestmark = pytest.mark.services("postgres", "redis", "worker")
 
 @pytest.fixture
 def returned():
-    """An's birth registration, handled by the demo officers of thị trấn Gôi."""
+    """An's birth registration, received by the centre of xã Vụ Bản and handled
+    by the commune's office (the demo officers of today's units)."""
     from accounts.models import User
     from dossiers import services
     from tests.dossiers.factories import pdf_upload
 
-    staff = {u.username: u for u in User.objects.filter(username__contains=".goi")}
-    officer = staff["motcua.goi"]
+    staff = {u.username: u for u in User.objects.filter(username__contains=".xavuban")}
+    officer = staff["motcua.xavuban"]
     dossier = birth_registration()
     dossier = services.dossier_receive(dossier=dossier, actor=officer)
     dossier = services.dossier_forward(
-        dossier=dossier, actor=officer, to_unit=dossier.receiving_unit
+        dossier=dossier,
+        actor=officer,
+        to_unit=staff["chuyenvien.xavuban"].org_unit,
     )
-    dossier = services.dossier_approve(dossier=dossier, actor=staff["lanhdao.goi"])
+    dossier = services.dossier_approve(dossier=dossier, actor=staff["lanhdao.xavuban"])
     dossier = services.dossier_issue_result(
         dossier=dossier,
-        actor=staff["chuyenvien.goi"],
+        actor=staff["chuyenvien.xavuban"],
         title="Giấy khai sinh",
         file=pdf_upload(),
     )

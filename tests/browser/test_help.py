@@ -22,8 +22,9 @@ def test_anyone_finds_their_communes_desk_and_an_answer_on_a_phone(
     expect(page).to_have_url(re.compile(r"/help/#units$"))
     auditor.check(page, "help")
 
-    page.get_by_text("Xã Kim Thái", exact=True).click()
-    area = page.locator("details", has_text="Xã Kim Thái")
+    # Today's units: xã Minh Tân's centre and police (formed 2025-07-01).
+    page.get_by_text("Xã Minh Tân", exact=True).click()
+    area = page.locator("details", has_text="Xã Minh Tân")
     expect(area).to_have_attribute("open", "")
     call = area.get_by_role("link", name=re.compile(r"^0228 000 \d{4}"))
     expect(call.first).to_have_attribute("href", re.compile(r"^tel:0228000\d{4}$"))

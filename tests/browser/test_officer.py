@@ -10,6 +10,7 @@ from dossiers.models import Status
 
 from .conftest import DESKTOP, new_page, screenshot
 from .journeys import (
+    OFFICE,
     birth_registration,
     citizen_login,
     pdf_file,
@@ -55,16 +56,17 @@ def follows_the_chosen_unit(page: Page) -> None:
     unit = panel.locator('select[name$="to_unit"]')
     officers = panel.locator('select[name$="assignee"] option')
     expect(unit.locator("optgroup").first).to_have_attribute(
-        "label", re.compile("Thị trấn Gôi")
+        "label", re.compile("Xã Vụ Bản")
     )
+    # Only units in force today: none of before the reform.
+    expect(unit.locator("option", has_text="thị trấn Gôi")).to_have_count(0)
+    expect(officers).to_have_text(["— Để đơn vị tự phân công —", "Nguyễn Thị Thu"])
+    unit.select_option(label=OFFICE)
     expect(officers).to_have_text(
-        ["— Để đơn vị tự phân công —", "Phạm Thị Hoa", "Trần Văn Minh", "Vũ Thị Lan"]
+        ["— Để đơn vị tự phân công —", "Lê Thị Hạnh", "Phạm Văn Đức"]
     )
-    unit.select_option(label="Công an thị trấn Gôi")
-    expect(officers).to_have_text(
-        ["— Để đơn vị tự phân công —", "Đinh Văn Cường", "Ngô Văn Bảo"]
-    )
-    unit.select_option(label="UBND thị trấn Gôi")
+    unit.select_option(label="Công an xã Vụ Bản")
+    expect(officers).to_have_text(["— Để đơn vị tự phân công —", "Bùi Văn Nam"])
     panel.locator("summary").click()
 
 
@@ -72,7 +74,7 @@ def test_officers_take_a_dossier_from_receipt_to_returned_result(
     desktop, chromium, server, auditor, dossier
 ):
     page = desktop
-    staff_login(page, server, auditor, "motcua.goi")
+    staff_login(page, server, auditor, "motcua.xavuban")
     auditor.check(page, "staff home")
     page.goto(f"{server}/staff/dossiers/")
     auditor.check(page, "queue")
@@ -123,7 +125,8 @@ def test_officers_take_a_dossier_from_receipt_to_returned_result(
 
     page.reload()
     follows_the_chosen_unit(page)
-    act(page, "Chuyển xử lý")
+    # The centre received it; the commune's office handles it.
+    act(page, "Chuyển xử lý", {"to_unit": OFFICE})
     dossier.refresh_from_db()
     assert dossier.status == Status.PROCESSING
     # Prints the control slip (Mẫu 05) that follows the dossier.
@@ -132,7 +135,7 @@ def test_officers_take_a_dossier_from_receipt_to_returned_result(
 
     leader = new_page(chromium, viewport=DESKTOP)
     try:
-        staff_login(leader, server, auditor, "lanhdao.goi")
+        staff_login(leader, server, auditor, "lanhdao.xavuban")
         leader.goto(f"{server}/staff/dossiers/{dossier.code}/")
         act(leader, "Phê duyệt")
         dossier.refresh_from_db()
@@ -142,7 +145,7 @@ def test_officers_take_a_dossier_from_receipt_to_returned_result(
 
     specialist = new_page(chromium, viewport=DESKTOP)
     try:
-        staff_login(specialist, server, auditor, "chuyenvien.goi")
+        staff_login(specialist, server, auditor, "chuyenvien.xavuban")
         specialist.goto(f"{server}/staff/dossiers/{dossier.code}/")
         auditor.check(specialist, "dossier to issue")
         act(

@@ -178,7 +178,7 @@ def test_large_text_and_zoom_keep_staff_pages_usable(
         size = "phone" if base is PHONE else "desktop"
         for username, url, label, action in (
             (
-                "motcua.goi",
+                "motcua.xavuban",
                 f"{server}/staff/dossiers/",
                 "officer queue",
                 "main .queue-filters button[type=submit]",

@@ -28,6 +28,8 @@ class OrgUnitFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"UBND xã Thử {n}")
     agency_type = AgencyType.COMMUNE_COMMITTEE
+    # A unit of before the reform is of the kind its agency type names.
+    kind = factory.LazyAttribute(lambda unit: str(unit.agency_type))
     agency_code = factory.Sequence(lambda n: f"{n // 100:03d}.{n % 100:02d}.99.H99")
     admin_unit = factory.SubFactory(AdminUnitFactory)
 

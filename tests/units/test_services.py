@@ -179,3 +179,94 @@ def test_malformed_contacts_are_refused_and_nothing_is_saved():
 
     org_unit.refresh_from_db()
     assert org_unit.address == "Trụ sở cũ"
+
+
+# --- Organisation units of both eras (issue 17) ------------------------------------
+
+BEFORE = datetime.date(2025, 6, 30)
+AFTER = datetime.date(2025, 7, 1)
+
+
+def test_vu_ban_agencies_are_in_force_until_the_reform(reference):
+    from units.selectors import org_units_in_force
+
+    before = org_units_in_force(day=BEFORE)
+    old = OrgUnit.objects.filter(agency_code__endswith=".59.H00")
+
+    assert old.count() == 41
+    assert set(old.values_list("valid_to", flat=True)) == {
+        BEFORE,
+        datetime.date(2024, 12, 31),  # the communes merged then (UNVERIFIED)
+    }
+    # 5 district agencies, and both agencies of the 13 communes left in 2025
+    assert before.count() == 5 + 2 * 13
+    assert not org_units_in_force(day=AFTER).filter(pk__in=old).exists()
+
+
+def test_todays_centres_and_offices_of_the_communes_formed_from_vu_ban(reference):
+    from collections import Counter
+
+    from units.selectors import org_units_in_force
+
+    after = list(org_units_in_force(day=AFTER))
+    kinds = Counter(unit.kind for unit in after)
+
+    assert len(after) == 33
+    assert kinds == {
+        "province_centre": 1,
+        "social_insurance": 1,
+        "commune_centre": 6,
+        "commune_office": 6,
+        "commune_culture_social": 6,
+        "commune_economy": 6,
+        "commune_police": 6,
+        "reception_point": 1,
+    }
+    areas = {unit.admin_unit.name for unit in after if unit.kind == "commune_centre"}
+    assert areas == {
+        "Xã Vụ Bản",
+        "Xã Minh Tân",
+        "Xã Hiển Khánh",
+        "Xã Liên Minh",
+        "Phường Thành Nam",
+        "Phường Trường Thi",
+    }
+    provinces = {(u.admin_unit.parent or u.admin_unit).code for u in after}
+    assert provinces == {"37"}
+    # Demo identifiers say so, in the code itself and in the note.
+    assert all(unit.agency_code.startswith("DEMO.") for unit in after)
+    assert all("demo" in unit.note for unit in after)
+
+
+def test_the_district_agencies_lead_to_todays_units(reference):
+    from units.selectors import org_unit_successors_on
+
+    goi = OrgUnit.objects.get(agency_code="000.11.59.H00")
+    goi_police = OrgUnit.objects.get(agency_code="001.11.59.H00")
+    dai_an = OrgUnit.objects.get(agency_code="000.16.59.H00")
+
+    assert {u.name for u in org_unit_successors_on(unit=goi, day=AFTER)} == {
+        "Trung tâm Phục vụ hành chính công xã Vụ Bản",
+        "Văn phòng HĐND và UBND xã Vụ Bản",
+    }
+    assert [u.name for u in org_unit_successors_on(unit=goi_police, day=AFTER)] == [
+        "Công an xã Vụ Bản"
+    ]
+    assert {u.admin_unit.name for u in dai_an.successors.all()} == {"Phường Thành Nam"}
+    assert org_unit_successors_on(unit=goi, day=BEFORE) == [goi]
+
+
+def test_a_malformed_unit_in_a_reference_file_is_refused(db, tmp_path):
+    AdminUnitFactory(code="99991")
+    path = tmp_path / "units.csv"
+    path.write_text(
+        "agency_code,name,agency_type,admin_unit,parent,note,valid_from,valid_to\n"
+        "H57.132,Trung tâm,commune_committee,99991@,,,2025-07-01,2025-06-30\n",
+        encoding="utf-8",
+    )
+    from units.services import org_units_load_csv
+
+    with pytest.raises(ValidationError):
+        org_units_load_csv(path)
+
+    assert not OrgUnit.objects.exists()

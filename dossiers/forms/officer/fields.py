@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.identifiers import personal_id_errors
 from accounts.models import User
 from procedures.text import normalize
-from units.models import AdminUnit, AgencyType, OrgUnit
+from units.models import AdminUnit, OrgUnit, OrgUnitKind
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -31,9 +31,9 @@ class ProcedureChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return f"{obj.name} ({obj.code})" if obj.code else str(obj.name)
 
 
-# Inside a place's group, the people's committee first, then the police, the
-# district offices ... (the order of AgencyType).
-_KIND_ORDER = {kind: index for index, kind in enumerate(AgencyType.values)}
+# Inside a place's group, the centre or people's committee first, then the
+# offices, the police, the district offices ... (the order of OrgUnitKind).
+_KIND_ORDER = {kind: index for index, kind in enumerate(OrgUnitKind.values)}
 
 
 class _GroupedIterator(ModelChoiceIterator):  # type: ignore[type-arg]
@@ -78,7 +78,7 @@ class UnitChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
                 sorted(
                     members[place.pk],
                     key=lambda u: (
-                        _KIND_ORDER.get(u.agency_type, 99),
+                        _KIND_ORDER.get(u.kind, 99),
                         normalize(u.name),
                     ),
                 ),
