@@ -68,15 +68,53 @@ def test_demo_citizens_have_structurally_valid_personal_ids(units, settings):
         assert citizen.username[4:6] == f"{citizen.date_of_birth.year % 100:02d}"
 
 
-def test_demo_officers_of_two_communes(units, settings):
+def test_demo_officers_of_two_communes_in_each_era(units, settings):
+    import datetime
+
     settings.DEMO_MODE = True
     call_command("seed_demo")
 
-    communes = {
-        u.org_unit.admin_unit.code
-        for u in User.objects.filter(groups__name=Role.RECEIVING_OFFICER)
+    officers = User.objects.filter(groups__name=Role.RECEIVING_OFFICER)
+    before = {
+        u.org_unit.admin_unit.name
+        for u in officers
+        if u.org_unit.in_force_on(datetime.date(2025, 6, 30))
     }
-    assert len(communes) == 2
+    today = {
+        u.org_unit.admin_unit.name
+        for u in officers
+        if u.org_unit.in_force_on(datetime.date.today())
+    }
+    assert before == {"Thị trấn Gôi", "Xã Kim Thái"}
+    # today: two communes' centres and the provincial centre
+    assert today == {"Xã Vụ Bản", "Xã Minh Tân", "Tỉnh Ninh Bình"}
+
+
+def test_demo_staff_of_today_work_in_todays_units_of_every_kind(units, settings):
+    import datetime
+
+    settings.DEMO_MODE = True
+    call_command("seed_demo")
+
+    today = datetime.date.today()
+    kinds = {
+        u.org_unit.kind
+        for u in User.objects.filter(org_unit__isnull=False)
+        if u.org_unit.in_force_on(today)
+    }
+    assert kinds == {
+        "province_centre",
+        "commune_centre",
+        "commune_office",
+        "commune_police",
+        "reception_point",
+    }
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.get(username=account.username)
+        if user.org_unit is not None and user.org_unit.in_force_on(today):
+            # their usernames name a unit of today, never one that ended
+            assert "goi" not in account.username
+            assert account.username.endswith(("xavuban", "minhtan", "ninhbinh"))
 
 
 def test_staff_demo_accounts_have_the_published_totp_secret(units, settings):
@@ -95,7 +133,7 @@ def test_the_demo_gives_every_unit_contacts_marked_unverified(units, settings):
     call_command("seed_demo")
 
     org_units = OrgUnit.objects.all()
-    assert org_units.count() == 41
+    assert org_units.count() == 41 + 33  # before and after the reform
     assert all(u.has_contact and not u.contact_verified for u in org_units)
     phones = [u.phone for u in org_units]
     assert len(set(phones)) == len(phones)
@@ -105,6 +143,10 @@ def test_the_demo_gives_every_unit_contacts_marked_unverified(units, settings):
     assert goi.address == "Trụ sở UBND thị trấn Gôi, huyện Vụ Bản, tỉnh Nam Định"
     district = OrgUnit.objects.get(agency_code="000.00.59.H00")
     assert district.address == "Trụ sở UBND huyện Vụ Bản, tỉnh Nam Định"
+    centre = OrgUnit.objects.get(agency_code="DEMO.37.13741.01")
+    assert centre.address == (
+        "Trụ sở Trung tâm Phục vụ hành chính công xã Vụ Bản, tỉnh Ninh Bình"
+    )
 
 
 def test_seeding_again_keeps_what_an_administrator_wrote(units, settings):
