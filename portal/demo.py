@@ -147,9 +147,21 @@ DEMO_ACCOUNTS = [
         agency_code="DEMO.37.13741.02",
     ),
     DemoAccount(
+        username="tocongnghe.xavuban",
+        full_name="Mai Văn Khoa",
+        roles=(Role.DIGITAL_TEAM,),
+        agency_code="DEMO.37.13741.01",
+    ),
+    DemoAccount(
         username="congan.xavuban",
         full_name="Bùi Văn Nam",
         roles=(Role.RECEIVING_OFFICER,),
+        agency_code="DEMO.37.13741.05",
+    ),
+    DemoAccount(
+        username="lanhdao.congan.xavuban",
+        full_name="Cao Văn Sơn",
+        roles=(Role.LEADER,),
         agency_code="DEMO.37.13741.05",
     ),
     DemoAccount(

@@ -66,7 +66,9 @@ def follows_the_chosen_unit(page: Page) -> None:
         ["— Để đơn vị tự phân công —", "Lê Thị Hạnh", "Phạm Văn Đức"]
     )
     unit.select_option(label="Công an xã Vụ Bản")
-    expect(officers).to_have_text(["— Để đơn vị tự phân công —", "Bùi Văn Nam"])
+    expect(officers).to_have_text(
+        ["— Để đơn vị tự phân công —", "Bùi Văn Nam", "Cao Văn Sơn"]
+    )
     panel.locator("summary").click()
 
 
