@@ -17,9 +17,20 @@ class AdminUnitAdmin(admin.ModelAdmin[AdminUnit]):
     readonly_fields = ["depth", "path"]
 
 
-# What a unit is and where dossiers go: only a superuser changes these (agency
-# codes start every dossier code). Administrators keep the contacts up to date.
-IDENTITY_FIELDS = ["name", "agency_type", "agency_code", "admin_unit", "parent"]
+# What a unit is, when it is in force and where dossiers go: only a superuser
+# changes these (agency codes start every dossier code; the dates decide where
+# citizens may file). Administrators keep the contacts up to date.
+IDENTITY_FIELDS = [
+    "name",
+    "kind",
+    "agency_type",
+    "agency_code",
+    "admin_unit",
+    "parent",
+    "valid_from",
+    "valid_to",
+    "successors",
+]
 
 
 @admin.register(OrgUnit)
@@ -27,15 +38,18 @@ class OrgUnitAdmin(admin.ModelAdmin[OrgUnit]):
     list_display = [
         "agency_code",
         "name",
-        "agency_type",
+        "kind",
         "admin_unit",
+        "valid_from",
+        "valid_to",
         "is_active",
         "phone",
         "contact_verified",
     ]
-    list_filter = ["agency_type", "is_active", "contact_verified"]
+    list_filter = ["kind", "agency_type", "is_active", "contact_verified"]
     search_fields = ["agency_code", "name", "address"]
     raw_id_fields = ["admin_unit", "parent"]
+    filter_horizontal = ["successors"]
     fieldsets = [
         (None, {"fields": [*IDENTITY_FIELDS, "is_active", "note"]}),
         (

@@ -105,3 +105,18 @@ def test_staff_without_the_administrator_role_cannot_edit_contacts(
     login_with_otp(client, user)
 
     assert client.get(change_url(unit_a)).status_code in (302, 403)
+
+
+def test_an_administrator_cannot_change_when_a_unit_is_in_force(
+    client, administrator, unit_a
+):
+    login_with_otp(client, administrator)
+
+    response = client.post(
+        change_url(unit_a),
+        CONTACT | {"valid_to": "2025-06-30", "kind": "commune_centre"},
+    )
+
+    assert response.status_code == 302
+    unit_a.refresh_from_db()
+    assert (unit_a.valid_to, unit_a.kind) == (None, "commune_committee")
