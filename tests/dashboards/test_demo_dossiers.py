@@ -20,6 +20,18 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def catalogue(vu_ban_small):
+    # seed_demo's officers of today work in today's units (load_units seeds them
+    # from 2025-07-01); the demo dossiers stay at Vụ Bản's units of before.
+    import datetime
+
+    from portal.demo import DEMO_ACCOUNTS
+    from tests.units.factories import AdminUnitFactory, OrgUnitFactory
+
+    reform = datetime.date(2025, 7, 1)
+    province = AdminUnitFactory(code="37", kind="tỉnh", valid_from=reform)
+    for code in sorted({a.agency_code for a in DEMO_ACCOUNTS} - set(vu_ban_small)):
+        if code:
+            OrgUnitFactory(agency_code=code, admin_unit=province, valid_from=reform)
     ProcedureFactory(agency_type=AgencyType.COMMUNE_COMMITTEE, fee_online_vnd=8000)
     ProcedureFactory(
         agency_type=AgencyType.COMMUNE_COMMITTEE, has_document_result=False
