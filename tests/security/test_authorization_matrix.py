@@ -191,6 +191,8 @@ ACCESS: list[tuple[str, Access]] = [
     # The public catalogue.
     ("procedures:*", Access(PUBLIC)),
     ("procedures-api:*", Access(API_PUBLIC)),
+    # Organisation units in force on a day: public reference data (issue 17).
+    ("units-api:*", Access(API_PUBLIC)),
     # Citizens' dossiers: the wizard, drafts, their actions.
     ("dossiers:dossier-mine", Access(CITIZEN_AREA)),
     ("dossiers:dossier-create", Access(CITIZEN_AREA)),
