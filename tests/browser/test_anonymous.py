@@ -22,12 +22,14 @@ def returned():
 
     staff = {u.username: u for u in User.objects.filter(username__contains=".xavuban")}
     officer = staff["motcua.xavuban"]
+    office = staff["chuyenvien.xavuban"].org_unit
+    assert office is not None
     dossier = birth_registration()
     dossier = services.dossier_receive(dossier=dossier, actor=officer)
     dossier = services.dossier_forward(
         dossier=dossier,
         actor=officer,
-        to_unit=staff["chuyenvien.xavuban"].org_unit,
+        to_unit=office,
     )
     dossier = services.dossier_approve(dossier=dossier, actor=staff["lanhdao.xavuban"])
     dossier = services.dossier_issue_result(
