@@ -23,7 +23,7 @@ def worked_dossier():
     from notifications.models import Notification
 
     dossier = birth_registration()
-    officer = User.objects.get(username="motcua.goi")
+    officer = User.objects.get(username="motcua.xavuban")
     dossier = services.dossier_receive(dossier=dossier, actor=officer)
     dossier = services.dossier_forward(
         dossier=dossier, actor=officer, to_unit=dossier.receiving_unit
@@ -50,7 +50,7 @@ def test_the_officers_page_and_the_notifications_speak_words_on_a_phone(
     dossier = worked_dossier
     officer = new_page(chromium, viewport=PHONE, has_touch=True, is_mobile=True)
     try:
-        staff_login(officer, server, auditor, "motcua.goi")
+        staff_login(officer, server, auditor, "motcua.xavuban")
         officer.goto(f"{server}/staff/dossiers/{dossier.code}/")
         auditor.check(officer, "dossier worked, on a phone")
         history = officer.locator("ol.timeline")
