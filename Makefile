@@ -29,6 +29,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 setup: $(STAMP)
 	$(EMBEDDED) $(MANAGE) migrate --noinput
 	$(EMBEDDED) $(MANAGE) load_units
+	$(EMBEDDED) $(MANAGE) load_rules
 	$(EMBEDDED) $(MANAGE) load_catalogue
 	$(EMBEDDED) $(MANAGE) seed_demo
 	$(EMBEDDED) $(MANAGE) idp_setup
@@ -45,6 +46,7 @@ serve: $(STAMP)
 	mkdir -p var && rm -rf var/prometheus && mkdir -p var/prometheus
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_units
+	$(MANAGE) load_rules
 	$(MANAGE) load_catalogue
 	STATICFILES_BACKEND=whitenoise.storage.CompressedManifestStaticFilesStorage \
 		$(MANAGE) collectstatic --noinput --verbosity 0

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "accounts",
     "idp",
     "procedures",
+    # Issue 17: the one-stop rule sets dated by the day of receipt (below dossiers).
+    "rules",
     "dossiers",
     # Issue 6: notifications <- payments (both above dossiers); the sandbox
     # payment platform imports none of the portal's apps.

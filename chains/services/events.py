@@ -5,7 +5,6 @@ step back; the linked dossier is stopped."""
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -22,6 +21,8 @@ from dossiers.services import (
     dossier_attachments_share,
     dossier_data_correct,
     dossier_refuse,
+    dossier_rules,
+    dossier_rules_day,
     dossier_stop,
     dossier_supplement,
     dossier_system_process,
@@ -117,10 +118,14 @@ def _reschedule(run: ChainRun, parent: Dossier, now: datetime.datetime) -> None:
     19.4): the group's own total, not a member's. Under the pause setting the
     dossier service already moved the due date by the days spent waiting."""
     parent.refresh_from_db()
-    if settings.DOSSIER_SUPPLEMENT_MODE != "pause":
+    # The rule set of the dossier's day of receipt says restart or pause.
+    if dossier_rules(parent).supplement_mode != "pause":
         days = run.total_days
         due = WorkingCalendar.load().restart(
-            completed_at=now, days=days, same_day=days == 0
+            completed_at=now,
+            days=days,
+            same_day=days == 0,
+            rules_day=dossier_rules_day(parent),
         )
         parent = dossier_system_reschedule(dossier=parent, deadline=due, now=now)
     ChainRun.objects.filter(pk=run.pk).update(

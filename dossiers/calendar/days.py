@@ -12,6 +12,9 @@ import holidays as holidays_lib
 from django.conf import settings
 from django.utils import timezone
 
+from rules.models import RuleSet
+from rules.selectors import Rules, rules_among
+
 from ..models import CalendarDay
 
 # Never search further than this for a working day (a misconfigured calendar
@@ -72,21 +75,44 @@ class Deadline:
 class WorkingCalendar:
     """Working days, with the administrators' corrections loaded once."""
 
-    def __init__(self, overrides: dict[datetime.date, tuple[bool, str]] | None = None):
+    def __init__(
+        self,
+        overrides: dict[datetime.date, tuple[bool, str]] | None = None,
+        rule_sets: list[RuleSet] | None = None,
+        *,
+        rule_sets_from_db: bool = False,
+    ):
         self.overrides = overrides or {}
+        # The settings' cut-off: the one of a day without a rule set in force.
         self.cutoff = _time(settings.DOSSIER_CUTOFF_TIME)
         self.morning_end = _time(settings.OFFICE_MORNING_END)
         self.day_end = _time(settings.OFFICE_DAY_END)
+        # The rule sets (rules app), read from the database the first time a
+        # deadline needs them when `rule_sets_from_db`: the pages that only
+        # count working days make no query for them.
+        self._rule_sets = rule_sets
+        self._rule_sets_from_db = rule_sets_from_db and rule_sets is None
 
     @classmethod
     def load(cls) -> "WorkingCalendar":
-        """A calendar with every correction from the database (one query)."""
+        """A calendar with every correction from the database (one query), and
+        the rule sets (one more, when a deadline is first computed)."""
         return cls(
             {
                 day.date: (day.is_working_day, day.reason)
                 for day in CalendarDay.objects.all()
-            }
+            },
+            rule_sets_from_db=True,
         )
+
+    def rules_on(self, day: datetime.date) -> Rules:
+        """The rules in force for a dossier received on `day` (rules app), or
+        the settings when no rule set is in force."""
+        if self._rule_sets is None:
+            self._rule_sets = (
+                list(RuleSet.objects.all()) if self._rule_sets_from_db else []
+            )
+        return rules_among(self._rule_sets, day)
 
     # --- Days -------------------------------------------------------------------
 
@@ -146,18 +172,26 @@ class WorkingCalendar:
         days: Decimal | float | int | None,
         same_day: bool = False,
         no_appointment_day: bool = False,
+        rules_day: datetime.date | None = None,
     ) -> Deadline:
         """The due time of a dossier received at `received_at`.
 
         `days` is the legal time limit in working days (a multiple of 0.5; other
         fractions round up to the next half day). `same_day` is a procedure whose
         result is due the day of receipt; `no_appointment_day` says the dossier is
-        eligible for the weekly same-day rule.
+        eligible for the weekly same-day rule. The rule set (cut-off) is the one
+        in force on `rules_day`, the dossier's day of receipt, by default the
+        day of `received_at`.
         """
         local = timezone.localtime(received_at)
         day, moment = local.date(), local.time()
         steps = [Step("received", {"at": local.isoformat()})]
-        working_before_cutoff = self.is_working_day(day) and moment < self.cutoff
+        rules = self.rules_on(rules_day or day)
+        if rules.rule_set is not None:
+            # Every explanation names the rule set it used (issue 17, point 4).
+            steps.insert(0, Step("rule_set", rules.step_params()))
+        cutoff = rules.cutoff
+        working_before_cutoff = self.is_working_day(day) and moment < cutoff
 
         if (
             no_appointment_day
@@ -179,7 +213,7 @@ class WorkingCalendar:
                 steps.append(Step("same_day"))
                 return self._deadline(self._at(day, self.day_end), steps)
             start = self.next_working_day(day)
-            steps.append(self._late_receipt_step(day, start))
+            steps.append(self._late_receipt_step(day, start, cutoff))
             steps.append(Step("same_day_next"))
             return self._deadline(self._at(start, self.day_end), steps)
 
@@ -188,7 +222,7 @@ class WorkingCalendar:
             steps.append(Step("receipt_day_not_counted"))
         else:
             start = self.next_working_day(day)
-            steps.append(self._late_receipt_step(day, start))
+            steps.append(self._late_receipt_step(day, start, cutoff))
 
         halves = math.ceil(Decimal(str(days)) * 2)
         whole, half = divmod(halves, 2)
@@ -208,11 +242,11 @@ class WorkingCalendar:
         )
         return self._deadline(self._at(due_day, due_time), steps)
 
-    def _late_receipt_step(self, day: datetime.date, start: datetime.date) -> Step:
+    def _late_receipt_step(
+        self, day: datetime.date, start: datetime.date, cutoff: datetime.time
+    ) -> Step:
         rule = "day_off_receipt" if not self.is_working_day(day) else "after_cutoff"
-        return Step(
-            rule, {"cutoff": settings.DOSSIER_CUTOFF_TIME, "start": start.isoformat()}
-        )
+        return Step(rule, {"cutoff": f"{cutoff:%H:%M}", "start": start.isoformat()})
 
     def _deadline(self, due_at: datetime.datetime, steps: list[Step]) -> Deadline:
         local = timezone.localtime(due_at)
@@ -225,11 +259,23 @@ class WorkingCalendar:
         completed_at: datetime.datetime,
         days: Decimal | float | int | None,
         same_day: bool = False,
+        rules_day: datetime.date | None = None,
     ) -> Deadline:
-        """Count the time limit again from zero (NĐ 61/2018 art. 19.4)."""
-        deadline = self.due(received_at=completed_at, days=days, same_day=same_day)
+        """Count the time limit again from zero (NĐ 61/2018 art. 19.4), under
+        the rule set of `rules_day` (the dossier's day of receipt)."""
+        deadline = self.due(
+            received_at=completed_at,
+            days=days,
+            same_day=same_day,
+            rules_day=rules_day,
+        )
         local = timezone.localtime(completed_at)
-        restart = Step("restarted_after_supplement", {"at": local.isoformat()})
+        params: dict[str, Any] = {"at": local.isoformat()}
+        rule_set = self.rules_on(rules_day or local.date()).rule_set
+        if rule_set is not None and rule_set.slug != "nd61-2018":
+            # NĐ 61/2018 art. 19.4 is cited only under its own rule set.
+            params["cite"] = False
+        restart = Step("restarted_after_supplement", params)
         return replace(deadline, steps=(restart, *deadline.steps))
 
     def extend_by_pause(

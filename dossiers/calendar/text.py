@@ -7,6 +7,8 @@ from typing import Any
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
+from rules.models import RULES
+
 from .days import HOLIDAY, WEEKEND, Step, public_holidays
 
 # --- Rendering --------------------------------------------------------------------
@@ -53,17 +55,33 @@ def _range(group: dict[str, str]) -> str:
     return f"{_reason(group)} {start:%d/%m}–{end:%d/%m}"
 
 
-def explain_steps(steps: Iterable[Step | dict[str, Any]]) -> str:
-    """A stored explanation (Deadline.steps_json()) in the active language."""
-    return " ".join(render_step(step) for step in steps)
+def explain_steps(
+    steps: Iterable[Step | dict[str, Any]], *, staff: bool = False
+) -> str:
+    """A stored explanation (Deadline.steps_json()) in the active language.
+    `staff`: the reader is an officer or administrator, who is also told which
+    rules of the rule set rest on a source not verified (citizens never are)."""
+    return " ".join(render_step(step, staff=staff) for step in steps)
 
 
-def render_step(step: Step | dict[str, Any]) -> str:
+def _rule_set(p: dict[str, Any], staff: bool) -> str:
+    text = _("Áp dụng bộ quy tắc: %(name)s.") % {"name": p["name"]}
+    unverified = [str(RULES.get(rule, rule)) for rule in p.get("unverified", [])]
+    if staff and unverified:
+        text += " " + _("Chưa kiểm chứng nguồn: %(rules)s.") % {
+            "rules": ", ".join(unverified)
+        }
+    return text
+
+
+def render_step(step: Step | dict[str, Any], *, staff: bool = False) -> str:
     """One explanation step as a sentence in the active language."""
     if isinstance(step, dict):
         step = Step(step["rule"], step.get("params", {}))
     p = step.params
     rule = step.rule
+    if rule == "rule_set":
+        return _rule_set(p, staff)
     if rule == "received":
         return _("Tiếp nhận lúc %(at)s.") % {"at": _moment(p["at"])}
     if rule == "receipt_day_not_counted":
@@ -102,6 +120,10 @@ def render_step(step: Step | dict[str, Any]) -> str:
             "Ngày “không viết, không hẹn”: hồ sơ nhận trước giờ hạn được trả "
             "trong ngày."
         )
+    if rule == "restarted_after_supplement" and p.get("cite") is False:
+        return _("Thời hạn tính lại từ đầu khi nhận đủ hồ sơ bổ sung lúc %(at)s.") % {
+            "at": _moment(p["at"])
+        }
     if rule == "restarted_after_supplement":
         return _(
             "Thời hạn tính lại từ đầu khi nhận đủ hồ sơ bổ sung lúc %(at)s "

@@ -37,7 +37,12 @@ from .citizen import (
     dossier_supplement,
     dossier_withdraw,
 )
-from .core import deadline_for, dossier_code_allocate
+from .core import (
+    deadline_for,
+    dossier_code_allocate,
+    dossier_rules,
+    dossier_rules_day,
+)
 from .drafts import (
     DRAFT_CONSENT_KEY,
     draft_attach_stored_document,
@@ -137,6 +142,8 @@ __all__ = [
     "dossier_request_payment",
     "dossier_request_supplement",
     "dossier_return_result",
+    "dossier_rules",
+    "dossier_rules_day",
     "dossier_stop",
     "dossier_submit",
     "dossier_supplement",

@@ -6,7 +6,6 @@ import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +19,13 @@ from ..files import files_removed_on_failure
 from ..models import Dossier, Event, Origin, Rating, Status
 from ..transactions import atomic_retrying
 from .attachments import attachment_add
-from .core import procedure_days, status_check, stored_deadline, transition_apply
+from .core import (
+    dossier_rules_day,
+    procedure_days,
+    status_check,
+    stored_deadline,
+    transition_apply,
+)
 from .errors import (
     ActionNotAllowed,
     DossierError,
@@ -58,7 +63,9 @@ def dossier_supplement(
             supplement_round=round_number,
         )
     calendar = WorkingCalendar.load()
-    if settings.DOSSIER_SUPPLEMENT_MODE == "pause" and dossier.supplement_requested_at:
+    rules_day = dossier_rules_day(dossier)
+    mode = calendar.rules_on(rules_day).supplement_mode
+    if mode == "pause" and dossier.supplement_requested_at:
         deadline = calendar.extend_by_pause(
             stored_deadline(dossier),
             paused_from=dossier.supplement_requested_at,
@@ -74,6 +81,7 @@ def dossier_supplement(
             completed_at=now,
             days=procedure_days(dossier.procedure),
             same_day=dossier.procedure.same_day,
+            rules_day=rules_day,
         )
         details = {"mode": "restart", "restarted_at": now.isoformat()}
 

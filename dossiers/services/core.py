@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from procedures.models import Procedure
+from rules.models import CodeFormat
+from rules.selectors import Rules, rules_on
 from units.models import OrgUnit
 
 from .. import hooks
@@ -51,11 +53,25 @@ def _next_number(org_unit_id: int, day: datetime.date) -> int:
     return int(row[0])
 
 
-def dossier_code_allocate(*, org_unit: OrgUnit, at: datetime.datetime) -> str:
-    """`{agency identifier}-{yyMMdd}-{NNNN}` (NĐ 61/2018 art. 26; TT 01/2018
-    art. 19): the unit's code, the local date, the day's 4-digit sequence."""
+def dossier_code_allocate(
+    *, org_unit: OrgUnit, at: datetime.datetime, rules: Rules | None = None
+) -> str:
+    """The dossier code in the format of the rule set in force on the day of
+    receipt (`rules`, by default those of `at`'s local day):
+
+    - `{agency identifier}-{yyMMdd}-{NNNN}` (NĐ 61/2018 art. 26; TT 01/2018 art.
+      19): the unit's code, the local date, the day's 4-digit sequence;
+    - `MX1X2.Y1Y2Y3.Z1Z2-YYMMDD-AAXXXX` (TT 04/2025/TT-VPCP, TT 03/2025 art.
+      13(3)): the same with AA, the rule set's two-digit system code, before a
+      daily sequence of at least 4 digits.
+
+    The sequence is the unit's per day whatever the format, so that two formats
+    on one day (a rule set corrected in the admin) never give the same code."""
     day = timezone.localtime(at).date()
+    rules = rules or rules_on(day)
     number = _next_number(org_unit.pk, day)
+    if rules.code_format == CodeFormat.TT04_2025:
+        return f"{org_unit.agency_code}-{day:%y%m%d}-{rules.code_system}{number:04d}"
     return f"{org_unit.agency_code}-{day:%y%m%d}-{number:04d}"
 
 
@@ -73,15 +89,31 @@ def deadline_for(
     procedure: Procedure,
     received_at: datetime.datetime,
     calendar: WorkingCalendar | None = None,
+    rules_day: datetime.date | None = None,
 ) -> Deadline:
-    """The due time of a dossier of `procedure` received at `received_at`."""
+    """The due time of a dossier of `procedure` received at `received_at`,
+    under the rule set of `rules_day` (the dossier's day of receipt; by default
+    the day of `received_at`)."""
     calendar = calendar or WorkingCalendar.load()
     return calendar.due(
         received_at=received_at,
         days=procedure_days(procedure),
         same_day=procedure.same_day,
         no_appointment_day=_no_appointment_eligible(procedure),
+        rules_day=rules_day,
     )
+
+
+def dossier_rules_day(dossier: Dossier) -> datetime.date:
+    """The day whose rule set governs `dossier`: the day the portal received
+    it (`submitted_at`), which also dates its code (docs/dossier-lifecycle.md)."""
+    return timezone.localtime(dossier.submitted_at).date()
+
+
+def dossier_rules(dossier: Dossier) -> Rules:
+    """The rules of `dossier`'s day of receipt (rules app; the settings when no
+    rule set is in force)."""
+    return rules_on(dossier_rules_day(dossier))
 
 
 def stored_deadline(dossier: Dossier) -> Deadline:

@@ -21,7 +21,7 @@ from ..calendar import (
 )
 from ..models import Dossier, Event, Origin
 from ..transactions import atomic_retrying
-from .core import deadline_for, status_check, transition_apply
+from .core import deadline_for, dossier_rules_day, status_check, transition_apply
 from .errors import ActionNotAllowed, DossierError, IllegalTransition
 
 if TYPE_CHECKING:
@@ -40,7 +40,11 @@ def dossier_receive(
 ) -> Dossier:
     """Receive a complete dossier: the time limit starts and the appointment is set."""
     now = now or timezone.now()
-    deadline = deadline_for(procedure=dossier.procedure, received_at=now)
+    deadline = deadline_for(
+        procedure=dossier.procedure,
+        received_at=now,
+        rules_day=dossier_rules_day(dossier),
+    )
 
     def change(d: Dossier) -> None:
         d.received_at = now

@@ -58,7 +58,11 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
             "events": dossier_events(dossier=dossier, public_only=is_applicant),
             "attachments": dossier.attachments.all(),
             "timeliness": dossier_timeliness(dossier),
-            "due_explanation": explain_steps(dossier.due_steps),
+            # Only the applicant and staff see the page: staff (officers and
+            # administrators) are told which rules are unverified, never citizens.
+            "due_explanation": explain_steps(
+                dossier.due_steps, staff=not is_applicant
+            ),
             "actions": actions,
             "result": result,
             "rated": rated,

@@ -169,7 +169,7 @@ def _render_work(
         {
             "dossier": dossier,
             "timing": timing,
-            "explanation": explain_steps(dossier.due_steps),
+            "explanation": explain_steps(dossier.due_steps, staff=True),
             "fee": hooks.fee_of(dossier=dossier),
             "data_rows": dossier_data_rows(dossier=dossier),
             "attachments": [
