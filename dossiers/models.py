@@ -84,7 +84,9 @@ class Channel(models.TextChoices):
 
 
 class Dossier(models.Model):
-    code = models.CharField(_("mã hồ sơ"), max_length=32, unique=True)
+    # A 35-character agency code (units.OrgUnit) and, under Circular 04/2025,
+    # "-YYMMDD-AAXXXX" with a sequence of at least 4 digits (rules app).
+    code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True)
     procedure = models.ForeignKey(
         "procedures.Procedure",
         verbose_name=_("thủ tục"),

@@ -9,7 +9,9 @@ from django.utils import timezone
 from dossiers import services
 from dossiers.calendar import explain_steps
 from dossiers.models import Attachment, Dossier, Event, Status
+from rules.models import CodeFormat
 from tests.procedures.factories import DocumentFactory, ProcedureFactory
+from tests.rules.factories import RuleSetFactory
 from tests.units.factories import OrgUnitFactory
 
 from .factories import at, make_dossier, pdf_upload
@@ -50,7 +52,19 @@ def test_sequence_restarts_each_day_in_local_time(people, time_machine):
 
 @pytest.mark.services("postgres")
 @pytest.mark.django_db(transaction=True)
-def test_32_concurrent_submissions_get_32_distinct_codes(citizen, unit_a):
+@pytest.mark.parametrize(
+    ("code_format", "system"),
+    [
+        (None, ""),  # no rule set in force: the settings' format of before
+        (CodeFormat.TT01_2018, ""),
+        (CodeFormat.TT04_2025, "42"),
+    ],
+)
+def test_32_concurrent_submissions_get_32_distinct_codes(
+    citizen, unit_a, code_format, system
+):
+    if code_format is not None:
+        RuleSetFactory(code_format=code_format, code_system=system or "00")
     procedure = ProcedureFactory()
     codes: list[str] = []
     errors: list[BaseException] = []
@@ -79,8 +93,12 @@ def test_32_concurrent_submissions_get_32_distinct_codes(citizen, unit_a):
 
     assert errors == []
     assert len(set(codes)) == 32
-    numbers = sorted(int(code.rsplit("-", 1)[1]) for code in codes)
+    day = timezone.localdate().strftime("%y%m%d")
+    prefix = f"{unit_a.agency_code}-{day}-{system}"
+    assert all(code.startswith(prefix) for code in codes)
+    numbers = sorted(int(code.removeprefix(prefix)) for code in codes)
     assert numbers == list(range(1, 33))
+    assert all(len(code.removeprefix(prefix)) == 4 for code in codes)
 
 
 # --- Submission ------------------------------------------------------------------
