@@ -91,7 +91,7 @@ def decided_by_steps(proposed: Proposed) -> None:
     if proposed.origin == Origin.SYSTEM:
         return
     if dossier.part_of_id is not None:
-        if proposed.action == "withdraw":
+        if proposed.action in ("withdraw", "stop_on_request"):
             raise ActionNotAllowed(
                 _(
                     "Đây là một bước của hồ sơ liên thông: muốn rút, hãy rút hồ sơ "
@@ -164,7 +164,7 @@ def after_part_or_parent(dossier: Dossier, event: Event) -> Dossier | None:
         chain_cancel(
             run=run, status=RunStatus.WITHDRAWN, reason=event.note, now=event.at
         )
-    elif event.action in ("refuse", "stop"):
+    elif event.action in ("refuse", "stop", "stop_on_request"):
         chain_cancel(run=run, status=RunStatus.STOPPED, reason=event.note, now=event.at)
     elif event.action == "supplement":
         chain_resume_after_supplement(run=run, now=event.at)
@@ -176,7 +176,7 @@ def _after_part(part: Dossier, event: Event) -> None:
     if step is None:
         return
     action = event.action
-    if action in ("refuse", "stop"):
+    if action in ("refuse", "stop", "stop_on_request"):
         step_officer_refused(step=step, reason=event.note, now=event.at)
     elif action == "request_supplement":
         items = [str(item) for item in event.details.get("items", [])]
@@ -186,5 +186,7 @@ def _after_part(part: Dossier, event: Event) -> None:
 
 
 # Follow-on points: the actions after which chains may move dossiers.
-PARENT_FOLLOWED = frozenset({"withdraw", "refuse", "stop", "supplement"})
+PARENT_FOLLOWED = frozenset(
+    {"withdraw", "refuse", "stop", "stop_on_request", "supplement"}
+)
 FOLLOWED = (*sorted(PARENT_FOLLOWED), "request_supplement")

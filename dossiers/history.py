@@ -33,6 +33,9 @@ ACTION_LABELS = {
     "return_result": pgettext_lazy("history", "Trả kết quả"),
     "refuse": pgettext_lazy("history", "Từ chối hồ sơ"),
     "stop": pgettext_lazy("history", "Dừng xử lý hồ sơ"),
+    "stop_on_request": pgettext_lazy(
+        "history", "Dừng giải quyết hồ sơ theo đề nghị của người nộp"
+    ),
     "withdraw": pgettext_lazy("history", "Rút hồ sơ"),
     "apologize": pgettext_lazy("history", "Xin lỗi và hẹn lại ngày trả kết quả"),
     "rate": pgettext_lazy("history", "Đánh giá sự hài lòng"),

@@ -130,7 +130,8 @@ FollowOn = Callable[["Dossier", "Event"], "Dossier | None"]
 
 # The follow-on points: the actions whose service calls `follow_ons` as its last
 # line (dossier_submit, dossier_receive, dossier_request_supplement,
-# dossier_supplement, dossier_refuse, dossier_stop, dossier_withdraw). Another
+# dossier_supplement, dossier_refuse, dossier_stop (also on request),
+# dossier_withdraw). Another
 # action has no point until its service calls it: registering one is an error,
 # not a silence.
 FOLLOW_ON_POINTS = frozenset(
@@ -141,6 +142,7 @@ FOLLOW_ON_POINTS = frozenset(
         "supplement",
         "refuse",
         "stop",
+        "stop_on_request",
         "withdraw",
     }
 )

@@ -21,6 +21,9 @@ RECEIVING = "receiving"  # a receiving officer of the receiving unit
 HANDLER = "handler"  # an officer of the receiving unit or of the processing unit
 PROCESSING_LEADER = "processing_leader"  # a leader of the processing unit
 PROCESSING = "processing"  # a specialist/officer of the processing unit
+# The applicant online, or a receiving officer of the receiving unit for the
+# applicant at the counter (a request to stop, Circular 03/2025 art. 7).
+APPLICANT_OR_RECEIVING = "applicant_or_receiving"
 # The portal itself, recording what another agency's system did (the parts of a
 # linked dossier, docs/linked-chains.md): never a user.
 SYSTEM = "system"
@@ -44,6 +47,10 @@ OPEN = frozenset(
         Status.APPROVED,
     }
 )
+
+# Nothing has been decided yet (no approval, no result): a request to stop is
+# granted (Circular 03/2025 art. 7: the stop notice, form 05).
+NOTHING_DECIDED = frozenset(OPEN - {Status.APPROVED})
 
 TRANSITIONS: dict[str, Move] = {
     "receive": Move(
@@ -131,6 +138,12 @@ TRANSITIONS: dict[str, Move] = {
         RECEIVING,
         _("Dừng xử lý"),
     ),
+    "stop_on_request": Move(
+        NOTHING_DECIDED,
+        Status.STOPPED,
+        APPLICANT_OR_RECEIVING,
+        _("Dừng giải quyết theo đề nghị của người nộp"),
+    ),
     "apologize": Move(
         frozenset(OPEN - {Status.SUBMITTED}),
         None,
@@ -168,6 +181,10 @@ def may_act(user: "User | AnonymousUser", dossier: Dossier, action: str) -> bool
         return False
     if actor == APPLICANT:
         return getattr(user, "pk", None) == dossier.applicant_id
+    if actor == APPLICANT_OR_RECEIVING:
+        if getattr(user, "pk", None) == dossier.applicant_id:
+            return True
+        actor = RECEIVING
     unit_id = getattr(user, "org_unit_id", None)
     if unit_id is None or not getattr(user, "is_active", False):
         return False

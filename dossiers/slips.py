@@ -1,4 +1,8 @@
-"""The one-stop shop's slips as PDF (TT 01/2018/TT-VPCP forms 01-05).
+"""The one-stop shop's slips as PDF: the forms of the rule set in force on the
+dossier's day of receipt (rules app: Circular 01/2018's forms 01-06, then
+Circular 03/2025's 01-07), each slip with its form's number and name and the
+rule set it follows. Slips go to citizens: they never carry the rule set's
+unverified marks (officers see those in the explanation of the due date).
 
 Official papers are written in Vietnamese whatever the reader's language. Each
 slip carries, top left, a QR code linking to the public tracking page of the
@@ -28,8 +32,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from rules.selectors import Rules
+
 from .calendar import EARLY, LATE, ON_TIME, completion_timeliness
 from .models import Dossier, Event, Result
+from .services.core import dossier_rules
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 _registered = False
@@ -182,16 +189,43 @@ def _common_rows(dossier: Dossier, s: dict[str, ParagraphStyle]) -> list[Paragra
     ]
 
 
+def _form_title(
+    rules: Rules, key: str, default: str, s: dict[str, ParagraphStyle]
+) -> list[Flowable]:
+    """The form's number (when the rule set numbers it) and its name as title."""
+    form = rules.form(key)
+    story: list[Flowable] = []
+    if form is not None:
+        story.append(Paragraph(f"Mẫu số {_e(form['number'])}", s["center"]))
+    story.append(Paragraph(_e((form["name"] if form else default).upper()), s["title"]))
+    return story
+
+
+def _rule_set_line(rules: Rules, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """Which rule set the slip follows, by its name and legal basis."""
+    if rules.rule_set is None:
+        return []
+    return [
+        Spacer(1, 3 * mm),
+        Paragraph(
+            f"Áp dụng: {_e(rules.rule_set.name)}. Căn cứ: "
+            f"{_e(rules.rule_set.legal_basis)}.",
+            s["small"],
+        ),
+    ]
+
+
 def receipt_pdf(dossier: Dossier, *, tracking_url: str) -> bytes:
-    """Mẫu 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả."""
+    """Form 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả."""
     s = _styles()
+    rules = dossier_rules(dossier)
     papers = [
         Paragraph(f"{i}. {_e(a.original_name)}", s["base"])
         for i, a in enumerate(dossier.attachments.all(), start=1)
     ] or [Paragraph("(Hồ sơ điện tử theo tờ khai)", s["base"])]
     story: list[Flowable] = [
         _header(dossier, tracking_url, s),
-        Paragraph("GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", s["title"]),
+        *_form_title(rules, "receipt", "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", s),
         *_common_rows(dossier, s),
         Paragraph("Thành phần hồ sơ đã nhận:", s["bold"]),
         *papers,
@@ -209,17 +243,24 @@ def receipt_pdf(dossier: Dossier, *, tracking_url: str) -> bytes:
         ),
         Spacer(1, 5 * mm),
         _signature(s, "NGƯỜI TIẾP NHẬN HỒ SƠ"),
+        *_rule_set_line(rules, s),
     ]
     return _build(story)
 
 
 def supplement_pdf(dossier: Dossier, event: Event, *, tracking_url: str) -> bytes:
-    """Mẫu 02: Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ."""
+    """Form 02: Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ."""
     s = _styles()
+    rules = dossier_rules(dossier)
     items = event.details.get("items", [])
+    clock = (
+        "Thời hạn giải quyết tạm dừng trong những ngày chờ bổ sung."
+        if rules.supplement_mode == "pause"
+        else "Thời hạn giải quyết được tính lại từ khi nhận đủ hồ sơ."
+    )
     story: list[Flowable] = [
         _header(dossier, tracking_url, s),
-        Paragraph("PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", s["title"]),
+        *_form_title(rules, "supplement", "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ", s),
         *_common_rows(dossier, s),
         Paragraph("Yêu cầu bổ sung, hoàn thiện các nội dung sau:", s["bold"]),
         *[
@@ -229,39 +270,43 @@ def supplement_pdf(dossier: Dossier, event: Event, *, tracking_url: str) -> byte
         Paragraph(f"Lý do: {_e(event.note)}", s["base"]),
         Paragraph(f"Ngày yêu cầu: {_when(event.at)}", s["base"]),
         Paragraph(
-            "Xin lỗi ông/bà vì sự bất tiện này. Thời hạn giải quyết được tính lại "
-            "từ khi nhận đủ hồ sơ.",
+            f"Xin lỗi ông/bà vì sự bất tiện này. {clock}",
             s["small"],
         ),
         Spacer(1, 5 * mm),
         _signature(s, "NGƯỜI HƯỚNG DẪN"),
+        *_rule_set_line(rules, s),
     ]
     return _build(story)
 
 
 def refusal_pdf(dossier: Dossier, event: Event, *, tracking_url: str) -> bytes:
-    """Mẫu 03: Phiếu từ chối tiếp nhận giải quyết hồ sơ."""
+    """Form 03: Phiếu từ chối tiếp nhận giải quyết hồ sơ."""
     s = _styles()
+    rules = dossier_rules(dossier)
     story: list[Flowable] = [
         _header(dossier, tracking_url, s),
-        Paragraph("PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", s["title"]),
+        *_form_title(rules, "refusal", "Phiếu từ chối tiếp nhận giải quyết hồ sơ", s),
         *_common_rows(dossier, s),
         Paragraph(f"Lý do từ chối: <b>{_e(event.note)}</b>", s["base"]),
         Paragraph(f"Ngày: {_when(event.at)}", s["base"]),
         Spacer(1, 5 * mm),
         _signature(s, "NGƯỜI LẬP PHIẾU"),
+        *_rule_set_line(rules, s),
     ]
     return _build(story)
 
 
 def apology_pdf(dossier: Dossier, event: Event, *, tracking_url: str) -> bytes:
-    """Mẫu 04: Phiếu xin lỗi và hẹn lại ngày trả kết quả."""
+    """Form 04: Phiếu xin lỗi và hẹn lại ngày trả kết quả (Circular 01/2018);
+    Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (Circular 03/2025)."""
     s = _styles()
+    rules = dossier_rules(dossier)
     old_due = datetime.datetime.fromisoformat(event.details["old_due_at"])
     new_due = datetime.datetime.fromisoformat(event.details["new_due_at"])
     story: list[Flowable] = [
         _header(dossier, tracking_url, s),
-        Paragraph("PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", s["title"]),
+        *_form_title(rules, "apology", "Phiếu xin lỗi và hẹn lại ngày trả kết quả", s),
         *_common_rows(dossier, s),
         Paragraph(f"Theo giấy hẹn, kết quả được trả vào: {_when(old_due)}.", s["base"]),
         Paragraph(f"Lý do chậm trả kết quả: {_e(event.note)}", s["base"]),
@@ -272,6 +317,44 @@ def apology_pdf(dossier: Dossier, event: Event, *, tracking_url: str) -> bytes:
         ),
         Spacer(1, 5 * mm),
         _signature(s, "THỦ TRƯỞNG CƠ QUAN"),
+        *_rule_set_line(rules, s),
+    ]
+    return _build(story)
+
+
+def stop_notice_pdf(dossier: Dossier, event: Event, *, tracking_url: str) -> bytes:
+    """Form 05 of Circular 03/2025: Thông báo dừng giải quyết hồ sơ, issued when
+    the applicant asked to stop and nothing had been decided (art. 7)."""
+    s = _styles()
+    rules = dossier_rules(dossier)
+    where = (
+        "tại Bộ phận tiếp nhận và trả kết quả"
+        if event.details.get("at_counter")
+        else "trực tuyến trên Cổng Dịch vụ công"
+    )
+    basis = (
+        " theo Điều 7 Thông tư 03/2025/TT-VPCP"
+        if rules.form("stop") is not None
+        else ""
+    )
+    story: list[Flowable] = [
+        _header(dossier, tracking_url, s),
+        *_form_title(rules, "stop", "Thông báo dừng giải quyết hồ sơ", s),
+        *_common_rows(dossier, s),
+        Paragraph(
+            f"Ông/bà đề nghị dừng giải quyết hồ sơ {where} lúc {_when(event.at)}.",
+            s["base"],
+        ),
+        Paragraph(f"Lý do: {_e(event.note)}", s["base"]),
+        Paragraph(
+            "Hồ sơ chưa có quyết định giải quyết nên cơ quan <b>dừng giải quyết hồ "
+            f"sơ</b>{basis} kể từ {_when(event.at)}. Muốn giải quyết thủ tục này, "
+            "ông/bà nộp một hồ sơ mới.",
+            s["base"],
+        ),
+        Spacer(1, 5 * mm),
+        _signature(s, "NGƯỜI LẬP THÔNG BÁO"),
+        *_rule_set_line(rules, s),
     ]
     return _build(story)
 
@@ -287,15 +370,18 @@ _HANDOFFS = {
     "return_result": "Trả kết quả",
     "refuse": "Từ chối",
     "stop": "Dừng xử lý",
+    "stop_on_request": "Dừng giải quyết theo đề nghị",
     "apologize": "Xin lỗi, hẹn lại",
 }
 _TIMELINESS = {EARLY: "Trước hạn", ON_TIME: "Đúng hạn", LATE: "Quá hạn"}
 
 
 def control_slip_pdf(dossier: Dossier, *, tracking_url: str) -> bytes:
-    """Mẫu 05: Phiếu kiểm soát quá trình giải quyết hồ sơ, one row per hand-off
-    with its timeliness against the due date in force."""
+    """Form 05 (Circular 01/2018) or 06 (Circular 03/2025): Phiếu kiểm soát quá
+    trình giải quyết hồ sơ, one row per hand-off with its timeliness against the
+    due date in force."""
     s = _styles()
+    rules = dossier_rules(dossier)
     rows: list[list[Flowable | str]] = [
         [
             Paragraph("<b>Bước</b>", s["small"]),
@@ -337,11 +423,12 @@ def control_slip_pdf(dossier: Dossier, *, tracking_url: str) -> bytes:
     )
     story: list[Flowable] = [
         _header(dossier, tracking_url, s),
-        Paragraph("PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", s["title"]),
+        *_form_title(rules, "control", "Phiếu kiểm soát quá trình giải quyết hồ sơ", s),
         *_common_rows(dossier, s),
         Paragraph(f"Hẹn trả kết quả: {_when(dossier.due_at)}", s["base"]),
         Spacer(1, 3 * mm),
         table,
+        *_rule_set_line(rules, s),
     ]
     return _build(story, pagesize=A4)
 

@@ -36,6 +36,11 @@ urlpatterns = [
     path(
         "dossiers/<str:code>/withdraw/", views.dossier_withdraw, name="dossier-withdraw"
     ),
+    path(
+        "dossiers/<str:code>/stop/",
+        views.dossier_stop_request,
+        name="dossier-stop-request",
+    ),
     path("dossiers/<str:code>/rate/", views.dossier_rate, name="dossier-rate"),
     path(
         "dossiers/<str:code>/result/file/",
@@ -69,11 +74,21 @@ urlpatterns += [
         name="dossier-assign",
     ),
     path(
+        "staff/dossiers/<str:code>/stop/",
+        views.dossier_stop_at_counter,
+        name="dossier-stop-at-counter",
+    ),
+    path(
         "staff/dossiers/<str:code>/actions/<slug:action>/",
         views.dossier_act,
         name="dossier-act",
     ),
     path("staff/calendar/due/", views.calendar_due, name="calendar-due"),
+    path(
+        "staff/tracking-book/",
+        views.tracking_book_export,
+        name="tracking-book",
+    ),
     path("staff/counter/", views.counter_start, name="counter-start"),
     path(
         "staff/counter/new-citizen/",

@@ -29,6 +29,7 @@ CITIZEN_EVENTS = {
     "return_result": ("dossier.returned", "result_returned"),
     "refuse": ("dossier.refused", "dossier_refused"),
     "stop": ("dossier.stopped", "dossier_stopped"),
+    "stop_on_request": ("dossier.stopped", "dossier_stopped"),
     "apologize": ("dossier.apology", "dossier_apology"),
 }
 
@@ -37,7 +38,14 @@ CITIZEN_EVENTS = {
 # hears of its progress from the chain's own lines (step done, refused, stopped:
 # chains.services.common.NOTIFIED), not of each of the part's moves as well; what
 # asks something of them (papers, a fee) or apologises still comes.
-PART_QUIET = {"receive", "issue_result", "return_result", "refuse", "stop"}
+PART_QUIET = {
+    "receive",
+    "issue_result",
+    "return_result",
+    "refuse",
+    "stop",
+    "stop_on_request",
+}
 
 
 def _citizen(dossier: Dossier, event: Event) -> None:

@@ -36,6 +36,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("procedures.api")),
     path("api/v1/", include("units.api")),
+    path("api/v1/", include("rules.api")),
     path("api/v1/", include("dossiers.api")),
     path("api/v1/", include("dossiers.drafts_api")),
     # Payments, notifications, the sandbox payment platform.

@@ -27,6 +27,7 @@ from .views import (
     dossier_attachments,
     dossier_detail,
     dossier_list,
+    dossier_stop_request,
     idempotency_key,
     submitted_response,
 )
@@ -41,6 +42,11 @@ urlpatterns = [
         "dossiers/<str:code>/attachments/",
         dossier_attachments,
         name="dossier-attachments",
+    ),
+    path(
+        "dossiers/<str:code>/stop-request/",
+        dossier_stop_request,
+        name="dossier-stop-request",
     ),
     path("track/", track, name="track"),
     path("verify/<str:token>/", verify, name="verify"),
@@ -62,6 +68,7 @@ __all__ = [
     "dossier_attachments",
     "dossier_detail",
     "dossier_list",
+    "dossier_stop_request",
     "error_response",
     "idempotency_key",
     "submitted_response",

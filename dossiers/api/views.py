@@ -1,6 +1,7 @@
 """The signed-in dossier API: list and submit, detail, actions, attachments."""
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -12,11 +13,12 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.addresses import absolute_url
 from units.models import OrgUnit
 
 from .. import services
 from ..calendar import explain_steps
-from ..models import Dossier
+from ..models import Dossier, Origin
 from ..selectors import dossier_get_for_user, dossiers_visible_to
 from .helpers import action_do, error_response, procedure_of_code
 from .serializers import (
@@ -188,4 +190,78 @@ def dossier_attachments(request: Request, code: str) -> Response:
         return error_response(exc)
     return Response(
         AttachmentSerializer(attachment).data, status=status.HTTP_201_CREATED
+    )
+
+
+StopRequestSerializer = inline_serializer(
+    "StopRequest",
+    {
+        "reason": serializers.CharField(
+            required=False,
+            allow_blank=True,
+            max_length=500,
+            help_text="Lý do đề nghị dừng (không bắt buộc).",
+        )
+    },
+)
+
+
+@extend_schema(
+    summary="Đề nghị dừng giải quyết hồ sơ",
+    description=(
+        "The applicant asks to stop their dossier (Circular 03/2025/TT-VPCP art. "
+        "7). The status is checked: when nothing has been decided (no approval, no "
+        "result) the dossier stops and the stop notice (form 05) is issued: 200 "
+        "with its address. Otherwise 409 with the reason. Only the applicant may "
+        "ask (others who may see the dossier: 403)."
+    ),
+    request=StopRequestSerializer,
+    responses={
+        200: inline_serializer(
+            "StopNotice",
+            {
+                "code": serializers.CharField(),
+                "status": serializers.CharField(),
+                "stop_notice": serializers.URLField(
+                    help_text="Địa chỉ của thông báo dừng giải quyết hồ sơ (PDF)."
+                ),
+            },
+        ),
+        403: inline_serializer("StopForbidden", {"detail": serializers.CharField()}),
+        409: inline_serializer("StopRefused", {"detail": serializers.CharField()}),
+    },
+)
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+def dossier_stop_request(request: Request, code: str) -> Response:
+    dossier = dossier_get_for_user(user=request.user, code=code)
+    if dossier.applicant_id != request.user.pk:
+        return Response(
+            {"detail": _("Chỉ người nộp hồ sơ mới đề nghị dừng giải quyết được.")},
+            status=status.HTTP_403_FORBIDDEN,
+        )
+    if not isinstance(request.data, dict):
+        raise ValidationError({"reason": [_("Dữ liệu gửi lên phải là một đối tượng.")]})
+    reason = request.data.get("reason", "")
+    if not isinstance(reason, str) or len(reason) > 500:
+        raise ValidationError(
+            {"reason": [_("Lý do là một đoạn chữ, tối đa 500 ký tự.")]}
+        )
+    try:
+        dossier = services.dossier_stop(
+            dossier=dossier,
+            actor=request.user,
+            origin=Origin.CITIZEN,
+            reason=reason,
+            on_request=True,
+        )
+    except services.DossierError as exc:
+        return error_response(exc)
+    notice = reverse("dossiers:slip-pdf", args=[dossier.code, "stop"])
+    return Response(
+        {
+            "code": dossier.code,
+            "status": dossier.status,
+            "stop_notice": absolute_url(notice, request),
+        }
     )

@@ -300,6 +300,28 @@ class WithdrawForm(forms.Form):
         )
 
 
+class StopRequestForm(forms.Form):
+    """The applicant asks to stop their dossier (Circular 03/2025 art. 7)."""
+
+    reason = forms.CharField(
+        label=_("Lý do đề nghị dừng (không bắt buộc)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.add_input(
+            Submit(
+                "submit", _("Đề nghị dừng giải quyết"), css_class="btn-danger btn-lg"
+            )
+        )
+
+
 SCORE_CHOICES = [("2", "2"), ("1", "1"), ("0", "0")]
 
 

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('dossiers', '0009_fill_part_of_and_origin'),
+        ("dossiers", "0009_fill_part_of_and_origin"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='dossier',
-            name='code',
-            field=models.CharField(max_length=64, unique=True, verbose_name='mã hồ sơ'),
+            model_name="dossier",
+            name="code",
+            field=models.CharField(max_length=64, unique=True, verbose_name="mã hồ sơ"),
         ),
     ]

@@ -83,6 +83,7 @@ from .officer import (
     dossier_refuse,
     dossier_request_supplement,
     dossier_stop,
+    stop_request_check,
 )
 from .payment import dossier_confirm_payment, dossier_request_payment
 from .results import (
@@ -161,6 +162,7 @@ __all__ = [
     "draft_update",
     "draft_values",
     "request_fingerprint",
+    "stop_request_check",
     "submission_check",
     "unit_receives",
 ]

@@ -19,7 +19,8 @@ from ..calendar import (
     WorkingCalendar,
     dossier_apology_window,
 )
-from ..models import Dossier, Event, Origin
+from ..lifecycle import TRANSITIONS
+from ..models import Dossier, Event, Origin, Status
 from ..transactions import atomic_retrying
 from .core import deadline_for, dossier_rules_day, status_check, transition_apply
 from .errors import ActionNotAllowed, DossierError, IllegalTransition
@@ -181,6 +182,26 @@ def dossier_refuse(
     return hooks.follow_ons(dossier=event.dossier, event=event)
 
 
+def stop_request_check(dossier: Dossier) -> None:
+    """Refuse, with the reason, a request to stop `dossier` when something has
+    been decided already (Circular 03/2025 art. 7: the unit checks the status;
+    only when no decision or result exists is the stop notice issued)."""
+    if dossier.status in TRANSITIONS["stop_on_request"].sources:
+        return
+    if dossier.status == Status.APPROVED:
+        reason = _(
+            "Hồ sơ đã được phê duyệt (đã có quyết định giải quyết) nên không thể "
+            "dừng giải quyết; kết quả sẽ được phát hành và trả theo hẹn."
+        )
+    elif dossier.status in (Status.RESULT_READY, Status.RETURNED):
+        reason = _("Hồ sơ đã có kết quả giải quyết nên không thể dừng giải quyết.")
+    else:
+        reason = _(
+            "Hồ sơ đã kết thúc (“%(status)s”) nên không còn gì để dừng giải quyết."
+        ) % {"status": dossier.get_status_display()}
+    raise IllegalTransition(reason)
+
+
 @atomic_retrying
 def dossier_stop(
     *,
@@ -188,9 +209,19 @@ def dossier_stop(
     actor: "User | None",
     origin: str = Origin.OFFICER,
     reason: str,
+    on_request: bool = False,
     now: datetime.datetime | None = None,
 ) -> Dossier:
-    """Stop processing (e.g. a supplement never came)."""
+    """Stop processing: an officer's decision (e.g. a supplement never came),
+    or, `on_request`, the applicant's request to stop (Circular 03/2025 art. 7),
+    made online by the applicant (`origin` citizen) or at the counter through a
+    receiving officer. A request is checked against the status
+    (`stop_request_check`): when nothing has been decided the dossier stops and
+    its stop notice (form 05, `slips.stop_notice_pdf`) is issued; otherwise it
+    is refused with the reason."""
+    if on_request:
+        stop_request_check(dossier)
+        reason = reason.strip() or gettext_noop("Theo đề nghị của người nộp hồ sơ.")
     if not reason.strip():
         raise DossierError(_("Hãy ghi rõ lý do dừng xử lý."))
     now = now or timezone.now()
@@ -198,8 +229,11 @@ def dossier_stop(
         dossier=dossier,
         actor=actor,
         origin=origin,
-        action="stop",
+        action="stop_on_request" if on_request else "stop",
         note=reason.strip(),
+        details={"on_request": True, "at_counter": origin != Origin.CITIZEN}
+        if on_request
+        else None,
         change=_ends_processing(now),
         now=now,
     )

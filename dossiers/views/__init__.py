@@ -11,6 +11,7 @@
 from .citizen import (
     dossier_mine,
     dossier_rate,
+    dossier_stop_request,
     dossier_submitted,
     dossier_supplement,
     dossier_withdraw,
@@ -39,6 +40,7 @@ __all__ = [
     "dossier_detail",
     "dossier_mine",
     "dossier_rate",
+    "dossier_stop_request",
     "dossier_submitted",
     "dossier_supplement",
     "dossier_withdraw",
@@ -70,7 +72,9 @@ from .officer import (
     dossier_assign,
     dossier_bulk_receive,
     dossier_queue,
+    dossier_stop_at_counter,
     dossier_work,
+    tracking_book_export,
 )
 
 __all__ += [
@@ -85,5 +89,7 @@ __all__ += [
     "dossier_assign",
     "dossier_bulk_receive",
     "dossier_queue",
+    "dossier_stop_at_counter",
     "dossier_work",
+    "tracking_book_export",
 ]

@@ -24,9 +24,15 @@ from accounts.models import User
 
 from .. import hooks, services, wizard
 from ..calendar import explain_steps
-from ..forms.citizen import MineFilterForm, RatingForm, SupplementForm, WithdrawForm
+from ..forms.citizen import (
+    MineFilterForm,
+    RatingForm,
+    StopRequestForm,
+    SupplementForm,
+    WithdrawForm,
+)
 from ..lifecycle import available_actions
-from ..models import Dossier, Rating
+from ..models import Dossier, Origin, Rating
 from ..ratings import INDICATORS
 from ..selectors import (
     dossier_get_for_user,
@@ -206,6 +212,48 @@ def dossier_withdraw(request: HttpRequest, code: str) -> HttpResponse:
         return redirect(dossier)
     return render(
         request, "dossiers/dossier_withdraw.html", {"dossier": dossier, "form": form}
+    )
+
+
+@citizen_required
+@require_http_methods(["GET", "POST"])
+def dossier_stop_request(request: HttpRequest, code: str) -> HttpResponse:
+    """Ask to stop the dossier (Circular 03/2025 art. 7), after a confirmation
+    page. Granted when nothing has been decided: the dossier stops and its stop
+    notice (form 05) opens from the dossier's page; refused otherwise, with the
+    reason."""
+    dossier = _own_dossier(request, code)
+    user = _user(request)
+    try:
+        services.stop_request_check(dossier)
+    except services.DossierError as exc:
+        return _not_now(request, dossier, exc.message)
+    form = StopRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dossier_stop(
+                dossier=dossier,
+                actor=user,
+                origin=Origin.CITIZEN,
+                reason=form.cleaned_data["reason"],
+                on_request=True,
+            )
+        except services.DossierError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Đã dừng giải quyết hồ sơ %(code)s. Thông báo dừng giải quyết "
+                    "hồ sơ có trong mục “Giấy tờ”."
+                )
+                % {"code": dossier.code},
+            )
+        return redirect(dossier)
+    return render(
+        request,
+        "dossiers/dossier_stop_request.html",
+        {"dossier": dossier, "form": form},
     )
 
 

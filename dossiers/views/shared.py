@@ -14,7 +14,7 @@ from accounts.services import sniff_content_type
 
 from .. import hooks, slips
 from ..calendar import explain_steps
-from ..lifecycle import available_actions
+from ..lifecycle import OPEN, available_actions
 from ..models import Attachment, Rating, Result, Status
 from ..selectors import (
     dossier_events,
@@ -60,15 +60,15 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
             "timeliness": dossier_timeliness(dossier),
             # Only the applicant and staff see the page: staff (officers and
             # administrators) are told which rules are unverified, never citizens.
-            "due_explanation": explain_steps(
-                dossier.due_steps, staff=not is_applicant
-            ),
+            "due_explanation": explain_steps(dossier.due_steps, staff=not is_applicant),
             "actions": actions,
             "result": result,
             "rated": rated,
             "can_rate": is_applicant and "rate" in actions and not rated,
             "supplement_request": supplement_request,
             "slip_kinds": slip_kinds,
+            # A request to stop is checked against the status on its page.
+            "can_request_stop": is_applicant and dossier.status in OPEN,
             "fee": hooks.fee_of(dossier=dossier),
             # Sections of the apps above (payments, the steps of a linked dossier).
             "top_sections": hooks.page_sections(
@@ -107,13 +107,15 @@ _SLIP_EVENTS = {
     "supplement": ("request_supplement", slips.supplement_pdf),
     "refusal": ("refuse", slips.refusal_pdf),
     "apology": ("apologize", slips.apology_pdf),
+    "stop": ("stop_on_request", slips.stop_notice_pdf),
 }
 
 
 @login_required
 @require_GET
 def slip_pdf(request: HttpRequest, code: str, kind: str) -> HttpResponse:
-    """The dossier's slips as PDF: receipt, supplement, refusal, apology, control."""
+    """The dossier's slips as PDF: receipt, supplement, refusal, apology, stop
+    notice, control."""
     dossier = dossier_get_for_user(user=request.user, code=code)
     tracking_url = absolute_url(
         reverse("dossiers:dossier-track") + "?" + urlencode({"code": dossier.code}),

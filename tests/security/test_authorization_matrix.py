@@ -129,6 +129,8 @@ WRITE_DOSSIER = {
     "other_citizen": NOT_FOUND,
     "officer_other_commune": NOT_FOUND,
 }
+# The applicant only: staff who may see the dossier are refused (403).
+WRITE_APPLICANT = dict.fromkeys(STAFF, FORBIDDEN) | WRITE_DOSSIER
 WRITE_SUBMIT = dict.fromkeys(STAFF, FORBIDDEN) | {"anonymous": UNAUTHORIZED}
 WRITE_DRAFT = WRITE_SUBMIT | {"other_citizen": NOT_FOUND}
 WRITE_STAFF = {"anonymous": UNAUTHORIZED, "citizen": FORBIDDEN}
@@ -193,6 +195,8 @@ ACCESS: list[tuple[str, Access]] = [
     ("procedures-api:*", Access(API_PUBLIC)),
     # Organisation units in force on a day: public reference data (issue 17).
     ("units-api:*", Access(API_PUBLIC)),
+    # The rule set in force on a day: public reference data (issue 17).
+    ("rules-api:*", Access(API_PUBLIC)),
     # Citizens' dossiers: the wizard, drafts, their actions.
     ("dossiers:dossier-mine", Access(CITIZEN_AREA)),
     ("dossiers:dossier-create", Access(CITIZEN_AREA)),
@@ -200,6 +204,7 @@ ACCESS: list[tuple[str, Access]] = [
     ("dossiers:dossier-submitted", Access(CITIZEN_OWN)),
     ("dossiers:dossier-supplement", Access(CITIZEN_OWN)),
     ("dossiers:dossier-withdraw", Access(CITIZEN_OWN)),
+    ("dossiers:dossier-stop-request", Access(CITIZEN_OWN)),
     ("dossiers:dossier-rate", Access(CITIZEN_OWN)),
     ("chains:chain-resubmit", Access(CITIZEN_OWN)),
     # Pages of a dossier for whoever may see it.
@@ -222,6 +227,8 @@ ACCESS: list[tuple[str, Access]] = [
     ("dossiers:queue-receive", Access(STAFF_POST)),
     ("dossiers:dossier-assign", Access(STAFF_POST)),
     ("dossiers:dossier-act", Access(STAFF_POST)),
+    ("dossiers:dossier-stop-at-counter", Access(STAFF_POST)),
+    ("dossiers:tracking-book", Access(STAFF_AREA)),
     ("payments:payment-cash", Access(STAFF_POST)),
     ("dossiers:counter-citizen-create", Access(COUNTER_POST)),
     ("dossiers:counter-reset", Access(COUNTER_POST)),
@@ -246,6 +253,7 @@ ACCESS: list[tuple[str, Access]] = [
     ("dossiers_api:dossier-detail", Access(API_DOSSIER)),
     ("dossiers_api:dossier-action", Access(API_POST_ONLY, WRITE_DOSSIER)),
     ("dossiers_api:dossier-attachments", Access(API_POST_ONLY, WRITE_DOSSIER)),
+    ("dossiers_api:dossier-stop-request", Access(API_POST_ONLY, WRITE_APPLICANT)),
     ("dossiers_api:track", Access(API_PUBLIC)),
     ("dossiers_api:verify", Access(API_PUBLIC)),
     ("dossiers_api:calendar-due", Access(API_PUBLIC)),

@@ -33,6 +33,7 @@ from notifications.models import Notification
 from paygate.models import SandboxOrder
 from paygate.services import order_complete
 from payments import services as payment_services
+from rules.services import rules_load
 from tests.accounts.factories import TOTPDeviceFactory
 from tests.chains.conftest import BIRTH, birth_data, make_agencies, submit
 from tests.dossiers.factories import make_dossier, pdf_upload
@@ -139,6 +140,9 @@ def build_world(
     citizen = users["citizen"]
     officer, specialist, leader = users["officer"], users["specialist"], users["leader"]
     _Gateway(monkeypatch)
+    # The seeded rule sets (issue 17): /api/v1/rules/ answers, and the world's
+    # dossiers get codes, slips and explanations of a rule set.
+    rules_load()
 
     procedure = ProcedureFactory(
         form_schema=MATRIX_SCHEMA, fee_online_vnd=7000, fee_counter_vnd=10000

@@ -22,6 +22,7 @@ from .actions import (
     RefuseForm,
     ReturnResultForm,
     StopForm,
+    StopOnRequestForm,
     SupplementRequestForm,
     weekday_date,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "ReturnResultForm",
     "ScansForm",
     "StopForm",
+    "StopOnRequestForm",
     "SupplementRequestForm",
     "UnitChoiceField",
     "weekday_date",

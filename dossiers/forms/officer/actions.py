@@ -74,6 +74,17 @@ class StopForm(ReasonForm):
     pass
 
 
+class StopOnRequestForm(ActionForm):
+    """The applicant, at the counter, asks to stop (Circular 03/2025 art. 7)."""
+
+    reason = forms.CharField(
+        label=_("Lý do người nộp đề nghị dừng (không bắt buộc)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class SupplementRequestForm(ActionForm):
     papers = forms.MultipleChoiceField(
         label=_("Giấy tờ trong thành phần hồ sơ của thủ tục"),

@@ -11,6 +11,7 @@ selectors; every write is one service call.
 - calculator.py: the appointment calculator
 """
 
+from .book import tracking_book_export
 from .calculator import calendar_due
 from .common import BULK_LIMIT, DUE_SOON_LABEL, QUEUE_PAGE_SIZE, TIMELINESS, Timing
 from .queue import QueueRow, dossier_assign, dossier_bulk_receive, dossier_queue
@@ -22,6 +23,7 @@ from .work import (
     SLIP_EVENTS,
     SLIP_LABELS,
     dossier_act,
+    dossier_stop_at_counter,
     dossier_work,
 )
 
@@ -43,5 +45,7 @@ __all__ = [
     "dossier_assign",
     "dossier_bulk_receive",
     "dossier_queue",
+    "dossier_stop_at_counter",
     "dossier_work",
+    "tracking_book_export",
 ]

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from accounts.decorators import staff_required
 
 from ... import services
+from ...calendar import explain_steps
 from ...forms.officer import DueCalculatorForm, weekday_date
 
 # --- Appointment calculator -------------------------------------------------------
@@ -35,7 +36,7 @@ def calendar_due(request: HttpRequest) -> HttpResponse:
             "procedure": procedure,
             "due_at": deadline.due_at,
             "due_day": weekday_date(deadline.due_date),
-            "explanation": deadline.explain(),
+            "explanation": explain_steps(deadline.steps, staff=True),
             # No verified time limit: the date is the provisional same-day rule.
             "limit_unknown": procedure.processing_days is None
             and not procedure.same_day,

@@ -36,6 +36,7 @@ from ...forms.officer import (
     RefuseForm,
     ReturnResultForm,
     StopForm,
+    StopOnRequestForm,
     SupplementRequestForm,
 )
 from ...lifecycle import TRANSITIONS, available_actions
@@ -64,6 +65,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "apologize": ApologizeForm,
     "refuse": RefuseForm,
     "stop": StopForm,
+    "stop_on_request": StopOnRequestForm,
 }
 
 # The slip an action produces, opened right after it.
@@ -72,12 +74,14 @@ ACTION_SLIPS = {
     "request_supplement": "supplement",
     "refuse": "refusal",
     "apologize": "apology",
+    "stop_on_request": "stop",
 }
 SLIP_EVENTS = {
     "receipt": "receive",
     "supplement": "request_supplement",
     "refusal": "refuse",
     "apology": "apologize",
+    "stop": "stop_on_request",
 }
 SLIP_LABELS = {
     "receipt": gettext_lazy("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"),
@@ -85,6 +89,7 @@ SLIP_LABELS = {
     "refusal": gettext_lazy("Phiếu từ chối tiếp nhận giải quyết hồ sơ"),
     "apology": gettext_lazy("Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
     "control": gettext_lazy("Phiếu kiểm soát quá trình giải quyết hồ sơ"),
+    "stop": gettext_lazy("Thông báo dừng giải quyết hồ sơ"),
 }
 DONE_MESSAGES = {
     "receive": gettext_lazy("Đã tiếp nhận hồ sơ."),
@@ -96,6 +101,10 @@ DONE_MESSAGES = {
     "apologize": gettext_lazy("Đã xin lỗi và hẹn lại ngày trả kết quả."),
     "refuse": gettext_lazy("Đã từ chối hồ sơ."),
     "stop": gettext_lazy("Đã dừng xử lý hồ sơ."),
+    "stop_on_request": gettext_lazy(
+        "Đã dừng giải quyết hồ sơ theo đề nghị của người nộp; in thông báo dừng "
+        "giải quyết hồ sơ cho công dân."
+    ),
 }
 
 
@@ -293,6 +302,14 @@ def _do_stop(request: HttpRequest, d: Dossier, data: dict[str, Any]) -> Dossier:
     )
 
 
+def _do_stop_on_request(
+    request: HttpRequest, d: Dossier, data: dict[str, Any]
+) -> Dossier:
+    return services.dossier_stop(
+        dossier=d, actor=staff_of(request), reason=data["reason"], on_request=True
+    )
+
+
 PERFORM: dict[str, Callable[[HttpRequest, Dossier, dict[str, Any]], Dossier]] = {
     "receive": _do_receive,
     "request_supplement": _do_request_supplement,
@@ -303,6 +320,7 @@ PERFORM: dict[str, Callable[[HttpRequest, Dossier, dict[str, Any]], Dossier]] = 
     "apologize": _do_apologize,
     "refuse": _do_refuse,
     "stop": _do_stop,
+    "stop_on_request": _do_stop_on_request,
 }
 
 
@@ -323,6 +341,20 @@ def dossier_act(request: HttpRequest, code: str, action: str) -> HttpResponse:
     status no longer allows, because someone acted first, is explained (409)
     and nothing is written.
     """
+    return _act(request, code, action)
+
+
+@staff_required
+@require_POST
+def dossier_stop_at_counter(request: HttpRequest, code: str) -> HttpResponse:
+    """/staff/dossiers/{code}/stop/: the applicant, at the counter, asks to stop
+    the dossier (Circular 03/2025 art. 7). Granted when nothing has been
+    decided: the page opens the stop notice (form 05); refused otherwise, with
+    the reason (409)."""
+    return _act(request, code, "stop_on_request")
+
+
+def _act(request: HttpRequest, code: str, action: str) -> HttpResponse:
     if action not in ACTION_FORMS:
         raise Http404
     user = staff_of(request)
@@ -347,11 +379,13 @@ def dossier_act(request: HttpRequest, code: str, action: str) -> HttpResponse:
         PERFORM[action](request, dossier, form.cleaned_data)
     except services.IllegalTransition as exc:
         dossier = dossier_get_for_user(user=user, code=code)
+        # A request to stop is refused with its own reason (the status).
+        refused_stop = action == "stop_on_request"
         return _render_work(
             request,
             dossier,
             bound={action: form},
-            problem=_conflict(dossier, exc.message),
+            problem=exc.message if refused_stop else _conflict(dossier, exc.message),
             status=409,
         )
     except services.ActionNotAllowed as exc:
