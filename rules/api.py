@@ -40,7 +40,7 @@ class RulesQuerySerializer(serializers.Serializer[dict[str, Any]]):
     )
 
 
-class FormSerializer(serializers.Serializer[dict[str, str]]):
+class RuleFormSerializer(serializers.Serializer[dict[str, str]]):
     number = serializers.CharField(help_text="Số mẫu, ví dụ 01.")
     name = serializers.CharField()
 
@@ -54,7 +54,9 @@ VerifiedSerializer = inline_serializer(
 class RuleSetSerializer(serializers.ModelSerializer[RuleSet]):
     forms = serializers.SerializerMethodField()
     supplement_mode = serializers.ChoiceField(choices=SupplementMode.choices)
-    cutoff = serializers.TimeField(format="%H:%M")
+    cutoff = serializers.SerializerMethodField(
+        help_text="Giờ hạn tiếp nhận trong ngày, HH:MM."
+    )
     apology = serializers.CharField(source="apology_rule")
     code_format = serializers.ChoiceField(choices=CodeFormat.choices)
     verified = serializers.SerializerMethodField()
@@ -74,9 +76,13 @@ class RuleSetSerializer(serializers.ModelSerializer[RuleSet]):
             "verified",
         ]
 
-    @extend_schema_field(FormSerializer(many=True))
+    @extend_schema_field(RuleFormSerializer(many=True))
     def get_forms(self, obj: RuleSet) -> list[dict[str, str]]:
         return [{"number": f["number"], "name": f["name"]} for f in obj.forms]
+
+    @extend_schema_field(serializers.RegexField(r"^\d{2}:\d{2}$"))
+    def get_cutoff(self, obj: RuleSet) -> str:
+        return f"{obj.cutoff:%H:%M}"
 
     @extend_schema_field(VerifiedSerializer)
     def get_verified(self, obj: RuleSet) -> dict[str, bool]:

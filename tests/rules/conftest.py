@@ -1,0 +1,3 @@
+from tests.dossiers.conftest import people
+
+__all__ = ["people"]
