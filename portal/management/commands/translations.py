@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand
 
 APPS = [
     "units",
+    "rules",
     "agencies",
     "accounts",
     "idp",
