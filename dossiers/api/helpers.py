@@ -18,7 +18,7 @@ from procedures.selectors import procedure_by_code
 from units.models import OrgUnit
 
 from .. import services
-from ..models import Dossier
+from ..models import Dossier, Origin
 
 # --- Helpers ----------------------------------------------------------------------
 
@@ -117,6 +117,17 @@ def action_do(request: Request, dossier: Dossier, data: dict[str, Any]) -> Dossi
         return services.dossier_refuse(dossier=dossier, actor=user, reason=note)
     if action == "stop":
         return services.dossier_stop(dossier=dossier, actor=user, reason=note)
+    if action == "stop_on_request":
+        # The applicant online; a receiving officer for the applicant present.
+        return services.dossier_stop(
+            dossier=dossier,
+            actor=user,
+            origin=Origin.CITIZEN
+            if dossier.applicant_id == user.pk
+            else Origin.OFFICER,
+            reason=note,
+            on_request=True,
+        )
     if action == "withdraw":
         return services.dossier_withdraw(dossier=dossier, actor=user, reason=note)
     if action == "apologize":

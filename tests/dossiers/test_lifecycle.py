@@ -25,6 +25,8 @@ def _actor(action, people):
     actor = TRANSITIONS[action].actor
     return {
         "applicant": people["applicant"],
+        # The applicant asks online (the counter's officer: test_stop_request).
+        "applicant_or_receiving": people["applicant"],
         "receiving": people["officer"],
         "handler": people["officer"],
         "processing": people["specialist"],
@@ -54,6 +56,7 @@ def _payload(action):
         "refuse": {"note": "Không thuộc thẩm quyền"},
         "withdraw": {"note": "Không cần nữa"},
         "stop": {"note": "Không bổ sung"},
+        "stop_on_request": {"note": "Không còn nhu cầu"},
         "apologize": {"new_due_date": tomorrow_plus, "note": "Cần xác minh"},
         "rate": {"scores": SCORES, "overall": "satisfied"},
         "record_result": {},
