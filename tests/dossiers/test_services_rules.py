@@ -24,7 +24,11 @@ def test_the_rules_of_a_dossier_are_those_of_its_day_of_receipt(people, time_mac
     assert services.dossier_rules_day(dossier) == datetime.date(2025, 6, 30)
     rules = services.dossier_rules(dossier)
     assert rules.rule_set.slug == "nd61-2018"
-    assert rules.form("control")["number"] == "05"
+    assert rules.form("control") == {
+        "key": "control",
+        "number": "05",
+        "name": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+    }
 
 
 @pytest.mark.parametrize(
