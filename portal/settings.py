@@ -408,6 +408,9 @@ LOGGING = {
 # --- Working days and deadlines (dossiers/calendar.py) ------------------------------
 # A dossier received at or after this time counts from the next working day
 # (procedure texts; Luật Hộ tịch 2014 art. 5.3; NĐ 61/2018 art. 18 for hand-over).
+# Issue 17: the cut-off and the supplement mode below are fields of the rule set
+# in force on the dossier's day of receipt (rules app, `load_rules`); these two
+# settings apply only on a day no rule set covers.
 DOSSIER_CUTOFF_TIME = env.str("DOSSIER_CUTOFF_TIME", default="15:00")
 # A due date ends at the close of the office day (a half day at the morning close).
 OFFICE_MORNING_END = env.str("OFFICE_MORNING_END", default="11:30")
