@@ -60,6 +60,12 @@ app.conf.beat_schedule = {
     },
     # Retention: what is past its keeping period goes, once a night (local time);
     # a missed night is caught up by the next (docs/security.md "Retention").
+    # Feedback due soon is reminded, late feedback escalated to the leader.
+    "feedback-reminders": {
+        "task": "feedback.tasks.send_feedback_reminders",
+        "schedule": crontab(minute=15, hour="7-17"),
+        "options": {"expires": 3600},
+    },
     "retention-purge": {
         "task": "portal.tasks.purge_expired_data",
         "schedule": crontab(minute=30, hour=2),

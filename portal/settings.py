@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "paygate",
     "chains",
     "dashboards",
+    "feedback",
     "portal",
 ]
 
@@ -619,6 +620,17 @@ SMS_BACKEND = env.str("SMS_BACKEND", default="accounts.adapters.sms.DatabaseSmsB
 # The development gateway's simulated latency and share of failed sends (0.0-1.0).
 SMS_DEV_LATENCY_MS = env.int("SMS_DEV_LATENCY_MS", default=0)
 SMS_DEV_FAILURE_RATE = env.float("SMS_DEV_FAILURE_RATE", default=0.0)
+
+# Citizens' feedback (feedback/, docs/feedback.md): abuse limits and papers' caps.
+FEEDBACK_RATE_PER_ADDRESS = env.str("FEEDBACK_RATE_PER_ADDRESS", default="10/hour")
+FEEDBACK_CODE_RATE_PER_ADDRESS = env.str(
+    "FEEDBACK_CODE_RATE_PER_ADDRESS", default="5/hour"
+)
+FEEDBACK_PHONE_CODES_PER_HOUR = env.int("FEEDBACK_PHONE_CODES_PER_HOUR", default=3)
+FEEDBACK_MAX_PER_PHONE_PER_DAY = env.int("FEEDBACK_MAX_PER_PHONE_PER_DAY", default=5)
+FEEDBACK_MAX_FILES = env.int("FEEDBACK_MAX_FILES", default=5)
+FEEDBACK_MAX_FILE_MB = env.int("FEEDBACK_MAX_FILE_MB", default=10)
+FEEDBACK_MAX_TOTAL_MB = env.int("FEEDBACK_MAX_TOTAL_MB", default=20)
 
 # --- Notifications (notifications/; docs/notifications.md) ---------------------------
 # The portal's public address (scheme://host[:port], no path): every absolute URL

@@ -63,6 +63,12 @@ urlpatterns += [
     path("api/v1/", include("chains.api")),
 ]
 
+# --- Citizens' feedback and recommendations (issue 20).
+urlpatterns += [
+    path("feedback/", include("feedback.urls")),
+    path("api/v1/", include("feedback.api")),
+]
+
 # --- Retention and the citizen's data (issue 11).
 urlpatterns += [
     path("api/v1/me/data-export/", api.data_export, name="data-export-api"),
