@@ -32,7 +32,7 @@ def feedback_counts(
     figures = rows.aggregate(
         received=Count("pk"),
         answered=Count("pk", filter=answered),
-        on_time=Count("pk", filter=Q(on_time=True)),
+        answered_on_time=Count("pk", filter=Q(on_time=True)),
         late=Count("pk", filter=late),
         **{f"kind_{kind}": Count("pk", filter=Q(kind=kind)) for kind in Kind.values},
     )
@@ -44,7 +44,7 @@ def feedback_figures(
 ) -> list[dict[str, Any]]:
     counts = feedback_counts(org_units=org_units, start=start, end=end)
     answered = counts["answered"]
-    rate = counts["on_time"] / answered if answered else None
+    rate = counts["answered_on_time"] / answered if answered else None
     figures = [
         {
             "key": "feedback_received",
