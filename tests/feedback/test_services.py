@@ -79,9 +79,12 @@ def test_it_is_routed_acknowledged_and_due_in_working_days(
     send_anonymous, django_capture_on_commit_callbacks, unit_a
 ):
     # Friday 2026-03-06: 10 working days later is Friday 2026-03-20.
-    with time_machine.travel(datetime.datetime(2026, 3, 6, 3, 0, tzinfo=datetime.UTC)):
-        with django_capture_on_commit_callbacks(execute=True):
-            feedback = send_anonymous()
+    friday = datetime.datetime(2026, 3, 6, 3, 0, tzinfo=datetime.UTC)
+    with (
+        time_machine.travel(friday),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        feedback = send_anonymous()
     assert feedback.org_unit == unit_a
     assert feedback.due_date == datetime.date(2026, 3, 20)
     assert feedback.status == Status.RECEIVED
@@ -223,7 +226,8 @@ def test_an_anonymous_sender_gets_the_answer_by_sms(
     last = OutboundSms.objects.filter(phone=PHONE).order_by("-pk").first()
     assert feedback.code in last.text
     feedback.refresh_from_db()
-    assert feedback.status == Status.ANSWERED and feedback.on_time is True
+    assert feedback.status == Status.ANSWERED
+    assert feedback.on_time is True
 
 
 def test_published_answers_lose_personal_data(send_anonymous, officer, procedure):
@@ -320,7 +324,8 @@ def test_late_feedback_is_escalated_to_the_leader_once_and_counted_late(
             start=datetime.date(2026, 3, 1),
             end=datetime.date(2026, 3, 31),
         )
-        assert figures["late"] == 1 and figures["received"] == 1
+        assert figures["late"] == 1
+        assert figures["received"] == 1
         services.feedback_answer(
             feedback=feedback, officer=officer, answer="Trả lời muộn, xin lỗi."
         )
