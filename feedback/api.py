@@ -14,17 +14,12 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.decorators import (
-    api_view,
-    permission_classes,
-    throttle_classes,
-)
-from rest_framework.exceptions import NotAuthenticated, PermissionDenied
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import NotAuthenticated, PermissionDenied, Throttled
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 
 from accounts.ratelimit import rate_limit_hit_per_address
 
@@ -113,28 +108,14 @@ class _Answer(serializers.Serializer[Any]):
     publish = serializers.BooleanField(required=False, default=False)
 
 
-class SendThrottle(BaseThrottle):
-    """Per client address (FEEDBACK_RATE_PER_ADDRESS); only sending counts."""
-
-    scope = "feedback-send"
-    setting = "FEEDBACK_RATE_PER_ADDRESS"
-    retry_after: int | None = None
-
-    def allow_request(self, request: Request, view: Any) -> bool:
-        if request.method != "POST":
-            return True
-        self.retry_after = rate_limit_hit_per_address(
-            request._request, scope=self.scope, rate=getattr(settings, self.setting)
-        )
-        return self.retry_after is None
-
-    def wait(self) -> float | None:
-        return self.retry_after
-
-
-class CodeThrottle(SendThrottle):
-    scope = "feedback-code"
-    setting = "FEEDBACK_CODE_RATE_PER_ADDRESS"
+def _rate_limit(request: Request, *, scope: str, setting: str) -> None:
+    """Per client address, counted once the body has the right shape (what is
+    refused before costs nothing: no row, no SMS)."""
+    wait = rate_limit_hit_per_address(
+        request._request, scope=scope, rate=getattr(settings, setting)
+    )
+    if wait is not None:
+        raise Throttled(wait=wait)
 
 
 def _refused(exc: services.FeedbackError) -> Response:
@@ -170,7 +151,6 @@ _LIST = PageNumberPagination
 )
 @api_view(["GET", "POST"])
 @permission_classes([AllowAny])
-@throttle_classes([SendThrottle])
 def feedback_list(request: Request) -> Response:
     """GET: the citizen's own feedback, or their unit's for officers. POST: send
     one (files as multipart `files`); anonymous senders confirm their phone."""
@@ -189,6 +169,7 @@ def feedback_list(request: Request) -> Response:
     form = _Send(data=request.data)
     form.is_valid(raise_exception=True)
     data = form.validated_data
+    _rate_limit(request, scope="feedback-send", setting="FEEDBACK_RATE_PER_ADDRESS")
     files = request.FILES.getlist("files") if request.FILES else []
     try:
         feedback = services.feedback_submit(
@@ -227,7 +208,6 @@ def feedback_list(request: Request) -> Response:
 )
 @api_view(["POST"])
 @permission_classes([AllowAny])
-@throttle_classes([CodeThrottle])
 def feedback_phone_code(request: Request) -> Response:
     """Send an SMS code confirming an anonymous sender's phone."""
     phone = request.data.get("phone") if hasattr(request.data, "get") else None
@@ -240,7 +220,14 @@ def feedback_phone_code(request: Request) -> Response:
             status=status.HTTP_400_BAD_REQUEST,
         )
     try:
-        challenge = services.feedback_phone_code_send(phone=phone)
+        number = services.phone_checked(phone)
+    except services.FeedbackError as exc:
+        return _refused(exc)
+    _rate_limit(
+        request, scope="feedback-code", setting="FEEDBACK_CODE_RATE_PER_ADDRESS"
+    )
+    try:
+        challenge = services.feedback_phone_code_send(phone=number)
     except services.FeedbackError as exc:
         return _refused(exc)
     return Response(

@@ -81,7 +81,8 @@ def _code_hash(salt: str, code: str) -> str:
     ).hexdigest()
 
 
-def _phone(value: str) -> str:
+def phone_checked(value: str) -> str:
+    """The number as 0xxxxxxxxx, or FeedbackError if it is no Vietnamese mobile."""
     phone = normalize_phone(value or "")
     if not phone or phone_errors(phone):
         raise FeedbackError(
@@ -94,7 +95,7 @@ def feedback_phone_code_send(*, phone: str) -> FeedbackPhoneCode:
     """Send a 6-digit code to `phone` (at most FEEDBACK_PHONE_CODES_PER_HOUR an
     hour to one number). The SMS is sent after the row is committed; a gateway
     failure voids the code and raises FeedbackError."""
-    number = _phone(phone)
+    number = phone_checked(phone)
     now = timezone.now()
     recent = FeedbackPhoneCode.objects.filter(
         phone=number, created_at__gt=now - datetime.timedelta(hours=1)
@@ -134,7 +135,7 @@ def feedback_phone_code_send(*, phone: str) -> FeedbackPhoneCode:
 def feedback_phone_code_use(*, challenge_id: Any, phone: str, code: str) -> str:
     """Use a code once: the confirmed phone, or FeedbackError. A wrong code
     counts as an attempt (committed even though the error is raised)."""
-    number = _phone(phone)
+    number = phone_checked(phone)
     code = "".join(str(code or "").split())
     now = timezone.now()
     try:
@@ -365,7 +366,9 @@ def feedback_submit(
     title, content = _check_text(title, content)
     if len(sender_name or "") > 150:
         raise FeedbackError(_("Họ tên dài quá 150 ký tự."), field="name")
-    number = _phone(phone) if sender is None else normalize_phone(sender.phone or "")
+    number = (
+        phone_checked(phone) if sender is None else normalize_phone(sender.phone or "")
+    )
     if number:
         _check_phone_limit(number)
     routing = feedback_route(

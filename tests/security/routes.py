@@ -145,6 +145,8 @@ ROUTE_PARAMS: dict[str, dict[str, str]] = {
     "chains:chain-resubmit": {"code": "linked.code"},
     "chains:step-retry": {"pk": "step.pk"},
     "chains_api:step-retry": {"pk": "step.pk"},
+    "feedback:feedback-work": {"pk": "feedback.pk"},
+    "feedback-api:feedback-answer": {"pk": "feedback.pk"},
     "admin:view_on_site": {"object_id": "dossier.pk"},
 }
 

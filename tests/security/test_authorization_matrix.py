@@ -136,6 +136,18 @@ WRITE_DRAFT = WRITE_SUBMIT | {"other_citizen": NOT_FOUND}
 WRITE_STAFF = {"anonymous": UNAUTHORIZED, "citizen": FORBIDDEN}
 WRITE_STAFF |= {"other_citizen": FORBIDDEN}
 WRITE_PUBLIC: dict[str, str] = {}
+# Feedback: a unit's officers (and administrators) only; other units 404. Sending
+# is open to anyone but staff accounts; an empty body is refused (400).
+FEEDBACK_UNIT = STAFF_AREA | dict.fromkeys(
+    ("officer_other_commune", "district_staff"), NOT_FOUND
+)
+WRITE_FEEDBACK = dict.fromkeys(STAFF, FORBIDDEN) | dict.fromkeys(
+    ("anonymous", "citizen", "other_citizen"), "400"
+)
+WRITE_CODE = dict.fromkeys(PERSONAS, "400")
+WRITE_FEEDBACK_UNIT = WRITE_STAFF | dict.fromkeys(
+    ("officer_other_commune", "district_staff"), NOT_FOUND
+)
 
 
 @dataclass(frozen=True)
@@ -268,6 +280,18 @@ ACCESS: list[tuple[str, Access]] = [
     ("payments-api:payment-detail", Access(API_DOSSIER)),
     ("chains_api:failed-list", Access(API_STAFF)),
     ("chains_api:step-retry", Access(API_STAFF_POST, WRITE_STAFF)),
+    # Citizens' feedback (issue 20): the form and the published answers are
+    # public; a unit's feedback is for its officers (and administrators).
+    ("feedback:feedback-public", Access(PUBLIC)),
+    ("feedback:feedback-create", Access(PUBLIC)),
+    ("feedback:feedback-sent", Access(PUBLIC)),
+    ("feedback:feedback-mine", Access(CITIZEN_AREA)),
+    ("feedback:feedback-queue", Access(STAFF_AREA)),
+    ("feedback:feedback-work", Access(FEEDBACK_UNIT)),
+    ("feedback-api:feedback-list", Access(API_LOGGED_IN, WRITE_FEEDBACK)),
+    ("feedback-api:feedback-phone-code", Access(everyone(NOT_ALLOWED), WRITE_CODE)),
+    ("feedback-api:feedback-public", Access(API_PUBLIC)),
+    ("feedback-api:feedback-answer", Access(API_POST_ONLY, WRITE_FEEDBACK_UNIT)),
     # The admin site: administrators with a TOTP-verified session only.
     ("admin:login", Access(PUBLIC)),
     ("admin:logout", Access(rule(OK, admin_user=NOT_ALLOWED))),  # to its index

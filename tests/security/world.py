@@ -29,6 +29,7 @@ from accounts.services import (
 from chains.models import ChainRun
 from dossiers import services as dossier_services
 from dossiers.models import Status
+from feedback.services import feedback_submit
 from notifications.models import Notification
 from paygate.models import SandboxOrder
 from paygate.services import order_complete
@@ -226,6 +227,15 @@ def build_world(
         title=SECRET_DOCUMENT,
         file=pdf_upload("khai-sinh.pdf"),
     )
+    feedback = feedback_submit(
+        sender=citizen,
+        kind="procedure",
+        title="Phản ánh về hướng dẫn",
+        content=f"Tôi là {citizen.full_name}, ở {SECRET_ADDRESS}: mẫu tờ khai thiếu.",
+        publish_consent=True,
+        procedure_code=procedure.code,
+        unit_code=unit_a.agency_code,
+    )
     notification = Notification.objects.filter(recipient=citizen).first()
     assert notification is not None, "the submissions notify the citizen"
     guide = GuideFactory()
@@ -249,6 +259,7 @@ def build_world(
         "guide": guide,
         "announcement": AnnouncementFactory(org_unit=unit_a),
         "unit_a": unit_a,
+        "feedback": feedback,
         "uidb64": urlsafe_base64_encode(force_bytes(citizen.pk)),
         "reset_token": default_token_generator.make_token(citizen),
     }
