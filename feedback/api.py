@@ -118,6 +118,13 @@ def _rate_limit(request: Request, *, scope: str, setting: str) -> None:
         raise Throttled(wait=wait)
 
 
+def _invalid(form: serializers.Serializer[Any]) -> Response:
+    return Response(
+        {"detail": _("Dữ liệu gửi lên chưa hợp lệ."), "errors": form.errors},
+        status=status.HTTP_400_BAD_REQUEST,
+    )
+
+
 def _refused(exc: services.FeedbackError) -> Response:
     code = (
         status.HTTP_403_FORBIDDEN
@@ -131,11 +138,35 @@ def _refused(exc: services.FeedbackError) -> Response:
 
 
 _LIST = PageNumberPagination
+# A refusal: the reason, and by field what to correct.
+_REFUSED = inline_serializer(
+    "FeedbackRefused",
+    {
+        "detail": serializers.CharField(),
+        "errors": serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            required=False,
+        ),
+    },
+)
+
+
+def _paginated(name: str, serializer: Any) -> Any:
+    # Paginated (PageNumberPagination): say so, or clients expect a bare list.
+    return inline_serializer(
+        name,
+        {
+            "count": serializers.IntegerField(),
+            "next": serializers.URLField(allow_null=True),
+            "previous": serializers.URLField(allow_null=True),
+            "results": serializer(many=True),
+        },
+    )
 
 
 @extend_schema(
     methods=["GET"],
-    responses=FeedbackSerializer(many=True),
+    responses=_paginated("PaginatedFeedbackList", FeedbackSerializer),
     parameters=[OpenApiParameter("page", int)],
 )
 @extend_schema(
@@ -143,7 +174,7 @@ _LIST = PageNumberPagination
     request=_Send,
     responses={
         201: FeedbackSerializer,
-        400: inline_serializer("FeedbackRefused", {"detail": serializers.CharField()}),
+        400: _REFUSED,
         403: inline_serializer(
             "FeedbackForbidden", {"detail": serializers.CharField()}
         ),
@@ -167,7 +198,8 @@ def feedback_list(request: Request) -> Response:
     if user is not None and not user.is_citizen:
         raise PermissionDenied(_("Tài khoản cán bộ không gửi phản ánh."))
     form = _Send(data=request.data)
-    form.is_valid(raise_exception=True)
+    if not form.is_valid():
+        return _invalid(form)
     data = form.validated_data
     _rate_limit(request, scope="feedback-send", setting="FEEDBACK_RATE_PER_ADDRESS")
     files = request.FILES.getlist("files") if request.FILES else []
@@ -203,7 +235,7 @@ def feedback_list(request: Request) -> Response:
                 "expires_at": serializers.DateTimeField(),
             },
         ),
-        400: inline_serializer("PhoneCodeRefused", {"detail": serializers.CharField()}),
+        400: _REFUSED,
     },
 )
 @api_view(["POST"])
@@ -237,7 +269,7 @@ def feedback_phone_code(request: Request) -> Response:
 
 
 @extend_schema(
-    responses=PublicFeedbackSerializer(many=True),
+    responses=_paginated("PaginatedPublicFeedbackList", PublicFeedbackSerializer),
     parameters=[
         OpenApiParameter("procedure", str),
         OpenApiParameter("q", str),
@@ -263,7 +295,7 @@ def feedback_public_list(request: Request) -> Response:
     request=_Answer,
     responses={
         200: FeedbackSerializer,
-        400: inline_serializer("AnswerRefused", {"detail": serializers.CharField()}),
+        400: _REFUSED,
     },
 )
 @api_view(["POST"])
@@ -275,7 +307,8 @@ def feedback_answer(request: Request, pk: int) -> Response:
         raise PermissionDenied
     feedback = feedback_get_for_user(user=request.user, pk=pk)
     form = _Answer(data=request.data)
-    form.is_valid(raise_exception=True)
+    if not form.is_valid():
+        return _invalid(form)
     try:
         feedback = services.feedback_answer(
             feedback=feedback,
