@@ -26,6 +26,7 @@ APPS = [
     "paygate",
     "chains",
     "dashboards",
+    "feedback",
 ]
 NOT_SITE_WIDE = [*APPS, ".venv", "tests", "staticfiles", "media", "var", "docs"]
 
