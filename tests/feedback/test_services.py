@@ -78,7 +78,7 @@ def test_feedback_per_phone_and_day_is_limited(settings, send_anonymous):
 def test_it_is_routed_acknowledged_and_due_in_working_days(
     send_anonymous, django_capture_on_commit_callbacks, unit_a
 ):
-    # Friday 2026-03-06: 10 working days later is Friday 2026-03-20.
+    # Friday 2026-03-06: 15 working days later is Friday 2026-03-27.
     friday = datetime.datetime(2026, 3, 6, 3, 0, tzinfo=datetime.UTC)
     with (
         time_machine.travel(friday),
@@ -86,7 +86,7 @@ def test_it_is_routed_acknowledged_and_due_in_working_days(
     ):
         feedback = send_anonymous()
     assert feedback.org_unit == unit_a
-    assert feedback.due_date == datetime.date(2026, 3, 20)
+    assert feedback.due_date == datetime.date(2026, 3, 27)
     assert feedback.status == Status.RECEIVED
     acknowledgement = OutboundSms.objects.filter(phone=PHONE).order_by("-pk").first()
     assert feedback.code in acknowledgement.text
@@ -310,13 +310,13 @@ def test_late_feedback_is_escalated_to_the_leader_once_and_counted_late(
     with time_machine.travel(datetime.datetime(2026, 3, 6, 3, 0, tzinfo=datetime.UTC)):
         feedback = send_anonymous()
     # The day before the due date: the unit is reminded.
-    with time_machine.travel(datetime.datetime(2026, 3, 19, 1, 0, tzinfo=datetime.UTC)):
+    with time_machine.travel(datetime.datetime(2026, 3, 26, 1, 0, tzinfo=datetime.UTC)):
         counts = services.feedback_reminders_send()
     assert counts == {"reminded": 1, "escalated": 0}
     assert Notification.objects.filter(
         recipient=officer, event_key="feedback_due"
     ).exists()
-    with time_machine.travel(datetime.datetime(2026, 3, 23, 1, 0, tzinfo=datetime.UTC)):
+    with time_machine.travel(datetime.datetime(2026, 3, 30, 1, 0, tzinfo=datetime.UTC)):
         assert services.feedback_reminders_send() == {"reminded": 0, "escalated": 1}
         assert services.feedback_reminders_send() == {"reminded": 0, "escalated": 0}
         figures = feedback_counts(
@@ -362,3 +362,18 @@ def test_an_answer_is_refused_from_another_unit(send_anonymous, officer_other_co
     assert UserFactory  # personas come from tests/conftest.py
     assert Role.LEADER
     assert timezone.now()
+
+
+def test_the_due_date_skips_public_holidays(send_anonymous):
+    # Received Thursday 2026-04-23: the holidays of late April and 1 May push
+    # the due date past 15 plain weekdays.
+    received = datetime.datetime(2026, 4, 23, 3, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(received):
+        feedback = send_anonymous()
+    assert feedback.due_date == services.due_date_for(Kind.PROCEDURE, received)
+    plain = received.date()
+    weekdays = 0
+    while weekdays < 15:
+        plain += datetime.timedelta(days=1)
+        weekdays += plain.weekday() < 5
+    assert feedback.due_date > plain
