@@ -56,9 +56,7 @@ REAL_PATHS_BY_OPERATION = {
         "code": lambda world: world.objects["procedure"].code
     },
     "/api/v1/chains/steps/{id}/retry/": {"id": lambda world: world.objects["step"].pk},
-    "/api/v1/feedback/{id}/answer/": {
-        "id": lambda world: world.objects["feedback"].pk
-    },
+    "/api/v1/feedback/{id}/answer/": {"id": lambda world: world.objects["feedback"].pk},
 }
 
 
