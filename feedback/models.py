@@ -50,7 +50,8 @@ MODERATED = frozenset({Status.HIDDEN, Status.DUPLICATE, Status.OUT_OF_SCOPE})
 TRANSITIONS: dict[str, frozenset[str]] = {
     Status.RECEIVED: frozenset({Status.ANSWERED, *MODERATED}),
     Status.ANSWERED: frozenset({Status.HIDDEN}),
-    Status.HIDDEN: frozenset({Status.RECEIVED}),
+    # Restored: to where it was (answered when it had an answer).
+    Status.HIDDEN: frozenset({Status.RECEIVED, Status.ANSWERED}),
     Status.DUPLICATE: frozenset({Status.RECEIVED}),
     Status.OUT_OF_SCOPE: frozenset({Status.RECEIVED}),
 }

@@ -635,6 +635,8 @@ def feedback_moderate(
             field="reason",
         )
     feedback = _locked(feedback)
+    if to == Status.RECEIVED and feedback.answered_at is not None:
+        to = Status.ANSWERED
     feedback.moderation_reason = reason if to in MODERATED else ""
     if to == Status.HIDDEN:
         feedback.published_at = None

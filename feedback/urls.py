@@ -11,4 +11,9 @@ urlpatterns = [
     path("mine/", views.feedback_mine, name="feedback-mine"),
     path("staff/", views.feedback_queue, name="feedback-queue"),
     path("staff/<int:pk>/", views.feedback_work, name="feedback-work"),
+    path(
+        "staff/<int:pk>/papers/<int:attachment_id>/",
+        views.feedback_paper,
+        name="feedback-paper",
+    ),
 ]

@@ -5,8 +5,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +18,7 @@ from units.selectors import valid_on_q
 
 from . import services
 from .forms import AnswerForm, FeedbackForm, ModerateForm, RerouteForm
-from .models import Status
+from .models import FeedbackAttachment, Status
 from .selectors import feedback_get_for_user, feedback_public, feedback_visible_to
 
 SESSION_CHALLENGE = "feedback_phone_challenge"
@@ -222,3 +222,22 @@ def feedback_work(request: HttpRequest, pk: int) -> HttpResponse:
         "can_handle": services.may_handle(user=request.user, feedback=feedback),
     }
     return render(request, "feedback/feedback_work.html", context)
+
+
+@staff_required
+def feedback_paper(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
+    """A paper of a feedback, to whoever may see the feedback; shown inline in a
+    sandbox, never sniffed (as dossier papers)."""
+    feedback = feedback_get_for_user(user=request.user, pk=pk)
+    paper = get_object_or_404(FeedbackAttachment, pk=attachment_id, feedback=feedback)
+    if not paper.file:
+        raise Http404
+    response = FileResponse(
+        paper.file.open("rb"),
+        content_type=paper.content_type,
+        as_attachment=False,
+        filename=paper.name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

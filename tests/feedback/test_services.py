@@ -371,3 +371,24 @@ def test_the_due_date_skips_public_holidays(send_anonymous):
         plain += datetime.timedelta(days=1)
         weekdays += plain.weekday() < 5
     assert feedback.due_date > plain
+
+
+def test_a_hidden_answer_is_withdrawn_and_restored_as_answered(
+    send_anonymous, officer, procedure
+):
+    feedback = send_anonymous()
+    services.feedback_answer(
+        feedback=feedback, officer=officer, answer="Đã bổ sung mẫu.", publish=True
+    )
+    feedback.refresh_from_db()
+    services.feedback_moderate(
+        feedback=feedback, officer=officer, to=Status.HIDDEN, reason="Lời lẽ xúc phạm."
+    )
+    assert not feedback_public(procedure=procedure.code).exists()
+    feedback.refresh_from_db()
+    services.feedback_moderate(
+        feedback=feedback, officer=officer, to=Status.RECEIVED, reason=""
+    )
+    feedback.refresh_from_db()
+    assert feedback.status == Status.ANSWERED
+    assert feedback.moderation_reason == ""

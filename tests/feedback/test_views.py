@@ -125,3 +125,21 @@ def test_the_procedure_page_lists_its_published_answers(
     page = client.get(procedure.get_absolute_url())
     assert page.status_code == 200
     assert "Đơn vị đã rút ngắn còn 2 ngày." in page.content.decode()
+
+
+def test_the_units_officer_opens_a_paper_in_a_sandbox(
+    client, citizen, unit_a, officer, officer_other_commune
+):
+    from tests.dossiers.factories import pdf_upload
+
+    feedback = _sent(citizen, unit_a, files=[pdf_upload("giay.pdf")])
+    paper = feedback.attachments.get()
+    url = reverse("feedback:feedback-paper", args=[feedback.pk, paper.pk])
+    login_with_otp(client, officer)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    client.logout()
+    login_with_otp(client, officer_other_commune)
+    assert client.get(url).status_code == 404

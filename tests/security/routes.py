@@ -146,6 +146,7 @@ ROUTE_PARAMS: dict[str, dict[str, str]] = {
     "chains:step-retry": {"pk": "step.pk"},
     "chains_api:step-retry": {"pk": "step.pk"},
     "feedback:feedback-work": {"pk": "feedback.pk"},
+    "feedback:feedback-paper": {"pk": "feedback.pk", "attachment_id": "paper.pk"},
     "feedback-api:feedback-answer": {"pk": "feedback.pk"},
     "admin:view_on_site": {"object_id": "dossier.pk"},
 }

@@ -288,6 +288,7 @@ ACCESS: list[tuple[str, Access]] = [
     ("feedback:feedback-mine", Access(CITIZEN_AREA)),
     ("feedback:feedback-queue", Access(STAFF_AREA)),
     ("feedback:feedback-work", Access(FEEDBACK_UNIT)),
+    ("feedback:feedback-paper", Access(FEEDBACK_UNIT)),
     ("feedback-api:feedback-list", Access(API_LOGGED_IN, WRITE_FEEDBACK)),
     ("feedback-api:feedback-phone-code", Access(everyone(NOT_ALLOWED), WRITE_CODE)),
     ("feedback-api:feedback-public", Access(API_PUBLIC)),

@@ -235,6 +235,7 @@ def build_world(
         publish_consent=True,
         procedure_code=procedure.code,
         unit_code=unit_a.agency_code,
+        files=[pdf_upload("phan-anh.pdf")],
     )
     notification = Notification.objects.filter(recipient=citizen).first()
     assert notification is not None, "the submissions notify the citizen"
@@ -260,6 +261,7 @@ def build_world(
         "announcement": AnnouncementFactory(org_unit=unit_a),
         "unit_a": unit_a,
         "feedback": feedback,
+        "paper": feedback.attachments.get(),
         "uidb64": urlsafe_base64_encode(force_bytes(citizen.pk)),
         "reset_token": default_token_generator.make_token(citizen),
     }
