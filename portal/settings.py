@@ -369,6 +369,8 @@ SPECTACULAR_SETTINGS = {
         # The catalogue's procedure kind kept its name when org units got one.
         "KindEnum": "procedures.models.Kind",
         "DossierStatusEnum": "dossiers.models.Status",
+        "FeedbackKindEnum": "feedback.models.Kind",
+        "FeedbackStatusEnum": "feedback.models.Status",
     },
 }
 
