@@ -392,3 +392,14 @@ def test_a_hidden_answer_is_withdrawn_and_restored_as_answered(
     feedback.refresh_from_db()
     assert feedback.status == Status.ANSWERED
     assert feedback.moderation_reason == ""
+
+
+def test_the_periodic_task_escalates_what_is_late(send_anonymous, leader):
+    from feedback.tasks import send_feedback_reminders
+
+    with time_machine.travel(datetime.datetime(2026, 3, 6, 3, 0, tzinfo=datetime.UTC)):
+        feedback = send_anonymous()
+    with time_machine.travel(datetime.datetime(2026, 4, 6, 3, 0, tzinfo=datetime.UTC)):
+        send_feedback_reminders.delay()
+    feedback.refresh_from_db()
+    assert feedback.escalated_at is not None
