@@ -4,7 +4,7 @@ Every citizen-owned object is fetched through a selector that filters by who ask
 and raises Http404 for anyone else.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from units.models import AdminUnit
@@ -99,16 +99,24 @@ def citizens_for_staff(*, staff: User) -> QuerySet[User]:
     """Citizens living within the area of the staff user's unit.
 
     A commune officer sees the citizens of their commune; district staff those of
-    every commune of the district. A staff user without a unit sees nobody.
+    every commune of the district; either also those whose recorded commune is
+    one of before the reform that their area succeeded. A staff user without a
+    unit sees nobody.
     """
     org_unit = staff.org_unit
     if org_unit is None or not staff.is_officer:
         return User.objects.none()
     area = org_unit.admin_unit
+    # A commune recorded before the reform (thị trấn Gôi) is in the area of the
+    # commune of today that succeeded it (xã Vụ Bản), through successors: two
+    # generations, the mergers of 2024 then the reform of 2025 (Minh Thuận, then
+    # Minh Tân, then today's xã Minh Tân), joined in the same query.
     return (
         User.objects.filter(
+            Q(profile__commune__path__startswith=area.path)
+            | Q(profile__commune__successors__path__startswith=area.path)
+            | Q(profile__commune__successors__successors__path__startswith=area.path),
             groups__name=Role.CITIZEN,
-            profile__commune__path__startswith=area.path,
         )
         .select_related("profile__commune")
         .order_by("full_name", "username")

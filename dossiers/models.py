@@ -124,11 +124,35 @@ class Dossier(models.Model):
         on_delete=models.PROTECT,
         related_name="processed_dossiers",
     )
+    # The agency competent to decide (issue 17, point 2): routed at submission
+    # for the procedure's agency type in the applicant's area on the filing day
+    # (today a commune's office or police; before the reform its People's
+    # Committee or a district office). Where it was received is
+    # `receiving_unit`; where it was forwarded, `processing_unit`. Null when no
+    # unit of that agency type serves the area.
+    competent_unit = models.ForeignKey(
+        "units.OrgUnit",
+        verbose_name=_("cơ quan có thẩm quyền giải quyết"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="competent_dossiers",
+    )
+    # The area the dossier is reported under: the competent unit's, else the
+    # receiving unit's.
     admin_unit = models.ForeignKey(
         "units.AdminUnit",
         verbose_name=_("địa bàn"),
         on_delete=models.PROTECT,
         related_name="dossiers",
+    )
+    # Received outside the applicant's area under the province's list of
+    # procedures received regardless of administrative boundary (Decree
+    # 118/2025 art. 20): stated at submission, never guessed from the units.
+    anywhere_in_province = models.BooleanField(
+        _("tiếp nhận không phụ thuộc địa giới hành chính"),
+        default=False,
+        db_default=False,
     )
     # A part of a linked dossier (Decree 63/2024): the dossier one agency handles
     # for one member procedure, opened by the chain (`dossier_part_open`). Null for
@@ -220,10 +244,11 @@ class Dossier(models.Model):
         ]
         indexes = [
             # The officer's queue: each arm of its OR (received by, forwarded to,
-            # filed by) is one index range per status, so the default page of
+            # competent, filed by) is one index range per status, so the default page of
             # open dossiers reads no closed one (docs/benchmarks.md).
             models.Index(fields=["receiving_unit", "status", "due_at"]),
             models.Index(fields=["processing_unit", "status", "due_at"]),
+            models.Index(fields=["competent_unit", "status", "due_at"]),
             models.Index(fields=["assisted_by", "status", "due_at"]),
             models.Index(fields=["applicant", "-submitted_at"]),
             # Public tracking matches the code whatever its case (code__iexact):

@@ -9,14 +9,18 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Announcement,
+    AnywhereInProvince,
     Document,
     Faq,
     Field,
@@ -29,7 +33,7 @@ from .models import (
 )
 from .schema import schema_condition_errors, schema_errors
 from .selectors import procedure_search
-from .services import procedure_save
+from .services import CatalogueError, anywhere_in_province_import, procedure_save
 
 
 class ProcedureAdminForm(forms.ModelForm[Procedure]):
@@ -318,3 +322,72 @@ class AnnouncementAdmin(admin.ModelAdmin[Announcement]):
     search_fields = ["title", "body"]
     raw_id_fields = ["org_unit", "admin_unit"]
     date_hierarchy = "published_from"
+
+
+class AnywhereImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Tệp CSV"),
+        help_text=_(
+            "Các cột: province (mã tỉnh), procedure (mã thủ tục), valid_from, "
+            "valid_to, source, verified, note; mã hóa UTF-8. Tất cả hoặc không: "
+            "một dòng lỗi thì chưa lưu dòng nào."
+        ),
+    )
+
+
+@admin.register(AnywhereInProvince)
+class AnywhereInProvinceAdmin(admin.ModelAdmin[AnywhereInProvince]):
+    """The provinces' lists, edited row by row or imported from CSV."""
+
+    list_display = [
+        "procedure",
+        "province",
+        "valid_from",
+        "valid_to",
+        "verified",
+        "source",
+    ]
+    list_filter = ["verified", "province"]
+    search_fields = ["procedure__code", "procedure__name", "source"]
+    raw_id_fields = ["procedure", "province"]
+    date_hierarchy = "valid_from"
+    change_list_template = "admin/procedures/anywhereinprovince/change_list.html"
+
+    def get_urls(self) -> list[URLPattern]:
+        extra = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="procedures_anywhereinprovince_import",
+            )
+        ]
+        return extra + super().get_urls()
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = AnywhereImportForm(request.POST or None, request.FILES or None)
+        errors: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            raw = form.cleaned_data["file"].read()
+            try:
+                count = anywhere_in_province_import(text=raw.decode("utf-8"))
+            except UnicodeDecodeError:
+                errors = [str(_("Tệp không phải văn bản UTF-8."))]
+            except CatalogueError as error:
+                errors = error.messages
+            else:
+                self.message_user(
+                    request, _("Đã nhập %(count)d dòng.") % {"count": count}
+                )
+                return redirect("admin:procedures_anywhereinprovince_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Nhập danh mục từ tệp CSV"),
+            "form": form,
+            "errors": errors,
+        }
+        return TemplateResponse(
+            request, "admin/procedures/anywhereinprovince/import.html", context
+        )

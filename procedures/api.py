@@ -21,7 +21,7 @@ from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 
-from units.models import AdminUnit, AgencyType
+from units.models import AdminUnit, AgencyType, OrgUnitKind
 from units.selectors import admin_units_valid_on, valid_on_q
 
 from .fees import procedure_fee
@@ -35,7 +35,7 @@ from .models import (
     Procedure,
 )
 from .schema import schema_api_fields
-from .selectors import procedure_get, procedure_search
+from .selectors import Place, procedure_get, procedure_places, procedure_search
 
 app_name = "procedures-api"
 
@@ -404,12 +404,110 @@ class AdminUnitListView(generics.ListAPIView[AdminUnit]):
         return admin_units_valid_on(day=day, parent=parent).order_by("code")
 
 
+class PlacesQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    on = serializers.DateField(
+        required=False,
+        error_messages={
+            "invalid": _(
+                "Ngày không hợp lệ: dùng dạng năm-tháng-ngày, ví dụ 2025-07-01."
+            )
+        },
+    )
+    province = serializers.RegexField(
+        r"^\d{1,3}$",
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid": _("Mã tỉnh chỉ gồm chữ số, ví dụ 37.")},
+    )
+
+
+class PlaceAreaSerializer(serializers.Serializer[AdminUnit]):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    kind = serializers.CharField()
+
+
+class PlaceSerializer(serializers.Serializer[Place]):
+    code = serializers.CharField(
+        source="unit.agency_code", help_text="Mã định danh điện tử cơ quan."
+    )
+    name = serializers.CharField(source="unit.name")
+    kind = serializers.ChoiceField(source="unit.kind", choices=OrgUnitKind.choices)
+    kind_label = serializers.CharField(source="unit.get_kind_display")
+    agency_type = serializers.ChoiceField(
+        source="unit.agency_type", choices=AgencyType.choices
+    )
+    area = PlaceAreaSerializer(source="unit.admin_unit")
+    address = serializers.CharField(source="unit.address")
+    phone = serializers.CharField(source="unit.phone")
+    anywhere_in_province = serializers.BooleanField(
+        help_text=(
+            "Nơi này nhận thủ tục của người dân mọi xã, phường trong tỉnh (danh mục "
+            "tiếp nhận không phụ thuộc địa giới hành chính); false: chỉ nhận hồ sơ "
+            "của địa bàn mình."
+        )
+    )
+
+
+@extend_schema(
+    summary="Nơi nộp hồ sơ của một thủ tục vào một ngày",
+    description=(
+        "Where the procedure can be filed on `on` (today by default): the units "
+        "in force that receive it, each with `anywhere_in_province`: true where "
+        "the province's list of procedures received regardless of administrative "
+        "boundary (Decree 118/2025 art. 20) holds it on that day, so that any "
+        "centre or reception point of the province takes it from a citizen of "
+        "any commune of the province; false where the unit takes it from its own "
+        "area only. `province` keeps the places located in the province with that "
+        "GSO code in force that day. 20 per page."
+    ),
+    parameters=[
+        OpenApiParameter(
+            "on", OpenApiTypes.DATE, description="Ngày (YYYY-MM-DD); mặc định hôm nay."
+        ),
+        OpenApiParameter(
+            "province", OpenApiTypes.STR, description="Mã tỉnh (GSO), ví dụ 37."
+        ),
+    ],
+)
+class ProcedurePlacesView(generics.ListAPIView):  # type: ignore[type-arg]
+    permission_classes = [AllowAny]
+    serializer_class = PlaceSerializer
+
+    def get_queryset(self) -> list[Place]:  # type: ignore[override]
+        procedure = procedure_get(code=self.kwargs["code"])
+        params = PlacesQuerySerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        day: datetime.date = params.validated_data.get("on") or timezone.localdate()
+        code = params.validated_data.get("province") or ""
+        province = None
+        if code:
+            province = AdminUnit.objects.filter(
+                valid_on_q(day), code=code, parent__isnull=True
+            ).first()
+            if province is None:
+                raise ValidationError(
+                    {
+                        "province": [
+                            _("Không có tỉnh mã “%(code)s” còn hiệu lực ngày %(day)s.")
+                            % {"code": code, "day": day.isoformat()}
+                        ]
+                    }
+                )
+        return procedure_places(procedure=procedure, day=day, province=province)
+
+
 urlpatterns = [
     path("procedures/", ProcedureListView.as_view(), name="procedure-list"),
     path(
         "procedures/<str:code>/",
         ProcedureDetailView.as_view(),
         name="procedure-detail",
+    ),
+    path(
+        "procedures/<str:code>/places/",
+        ProcedurePlacesView.as_view(),
+        name="procedure-places",
     ),
     path("units/", AdminUnitListView.as_view(), name="unit-list"),
 ]

@@ -2,6 +2,7 @@
 announcements, the units where citizens file."""
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
@@ -20,8 +21,8 @@ from django.db.models.functions import Collate, Length
 from django.http import Http404
 from django.utils import timezone
 
-from units.models import OrgUnit
-from units.selectors import receiving_q, valid_on_q
+from units.models import ONE_STOP_KINDS, AdminUnit, OrgUnit
+from units.selectors import province_id_of, receiving_q, valid_on_q
 
 from .catalogue_data import (
     DOCUMENT_DEFAULTS,
@@ -33,6 +34,7 @@ from .catalogue_data import (
 )
 from .models import (
     Announcement,
+    AnywhereInProvince,
     Faq,
     Field,
     Guide,
@@ -395,3 +397,58 @@ def faqs_published(*, q: str = "") -> list[Faq]:
         if all(needle in text for needle in needles):
             found.append(faq)
     return found
+
+
+# --- Where a procedure may be filed (issue 17, point 3) --------------------------
+
+
+def anywhere_province_ids(*, procedure: Procedure, day: datetime.date) -> set[int]:
+    """The provinces whose list of procedures received regardless of
+    administrative boundary holds `procedure` on `day`."""
+    return set(
+        AnywhereInProvince.objects.filter(procedure=procedure, valid_from__lte=day)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .values_list("province_id", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class Place:
+    """A unit where `procedure` may be filed on a day; `anywhere_in_province`
+    when the province's list opens it to citizens of any commune of the
+    province, not only to those of its own area."""
+
+    unit: OrgUnit
+    anywhere_in_province: bool
+
+
+def procedure_places(
+    *,
+    procedure: Procedure,
+    day: datetime.date,
+    province: AdminUnit | None = None,
+) -> list[Place]:
+    """Where `procedure` may be filed on `day`: the units that receive its agency
+    type (for the applicant's own area), and, in a province that lists it, every
+    centre and reception point of the province. With `province`, those located
+    in it. Two queries."""
+    listed = anywhere_province_ids(procedure=procedure, day=day)
+    where = Q(agency_type=procedure.agency_type)
+    for province_id in listed:
+        where |= Q(
+            kind__in=ONE_STOP_KINDS, admin_unit__path__startswith=f"/{province_id}/"
+        )
+    units = OrgUnit.objects.filter(receiving_q(day)).filter(where)
+    if province is not None:
+        units = units.filter(admin_unit__path__startswith=province.path)
+    units = units.select_related("admin_unit").order_by(
+        "admin_unit__path", "kind", "name"
+    )
+    return [
+        Place(
+            unit=unit,
+            anywhere_in_province=unit.is_one_stop
+            and province_id_of(unit.admin_unit) in listed,
+        )
+        for unit in units
+    ]

@@ -134,6 +134,16 @@ NON_RECEIVING_KINDS = (
     OrgUnitKind.COMMUNE_ECONOMY,
 )
 
+# Where citizens file and nothing is decided: the centres and their reception
+# points. The province's list of procedures received regardless of
+# administrative boundary opens every one of them in the province to a listed
+# procedure (Decree 118/2025 art. 20); they are never the competent agency.
+ONE_STOP_KINDS = (
+    OrgUnitKind.PROVINCE_CENTRE,
+    OrgUnitKind.COMMUNE_CENTRE,
+    OrgUnitKind.RECEPTION_POINT,
+)
+
 # Mã định danh điện tử cơ quan. QCVN 102:2016/BTTTT wrote it V1V2V3.Z1Z2.Y1Y2.MX1X2
 # (000.00.12.H56, 13 characters); today's codes (QĐ 20/2020, the level-1 part
 # MX1X2 first, at most 35 characters, law-2025.md Q2: SECONDARY) also look like
@@ -347,6 +357,11 @@ class OrgUnit(models.Model):
         """Whether citizens file here (a centre, a reception point, an agency of
         before the reform), as opposed to an office that handles forwarded work."""
         return self.kind not in NON_RECEIVING_KINDS
+
+    @property
+    def is_one_stop(self) -> bool:
+        """A centre or a reception point (`ONE_STOP_KINDS`)."""
+        return self.kind in ONE_STOP_KINDS
 
     @property
     def has_contact(self) -> bool:

@@ -4,7 +4,7 @@ import datetime
 
 from django.db.models import Q, QuerySet
 
-from .models import NON_RECEIVING_KINDS, AdminUnit, OrgUnit
+from .models import NON_RECEIVING_KINDS, ONE_STOP_KINDS, AdminUnit, OrgUnit
 
 
 def valid_on_q(day: datetime.date, prefix: str = "") -> Q:
@@ -104,3 +104,51 @@ def org_unit_successors_on(*, unit: OrgUnit, day: datetime.date) -> list[OrgUnit
         elif current.valid_to is not None and current.valid_to < day:
             frontier.extend(current.successors.all())
     return sorted(found.values(), key=lambda u: (u.agency_code, u.pk))
+
+
+def path_ids(path: str) -> list[int]:
+    """The primary keys of a unit's path, from the top of the tree down."""
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def province_id_of(unit: AdminUnit) -> int:
+    """The primary key of the top unit (the province) above `unit`, or its own."""
+    return path_ids(unit.path)[0]
+
+
+def admin_unit_within(*, unit: AdminUnit, area: AdminUnit) -> bool:
+    """Whether `unit` is `area` or lies below it (no query)."""
+    return unit.path.startswith(area.path)
+
+
+def competent_unit_for(
+    *, agency_type: str, area: AdminUnit, day: datetime.date
+) -> OrgUnit | None:
+    """The agency competent for procedures of `agency_type` in `area` on `day`:
+    the nearest unit of that agency type in force at the area or above it, never
+    a centre or a reception point (they receive; an office decides). Today the
+    commune's office or police of the commune; before the reform the commune's
+    People's Committee, or the district's office. One query."""
+    ids = path_ids(area.path)
+    candidates = list(
+        OrgUnit.objects.filter(
+            valid_on_q(day),
+            is_active=True,
+            agency_type=agency_type,
+            admin_unit_id__in=ids,
+        )
+        .exclude(kind__in=ONE_STOP_KINDS)
+        .select_related("admin_unit")
+    )
+    if not candidates:
+        return None
+    depth = {pk: index for index, pk in enumerate(ids)}
+    candidates.sort(
+        key=lambda unit: (
+            -depth[unit.admin_unit_id],
+            unit.kind not in NON_RECEIVING_KINDS,
+            unit.name,
+            unit.pk,
+        )
+    )
+    return candidates[0]

@@ -54,6 +54,21 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
     processing_unit = serializers.CharField(
         source="processing_unit.agency_code", default=None, allow_null=True
     )
+    competent_unit = serializers.CharField(
+        source="competent_unit.agency_code",
+        default=None,
+        allow_null=True,
+        help_text=(
+            "Cơ quan có thẩm quyền giải quyết (mã định danh), có thể khác nơi "
+            "tiếp nhận."
+        ),
+    )
+    anywhere_in_province = serializers.BooleanField(
+        help_text=(
+            "Tiếp nhận ngoài địa bàn của người nộp theo danh mục thủ tục không "
+            "phụ thuộc địa giới hành chính của tỉnh."
+        )
+    )
     status_display = serializers.CharField(source="get_status_display")
     due_explanation = serializers.SerializerMethodField()
     timeliness = serializers.SerializerMethodField()
@@ -71,6 +86,8 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
             "assisted",
             "receiving_unit",
             "processing_unit",
+            "competent_unit",
+            "anywhere_in_province",
             "submitted_at",
             "received_at",
             "due_at",

@@ -37,7 +37,11 @@ from .serializers import (
     methods=["GET"],
     parameters=[
         OpenApiParameter("status", str),
-        OpenApiParameter("unit", str, description="Agency identifier"),
+        OpenApiParameter(
+            "unit",
+            str,
+            description="Agency identifier: received by, forwarded to or competent",
+        ),
         OpenApiParameter("q", str, description="Code, applicant name or personal ID"),
     ],
     operation_id="dossiers_list",
@@ -74,6 +78,7 @@ def dossier_list(request: Request) -> Response:
         dossiers = dossiers.filter(
             Q(receiving_unit__agency_code=params["unit"])
             | Q(processing_unit__agency_code=params["unit"])
+            | Q(competent_unit__agency_code=params["unit"])
         )
     if params.get("q"):
         q = params["q"].strip()

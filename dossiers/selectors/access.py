@@ -21,6 +21,7 @@ def dossiers_base() -> QuerySet[Dossier]:
         "applicant",
         "receiving_unit",
         "processing_unit",
+        "competent_unit",
         "admin_unit",
         "assignee",
     )
@@ -29,10 +30,12 @@ def dossiers_base() -> QuerySet[Dossier]:
 def dossiers_visible_to(*, user: Any) -> QuerySet[Dossier]:
     """The dossiers `user` may see.
 
-    A citizen sees their own; an officer those received by or forwarded to their
-    unit; district staff every dossier of the units in their area (the admin-unit
-    subtree of their agency); a member of the community digital technology team
-    only those they filed for a citizen.
+    A citizen sees their own; an officer those received by, forwarded to, or
+    within the competence of their unit (issue 17: a dossier filed at another
+    commune's centre is seen by the competent agency); district staff every
+    dossier of the units in their area (the admin-unit subtree of their agency);
+    a member of the community digital technology team only those they filed for
+    a citizen.
     """
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Dossier.objects.none()
@@ -60,9 +63,17 @@ def staff_scope(user: Any) -> Q | None:
         units = OrgUnit.objects.filter(
             admin_unit__path__startswith=org_unit.admin_unit.path
         ).values("pk")
-        arms += [Q(receiving_unit__in=units), Q(processing_unit__in=units)]
+        arms += [
+            Q(receiving_unit__in=units),
+            Q(processing_unit__in=units),
+            Q(competent_unit__in=units),
+        ]
     if user.has_perm("dossiers.view_unit_dossiers"):
-        arms += [Q(receiving_unit=org_unit), Q(processing_unit=org_unit)]
+        arms += [
+            Q(receiving_unit=org_unit),
+            Q(processing_unit=org_unit),
+            Q(competent_unit=org_unit),
+        ]
     if user.has_perm("dossiers.file_for_citizen"):
         arms.append(Q(assisted_by=user))
     if not arms:

@@ -7,9 +7,17 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from accounts.models import CitizenProfile
+from procedures.models import Procedure
+from procedures.selectors import Place, procedure_places
 from procedures.text import normalize
-from units.models import OrgUnit
-from units.selectors import receiving_q
+from units.models import AdminUnit, OrgUnit
+from units.selectors import (
+    admin_unit_successors_on,
+    admin_unit_within,
+    province_id_of,
+    receiving_q,
+)
 
 from ..models import Dossier, Draft
 from .queue import queue_status_q
@@ -117,6 +125,71 @@ def receiving_units_for(
             receiving_q(day or timezone.localdate()),
             agency_type=procedure.agency_type,
         )
+        .select_related("admin_unit")
+        .order_by("admin_unit__path", "name")
+    )
+
+
+# --- Where this applicant may file (issue 17, points 2 and 3) ---------------------
+
+
+def applicant_areas_on(*, applicant: Any, day: datetime.date) -> list[AdminUnit]:
+    """The communes in force on `day` that carry the applicant's recorded commune
+    (itself, or its successors across the reform); empty when none is known."""
+    profile = (
+        CitizenProfile.objects.select_related("commune")
+        .filter(user_id=applicant.pk)
+        .first()
+    )
+    if profile is None or profile.commune is None:
+        return []
+    return admin_unit_successors_on(unit=profile.commune, day=day)
+
+
+def unit_serves_areas(
+    *, unit: OrgUnit, procedure: Procedure, areas: list[AdminUnit]
+) -> bool:
+    """The rule for procedures off the province's list: a unit of the
+    procedure's agency type located in the applicant's area or above it (any,
+    when the area is not known). No query."""
+    return unit.agency_type == procedure.agency_type and (
+        not areas or any(admin_unit_within(unit=a, area=unit.admin_unit) for a in areas)
+    )
+
+
+def unit_in_applicants_province(*, unit: OrgUnit, areas: list[AdminUnit]) -> bool:
+    """Whether `unit` lies in the province of the applicant's area (yes when it
+    is not known). No query."""
+    province_id = province_id_of(unit.admin_unit)
+    return not areas or any(province_id_of(area) == province_id for area in areas)
+
+
+def filing_places_for(
+    *, procedure: Procedure, applicant: Any, day: datetime.date | None = None
+) -> list[Place]:
+    """The places where `applicant` may file `procedure` on `day` (today by
+    default): those serving their area, and any centre or reception point of
+    their province where the province's list holds the procedure."""
+    day = day or timezone.localdate()
+    areas = applicant_areas_on(applicant=applicant, day=day)
+    return [
+        place
+        for place in procedure_places(procedure=procedure, day=day)
+        if unit_serves_areas(unit=place.unit, procedure=procedure, areas=areas)
+        or (
+            place.anywhere_in_province
+            and unit_in_applicants_province(unit=place.unit, areas=areas)
+        )
+    ]
+
+
+def receiving_units_for_applicant(
+    *, procedure: Procedure, applicant: Any, day: datetime.date | None = None
+) -> QuerySet[OrgUnit]:
+    """`filing_places_for` as units (the wizard's choice of a place)."""
+    places = filing_places_for(procedure=procedure, applicant=applicant, day=day)
+    return (
+        OrgUnit.objects.filter(pk__in=[place.unit.pk for place in places])
         .select_related("admin_unit")
         .order_by("admin_unit__path", "name")
     )

@@ -37,9 +37,16 @@ QUEUE_OPEN = "open"
 QUEUE_CLOSED = "closed"
 QUEUE_ALL = "all"
 # Listed, not negated: `status IN (...)` is an index condition of the
-# (receiving_unit | processing_unit | assisted_by, status, due_at) indexes, one
+# (receiving_unit | processing_unit | competent_unit | assisted_by, status,
+# due_at) indexes, one
 # per arm of the queue's scope, which serve the default page at 1M dossiers
 # (docs/benchmarks.md).
+# The queue's place filter (issue 17): received at the officer's unit, within
+# its competence (wherever received), or received outside the applicant's area
+# under the province's list.
+PLACE_RECEIVED = "received"
+PLACE_COMPETENT = "competent"
+PLACE_ANYWHERE = "anywhere"
 QUEUE_OPEN_STATUSES = tuple(s for s in Status.values if s not in FINAL_STATUSES)
 QUEUE_CLOSED_STATUSES = tuple(s for s in Status.values if s in FINAL_STATUSES)
 
@@ -130,6 +137,7 @@ def dossier_queue_filter(
     channel: str = "",
     assignee: str = "",
     timing: str = "",
+    place: str = "",
     sort: str = "due",
 ) -> QuerySet[Dossier]:
     """The queue narrowed by the officer's filters and sorted, oldest due date
@@ -148,6 +156,13 @@ def dossier_queue_filter(
         dossiers = dossiers.filter(admin_unit__code=admin_unit)
     if channel:
         dossiers = dossiers.filter(channel=channel)
+    unit_id = getattr(user, "org_unit_id", None)
+    if place == PLACE_RECEIVED and unit_id is not None:
+        dossiers = dossiers.filter(receiving_unit_id=unit_id)
+    elif place == PLACE_COMPETENT and unit_id is not None:
+        dossiers = dossiers.filter(competent_unit_id=unit_id)
+    elif place == PLACE_ANYWHERE:
+        dossiers = dossiers.filter(anywhere_in_province=True)
     if assignee == "mine":
         dossiers = dossiers.filter(assignee=user)
     elif assignee == "unassigned":

@@ -14,6 +14,8 @@ A package by concern, re-exported here so callers import `dossiers.services`:
   used by the modules of this package only)
 - submission.py: who may file what where (`submission_check`), idempotency,
   `dossier_submit`, `dossier_file_for_citizen`
+- routing.py: the place, the competent agency and the area of a filing
+  (`filing_place_check`, `dossier_route`; issue 17)
 - officer.py: receive, supplement requests, forward, approve, refuse, stop,
   apologise, assign; the access log
 - results.py: issue (uploaded or generated) and return the result
@@ -91,6 +93,7 @@ from .results import (
     dossier_issue_result,
     dossier_return_result,
 )
+from .routing import dossier_route, filing_place_check
 from .submission import (
     LINKED_IDENTITY_LEVEL,
     applicant_check,
@@ -98,6 +101,7 @@ from .submission import (
     dossier_for_idempotency_key,
     dossier_submit,
     draft_fingerprint,
+    filing_place_ok,
     request_fingerprint,
     submission_check,
     unit_receives,
@@ -145,6 +149,7 @@ __all__ = [
     "dossier_return_result",
     "dossier_rules",
     "dossier_rules_day",
+    "dossier_route",
     "dossier_stop",
     "dossier_submit",
     "dossier_supplement",
@@ -161,6 +166,8 @@ __all__ = [
     "draft_set_registry_consent",
     "draft_update",
     "draft_values",
+    "filing_place_check",
+    "filing_place_ok",
     "request_fingerprint",
     "stop_request_check",
     "submission_check",

@@ -20,6 +20,7 @@ from units.models import OrgUnit
 from .. import hooks
 from ..files import files_removed_on_failure
 from ..models import Attachment, Channel, Dossier, Draft, Event, Origin
+from ..selectors import applicant_areas_on
 from ..transactions import atomic_retrying
 from .attachments import attachment_add
 from .core import deadline_for, dossier_code_allocate, fee_for
@@ -32,6 +33,7 @@ from .errors import (
     UnitNotReceiving,
 )
 from .officer import dossier_receive
+from .routing import dossier_route, filing_place_check
 
 # --- Who may file what, where -------------------------------------------------------
 
@@ -65,10 +67,12 @@ def submission_check(
     procedure: Procedure,
     receiving_unit: OrgUnit | None = None,
     day: datetime.date | None = None,
-) -> None:
+) -> bool:
     """Refuse, with the reason, when `applicant` may not file `procedure` (at
     `receiving_unit` when given, on `day`, today by default) for themselves. The
-    wizard, the API and `dossier_submit` ask this one question."""
+    wizard, the API and `dossier_submit` ask this one question. True when
+    `receiving_unit` takes it only through the province's list of procedures
+    received regardless of administrative boundary (`routing`)."""
     applicant_check(applicant=applicant)
     if not procedure.submittable or not procedure.form_schema:
         raise DossierError(_("Thủ tục này không nộp hồ sơ trực tuyến trên Cổng."))
@@ -82,15 +86,37 @@ def submission_check(
             )
             % {"level": LINKED_IDENTITY_LEVEL}
         )
-    if receiving_unit is not None and not unit_receives(
-        unit=receiving_unit, procedure=procedure, day=day
-    ):
-        raise UnitNotReceiving(
-            _(
-                "Nơi nộp này không tiếp nhận hồ sơ của thủ tục này; "
-                "hãy chọn lại nơi nộp."
-            )
+    if receiving_unit is None:
+        return False
+    return filing_place_check(
+        unit=receiving_unit,
+        procedure=procedure,
+        applicant=applicant,
+        day=day or timezone.localdate(),
+    )
+
+
+def filing_place_ok(
+    *,
+    unit: OrgUnit | None,
+    procedure: Procedure,
+    applicant: Any,
+    day: datetime.date | None = None,
+) -> bool:
+    """Whether `applicant` may file `procedure` at `unit` on `day` (today by
+    default): `filing_place_check` without the reason."""
+    if unit is None:
+        return False
+    try:
+        filing_place_check(
+            unit=unit,
+            procedure=procedure,
+            applicant=applicant,
+            day=day or timezone.localdate(),
         )
+    except UnitNotReceiving:
+        return False
+    return True
 
 
 # --- Idempotency ----------------------------------------------------------------------
@@ -172,8 +198,9 @@ def dossier_submit(
     if first is not None:
         return first
     day = timezone.localdate(now or timezone.now())
+    anywhere = False
     if assisted_by is None:
-        submission_check(
+        anywhere = submission_check(
             applicant=applicant,
             procedure=procedure,
             receiving_unit=receiving_unit,
@@ -183,6 +210,19 @@ def dossier_submit(
         raise DossierError(_("Thủ tục này không nộp hồ sơ trực tuyến trên Cổng."))
     if not receiving_unit.is_active or not receiving_unit.in_force_on(day):
         raise DossierError(_("Cơ quan tiếp nhận này không còn hoạt động."))
+    if assisted_by is not None and applicant_areas_on(applicant=applicant, day=day):
+        # At the counter, the citizen's commune decides as online; without a
+        # recorded commune the counter takes what it took before.
+        anywhere = filing_place_check(
+            unit=receiving_unit, procedure=procedure, applicant=applicant, day=day
+        )
+    route = dossier_route(
+        unit=receiving_unit,
+        procedure=procedure,
+        applicant=applicant,
+        day=day,
+        anywhere_in_province=anywhere,
+    )
     cleaned, errors = schema_clean(procedure.form_schema, data)
     attachments = list(draft.attachments.all()) if draft is not None else []
     errors |= files_check(procedure, cleaned, attachments)
@@ -200,7 +240,9 @@ def dossier_submit(
         assisted_by=assisted_by,
         channel=channel,
         receiving_unit=receiving_unit,
-        admin_unit=receiving_unit.admin_unit,
+        competent_unit=route.competent_unit,
+        admin_unit=route.admin_unit,
+        anywhere_in_province=route.anywhere_in_province,
         data=cleaned,
         phone_last4=phone[-4:],
         submitted_at=now,

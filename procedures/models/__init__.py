@@ -13,12 +13,14 @@ from .catalogue import (
 from .choices import AgencyLevel, Kind, OnlineLevel, Verified
 from .content import Announcement, Faq, Guide, GuideStep
 from .papers import Document, LinkedStep
+from .places import AnywhereInProvince
 
 __all__ = [
     "RESERVED_KEYS",
     "SLUG_PATTERN",
     "AgencyLevel",
     "Announcement",
+    "AnywhereInProvince",
     "Document",
     "Faq",
     "Field",

@@ -3,6 +3,8 @@
 - edits.py: saving a procedure edited in the portal, adding a question
 - checking.py: `catalogue_errors`, every problem of a catalogue document
 - importing.py: `catalogue_import` (all or nothing), `catalogue_load_reference`
+- places.py: `anywhere_in_province_import`, a province's list of procedures
+  received regardless of administrative boundary, from CSV
 """
 
 from .checking import (
@@ -22,11 +24,14 @@ from .importing import (
     catalogue_import,
     catalogue_load_reference,
 )
+from .places import ANYWHERE_DEMO_CSV, anywhere_in_province_import
 
 __all__ = [
+    "ANYWHERE_DEMO_CSV",
     "PLAIN_FIELDS",
     "CatalogueError",
     "ImportReport",
+    "anywhere_in_province_import",
     "catalogue_checked",
     "catalogue_errors",
     "catalogue_import",

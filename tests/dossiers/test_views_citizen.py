@@ -195,7 +195,7 @@ def fill_form(client, draft, citizen):
 # --- Start ----------------------------------------------------------------------------
 
 
-def test_the_start_page_offers_the_units_and_picks_the_home_commune(
+def test_the_start_page_offers_the_home_communes_unit_and_picks_it(
     logged_in, procedure, home, unit_b
 ):
     response = logged_in.get(
@@ -205,7 +205,9 @@ def test_the_start_page_offers_the_units_and_picks_the_home_commune(
     assert response.status_code == 200
     html = response.content.decode()
     assert f'<option value="{home.pk}" selected>' in html
-    assert f'<option value="{unit_b.pk}">' in html
+    # Another commune's unit takes only the procedures on the province's list
+    # of those received regardless of administrative boundary (issue 17).
+    assert f'value="{unit_b.pk}"' not in html
     assert not Draft.objects.exists()
 
 

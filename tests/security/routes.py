@@ -128,6 +128,7 @@ ROUTE_PARAMS: dict[str, dict[str, str]] = {
     "procedures:announcement-detail": {"pk": "announcement.pk"},
     "procedures:procedure-*": {"code": "procedure.code"},
     "procedures-api:procedure-detail": {"code": "procedure.code"},
+    "procedures-api:procedure-places": {"code": "procedure.code"},
     "dossiers:dossier-create": {"code": "procedure.code"},
     "dossiers:draft-*": {"pk": "draft.pk"},
     "drafts_api:*": {"pk": "draft.pk", "attachment_id": "attachment.pk"},

@@ -55,6 +55,9 @@ REAL_PATHS_BY_OPERATION = {
     "/api/v1/procedures/{code}/": {
         "code": lambda world: world.objects["procedure"].code
     },
+    "/api/v1/procedures/{code}/places/": {
+        "code": lambda world: world.objects["procedure"].code
+    },
     "/api/v1/chains/steps/{id}/retry/": {"id": lambda world: world.objects["step"].pk},
     "/api/v1/feedback/{id}/answer/": {"id": lambda world: world.objects["feedback"].pk},
 }

@@ -205,6 +205,8 @@ ACCESS: list[tuple[str, Access]] = [
     # The public catalogue.
     ("procedures:*", Access(PUBLIC)),
     ("procedures-api:*", Access(API_PUBLIC)),
+    # Where a procedure can be filed on a day: public, like the catalogue (issue 17).
+    ("procedures-api:procedure-places", Access(API_PUBLIC)),
     # Organisation units in force on a day: public reference data (issue 17).
     ("units-api:*", Access(API_PUBLIC)),
     # The rule set in force on a day: public reference data (issue 17).
@@ -303,6 +305,9 @@ ACCESS: list[tuple[str, Access]] = [
     ("admin:autocomplete", Access(rule(LOGIN, admin_user=FORBIDDEN))),
     # django-otp's QR code needs the optional `qrcode` package: 503 without it.
     ("admin:otp_totp_totpdevice_qrcode", Access(rule(LOGIN, admin_user="503"))),
+    # Importing a province's list of procedures received regardless of
+    # administrative boundary: those who may add to it (issue 17).
+    ("admin:procedures_anywhereinprovince_import", Access(ADMIN_WRITE)),
     ("admin:*", Access(ADMIN_SITE)),
     ("admin/*", Access(ADMIN_SITE)),  # the unnamed object redirects
 ]
@@ -311,6 +316,7 @@ ACCESS: list[tuple[str, Access]] = [
 QUERIES: dict[str, dict[str, str]] = {
     "dossiers:dossier-track": {"code": "{dossier.code}", "phone_last4": "{last4}"},
     "dossiers_api:track": {"code": "{dossier.code}", "phone_last4": "{last4}"},
+    "procedures-api:procedure-places": {"on": "2026-03-09"},
     "dossiers_api:calendar-due": {
         "procedure": "{procedure.code}",
         "received_at": "2026-03-09T10:00",

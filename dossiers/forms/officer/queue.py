@@ -9,7 +9,17 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 
 from ...models import Channel, Status
-from ...selectors import APOLOGY, DUE_SOON, OVERDUE, QUEUE_ALL, QUEUE_CLOSED, QUEUE_OPEN
+from ...selectors import (
+    APOLOGY,
+    DUE_SOON,
+    OVERDUE,
+    PLACE_ANYWHERE,
+    PLACE_COMPETENT,
+    PLACE_RECEIVED,
+    QUEUE_ALL,
+    QUEUE_CLOSED,
+    QUEUE_OPEN,
+)
 from .fields import no_tag_helper
 
 # --- Queue --------------------------------------------------------------------------
@@ -61,6 +71,17 @@ class QueueFilterForm(forms.Form):
             (DUE_SOON, _("Sắp đến hạn (trong 1 ngày làm việc)")),
             (OVERDUE, _("Quá hạn")),
             (APOLOGY, _("Cần cân nhắc xin lỗi, hẹn lại")),
+        ],
+    )
+    # Received here, or decided here whatever the place of receipt (issue 17).
+    place = forms.ChoiceField(
+        label=_("Nơi tiếp nhận, thẩm quyền"),
+        required=False,
+        choices=[
+            ("", _("Tất cả")),
+            (PLACE_RECEIVED, _("Tiếp nhận tại đơn vị tôi")),
+            (PLACE_COMPETENT, _("Thuộc thẩm quyền đơn vị tôi")),
+            (PLACE_ANYWHERE, _("Nộp không phụ thuộc địa giới hành chính")),
         ],
     )
     sort = forms.ChoiceField(

@@ -84,8 +84,8 @@ def draft_review(request: HttpRequest, pk: int) -> HttpResponse:
     values = services.draft_values(draft)
     attachments = list(draft.attachments.all())
     problems = wizard.draft_problems(draft)
-    unit_ok = draft.receiving_unit is not None and services.unit_receives(
-        unit=draft.receiving_unit, procedure=procedure
+    unit_ok = services.filing_place_ok(
+        unit=draft.receiving_unit, procedure=procedure, applicant=user
     )
     if not unit_ok:
         problems["receiving_unit"] = [

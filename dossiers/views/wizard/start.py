@@ -18,7 +18,7 @@ from units.selectors import admin_unit_successors_on
 
 from ... import services, wizard
 from ...forms.citizen import UnitChoiceForm
-from ...selectors import drafts_for, receiving_units_for
+from ...selectors import drafts_for, receiving_units_for_applicant
 from .common import (
     draft_of,
     identity_page,
@@ -64,7 +64,10 @@ def dossier_create(request: HttpRequest, code: str) -> HttpResponse:
     if code != procedure.url_code:
         return redirect("dossiers:dossier-create", code=procedure.url_code)
     user = user_of(request)
-    units = list(receiving_units_for(procedure=procedure))
+    # The places for this citizen: those serving their commune, and any centre
+    # of their province for a procedure on the province's list (issue 17).
+    offered = receiving_units_for_applicant(procedure=procedure, applicant=user)
+    units = list(offered)
     reason = _not_submittable_reason(procedure, bool(units))
     if reason:
         return render(
@@ -78,7 +81,7 @@ def dossier_create(request: HttpRequest, code: str) -> HttpResponse:
         return identity_page(request, user)
     form = UnitChoiceForm(
         request.POST if request.method == "POST" else None,
-        units=receiving_units_for(procedure=procedure),
+        units=offered,
         initial={"receiving_unit": _home_unit(user, units)},
     )
     if form.is_valid():
@@ -121,7 +124,9 @@ def draft_resume(request: HttpRequest, pk: int) -> HttpResponse:
 def draft_unit(request: HttpRequest, pk: int) -> HttpResponse:
     draft = draft_of(request, pk)
     steps = wizard.wizard_steps(draft)
-    units = receiving_units_for(procedure=draft.procedure)
+    units = receiving_units_for_applicant(
+        procedure=draft.procedure, applicant=user_of(request)
+    )
     form = UnitChoiceForm(
         request.POST if request.method == "POST" else None,
         units=units,
