@@ -15,6 +15,9 @@ _EDITABLE = [
     "guide",
     "guidestep",
     "announcement",
+    # The province's list of procedures received regardless of administrative
+    # boundary (issue 17): the province publishes it, an administrator keeps it.
+    "anywhereinprovince",
 ]
 
 
