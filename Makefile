@@ -31,6 +31,7 @@ setup: $(STAMP)
 	$(EMBEDDED) $(MANAGE) load_units
 	$(EMBEDDED) $(MANAGE) load_rules
 	$(EMBEDDED) $(MANAGE) load_catalogue
+	$(EMBEDDED) $(MANAGE) import_anywhere_list --demo
 	$(EMBEDDED) $(MANAGE) seed_demo
 	$(EMBEDDED) $(MANAGE) idp_setup
 
