@@ -430,3 +430,24 @@ def test_the_api_gives_the_competent_unit_and_finds_the_dossier_by_it(resident, 
     assert row["receiving_unit"] == world["centres"]["Bình"].agency_code
     assert row["competent_unit"] == world["offices"]["An"].agency_code
     assert row["anywhere_in_province"] is True
+
+
+def test_the_forward_form_proposes_the_competent_agency(resident, world):
+    from dossiers.calendar import WorkingCalendar as Calendar
+    from dossiers.forms.officer.actions import ForwardForm
+    from dossiers.selectors import forward_units, officers_of_active_units
+
+    dossier = make_dossier(
+        applicant=resident, unit=world["centres"]["Bình"], procedure=world["listed"]
+    )
+    officer = staff(Role.RECEIVING_OFFICER, world["centres"]["Bình"])
+
+    form = ForwardForm(
+        dossier=dossier,
+        user=officer,
+        calendar=Calendar(),
+        units=forward_units(),
+        assignees=officers_of_active_units(),
+    )
+
+    assert form.fields["to_unit"].initial == world["offices"]["An"].pk

@@ -162,7 +162,14 @@ class ForwardForm(ActionForm):
         assert isinstance(to_unit, UnitChoiceField)  # noqa: S101
         assert isinstance(assignee, OfficerChoiceField)  # noqa: S101
         to_unit.queryset = units
-        to_unit.initial = self.user.org_unit_id
+        # The competent agency first (issue 17: a dossier received for another
+        # commune goes to its office), else the officer's own unit.
+        competent = self.dossier.competent_unit
+        to_unit.initial = (
+            competent.pk
+            if competent is not None and competent.in_force_on(timezone.localdate())
+            else self.user.org_unit_id
+        )
         to_unit.own_area_id = (
             self.user.org_unit.admin_unit_id if self.user.org_unit else None
         )
