@@ -60,6 +60,11 @@ def follows_the_chosen_unit(page: Page) -> None:
     )
     # Only units in force today: none of before the reform.
     expect(unit.locator("option", has_text="thị trấn Gôi")).to_have_count(0)
+    # The dossier's competent agency is proposed first (issue 17): the office.
+    expect(officers).to_have_text(
+        ["— Để đơn vị tự phân công —", "Lê Thị Hạnh", "Phạm Văn Đức"]
+    )
+    unit.select_option(label="Trung tâm Phục vụ hành chính công xã Vụ Bản")
     expect(officers).to_have_text(["— Để đơn vị tự phân công —", "Nguyễn Thị Thu"])
     unit.select_option(label=OFFICE)
     expect(officers).to_have_text(
