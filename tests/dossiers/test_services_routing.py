@@ -386,7 +386,7 @@ def test_the_migration_fills_the_competent_unit_from_the_units_of_the_dossier(
     Dossier.objects.filter(pk=forwarded.pk).update(
         processing_unit=world["offices"]["Bình"]
     )
-    fill = importlib.import_module("dossiers.migrations.0011_fill_competent_unit").fill
+    fill = importlib.import_module("dossiers.migrations.0012_fill_competent_unit").fill
 
     fill(django_apps, None)
 
