@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from dossiers.models import Channel, Rating, Status
+from dossiers.models import Channel, Dossier, Rating, Status
 from procedures.models import Procedure
 from units.models import OrgUnit
 
@@ -64,6 +64,9 @@ OPEN = {
 }
 
 # --- Dossier rows -------------------------------------------------------------------
+
+# The dossier code's length (a 35-character agency code and Circular 04/2025's rest).
+CODE_MAX_LENGTH: int = Dossier._meta.get_field("code").max_length or 64
 
 
 @dataclass(frozen=True)
@@ -151,8 +154,11 @@ def parse_dossier_row(
     if "__extra__" in values:
         raise BadValue(_("Dòng có nhiều giá trị hơn số cột."))
     code = values["code"]
-    if not code or len(code) > 32 or re.search(r"\s", code):
-        raise BadValue(_("code phải có từ 1 đến 32 ký tự, không có khoảng trắng."))
+    if not code or len(code) > CODE_MAX_LENGTH or re.search(r"\s", code):
+        raise BadValue(
+            _("code phải có từ 1 đến %(max)s ký tự, không có khoảng trắng."),
+            max=CODE_MAX_LENGTH,
+        )
     procedure_id = procedures.get(values["procedure_code"])
     if procedure_id is None:
         raise BadValue(

@@ -15,6 +15,7 @@ from units.models import AGENCY_CODE_PATTERN
 from ..metrics import RESULT_STATUSES, SATISFIED
 from ..models import COUNT_COLUMNS
 from .rows import (
+    CODE_MAX_LENGTH,
     DOSSIER_COLUMNS,
     IMPORT_STATUSES,
     OPEN,
@@ -136,7 +137,7 @@ FROM (
         AS paid_online,
       coalesce(r.rating, '') AS rating
     FROM import_raw r JOIN import_procedure p ON p.code = r.procedure_code
-    WHERE r.code ~ '^[!-~]{{1,32}}$'
+    WHERE r.code ~ '^[!-~]{{1,{CODE_MAX_LENGTH}}}$'
       AND r.channel IN {_in(Channel.values)}
       AND r.status IN {statuses}
       AND coalesce(r.submitted_at, '') <> ''

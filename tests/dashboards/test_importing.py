@@ -156,6 +156,27 @@ def test_bad_values_are_refused_with_their_reason(
     assert Dossier.objects.count() == 0
 
 
+def test_a_code_of_todays_longest_format_is_imported_and_a_longer_one_refused(
+    procedure, tmp_path, capsys
+):
+    # A 35-character agency code and Circular 04/2025's rest: 64 characters.
+    longest = "A" * 35 + "-261207-00" + "1" * 19
+    assert len(longest) == 64
+    path = write_csv(
+        tmp_path / "a.csv", [dossier_row(code=longest, procedure_code="1.001193")]
+    )
+    call_command("import_dossiers", str(path))
+    assert Dossier.objects.filter(code=longest).exists()
+
+    path = write_csv(
+        tmp_path / "b.csv",
+        [dossier_row(code=longest + "1", procedure_code="1.001193")],
+    )
+    with pytest.raises(CommandError):
+        call_command("import_dossiers", str(path))
+    assert "1 đến 64 ký tự" in capsys.readouterr().err
+
+
 def test_a_code_twice_in_the_file_is_an_error(procedure, tmp_path, capsys):
     row = dossier_row(procedure_code="1.001193")
     path = write_csv(tmp_path / "a.csv", [row, row])
