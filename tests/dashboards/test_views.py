@@ -380,3 +380,35 @@ def test_the_dashboard_links_the_methods_page_not_a_file_of_the_repository(
     assert not re.search(r"docs/|\.md\b|\.py\b", html)
     note = re.search(r'id="kpi-paid-online-note">([^<]*)<', html).group(1)
     assert "Tính theo ngày tiếp nhận hồ sơ" in note
+
+
+def test_the_service_index_shows_decree_224_measures_beside_766s_groups_marked(
+    client, district_staff, login_staff, mixed
+):
+    """Decree 224/2026 art. 19(2)'s measures beside Decision 766's groups
+    (decision 202): the portal's rates where it has them, no points, and what
+    is not verified said so to officers."""
+    login_staff(client, district_staff)
+    with time_machine.travel(at("2026-08-10 09:00"), tick=False):
+        before = client.get(reverse("dashboards:service-index"), YEAR)
+        after = client.get(
+            reverse("dashboards:service-index"),
+            {"from": "2026-07-01", "to": "2026-07-31"},
+        )
+
+    html = before.content.decode()
+    assert before.status_code == 200
+    assert accessibility_problems(html) == []
+    section = html[html.index('id="decree-224"') :]
+    assert "Nghị định 224/2026/NĐ-CP" in section
+    assert "sau ngày cuối kỳ" in section  # 2024 is before 01/07/2026
+    assert "Danh sách chỉ tiêu: ĐÃ XÁC MINH" in section
+    assert "Cột “Nhóm QĐ 766” là đối chiếu của Cổng: CHƯA XÁC MINH" in section
+    on_time = re.search(r'id="measure-on_time">(.*?)</tr>', section, re.S).group(1)
+    assert "2. Tiến độ, kết quả giải quyết" in on_time
+    assert "%" in on_time
+    automation = re.search(r'id="measure-automation">(.*?)</tr>', section, re.S)
+    assert "Chưa tính" in automation.group(1)
+    # Decision 766's groups themselves are marked as not read from the text.
+    assert "CHƯA XÁC MINH, chỉ để tham khảo" in html
+    assert "áp dụng cho kỳ này" in after.content.decode()
