@@ -268,3 +268,41 @@ def test_an_agency_not_in_force_on_the_day_is_refused_by_the_import(vu_ban, tmp_
         dossiers_import(path=write_csv(tmp_path / "bad.csv", rows))
     assert "DEMO.37.13741.01" in str(refused.value.report)
     assert "2025-06-30" in str(refused.value.report)
+
+
+def test_the_units_export_of_the_former_district_follows_the_period(
+    history, client, login_staff
+):
+    """Exports are the filtered figures: the former district's units table is
+    its communes before the reform and their successors after it."""
+    import csv
+    import io
+
+    from django.urls import reverse
+
+    district = _staff("000.00.59.H00")
+    login_staff(client, district)
+
+    def export(filters: Filters) -> dict[str, int]:
+        response = client.get(
+            reverse("dashboards:stats-export-csv"),
+            {
+                "from": filters.start.isoformat(),
+                "to": filters.end.isoformat(),
+                "table": "units",
+                "headers": "codes",
+            },
+        )
+        assert response.status_code == 200
+        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+        return {r["unit_name"]: int(r["received_total"]) for r in rows}
+
+    with time_machine.travel(at("2026-07-01 09:00"), tick=False):
+        before, after = export(BEFORE), export(AFTER)
+
+    assert sum(before.values()) == 15
+    assert before["Thị trấn Gôi"] == 5
+    assert "Xã Vụ Bản" not in before
+    assert sum(after.values()) == 12
+    assert after["Xã Vụ Bản"] == 7
+    assert "Thị trấn Gôi" not in after
