@@ -306,3 +306,25 @@ def test_the_units_export_of_the_former_district_follows_the_period(
     assert sum(after.values()) == 12
     assert after["Xã Vụ Bản"] == 7
     assert "Thị trấn Gôi" not in after
+
+
+@pytest.mark.parametrize("endpoint", ["summary", "by-unit", "by-procedure", "by-month"])
+def test_the_area_across_the_reform_costs_no_more_queries(history, endpoint):
+    """The area's subtrees across the reform are one query, in place of the one
+    that read the area's unit: the API's bound holds for the former district
+    and the province (tests/dashboards/test_api.py)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .test_api import api
+
+    counts = []
+    for agency in ["000.00.59.H00", "DEMO.37.01"]:
+        client = api(_staff(agency))
+        url = f"/api/v1/stats/{endpoint}/?from=2024-01-01&to=2026-06-30"
+        client.get(url)  # warm the permission cache of the user object
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(queries.captured_queries))
+    assert max(counts) <= 6
