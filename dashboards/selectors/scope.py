@@ -303,6 +303,11 @@ def selection_resolve(*, scope: Scope, filters: Filters) -> Selection:
     selection = Selection(filters=filters, org_units=Q(), procedure=procedure)
     selection.scope = scope
     code = filters.unit
+    if scope.area is not None and code == scope.area.code:
+        # The area's own code is the whole area, across the reform as by
+        # default (the units' filter offers it first): `359` is the former
+        # district's communes, then their successors (decision 200).
+        code = ""
     if not code:
         if scope.area is not None:
             q = Q()

@@ -328,3 +328,37 @@ def test_the_area_across_the_reform_costs_no_more_queries(history, endpoint):
         assert response.status_code == 200
         counts.append(len(queries.captured_queries))
     assert max(counts) <= 6
+
+
+def test_the_areas_own_code_is_the_whole_area_across_the_reform(
+    history, client, login_staff
+):
+    """The units' filter offers the area's own unit first, which a browser
+    submits: `359` gives the former district's figures before and after, as the
+    page without a unit does (the browser journey of test_district.py)."""
+    district = _staff("000.00.59.H00")
+    scope = stats_scope(user=district)
+    with time_machine.travel(at("2026-07-01 09:00"), tick=False):
+        by_code = [
+            stats_summary(
+                selection=selection_resolve(
+                    scope=scope,
+                    filters=Filters(start=f.start, end=f.end, unit="359"),
+                )
+            )["received_total"]
+            for f in (BEFORE, AFTER)
+        ]
+        login_staff(client, district)
+        from django.urls import reverse
+
+        html = client.get(
+            reverse("dashboards:stats-dashboard"),
+            {"from": "2026-01-01", "to": "2026-06-30"},
+        ).content.decode()
+
+    assert by_code == [15, 12]
+    assert (
+        '<option value="359" selected>Huyện Vụ Bản (cả các đơn vị trước và sau sắp xếp)'
+        in html
+        or ('value="359">Huyện Vụ Bản (cả các đơn vị trước và sau sắp xếp)' in html)
+    )
