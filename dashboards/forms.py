@@ -43,6 +43,13 @@ class StatsFilterForm(forms.Form):
             units_for_filter(scope=scope, start=filters.start, end=filters.end)
         )
         unit_choices: list[tuple[str, Any]] = [(u.code, u.name) for u in units]
+        if scope.area is not None and len(scope.area_roots) > 1 and unit_choices:
+            # The area's own unit stands for the whole area across the reform.
+            unit_choices[0] = (
+                units[0].code,
+                _("%(unit)s (cả các đơn vị trước và sau sắp xếp)")
+                % {"unit": units[0].name},
+            )
         if scope.org_unit is not None:
             unit_choices = [("", scope.org_unit.name)]
         elif scope.area is None:

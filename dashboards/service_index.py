@@ -148,3 +148,56 @@ def service_index(*, values: dict[str, Any], day: datetime.date) -> ServiceIndex
     return ServiceIndex(
         valid_from=rules["valid_from"], source=_text(rules, "source"), groups=groups
     )
+
+
+# --- Decree 224/2026 art. 19(2), beside Decision 766's groups -------------------
+
+
+@dataclass
+class Measure:
+    """One measure of Decree 224/2026 art. 19(2) with the portal's rate, if any,
+    and the Decision 766 group it sits beside (the portal's reading)."""
+
+    code: str
+    name: str
+    rate: float | None
+    computed: bool
+    group: str
+    group_name: str
+    reason: str
+
+
+@dataclass
+class Measures:
+    valid_from: datetime.date
+    in_force: bool
+    source: str
+    measures: list[Measure]
+
+
+def service_measures(
+    *, values: dict[str, Any], day: datetime.date, groups: dict[str, str]
+) -> Measures:
+    """The measures of Decree 224/2026 art. 19(2) for a selection's figures,
+    each beside its Decision 766 group (`groups`: code to name); `in_force` says
+    whether the decree applies on `day` (the period's end)."""
+    data = _load(str(settings.SERVICE_MEASURES_FILE))
+    rates = index_rates(values)
+    valid_from = datetime.date.fromisoformat(data["valid_from"])
+    return Measures(
+        valid_from=valid_from,
+        in_force=valid_from <= day,
+        source=_text(data, "source"),
+        measures=[
+            Measure(
+                code=item["code"],
+                name=_text(item, "name"),
+                rate=rates.get(item["rate"]) if item.get("rate") else None,
+                computed=bool(item.get("rate")),
+                group=item.get("group_766") or "",
+                group_name=groups.get(item.get("group_766") or "", ""),
+                reason=_text(item, "reason") or "",
+            )
+            for item in data["measures"]
+        ],
+    )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.addresses import absolute_url
 from accounts.decorators import staff_required
+from dossiers.selectors import dossiers_visible_to
 from units.models import OrgUnit
 
 from .exports import TABLES, export_csv, export_xlsx
@@ -39,7 +40,7 @@ from .selectors import (
     stats_summary,
     stock_day,
 )
-from .service_index import service_index
+from .service_index import service_index, service_measures
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -162,6 +163,20 @@ def stats_dossier_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     dossiers = dossiers_by_id(list(page.object_list))
+    # An area's figures across the reform include units whose dossiers the
+    # caller may not open (a former district's successors): their codes are
+    # listed without a link (decision 200). Within the caller's own area or
+    # unit every dossier opens (`dossiers_visible_to` grants them): no query.
+    openable: set[int] | None = None
+    area = selection.scope.area
+    if area is not None and any(
+        not root.path.startswith(area.path) for root in selection.roots
+    ):
+        openable = set(
+            dossiers_visible_to(user=request.user)
+            .filter(pk__in=[d.pk for d in dossiers])
+            .values_list("pk", flat=True)
+        )
     labels = {
         "received_counter": _("Tiếp nhận trực tiếp"),
         "received_post": _("Tiếp nhận qua bưu chính"),
@@ -180,6 +195,9 @@ def stats_dossier_list(request: HttpRequest) -> HttpResponse:
             "measure_label": metric.label if metric else labels[measure],
             "page": page,
             "dossiers": dossiers,
+            "openable": openable,
+            "closed": openable is not None
+            and any(d.pk not in openable for d in dossiers),
             "query": _query(selection.filters),
             "page_query": _query(selection.filters, measure=measure),
         },
@@ -192,6 +210,11 @@ def service_index_view(request: HttpRequest) -> HttpResponse:
     scope, selection, errors = _resolve(request)
     summary = stats_summary(selection=selection)
     index = service_index(values=summary, day=selection.filters.end)
+    measures = service_measures(
+        values=summary,
+        day=selection.filters.end,
+        groups={g.code: g.name for g in index.groups} if index else {},
+    )
     return render(
         request,
         "dashboards/service_index.html",
@@ -202,6 +225,7 @@ def service_index_view(request: HttpRequest) -> HttpResponse:
             "filters": selection.filters,
             "summary": summary,
             "index": index,
+            "measures": measures,
             "query": _query(selection.filters),
         },
     )

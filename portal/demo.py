@@ -120,7 +120,10 @@ DEMO_ACCOUNTS = [
         username="quantri",
         full_name="Quản trị hệ thống",
         roles=(Role.ADMINISTRATOR,),
-        agency_code="000.00.59.H00",
+        # A superuser sees everything; the unit it acts for is today's
+        # provincial centre, which runs the province's one-stop work (the
+        # district's committee ended on 2025-06-30: decision 205).
+        agency_code="DEMO.37.01",
         superuser=True,
     ),
     # From 2025-07-01 (two-tier local government): the centres and offices of the
@@ -175,6 +178,16 @@ DEMO_ACCOUNTS = [
         full_name="Đặng Thị Yến",
         roles=(Role.RECEIVING_OFFICER,),
         agency_code="DEMO.37.13750.01",
+    ),
+    DemoAccount(
+        # The province's statistics staff: the area permission over tỉnh Ninh
+        # Bình, with what Nam Định's units did before 2025-07-01 (its
+        # predecessor: decision 201). The role is the one that holds the area
+        # permission ("district staff" by its name, before the reform).
+        username="thongke.ninhbinh",
+        full_name="Vũ Thị Thanh",
+        roles=(Role.DISTRICT_STAFF,),
+        agency_code="DEMO.37.01",
     ),
     DemoAccount(
         username="motcua.tinhninhbinh",

@@ -1,8 +1,10 @@
 """Realistic demo dossiers in bulk, for the dashboards' demos and benchmarks.
 
 `seed_demo --dossiers N` calls `demo_dossiers_seed`: dossiers spread over the
-Vụ Bản agencies and the catalogue procedures they handle, received on working
-days over the last two years, with due dates from the working-day calendar and
+agencies that receive dossiers and the catalogue procedures they handle,
+received on working days over the last two years, each at a unit in force on its
+day (Vụ Bản's agencies until 2025-06-30, today's centres, reception points and
+police from 2025-07-01: decision 204), with due dates from the working-day calendar and
 the mix of channels, outcomes and ratings of a one-stop shop. They are written
 with the historical import's bulk path (no save() per dossier) and counted in
 the dashboards' aggregates at once. Their applicant is one placeholder per unit,
@@ -26,7 +28,7 @@ from dossiers.calendar import WorkingCalendar
 from dossiers.models import Channel, DailyCounter, Status
 from dossiers.services import deadline_for
 from procedures.models import Procedure
-from units.models import OrgUnit
+from units.models import NON_RECEIVING_KINDS, OrgUnit
 
 DEMO_USERNAME_PREFIX = "du-lieu-mau."
 DEMO_APPLICANT_LABEL = _("Người nộp mẫu (dữ liệu demo) – %(unit)s")
@@ -110,8 +112,12 @@ def demo_dossiers_seed(
     rng = random.Random(seed)  # noqa: S311 - demo data, not secrets
     now = timezone.now()
     today = timezone.localdate()
+    # The units citizens file at (not the commune's offices, which a centre
+    # forwards to), each on the days it is in force.
     org_units = list(
-        OrgUnit.objects.filter(agency_code__endswith=".59.H00", is_active=True)
+        OrgUnit.objects.filter(is_active=True)
+        .exclude(kind__in=NON_RECEIVING_KINDS)
+        .order_by("pk")
     )
     procedures = list(
         Procedure.objects.filter(submittable=True, kind="single").order_by("pk")
@@ -142,7 +148,18 @@ def demo_dossiers_seed(
     working = _working_days(calendar, first, today - datetime.timedelta(days=1))
     counters = _counters(units, first)
     due_cache: dict[tuple[int, datetime.date, bool], datetime.datetime] = {}
-    unit_weights = [u.weight for u in units]
+    # The units in force on each day, and their weights: a day picks among them.
+    in_force: dict[datetime.date, tuple[list[_Unit], list[float]]] = {}
+    eras: dict[tuple[int, ...], tuple[list[_Unit], list[float]]] = {}
+    for day in working:
+        open_ = [u for u in units if u.org.in_force_on(day)]
+        era = tuple(u.org.pk for u in open_)
+        if era not in eras:
+            eras[era] = (open_, [u.weight for u in open_])
+        in_force[day] = eras[era]
+    working = [day for day in working if in_force[day][0]]
+    if not working:
+        return 0
     deltas = deltas_new()
     applicants: dict[int, int] = {}
 
@@ -154,10 +171,11 @@ def demo_dossiers_seed(
     created = 0
     batch: list[DossierRow] = []
     for n in range(count):
-        unit = rng.choices(units, unit_weights)[0]
+        day = rng.choice(working)
+        day_units, day_weights = in_force[day]
+        unit = rng.choices(day_units, day_weights)[0]
         choices = by_type[unit.org.agency_type]
         procedure = rng.choices([p for p, _w in choices], [w for _p, w in choices])[0]
-        day = rng.choice(working)
         minute = rng.randint(7 * 60 + 30, 16 * 60 + 45)
         received = timezone.make_aware(
             datetime.datetime.combine(day, datetime.time(minute // 60, minute % 60))

@@ -718,6 +718,11 @@ SERVICE_INDEX_RULES_FILE = env.path(
     "SERVICE_INDEX_RULES_FILE",
     default=BASE_DIR / "dashboards" / "data" / "service_index_766.json",
 )
+# The measures of Decree 224/2026 art. 19(2) shown beside the index's groups.
+SERVICE_MEASURES_FILE = env.path(
+    "SERVICE_MEASURES_FILE",
+    default=BASE_DIR / "dashboards" / "data" / "decree_224_art19.json",
+)
 
 # --- Linked chains (chains/; docs/linked-chains.md) ---------------------------------
 # Attempts of a step against a system that does not answer before it goes to the

@@ -16,7 +16,14 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from units.models import AGENCY_CODE_PATTERN, AdminUnit, AgencyType, OrgUnit
+from units.models import (
+    AGENCY_CODE_PATTERN,
+    NON_RECEIVING_KINDS,
+    AdminUnit,
+    AgencyType,
+    OrgUnit,
+    OrgUnitKind,
+)
 
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 UNIT_STAT_COLUMNS = ("unit_code", "as_of", "eid_activated", "eid_population")
@@ -193,17 +200,30 @@ class UnitLookup:
     valid on the given day (read once per import)."""
 
     def __init__(self) -> None:
-        self.agencies: dict[str, tuple[int, int]] = {
-            code: (pk, admin)
-            for pk, code, admin in OrgUnit.objects.values_list(
-                "pk", "agency_code", "admin_unit_id"
-            )
-        }
+        self.agencies: dict[str, tuple[int, int]] = {}
+        # When each agency is in force (a dossier is received by a unit in
+        # force on its day: the district's units until 2025-06-30, today's
+        # centres from 2025-07-01).
+        self.agency_dates: dict[
+            str, tuple[datetime.date | None, datetime.date | None]
+        ] = {}
+        for pk, code, admin, start, end in OrgUnit.objects.values_list(
+            "pk", "agency_code", "admin_unit_id", "valid_from", "valid_to"
+        ):
+            self.agencies[code] = (pk, admin)
+            self.agency_dates[code] = (start, end)
+        # The one-stop shop of an administrative unit: its centre (after the
+        # reform, where the commune's offices share the committee's type), else
+        # its people's committee; never an office or a reception point.
         committees: dict[int, int] = {}
-        for pk, admin in (
+        candidates = (
             OrgUnit.objects.filter(agency_type__in=COMMITTEES)
-            .order_by("-is_active", "pk")
-            .values_list("pk", "admin_unit_id")
+            .exclude(kind__in=[*NON_RECEIVING_KINDS, OrgUnitKind.RECEPTION_POINT])
+            .values_list("pk", "admin_unit_id", "kind", "is_active")
+        )
+        centres = {OrgUnitKind.COMMUNE_CENTRE, OrgUnitKind.PROVINCE_CENTRE}
+        for pk, admin, _kind, _active in sorted(
+            candidates, key=lambda c: (c[2] not in centres, not c[3], c[0])
         ):
             committees.setdefault(admin, pk)
         self.committees = committees
@@ -231,13 +251,28 @@ class UnitLookup:
             day=day.isoformat(),
         )
 
-    def receiving_unit(self, code: str, day: datetime.date) -> tuple[int, int]:
-        """(organisation unit, its administrative unit) for a dossier code."""
+    def receiving_unit(
+        self, code: str, day: datetime.date, *, in_force: bool = False
+    ) -> tuple[int, int]:
+        """(organisation unit, its administrative unit) for a dossier code;
+        with `in_force`, an agency must be in force on `day`."""
         if re.fullmatch(AGENCY_CODE_PATTERN, code):
             found = self.agencies.get(code)
             if found is None:
                 raise BadValue(
                     _("Không có cơ quan mang mã định danh “%(code)s”."), code=code
+                )
+            start, end = self.agency_dates[code]
+            if in_force and not (
+                (start is None or start <= day) and (end is None or end >= day)
+            ):
+                raise BadValue(
+                    _(
+                        "Cơ quan “%(code)s” không có hiệu lực vào ngày %(day)s: hồ "
+                        "sơ được tiếp nhận tại cơ quan còn hiệu lực vào ngày nộp."
+                    ),
+                    code=code,
+                    day=day.isoformat(),
                 )
             return found
         admin = self.admin_unit(code, day)

@@ -211,7 +211,9 @@ def parse_dossier_row(
     if rating and status != Status.RETURNED:
         raise BadValue(_("Chỉ hồ sơ đã trả kết quả (returned) mới có rating."))
     day = timezone.localtime(submitted_at, ZONE).date()
-    receiving_unit_id, admin_unit_id = units.receiving_unit(values["unit_code"], day)
+    receiving_unit_id, admin_unit_id = units.receiving_unit(
+        values["unit_code"], day, in_force=True
+    )
     return DossierRow(
         line=line,
         code=code,

@@ -70,7 +70,7 @@ def _lookups(cursor: Any) -> None:
         "CREATE TEMP TABLE import_procedure (code text PRIMARY KEY, id bigint) "
         "ON COMMIT DROP;"
         "CREATE TEMP TABLE import_agency (code text PRIMARY KEY, id bigint, "
-        "admin bigint) ON COMMIT DROP;"
+        "admin bigint, valid_from date, valid_to date) ON COMMIT DROP;"
         "CREATE TEMP TABLE import_version (code text, valid_from date, "
         "valid_to date, id bigint) ON COMMIT DROP;"
         "CREATE INDEX ON import_version (code);"
@@ -81,8 +81,11 @@ def _lookups(cursor: Any) -> None:
         "INSERT INTO import_procedure VALUES (%s, %s)", procedure_codes().items()
     )
     cursor.executemany(
-        "INSERT INTO import_agency VALUES (%s, %s, %s)",
-        [(code, pk, admin) for code, (pk, admin) in units.agencies.items()],
+        "INSERT INTO import_agency VALUES (%s, %s, %s, %s, %s)",
+        [
+            (code, pk, admin, *units.agency_dates[code])
+            for code, (pk, admin) in units.agencies.items()
+        ],
     )
     cursor.executemany(
         "INSERT INTO import_version VALUES (%s, %s, %s, %s)",

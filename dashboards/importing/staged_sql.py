@@ -102,6 +102,8 @@ def typed_sql() -> str:
         for i, a in enumerate(order)
         for b in order[i + 1 :]
     ]
+    # Units are those in force on the submission day: an administrative unit's
+    # version, and an agency's dates (else the Python checks say why).
     submitted_day = _local_day("s.submitted_at")
     # The administrative unit of a code on the submission day, when only one
     # version matches (else the row goes to the Python checks).
@@ -149,6 +151,8 @@ FROM (
     OFFSET 0  -- a fence: the casts above only see rows that passed
   ) s
   LEFT JOIN import_agency a ON a.code = s.unit_code AND s.agency
+    AND (a.valid_from IS NULL OR a.valid_from <= {submitted_day})
+    AND (a.valid_to IS NULL OR a.valid_to >= {submitted_day})
 ) k
 WHERE receiving_unit_id IS NOT NULL
   AND {" AND ".join(pairs)}

@@ -145,6 +145,10 @@ def eid_figure(
 def _eid_for(
     rows: list[_StatRow], roots: list[AdminUnit], day: datetime.date
 ) -> Eid | None:
+    # An area across the reform has units of both eras: the e-ID of a day is
+    # that of the units in force that day (the district's figure, then its
+    # successors'), never both (their people are the same).
+    roots = [r for r in roots if unit_overlaps(r, day, day)] or roots
     paths = [root.path for root in roots] or [""]
     known = [
         f
@@ -200,17 +204,22 @@ def stats_by_unit(*, selection: Selection) -> list[dict[str, Any]]:
     flow, stock, read = _flow_and_stock(filters)
     agencies = list(
         OrgUnit.objects.filter(selection.org_units).values_list(
-            "pk", "admin_unit__path", "is_active"
+            "pk", "admin_unit__path", "is_active", "valid_from", "valid_to"
         )
     )
-    org_paths = {pk: path for pk, path, _active in agencies}
-    # Every unit where an agency of the area receives dossiers has its row, with
-    # zeros when nothing came: a unit that received nothing is a figure too, and
-    # agencies outlive the administrative unit they are located in.
+    org_paths: dict[int, str] = {pk: path for pk, path, *_dates in agencies}
+    # Every unit where an agency of the area receives dossiers in the period has
+    # its row, with zeros when nothing came: a unit that received nothing is a
+    # figure too, and agencies outlive the administrative unit they are located
+    # in. An agency not in force in the period (today's centres before the
+    # reform, the district's units after it) gives no empty row.
     with_agencies = {
         key
-        for _pk, path, active in agencies
-        if active and (key := _child_key(path, selection.roots)) is not None
+        for _pk, path, active, since, until in agencies
+        if active
+        and (since is None or since <= filters.end)
+        and (until is None or until >= filters.start)
+        and (key := _child_key(path, selection.roots)) is not None
     }
     grouped = (
         _buckets(selection)
@@ -227,13 +236,16 @@ def stats_by_unit(*, selection: Selection) -> list[dict[str, Any]]:
             continue
         for name, value in _totals(row).items():
             totals[key][name] += value
-    listed = Q(pk__in=[*totals, *with_agencies])
+    # A unit whose rows read only zeros (the stock's history of a unit of
+    # before the reform, in a period after it) is no figure of the period.
+    counted = {pk for pk, values in totals.items() if any(values.values())}
+    listed = Q(pk__in=[*counted, *with_agencies])
     for root in selection.roots:
         listed |= Q(parent=root)
     units = [
         u
         for u in AdminUnit.objects.filter(listed)
-        if u.pk in totals
+        if u.pk in counted
         or u.pk in with_agencies
         or unit_overlaps(u, filters.start, filters.end)
     ]

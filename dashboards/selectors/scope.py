@@ -36,20 +36,77 @@ class StatsError(Exception):
 class Scope:
     """The units a user may see figures of.
 
-    Superusers see everything; district staff (and administrators) the area of
-    their agency (its administrative unit and every unit below it); a unit leader
-    their own organisation unit.
+    Superusers see everything; district and province staff (and administrators)
+    the area of their agency (its administrative unit and every unit below it)
+    across the reform: `roots` adds the units that carried its work on
+    (successors, after a unit ended: a former district's communes, then the
+    communes formed from them) and those whose work it carries on (predecessors:
+    Nam Định's units for the province of Ninh Bình); a unit leader their own
+    organisation unit (docs/dashboards.md, decision 200).
     """
 
     everything: bool = False
     area: AdminUnit | None = None
     org_unit: OrgUnit | None = None
+    # The area's own unit first, then the successors' and predecessors' units
+    # outside it, each a subtree (none lies inside another).
+    roots: tuple[AdminUnit, ...] = ()
 
     @property
     def admin_unit(self) -> AdminUnit | None:
         if self.area is not None:
             return self.area
         return self.org_unit.admin_unit if self.org_unit is not None else None
+
+    @property
+    def area_roots(self) -> tuple[AdminUnit, ...]:
+        """The subtrees of an area scope (its own unit when `roots` is empty)."""
+        if self.roots:
+            return self.roots
+        return (self.area,) if self.area is not None else ()
+
+    def covers(self, unit: AdminUnit) -> bool:
+        """Whether the unit lies inside the area (an area scope only)."""
+        return any(unit.path.startswith(root.path) for root in self.area_roots)
+
+
+def _across_reform_sql() -> str:
+    """The area's unit and the units it is linked to by successors: forward from
+    any unit of its subtree (what carried its communes' work on), backward into
+    any unit of it (what it carries on). Either direction is followed to its
+    end, never one after the other (a successor's other predecessors are not the
+    area's). One query, whatever the number of units."""
+    units = AdminUnit._meta.db_table
+    links = AdminUnit.successors.through._meta.db_table
+    return (
+        "WITH RECURSIVE "  # noqa: S608 - table names only; the id is a parameter
+        f"home(id, path) AS (SELECT id, path FROM {units} WHERE id = %s), "
+        f"sub(id) AS (SELECT u.id FROM {units} u, home "
+        "WHERE u.path LIKE home.path || '%%'), "
+        f"fwd(id) AS (SELECT s.to_adminunit_id FROM {links} s "
+        "JOIN sub ON s.from_adminunit_id = sub.id "
+        f"UNION SELECT s.to_adminunit_id FROM {links} s "
+        "JOIN fwd ON s.from_adminunit_id = fwd.id), "
+        f"bwd(id) AS (SELECT s.from_adminunit_id FROM {links} s "
+        "JOIN sub ON s.to_adminunit_id = sub.id "
+        f"UNION SELECT s.from_adminunit_id FROM {links} s "
+        "JOIN bwd ON s.to_adminunit_id = bwd.id) "
+        f"SELECT * FROM {units} WHERE id IN "
+        "(SELECT id FROM home UNION SELECT id FROM fwd UNION SELECT id FROM bwd) "
+        "ORDER BY path"
+    )
+
+
+def area_across_reform(admin_unit_id: int) -> tuple[AdminUnit, tuple[AdminUnit, ...]]:
+    """An area's unit and its subtrees across the reform (one query): the unit
+    first, then the linked units outside it that no other one contains."""
+    found = list(AdminUnit.objects.raw(_across_reform_sql(), [admin_unit_id]))
+    home = next(u for u in found if u.pk == admin_unit_id)
+    roots: list[AdminUnit] = [home]
+    for unit in found:  # by path: a unit comes after the units above it
+        if not any(unit.path.startswith(root.path) for root in roots):
+            roots.append(unit)
+    return home, tuple(roots)
 
 
 def stats_scope(*, user: Any) -> Scope:
@@ -61,7 +118,8 @@ def stats_scope(*, user: Any) -> Scope:
     org_unit = user.org_unit
     if org_unit is not None:
         if user.has_perm(AREA_PERM):
-            return Scope(area=org_unit.admin_unit)
+            home, roots = area_across_reform(org_unit.admin_unit_id)
+            return Scope(area=home, roots=roots)
         if user.has_perm(UNIT_PERM):
             return Scope(org_unit=org_unit)
     raise PermissionDenied
@@ -201,6 +259,12 @@ class Selection:
             return self.agency.name
         if self.scope.org_unit is not None:
             return self.scope.org_unit.name
+        area = self.scope.area
+        if area is not None and len(self.roots) > 1 and self.roots[0] == area:
+            # The area with its units across the reform (decision 200).
+            return _("%(unit)s (cả các đơn vị trước và sau sắp xếp)") % {
+                "unit": area.name
+            }
         return ", ".join(unit.name for unit in self.roots) or _("Toàn bộ")
 
 
@@ -212,10 +276,17 @@ def _procedure(code: str) -> Procedure:
 
 
 def _related(scope: Scope, unit: AdminUnit) -> bool:
-    """Whether the unit is inside the scope's area, or contains it."""
+    """Whether the unit is inside the scope's area (across the reform), or
+    contains a part of it."""
+    if scope.everything:
+        return True
+    if scope.area is not None:
+        return scope.covers(unit) or any(
+            root.path.startswith(unit.path) for root in scope.area_roots
+        )
     home = scope.admin_unit
-    if scope.everything or home is None:
-        return scope.everything
+    if home is None:
+        return False
     return unit.path.startswith(home.path) or home.path.startswith(unit.path)
 
 
@@ -232,10 +303,18 @@ def selection_resolve(*, scope: Scope, filters: Filters) -> Selection:
     selection = Selection(filters=filters, org_units=Q(), procedure=procedure)
     selection.scope = scope
     code = filters.unit
+    if scope.area is not None and code == scope.area.code:
+        # The area's own code is the whole area, across the reform as by
+        # default (the units' filter offers it first): `359` is the former
+        # district's communes, then their successors (decision 200).
+        code = ""
     if not code:
         if scope.area is not None:
-            selection.org_units = Q(admin_unit__path__startswith=scope.area.path)
-            selection.roots = [scope.area]
+            q = Q()
+            for root in scope.area_roots:
+                q |= Q(admin_unit__path__startswith=root.path)
+            selection.org_units = q
+            selection.roots = list(scope.area_roots)
         elif scope.org_unit is not None:
             selection.org_units = Q(pk=scope.org_unit.pk)
             selection.roots = [scope.org_unit.admin_unit]
@@ -251,10 +330,7 @@ def selection_resolve(*, scope: Scope, filters: Filters) -> Selection:
             raise StatsError({"unit": [_("Không có cơ quan, đơn vị mang mã này.")]})
         inside = (
             scope.everything
-            or (
-                scope.area is not None
-                and agency.admin_unit.path.startswith(scope.area.path)
-            )
+            or (scope.area is not None and scope.covers(agency.admin_unit))
             or (scope.org_unit is not None and agency.pk == scope.org_unit.pk)
         )
         if not inside:
@@ -280,10 +356,12 @@ def selection_resolve(*, scope: Scope, filters: Filters) -> Selection:
         if scope.everything:
             roots[unit.pk] = unit
         elif scope.area is not None:
-            if unit.path.startswith(scope.area.path):
+            if scope.covers(unit):
                 roots[unit.pk] = unit
-            elif scope.area.path.startswith(unit.path):
-                roots[scope.area.pk] = scope.area
+            else:
+                for root in scope.area_roots:
+                    if root.path.startswith(unit.path):
+                        roots[root.pk] = root
         elif scope.org_unit is not None:
             home = scope.org_unit.admin_unit
             if home.path.startswith(unit.path):
@@ -306,15 +384,23 @@ def units_for_filter(
     *, scope: Scope, start: datetime.date, end: datetime.date
 ) -> list[AdminUnit]:
     """The administrative units a user may pick: their area's unit (whatever its
-    dates: its agencies may outlive it) and the units right below it that were
-    valid in the period."""
+    dates: its agencies may outlive it), then the units in force in the period
+    among the area's other subtrees across the reform (decision 200) and the
+    units right below each subtree's unit: for a former district, its communes
+    before 2025-07-01 and the communes formed from them after."""
     root = scope.admin_unit
     if scope.org_unit is not None and root is not None:
         return [root]
-    below = AdminUnit.objects.filter(
+    in_force = AdminUnit.objects.filter(
         Q(valid_from__isnull=True) | Q(valid_from__lte=end),
         Q(valid_to__isnull=True) | Q(valid_to__gte=start),
     )
     if root is None:
-        return list(below.filter(depth=0).order_by("name"))
-    return [root, *below.filter(parent=root).order_by("name")]
+        return list(in_force.filter(depth=0).order_by("name"))
+    roots = scope.area_roots or (root,)
+    others = [r for r in roots if r.pk != root.pk]
+    listed = in_force.filter(
+        Q(parent__in=[r.pk for r in roots]) | Q(pk__in=[r.pk for r in others])
+    )
+    # The subtrees' units before the units below them, by name in each level.
+    return [root, *listed.order_by("depth", "name")]

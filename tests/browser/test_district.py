@@ -71,10 +71,18 @@ def test_district_staff_filter_export_and_drill_down(
 def test_district_staff_open_a_commune_of_their_district(
     desktop, server, auditor, demo_dossiers
 ):
+    """Before the reform the district's communes (Gôi), after it the communes
+    formed from them (xã Minh Tân): the former district's staff see both
+    (decision 200)."""
     page = desktop
     staff_login(page, server, auditor, "thongke.vuban")
-    page.goto(f"{server}/stats/")
+    page.goto(f"{server}/stats/?from=2025-01-01&to=2025-06-30")
     page.locator("#units-table").get_by_role(
         "link", name=re.compile("Gôi")
     ).first.click()
     expect(page.locator(".lead")).to_contain_text("Gôi", timeout=2000)
+    page.goto(f"{server}/stats/")
+    page.locator("#units-table").get_by_role(
+        "link", name=re.compile("Minh Tân")
+    ).first.click()
+    expect(page.locator(".lead")).to_contain_text("Minh Tân", timeout=2000)

@@ -89,3 +89,29 @@ def test_seed_demo_dossiers_add_up_over_runs(catalogue, settings):
         call_command("seed_demo", dossiers=50, seed=1, days=30)
         call_command("seed_demo", dossiers=50, seed=1, days=30)
     assert Dossier.objects.count() == 100
+
+
+def test_seed_demo_dossiers_are_at_the_units_in_force_on_their_day(catalogue, settings):
+    """Across 2025-07-01 each demo dossier is received by a unit in force on its
+    day: Vụ Bản's agencies before the reform, today's units after (decision
+    204)."""
+    import datetime
+
+    from units.models import OrgUnit
+
+    settings.DEMO_MODE = True
+    reform = datetime.date(2025, 7, 1)
+    OrgUnit.objects.filter(agency_code__endswith=".59.H00").update(
+        valid_to=datetime.date(2025, 6, 30)
+    )
+    with time_machine.travel(at("2025-09-01 09:00"), tick=False):
+        call_command("seed_demo", dossiers=300, seed=3, days=120)
+
+    eras = set()
+    for dossier in Dossier.objects.select_related("receiving_unit"):
+        assert dossier.received_at is not None
+        day = timezone.localtime(dossier.received_at).date()
+        unit = dossier.receiving_unit
+        assert unit.in_force_on(day), (dossier.code, day, unit.agency_code)
+        eras.add((day >= reform, unit.agency_code.endswith(".59.H00")))
+    assert eras == {(False, True), (True, False)}

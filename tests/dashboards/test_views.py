@@ -332,20 +332,30 @@ def test_district_staff_open_a_commune_whose_code_a_new_unit_reuses(
     client, vu_ban, vu_ban_staff, login_staff
 ):
     """13741 is thị trấn Gôi (Vụ Bản, until 2025-06-30) and, since 2025-07-01, xã
-    Vụ Bản of Ninh Bình, outside the district. In 2026 the district's staff
-    still open Gôi (its agencies receive dossiers); a leader of another tree
-    cannot use the reuse to look in."""
+    Vụ Bản of Ninh Bình, formed from Gôi, Kim Thái and Tam Thanh. The district's
+    staff see their area across the reform (decision 200): before it the code
+    is Gôi, in 2026 xã Vụ Bản, its successor, the unit in force."""
     login_staff(client, vu_ban_staff)
-    period = {"from": "2026-01-01", "to": "2026-06-30", "unit": "13741"}
+    gôi = vu_ban["000.11.59.H00"].admin_unit
     with time_machine.travel(at("2026-07-01 09:00"), tick=False):
-        response = client.get(reverse("dashboards:stats-dashboard"), period)
+        before = client.get(
+            reverse("dashboards:stats-dashboard"),
+            {"from": "2025-01-01", "to": "2025-06-30", "unit": "13741"},
+        )
+        after = client.get(
+            reverse("dashboards:stats-dashboard"),
+            {"from": "2026-01-01", "to": "2026-06-30", "unit": "13741"},
+        )
 
-    assert response.status_code == 200
-    assert "Thị trấn Gôi" in response.content.decode()
-    selection = response.context["selection"]
-    assert [root.path for root in selection.roots] == [
-        vu_ban["000.11.59.H00"].admin_unit.path
-    ]
+    assert before.status_code == 200
+    assert "Thị trấn Gôi" in before.content.decode()
+    assert [root.path for root in before.context["selection"].roots] == [gôi.path]
+    assert after.status_code == 200
+    assert "Xã Vụ Bản" in after.content.decode()
+    [today] = after.context["selection"].roots
+    assert today.code == "13741"
+    assert str(today.valid_from) == "2025-07-01"
+    assert today in gôi.successors.all()
 
 
 def test_the_methods_page_defines_every_figure_for_anyone(client):
@@ -370,3 +380,35 @@ def test_the_dashboard_links_the_methods_page_not_a_file_of_the_repository(
     assert not re.search(r"docs/|\.md\b|\.py\b", html)
     note = re.search(r'id="kpi-paid-online-note">([^<]*)<', html).group(1)
     assert "Tính theo ngày tiếp nhận hồ sơ" in note
+
+
+def test_the_service_index_shows_decree_224_measures_beside_766s_groups_marked(
+    client, district_staff, login_staff, mixed
+):
+    """Decree 224/2026 art. 19(2)'s measures beside Decision 766's groups
+    (decision 202): the portal's rates where it has them, no points, and what
+    is not verified said so to officers."""
+    login_staff(client, district_staff)
+    with time_machine.travel(at("2026-08-10 09:00"), tick=False):
+        before = client.get(reverse("dashboards:service-index"), YEAR)
+        after = client.get(
+            reverse("dashboards:service-index"),
+            {"from": "2026-07-01", "to": "2026-07-31"},
+        )
+
+    html = before.content.decode()
+    assert before.status_code == 200
+    assert accessibility_problems(html) == []
+    section = html[html.index('id="decree-224"') :]
+    assert "Nghị định 224/2026/NĐ-CP" in section
+    assert "sau ngày cuối kỳ" in section  # 2024 is before 01/07/2026
+    assert "Danh sách chỉ tiêu: ĐÃ XÁC MINH" in section
+    assert "Cột “Nhóm QĐ 766” là đối chiếu của Cổng: CHƯA XÁC MINH" in section
+    on_time = re.search(r'id="measure-on_time">(.*?)</tr>', section, re.S).group(1)
+    assert "2. Tiến độ, kết quả giải quyết" in on_time
+    assert "%" in on_time
+    automation = re.search(r'id="measure-automation">(.*?)</tr>', section, re.S)
+    assert "Chưa tính" in automation.group(1)
+    # Decision 766's groups themselves are marked as not read from the text.
+    assert "CHƯA XÁC MINH, chỉ để tham khảo" in html
+    assert "áp dụng cho kỳ này" in after.content.decode()
