@@ -56,8 +56,9 @@ def tab_to(page: Page, target: Locator, *, limit: int = 40, back: bool = False) 
     for presses in range(1, limit + 1):
         page.keyboard.press(key)
         state = focus_state(page, handle)
-        # A mobile browser scrolls a focused field into view a moment later.
-        for _ in range(10):
+        # A mobile browser scrolls a focused field into view a moment later (up
+        # to 3 s: under load the smooth scroll takes far more than 0.5 s).
+        for _ in range(60):
             if state["nothing"] or state["visible"]:
                 break
             page.wait_for_timeout(50)
