@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
+# pytest-xdist processes of `make test` (CI's machine has 2 cores).
+TEST_WORKERS ?= 2
 # `make run` always uses the embedded default, whatever the environment holds.
 EMBEDDED := DJANGO_DEBUG=1 DATABASE_URL=sqlite:///db.sqlite3 REDIS_URL=
 
@@ -64,7 +66,14 @@ typecheck: $(STAMP)
 test: lint typecheck
 	@# A development check: DEBUG on, so it needs no deployment secrets (portal/checks.py).
 	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
-	CELERY_QUEUE=test-$$$$ $(BIN)/pytest
+	@# The suite on $(TEST_WORKERS) pytest-xdist processes, whole files to each, then the
+	@# tests marked serial (workers killed, a browser) alone (docs/decisions.md, 210).
+	@# Both parts run even when the first fails; either failing fails the target.
+	@status=0; \
+	CELERY_QUEUE=test-$$$$ $(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m "not serial" || status=$$?; \
+	echo "Alone: the tests marked serial"; \
+	CELERY_QUEUE=test-$$$$ $(BIN)/pytest -m serial || status=$$?; \
+	exit $$status
 	@# On PostgreSQL (CI), the tests that must agree across databases run again on SQLite.
 	@if [ -n "$$DATABASE_URL" ] && [ "$${DATABASE_URL%%:*}" != "sqlite" ]; then \
 		echo "Again on SQLite: the tests marked both_databases"; \

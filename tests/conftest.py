@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.conf import settings
@@ -45,6 +46,40 @@ RUN_SECRETS = {
 }
 for _name, _value in RUN_SECRETS.items():
     setattr(settings, _name, _value)
+
+# `make test` runs the bulk of the suite on two pytest-xdist processes ("gw0",
+# "gw1"; docs/decisions.md, 210). Each has its own test database (pytest-django
+# names it with a `_gw0` suffix), its own queue, so one process's real worker
+# never takes the other's tasks, and its own Redis database, so nothing one
+# writes under a name fixed for the run (a queue, a cache prefix) reaches the other.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")
+
+
+def _worker_redis_url(url: str, worker: str) -> str:
+    """`url` on Redis database 1 + the worker's number (gw0: 1, gw1: 2...), of
+    the 16 a Redis server has by default."""
+    parts = urlsplit(url)
+    db = 1 + int(worker.removeprefix("gw")) % 15
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+if XDIST_WORKER:
+    _queue = f"{celery_app.conf.task_default_queue}-{XDIST_WORKER}"
+    settings.CELERY_TASK_DEFAULT_QUEUE = _queue
+    celery_app.conf.task_default_queue = _queue
+    os.environ["CELERY_QUEUE"] = _queue
+    if settings.REDIS_URL:
+        _redis = _worker_redis_url(settings.REDIS_URL, XDIST_WORKER)
+        settings.REDIS_URL = _redis
+        settings.CELERY_BROKER_URL = _redis
+        celery_app.conf.update(broker_url=_redis)
+        os.environ["REDIS_URL"] = _redis
+        settings.CACHES = {
+            name: {**config, "LOCATION": _redis}
+            if config.get("LOCATION") and str(config["LOCATION"]).startswith("redis")
+            else config
+            for name, config in settings.CACHES.items()
+        }
 
 
 # --- Services ---------------------------------------------------------------------

@@ -19,7 +19,8 @@ real Celery worker of the `worker` tests, gunicorn) are not seen here.
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
+from typing import Any
 
 import pytest
 
@@ -129,8 +130,28 @@ def _log_leak_collector_attached(_log_leak_collector: LeakCollector) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        # A pytest-xdist process (`make test`): what it read goes to the main
+        # process, which reports it and fails the run as for its own.
+        workeroutput["log_leaks"] = {
+            "records": COLLECTOR.records,
+            "secrets": sorted(COLLECTOR.secrets),
+            "findings": [astuple(finding) for finding in COLLECTOR.findings],
+        }
     if COLLECTOR.findings and exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """pytest-xdist: a process finished; add what its collector read."""
+    output = getattr(node, "workeroutput", {}).get("log_leaks")
+    if output is None:
+        return
+    COLLECTOR.records += output["records"]
+    COLLECTOR.secrets.update(output["secrets"])
+    COLLECTOR.findings.extend(Finding(*finding) for finding in output["findings"])
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

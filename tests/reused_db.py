@@ -20,6 +20,7 @@ is not. `--create-db` migrates from zero whatever the fingerprint.
 """
 
 import hashlib
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -149,7 +150,9 @@ class SqliteCopy:
             return
         connection.ensure_connection()
         SQLITE_DIR.mkdir(parents=True, exist_ok=True)
-        partial = self.path.with_suffix(".partial")
+        # Two pytest-xdist processes may save at the same time: each writes a
+        # file of its own and renames it (the same content, whichever wins).
+        partial = self.path.with_suffix(f".{os.getpid()}.partial")
         target = sqlite3.connect(partial)
         try:
             connection.connection.backup(target)

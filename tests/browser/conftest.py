@@ -39,6 +39,18 @@ REPO = Path(__file__).resolve().parent.parent.parent
 SCREENSHOTS = os.environ.get("SCREENSHOTS_DIR", "")
 
 pytestmark = pytest.mark.services("postgres", "redis", "worker")
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every browser test is `serial` (pyproject.toml), those of modules added
+    later too: a journey waits for a page, a worker and a scroll, and must not
+    share the two cores with another pytest process (`make test`). Before `-m`
+    selects (tryfirst)."""
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.serial)
 
 
 def _chromium_missing() -> str:

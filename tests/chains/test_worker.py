@@ -44,6 +44,8 @@ from .workers import Worker, lose_every_message, wait_until
 pytestmark = [
     pytest.mark.services("postgres", "redis", "worker"),
     pytest.mark.django_db(transaction=True),
+    # Kills and waits measured in seconds: nothing else runs beside them.
+    pytest.mark.serial,
 ]
 
 
