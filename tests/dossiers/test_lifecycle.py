@@ -63,8 +63,12 @@ def _payload(action):
     }[action]
 
 
+# Sorted: `sources` is a set, whose order changes with each process's hash seed,
+# and the pytest-xdist processes of `make test` must collect the same list.
 VALID = [
-    (action, status) for action, move in TRANSITIONS.items() for status in move.sources
+    (action, status)
+    for action, move in TRANSITIONS.items()
+    for status in sorted(move.sources)
 ]
 # request_payment / confirm_payment have no API action of their own (payments do
 # them), nor has record_result (the portal's own, for linked dossiers); they are
