@@ -14,6 +14,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from accounts.roles import Role
 from portal.celery import app as celery_app
@@ -155,6 +156,17 @@ def django_db_setup(django_db_setup, request, django_db_blocker):
     if copy is not None:
         with django_db_blocker.unblock():
             copy.save()
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active() -> Iterator[None]:
+    """Each test starts in the default language (Vietnamese), as in a fresh
+    process: a request in English activates English for the thread, and the
+    next test on that process (xdist gives each process another order) read
+    English messages where it expects Vietnamese ones."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
