@@ -11,8 +11,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from dossiers.models import Channel
+from units.models import OrgUnit
 
 from .metrics import METRICS
+from .providers import export_table_providers
 from .selectors import (
     Selection,
     stats_by_month,
@@ -53,9 +55,34 @@ def _metric_values(row: dict[str, Any]) -> list[Any]:
     return [row[m.name] for m in METRICS]
 
 
+def table_names() -> tuple[str, ...]:
+    """The dashboards' tables, then those other apps export (providers)."""
+    return (*TABLES, *export_table_providers())
+
+
+def _provided(selection: Selection, table: str) -> dict[str, Any]:
+    """A table another app exports, for the same units and period as the rest
+    (the procedure and channel filters are the dossiers'; they do not apply)."""
+    f = selection.filters
+    provided: dict[str, Any] = export_table_providers()[table](
+        org_units=OrgUnit.objects.filter(selection.org_units),
+        start=f.start,
+        end=f.end,
+    )
+    return provided
+
+
+def _provided_table(selection: Selection, table: str, *, codes: bool) -> Table:
+    provided = _provided(selection, table)
+    header = [code if codes else str(label) for code, label in provided["columns"]]
+    return provided["title"], header, provided["rows"]
+
+
 def export_table(selection: Selection, table: str, *, codes: bool = False) -> Table:
     """(title, header, rows) of one table."""
     f = selection.filters
+    if table not in TABLES:
+        return _provided_table(selection, table, codes=codes)
     header = _header(table, codes=codes)
     if table == "summary":
         row = stats_summary(selection=selection)
@@ -123,6 +150,19 @@ def export_xlsx(selection: Selection, *, methods_url: str = "") -> bytes:
                 sheet.cell(
                     row=sheet.max_row, column=offset + index + 1
                 ).number_format = "0.0%"
+    for table in table_names()[len(TABLES) :]:
+        provided = _provided(selection, table)
+        sheet = book.create_sheet(str(provided["title"])[:31])
+        sheet.append([str(label) for _code, label in provided["columns"]])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in provided["rows"]:
+            sheet.append(row)
+            for index, (code, _label) in enumerate(provided["columns"]):
+                if code.endswith("_rate"):
+                    sheet.cell(
+                        row=sheet.max_row, column=index + 1
+                    ).number_format = "0.0%"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

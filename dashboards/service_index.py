@@ -71,6 +71,8 @@ class Indicator:
     reason: str
     conversion: str
     caveats: list[str] = field(default_factory=list)
+    # Other apps' figures the rule names (`"figures": [key]`), shown beside it.
+    figures: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -105,8 +107,16 @@ class ServiceIndex:
         return round(sum(p or 0 for p in points), 2)
 
 
-def service_index(*, values: dict[str, Any], day: datetime.date) -> ServiceIndex | None:
-    """The index for a selection's figures under the rules in force on `day`."""
+def service_index(
+    *,
+    values: dict[str, Any],
+    day: datetime.date,
+    figures: list[dict[str, Any]] | None = None,
+) -> ServiceIndex | None:
+    """The index for a selection's figures under the rules in force on `day`;
+    `figures` are the providers' (dashboards/providers.py), shown beside the
+    indicators whose rules name them, without changing their points."""
+    by_key = {f["key"]: f for f in figures or []}
     rules = rule_set_for(day)
     if rules is None:
         return None
@@ -135,6 +145,9 @@ def service_index(*, values: dict[str, Any], day: datetime.date) -> ServiceIndex
                     reason=reason if points is None else "",
                     conversion=_text(item, "conversion") or "",
                     caveats=list(_text(item, "caveats") or []),
+                    figures=[
+                        by_key[key] for key in item.get("figures", []) if key in by_key
+                    ],
                 )
             )
         groups.append(

@@ -19,7 +19,7 @@ from accounts.decorators import staff_required
 from dossiers.selectors import dossiers_visible_to
 from units.models import OrgUnit
 
-from .exports import TABLES, export_csv, export_xlsx
+from .exports import export_csv, export_xlsx, table_names
 from .forms import StatsFilterForm
 from .metrics import METRIC_BY_NAME, METRICS
 from .providers import extra_figures
@@ -144,7 +144,7 @@ def stats_dashboard(request: HttpRequest) -> HttpResponse:
             "extras": extras,
             "charts": charts,
             "query": query,
-            "tables": TABLES,
+            "tables": table_names(),
             "metrics": METRIC_BY_NAME,
         },
     )
@@ -209,7 +209,12 @@ def stats_dossier_list(request: HttpRequest) -> HttpResponse:
 def service_index_view(request: HttpRequest) -> HttpResponse:
     scope, selection, errors = _resolve(request)
     summary = stats_summary(selection=selection)
-    index = service_index(values=summary, day=selection.filters.end)
+    extras = extra_figures(
+        org_units=OrgUnit.objects.filter(selection.org_units),
+        start=selection.filters.start,
+        end=selection.filters.end,
+    )
+    index = service_index(values=summary, day=selection.filters.end, figures=extras)
     measures = service_measures(
         values=summary,
         day=selection.filters.end,
@@ -255,7 +260,7 @@ def stats_export(request: HttpRequest, fmt: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
         return response
     table = request.GET.get("table", "units")
-    if table not in TABLES:
+    if table not in table_names():
         table = "units"
     codes = request.GET.get("headers") == "codes"
     response = HttpResponse(

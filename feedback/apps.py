@@ -8,3 +8,5 @@ class FeedbackConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     # Counts per unit and period on the dashboards (dashboards/providers.py).
     stats_providers = ["feedback.stats.feedback_figures"]
+    # Counts per unit and period in the dashboards' CSV and XLSX exports.
+    export_tables = {"feedback": "feedback.stats.feedback_table"}

@@ -6,6 +6,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from units.models import OrgUnit
 
@@ -16,27 +17,35 @@ def _day_start(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def _counts(**extra: Any) -> dict[str, Any]:
+    today = timezone.localdate()
+    late = Q(on_time=False) | Q(status=Status.RECEIVED, due_date__lt=today)
+    return {
+        "received": Count("pk"),
+        "answered": Count("pk", filter=Q(answered_at__isnull=False)),
+        "answered_on_time": Count("pk", filter=Q(on_time=True)),
+        "late": Count("pk", filter=late),
+        **extra,
+    }
+
+
+def _received_in(
+    org_units: QuerySet[OrgUnit], start: datetime.date, end: datetime.date
+) -> QuerySet[Feedback]:
+    return Feedback.objects.filter(
+        org_unit__in=org_units,
+        received_at__gte=_day_start(start),
+        received_at__lt=_day_start(end + datetime.timedelta(days=1)),
+    )
+
+
 def feedback_counts(
     *, org_units: QuerySet[OrgUnit], start: datetime.date, end: datetime.date
 ) -> dict[str, Any]:
     """Received in [start, end], answered, answered on time, late (answered late
     or open past due), and received per kind (the topics). One query."""
-    rows = Feedback.objects.filter(
-        org_unit__in=org_units,
-        received_at__gte=_day_start(start),
-        received_at__lt=_day_start(end + datetime.timedelta(days=1)),
-    )
-    today = timezone.localdate()
-    answered = Q(answered_at__isnull=False)
-    late = Q(on_time=False) | Q(status=Status.RECEIVED, due_date__lt=today)
-    figures = rows.aggregate(
-        received=Count("pk"),
-        answered=Count("pk", filter=answered),
-        answered_on_time=Count("pk", filter=Q(on_time=True)),
-        late=Count("pk", filter=late),
-        **{f"kind_{kind}": Count("pk", filter=Q(kind=kind)) for kind in Kind.values},
-    )
-    return figures
+    kinds = {f"kind_{kind}": Count("pk", filter=Q(kind=kind)) for kind in Kind.values}
+    return _received_in(org_units, start, end).aggregate(**_counts(**kinds))
 
 
 def feedback_figures(
@@ -81,3 +90,50 @@ def feedback_figures(
             }
         )
     return figures
+
+
+_TABLE_COLUMNS = [
+    ("unit", gettext_lazy("Mã đơn vị")),
+    ("unit_name", gettext_lazy("Đơn vị")),
+    ("from", gettext_lazy("Từ ngày")),
+    ("to", gettext_lazy("Đến ngày")),
+    ("feedback_received", gettext_lazy("Phản ánh, kiến nghị nhận được")),
+    ("feedback_answered", gettext_lazy("Phản ánh đã trả lời")),
+    ("feedback_answered_on_time", gettext_lazy("Phản ánh trả lời đúng hạn")),
+    ("feedback_late", gettext_lazy("Phản ánh trả lời muộn hoặc đang quá hạn")),
+    ("feedback_on_time_rate", gettext_lazy("Tỷ lệ phản ánh trả lời đúng hạn")),
+]
+
+
+def feedback_table(
+    *, org_units: QuerySet[OrgUnit], start: datetime.date, end: datetime.date
+) -> dict[str, Any]:
+    """Counts per unit for the period (received in [start, end]), for the
+    exports (dashboards/providers.py). One query; units without feedback are
+    left out."""
+    per_unit: list[dict[str, Any]] = [
+        dict(r)
+        for r in _received_in(org_units, start, end)
+        .values("org_unit__agency_code", "org_unit__name")
+        .annotate(**_counts())
+        .order_by("org_unit__agency_code")
+    ]
+    rows = [
+        [
+            r["org_unit__agency_code"],
+            r["org_unit__name"],
+            start,
+            end,
+            r["received"],
+            r["answered"],
+            r["answered_on_time"],
+            r["late"],
+            r["answered_on_time"] / r["answered"] if r["answered"] else None,
+        ]
+        for r in per_unit
+    ]
+    return {
+        "title": _("Phản ánh theo đơn vị"),
+        "columns": _TABLE_COLUMNS,
+        "rows": rows,
+    }

@@ -243,6 +243,8 @@ def test_the_xlsx_export_has_a_sheet_per_table(
         "Theo đơn vị",
         "Theo thủ tục",
         "Theo tháng",
+        # Other apps' tables follow (dashboards/providers.py: export_tables).
+        "Phản ánh theo đơn vị",
     ]
     summary = list(book["Tổng hợp"].values)
     header, values = summary[0], summary[1]
