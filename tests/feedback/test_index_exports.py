@@ -104,3 +104,21 @@ def test_the_workbook_has_a_feedback_sheet(
     sheet = book["Phản ánh theo đơn vị"]
     assert sheet.max_row == 3
     assert sheet.cell(row=2, column=9).number_format == "0.0%"
+
+
+def test_the_feedback_export_reads_in_english(
+    client, district_staff, login_staff, answered
+):
+    login_staff(client, district_staff)
+    rows = _rows(
+        client.get(
+            reverse("dashboards:stats-export-csv"),
+            PERIOD | {"table": "feedback"},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+    )
+    assert rows[0][4:7] == [
+        "Feedback received",
+        "Feedback answered",
+        "Feedback answered on time",
+    ]
