@@ -143,3 +143,9 @@ def test_the_units_officer_opens_a_paper_in_a_sandbox(
     client.logout()
     login_with_otp(client, officer_other_commune)
     assert client.get(url).status_code == 404
+
+
+def test_every_page_leads_to_the_feedback_list_from_the_menu(client):
+    page = client.get(reverse("portal:home")).content.decode()
+    assert f'href="{reverse("feedback:feedback-public")}"' in page
+    assert "Phản ánh, kiến nghị" in page
