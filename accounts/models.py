@@ -352,14 +352,19 @@ class PhoneCodePurpose(models.TextChoices):
         "file_for_citizen",
         _("Đồng ý cho Tổ công nghệ số cộng đồng nộp hồ sơ giúp"),
     )
+    FEEDBACK_SENDER = (
+        "feedback_sender",
+        _("Xác nhận số điện thoại của người gửi phản ánh, kiến nghị"),
+    )
 
 
 class PhoneCode(models.Model):
     """A one-time code sent by SMS to a user's phone to confirm they agree to
-    something (e.g. that a digital-team member files a dossier for them).
+    something (e.g. that a digital-team member files a dossier for them), or to
+    a bare number to show it is the sender's (anonymous feedback).
 
     Only a salted HMAC of the code is kept; the code expires, allows a few wrong
-    attempts, and confirms one use.
+    attempts, and confirms one use (accounts/services/phone_codes.py).
     """
 
     user = models.ForeignKey(
@@ -367,12 +372,18 @@ class PhoneCode(models.Model):
         verbose_name=_("chủ số điện thoại"),
         on_delete=models.CASCADE,
         related_name="phone_codes",
+        null=True,
+        blank=True,
     )
+    # Only for a number without an account (the code is matched by it).
+    phone = models.CharField(_("số điện thoại"), max_length=15, blank=True)
     requested_by = models.ForeignKey(
         User,
         verbose_name=_("người yêu cầu"),
         on_delete=models.PROTECT,
         related_name="+",
+        null=True,
+        blank=True,
     )
     purpose = models.CharField(
         _("mục đích"), max_length=32, choices=PhoneCodePurpose.choices
@@ -392,11 +403,26 @@ class PhoneCode(models.Model):
         verbose_name = _("mã xác nhận qua SMS")
         verbose_name_plural = _("mã xác nhận qua SMS")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "-created_at"])]
+        indexes = [
+            models.Index(fields=["user", "-created_at"]),
+            models.Index(
+                fields=["phone", "created_at"],
+                name="phonecode_bare_number",
+                condition=models.Q(user__isnull=True),
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(purpose__in=["file_for_citizen"]),
+                condition=models.Q(purpose__in=["file_for_citizen", "feedback_sender"]),
                 name="phonecode_purpose_known",
+            ),
+            # A user's code goes to their phone; any other to the number kept.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(user__isnull=False, phone="")
+                    | models.Q(user__isnull=True, phone__gt="")
+                ),
+                name="phonecode_user_or_number",
             ),
             models.CheckConstraint(
                 condition=models.Q(used_at__isnull=True)

@@ -258,30 +258,3 @@ class FeedbackAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-class FeedbackPhoneCode(models.Model):
-    """A one-time code sent by SMS to confirm an anonymous sender's phone; only
-    its salted HMAC is kept (as accounts.PhoneCode)."""
-
-    phone = models.CharField(_("số điện thoại"), max_length=15)
-    salt = models.CharField(max_length=32)
-    code_hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(_("tạo lúc"))
-    expires_at = models.DateTimeField(_("hết hạn lúc"))
-    attempts = models.PositiveSmallIntegerField(_("số lần nhập sai"), default=0)
-    used_at = models.DateTimeField(_("đã dùng lúc"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("mã xác nhận số điện thoại (phản ánh)")
-        verbose_name_plural = _("mã xác nhận số điện thoại (phản ánh)")
-        indexes = [models.Index(fields=["phone", "created_at"])]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(expires_at__gte=models.F("created_at")),
-                name="feedbackphonecode_expires_after_creation",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.pk} {self.created_at:%Y-%m-%d %H:%M}"

@@ -20,12 +20,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts.adapters.sms import SmsError, mask_phone, send_sms
 from accounts.identifiers import normalize_phone, phone_errors
+from accounts.models import PhoneCode, PhoneCodePurpose
 from accounts.roles import Role
+from accounts.services import PhoneCodeError, phone_code_send, phone_code_verify
 from accounts.uploads import inspect_upload
 from dossiers.calendar import WorkingCalendar
 from dossiers.files import file_store, files_removed_on_failure
@@ -42,16 +43,12 @@ from .models import (
     Feedback,
     FeedbackAttachment,
     FeedbackEvent,
-    FeedbackPhoneCode,
     Kind,
     Status,
 )
 
 logger = logging.getLogger(__name__)
 
-PHONE_CODE_DIGITS = 6
-PHONE_CODE_MINUTES = 10
-PHONE_CODE_MAX_ATTEMPTS = 5
 MAX_TITLE = 200
 MAX_CONTENT = 5000
 MAX_REASON = 500
@@ -75,12 +72,6 @@ class FeedbackNotAllowed(FeedbackError):
 # --- Phone confirmation of anonymous senders -----------------------------------
 
 
-def _code_hash(salt: str, code: str) -> str:
-    return salted_hmac(
-        "feedback.FeedbackPhoneCode", f"{salt}:{code}", algorithm="sha256"
-    ).hexdigest()
-
-
 def phone_checked(value: str) -> str:
     """The number as 0xxxxxxxxx, or FeedbackError if it is no Vietnamese mobile."""
     phone = normalize_phone(value or "")
@@ -91,83 +82,31 @@ def phone_checked(value: str) -> str:
     return phone
 
 
-def feedback_phone_code_send(*, phone: str) -> FeedbackPhoneCode:
+def feedback_phone_code_send(*, phone: str) -> PhoneCode:
     """Send a 6-digit code to `phone` (at most FEEDBACK_PHONE_CODES_PER_HOUR an
-    hour to one number). The SMS is sent after the row is committed; a gateway
-    failure voids the code and raises FeedbackError."""
+    hour to one number): accounts' one-time codes, for a number without an
+    account."""
     number = phone_checked(phone)
-    now = timezone.now()
-    recent = FeedbackPhoneCode.objects.filter(
-        phone=number, created_at__gt=now - datetime.timedelta(hours=1)
-    ).count()
-    if recent >= settings.FEEDBACK_PHONE_CODES_PER_HOUR:
-        raise FeedbackError(
-            _("Đã gửi %(count)d mã đến số này trong một giờ; hãy chờ rồi gửi lại.")
-            % {"count": recent},
-            field="phone",
-        )
-    code = f"{secrets.randbelow(10**PHONE_CODE_DIGITS):0{PHONE_CODE_DIGITS}d}"
-    salt = secrets.token_hex(16)
-    with transaction.atomic():
-        challenge = FeedbackPhoneCode.objects.create(
-            phone=number,
-            salt=salt,
-            code_hash=_code_hash(salt, code),
-            created_at=now,
-            expires_at=now + datetime.timedelta(minutes=PHONE_CODE_MINUTES),
-        )
-    text = _(
-        "Ma xac nhan gui phan anh, kien nghi tren Cong dich vu cong: %(code)s. "
-        "Ma co hieu luc 10 phut. Khong dua ma cho nguoi khac."
-    ) % {"code": code}
     try:
-        send_sms(phone=number, text=text)
-    except SmsError as exc:
-        FeedbackPhoneCode.objects.filter(pk=challenge.pk).update(expires_at=now)
-        raise FeedbackError(
-            _("Không gửi được tin nhắn: %(reason)s Hãy thử lại sau ít phút.")
-            % {"reason": exc.message},
-            field="phone",
-        ) from exc
-    return challenge
+        return phone_code_send(purpose=PhoneCodePurpose.FEEDBACK_SENDER, phone=number)
+    except PhoneCodeError as exc:
+        raise FeedbackError(exc.message, field="phone") from exc
 
 
 def feedback_phone_code_use(*, challenge_id: Any, phone: str, code: str) -> str:
     """Use a code once: the confirmed phone, or FeedbackError. A wrong code
     counts as an attempt (committed even though the error is raised)."""
     number = phone_checked(phone)
-    code = "".join(str(code or "").split())
-    now = timezone.now()
     try:
-        pk = int(challenge_id)
-    except (TypeError, ValueError):
-        pk = 0
-    problem = ""
-    with transaction.atomic():
-        challenge = (
-            FeedbackPhoneCode.objects.select_for_update()
-            .filter(pk=pk, phone=number)
-            .first()
+        phone_code_verify(
+            challenge_id=challenge_id,
+            phone=number,
+            purpose=PhoneCodePurpose.FEEDBACK_SENDER,
+            code=code,
+            use=True,
         )
-        if challenge is None or challenge.used_at is not None:
-            problem = _("Chưa có mã xác nhận cho số này; hãy bấm “Gửi mã”.")
-        elif challenge.expires_at <= now:
-            problem = _("Mã đã hết hạn (10 phút); hãy gửi mã mới.")
-        elif challenge.attempts >= PHONE_CODE_MAX_ATTEMPTS:
-            problem = _("Đã nhập sai %(count)d lần; hãy gửi mã mới.") % {
-                "count": PHONE_CODE_MAX_ATTEMPTS
-            }
-        elif not constant_time_compare(
-            _code_hash(challenge.salt, code), challenge.code_hash
-        ):
-            challenge.attempts += 1
-            challenge.save(update_fields=["attempts"])
-            problem = _("Mã xác nhận không đúng.")
-        else:
-            challenge.used_at = now
-            challenge.save(update_fields=["used_at"])
-    if problem:
-        raise FeedbackError(problem, field="phone_code")
+    except PhoneCodeError as exc:
+        raise FeedbackError(exc.message, field="phone_code") from exc
     return number
 
 

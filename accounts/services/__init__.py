@@ -5,7 +5,8 @@ import from `accounts.services`):
 - users.py: roles and their permissions, `user_create`, `user_set_roles`
 - citizens.py: sign-up, the link to the electronic identity, profile, household
 - documents.py: the personal document store, the data-access log, API tokens
-- counter.py: accounts made at the counter, one-time codes by SMS
+- counter.py: accounts made at the counter
+- phone_codes.py: one-time codes by SMS (filing at the counter, feedback senders)
 """
 
 from ..uploads import sniff_content_type as sniff_content_type
@@ -19,24 +20,24 @@ from .citizens import (
     household_member_update,
     profile_update,
 )
-from .counter import (
-    PHONE_CODE_CONFIRMATION_TTL,
-    PHONE_CODE_DIGITS,
-    PHONE_CODE_MAX_ATTEMPTS,
-    PHONE_CODE_MAX_SENDS,
-    PHONE_CODE_TTL,
-    PhoneCodeError,
-    citizen_register_assisted,
-    phone_code_consume,
-    phone_code_send,
-    phone_code_verify,
-)
+from .counter import citizen_register_assisted
 from .documents import (
     api_token_create,
     api_token_hash,
     data_access_record,
     stored_document_add,
     stored_document_delete,
+)
+from .phone_codes import (
+    PHONE_CODE_CONFIRMATION_TTL,
+    PHONE_CODE_DIGITS,
+    PHONE_CODE_MAX_ATTEMPTS,
+    PHONE_CODE_MAX_SENDS,
+    PHONE_CODE_TTL,
+    PhoneCodeError,
+    phone_code_consume,
+    phone_code_send,
+    phone_code_verify,
 )
 from .users import (
     roles_sync,

@@ -4,12 +4,13 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.models import OutboundSms
+from accounts.models import OutboundSms, PhoneCode, PhoneCodePurpose
 from feedback import services
 from feedback.models import Feedback, FeedbackEvent, Kind, Status
 from feedback.selectors import feedback_public, feedback_visible_to
 from feedback.stats import feedback_counts
 from notifications.models import Notification
+from portal.retention import retention_purge
 from tests.dossiers.factories import make_dossier, pdf_upload
 
 from .conftest import PHONE, last_code
@@ -54,6 +55,42 @@ def test_wrong_codes_count_and_void_the_code_after_five(send_anonymous):
         services.feedback_phone_code_use(
             challenge_id=challenge.pk, phone=PHONE, code=last_code()
         )
+
+
+def test_a_code_is_for_its_number_and_purpose_and_used_once(send_anonymous):
+    """Anonymous senders' codes are accounts' one-time codes kept by bare
+    number: the code of another number, or one already used, is refused."""
+    challenge = services.feedback_phone_code_send(phone=PHONE)
+    row = PhoneCode.objects.get(pk=challenge.pk)
+    assert (row.user, row.phone, row.purpose) == (
+        None,
+        PHONE,
+        PhoneCodePurpose.FEEDBACK_SENDER,
+    )
+    assert row.code_hash
+    assert last_code() not in row.code_hash
+    with pytest.raises(services.FeedbackError, match="Không tìm thấy"):
+        services.feedback_phone_code_use(
+            challenge_id=challenge.pk, phone="0912345679", code=last_code()
+        )
+    used = services.feedback_phone_code_use(
+        challenge_id=challenge.pk, phone=PHONE, code=last_code()
+    )
+    assert used == PHONE
+    with pytest.raises(services.FeedbackError, match="đã được dùng"):
+        services.feedback_phone_code_use(
+            challenge_id=challenge.pk, phone=PHONE, code=last_code()
+        )
+
+
+def test_expired_feedback_codes_are_purged_with_the_other_codes(settings):
+    settings.EXPIRED_CREDENTIALS_RETENTION_DAYS = 30
+    with time_machine.travel(datetime.datetime(2026, 1, 5, 9, tzinfo=datetime.UTC)):
+        services.feedback_phone_code_send(phone=PHONE)
+    with time_machine.travel(datetime.datetime(2026, 3, 5, 9, tzinfo=datetime.UTC)):
+        services.feedback_phone_code_send(phone=PHONE)
+        retention_purge(trigger="command")
+    assert PhoneCode.objects.count() == 1
 
 
 def test_codes_per_phone_are_limited(settings):

@@ -47,7 +47,7 @@ def test_a_wrong_code_keeps_the_form_with_the_error(client, procedure, unit_a):
     client.post(url, form | {"send_code": "1"})
     page = client.post(url, form | {"phone_code": "000000", "send": "1"})
     assert page.status_code == 200
-    assert "Mã xác nhận không đúng" in page.content.decode()
+    assert "Mã không đúng; còn 4 lần thử" in page.content.decode()
     assert not Feedback.objects.exists()
 
 
