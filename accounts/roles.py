@@ -15,7 +15,7 @@ class Role(models.TextChoices):
     RECEIVING_OFFICER = "receiving_officer", _("Cán bộ tiếp nhận (Bộ phận Một cửa)")
     SPECIALIST = "specialist", _("Chuyên viên xử lý")
     LEADER = "leader", _("Lãnh đạo đơn vị")
-    DISTRICT_STAFF = "district_staff", _("Cán bộ theo dõi, thống kê cấp huyện")
+    DISTRICT_STAFF = "district_staff", _("Cán bộ theo dõi, thống kê (huyện, tỉnh)")
     DIGITAL_TEAM = "digital_team", _("Tổ công nghệ số cộng đồng")
     ADMINISTRATOR = "administrator", _("Quản trị hệ thống")
 
