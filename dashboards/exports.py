@@ -72,6 +72,26 @@ def _provided(selection: Selection, table: str) -> dict[str, Any]:
     return provided
 
 
+def provided_tables(selection: Selection) -> list[dict[str, Any]]:
+    """The tables other apps export, for the dashboard page: each with its name
+    (the CSV's `table=`), title, header and rows, a rate cell marked as such."""
+    shown = []
+    for name in export_table_providers():
+        provided = _provided(selection, name)
+        rates = [code.endswith("_rate") for code, _label in provided["columns"]]
+        shown.append(
+            {
+                "name": name,
+                "title": provided["title"],
+                "header": [label for _code, label in provided["columns"]],
+                "rows": [
+                    list(zip(row, rates, strict=True)) for row in provided["rows"]
+                ],
+            }
+        )
+    return shown
+
+
 def _provided_table(selection: Selection, table: str, *, codes: bool) -> Table:
     provided = _provided(selection, table)
     header = [code if codes else str(label) for code, label in provided["columns"]]

@@ -19,7 +19,7 @@ from accounts.decorators import staff_required
 from dossiers.selectors import dossiers_visible_to
 from units.models import OrgUnit
 
-from .exports import export_csv, export_xlsx, table_names
+from .exports import export_csv, export_xlsx, provided_tables, table_names
 from .forms import StatsFilterForm
 from .metrics import METRIC_BY_NAME, METRICS
 from .providers import extra_figures
@@ -138,6 +138,7 @@ def stats_dashboard(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "stock_day": stock_day(filters),
             "summary": summary,
+            "provided_tables": provided_tables(selection),
             "units": units,
             "procedures": procedures,
             "months": months,
