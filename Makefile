@@ -36,6 +36,7 @@ setup: $(STAMP)
 	$(EMBEDDED) $(MANAGE) import_anywhere_list --demo
 	$(EMBEDDED) $(MANAGE) seed_demo
 	$(EMBEDDED) $(MANAGE) idp_setup
+	$(EMBEDDED) $(MANAGE) signing_setup
 
 run: setup
 	@echo "Cổng Dịch vụ công: http://127.0.0.1:$(PORT)/ (SQLite, tasks in-process)"

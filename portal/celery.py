@@ -127,8 +127,8 @@ def _announce_worker(sender: Any = None, **kwargs: Any) -> None:
 def _refuse_unsafe_secrets(**kwargs: Any) -> None:
     # Celery logs and ignores what a signal handler raises, so SystemExit: the
     # worker and beat stop, naming the secret (portal/checks.py).
-    from portal.checks import refusal_message, unsafe_secrets
+    from portal.checks import refusal_message, unsafe_start
 
-    problems = unsafe_secrets()
+    problems = unsafe_start()
     if problems:
         raise SystemExit(refusal_message(problems))

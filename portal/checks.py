@@ -52,9 +52,17 @@ def refusal_message(problems: list[str]) -> str:
     return "Refusing to start with DJANGO_DEBUG off: " + " ".join(problems) + " " + HINT
 
 
+def unsafe_start() -> list[str]:
+    """What stops gunicorn, the Celery worker and beat: the unsafe secrets, and
+    development signing keys with DEBUG off (signing/checks.py)."""
+    from signing.checks import development_signing
+
+    return unsafe_secrets() + development_signing()
+
+
 def refuse_unsafe_start() -> None:
     """Raise ImproperlyConfigured, naming each unsafe secret (gunicorn, Celery)."""
-    problems = unsafe_secrets()
+    problems = unsafe_start()
     if problems:
         raise ImproperlyConfigured(refusal_message(problems))
 

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "procedures",
     # Issue 17: the one-stop rule sets dated by the day of receipt (below dossiers).
     "rules",
+    # Issue 18: results signed by their agency (PAdES) and verified (below dossiers).
+    "signing",
     "dossiers",
     # Issue 6: notifications <- payments (both above dossiers); the sandbox
     # payment platform imports none of the portal's apps.
@@ -566,6 +568,32 @@ OIDC_CLAIM_IDENTITY_LEVEL = env.str(
     "OIDC_CLAIM_IDENTITY_LEVEL", default="identity_level"
 )
 OIDC_TIMEOUT_SECONDS = env.int("OIDC_TIMEOUT_SECONDS", default=10)
+
+# Digital signatures of results (signing app, docs/signing.md). Who signs for an
+# agency: "development" (the development authority's keys under SIGNATURE_DIR, made
+# by `manage.py signing_setup`; refused with DEBUG off), "pkcs12" (each agency's
+# own <agency code>.p12 in SIGNATURE_PKCS12_DIR, its passphrase in <agency code>.pass)
+# or "remote" (an HSM or a signing service behind SIGNATURE_REMOTE_SERVICE, given the
+# digest to sign). With DEBUG off the default is pkcs12: never development keys
+# by accident. (Not SIGNING_*: Django's SIGNING_BACKEND signs cookies.)
+SIGNATURE_BACKEND = env.str(
+    "SIGNATURE_BACKEND", default="development" if DEBUG or DEMO_MODE else "pkcs12"
+)
+SIGNATURE_DIR = env.path("SIGNATURE_DIR", default=BASE_DIR / "var" / "signing")
+SIGNATURE_PKCS12_DIR = env.str("SIGNATURE_PKCS12_DIR", default="")
+SIGNATURE_REMOTE_SERVICE = env.str(
+    "SIGNATURE_REMOTE_SERVICE",
+    default="signing.adapters.remote.DevelopmentSigningService",
+)
+# The development signing service answers after this delay, as a network would.
+SIGNATURE_REMOTE_DELAY_MS = env.int("SIGNATURE_REMOTE_DELAY_MS", default=0)
+# CA certificates (PEM or DER files) that results' signatures must chain to, e.g.
+# the national root CA. The development authority's root is added only while
+# development keys sign (SIGNATURE_BACKEND=development or the development service).
+SIGNATURE_TRUST_ROOTS = env.list("SIGNATURE_TRUST_ROOTS", default=[])
+# Whether verification may fetch revocation information (OCSP, CRL) over the
+# network; without it a revoked certificate is not noticed (docs/signing.md).
+SIGNATURE_FETCH_REVOCATION = env.bool("SIGNATURE_FETCH_REVOCATION", default=False)
 
 # The bundled development identity provider: on in DEBUG/demo, off otherwise.
 IDP_ENABLED = env.bool("IDP_ENABLED", default=DEBUG or DEMO_MODE)

@@ -48,6 +48,23 @@ RUN_SECRETS = {
 for _name, _value in RUN_SECRETS.items():
     setattr(settings, _name, _value)
 
+# Results are signed at issue (signing app): by one development authority for the
+# whole run, made in a temporary folder at its first signature (EC P-256 keys:
+# milliseconds), never the one of var/signing. The real workers run with DEBUG
+# off, which refuses development keys (signing/checks.py) as it refuses public
+# secrets: like the run's own secrets above, they get the run's own signing
+# service (tests/signing/service.py), which holds the same authority and which the
+# workers reach through the remote-signing interface.
+RUN_SIGNING_DIR = tempfile.mkdtemp(prefix="portal-test-signing-")
+settings.SIGNATURE_BACKEND = "development"
+settings.SIGNATURE_DIR = Path(RUN_SIGNING_DIR)
+settings.SIGNATURE_TRUST_ROOTS = []
+RUN_SIGNING = {
+    "SIGNATURE_BACKEND": "remote",
+    "SIGNATURE_REMOTE_SERVICE": "tests.signing.service.RunSigningService",
+    "SIGNATURE_DIR": RUN_SIGNING_DIR,
+}
+
 # `make test` runs the bulk of the suite on two pytest-xdist processes ("gw0",
 # "gw1"; docs/decisions.md, 210). Each has its own test database (pytest-django
 # names it with a `_gw0` suffix), its own queue, so one process's real worker
@@ -177,6 +194,16 @@ def _tasks_in_process() -> Iterator[None]:
     celery_app.conf.task_always_eager = True
 
 
+@pytest.fixture(scope="session")
+def development_authority():
+    """The run's one development certificate authority (RUN_SIGNING_DIR)."""
+    from signing.adapters import DevelopmentAuthority
+
+    authority = DevelopmentAuthority(RUN_SIGNING_DIR)
+    authority.root()
+    return authority
+
+
 def database_url() -> str:
     db = connection.settings_dict
     auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
@@ -198,6 +225,7 @@ def celery_worker_process(django_db_setup, django_db_blocker) -> Iterator[str]:
     env = (
         os.environ
         | RUN_SECRETS
+        | RUN_SIGNING
         | {
             "DATABASE_URL": database_url(),
             "REDIS_URL": settings.REDIS_URL,

@@ -18,9 +18,16 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
 from accounts.ratelimit import rate_limit_hit_per_address
+from signing.selectors import PROBLEMS
 
 from .. import services
-from ..selectors import dossier_events, dossier_track, result_get_by_token
+from ..selectors import (
+    dossier_events,
+    dossier_track,
+    result_get_by_token,
+    result_is_valid,
+    result_verification,
+)
 from .helpers import procedure_of_code
 from .serializers import EventSerializer
 
@@ -96,9 +103,25 @@ def track(request: Request) -> Response:
             "holder": serializers.CharField(),
             "issued_by": serializers.CharField(),
             "issued_at": serializers.DateTimeField(),
+            "dossier_code": serializers.CharField(),
             "valid": serializers.BooleanField(),
+            "signed": serializers.BooleanField(),
+            "signed_by": serializers.CharField(allow_null=True),
+            "signed_at": serializers.DateTimeField(allow_null=True),
+            "document_sha256": serializers.CharField(allow_null=True),
+            "problem": serializers.ChoiceField(
+                choices=["revoked", *PROBLEMS], allow_null=True
+            ),
+            "message": serializers.CharField(),
         },
-    )
+    ),
+    description=(
+        "valid: the result is not revoked and, when it has an electronic "
+        "document, the stored file is the one its agency signed (same SHA-256) "
+        "and the PDF signature checks out against the trust roots. signed_by is "
+        "the certificate's common name, document_sha256 the hash of the file as "
+        "signed; problem says why it is not valid, message says it to a citizen."
+    ),
 )
 @api_view(["GET"])
 @permission_classes([AllowAny])
@@ -106,6 +129,20 @@ def verify(request: Request, token: str) -> Response:
     from ..views.shared import mask_name
 
     result = result_get_by_token(token=token)
+    verification = result_verification(result=result)
+    valid = result_is_valid(result=result, verification=verification)
+    if result.revoked_at is not None:
+        problem: str | None = "revoked"
+        message = _("Kết quả này đã bị thu hồi, không còn giá trị.")
+    elif verification is not None and not verification.valid:
+        problem, message = verification.problem, verification.message()
+    else:
+        problem = None
+        message = (
+            verification.message()
+            if verification is not None
+            else _("Kết quả này do Cổng cấp và còn giá trị.")
+        )
     return Response(
         {
             "title": result.title,
@@ -113,7 +150,18 @@ def verify(request: Request, token: str) -> Response:
             "holder": mask_name(result.dossier.applicant.full_name),
             "issued_by": result.issued_by_unit.name,
             "issued_at": result.issued_at,
-            "valid": result.revoked_at is None,
+            "dossier_code": result.dossier.code,
+            "valid": valid,
+            "signed": bool(verification and verification.signed),
+            "signed_by": verification.signed_by
+            if verification and verification.signed
+            else None,
+            "signed_at": verification.signed_at if verification else None,
+            "document_sha256": verification.document_sha256 or None
+            if verification
+            else None,
+            "problem": problem,
+            "message": message,
         }
     )
 

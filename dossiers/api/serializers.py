@@ -4,6 +4,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from signing.selectors import is_signed
+
 from .. import hooks
 from ..calendar import explain_steps
 from ..lifecycle import TRANSITIONS, available_actions
@@ -138,6 +140,8 @@ class DossierDetailSerializer(DossierSerializer):
             "issued_at": result.issued_at,
             "verify_url": result.get_absolute_url(),
             "digitized": bool(result.file),
+            # Its electronic document carries its agency's PAdES signature.
+            "signed": bool(result.file) and is_signed(result),
         }
 
     def get_actions(self, obj: Dossier) -> list[str]:

@@ -17,6 +17,8 @@ from .access import (
     dossier_track,
     dossiers_visible_to,
     result_get_by_token,
+    result_is_valid,
+    result_verification,
 )
 from .citizen import (
     MINE_ALL,
@@ -97,6 +99,8 @@ __all__ = [
     "receiving_units_for",
     "receiving_units_for_applicant",
     "result_get_by_token",
+    "result_is_valid",
+    "result_verification",
     "unit_in_applicants_province",
     "unit_serves_areas",
 ]

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from signing.selectors import Verification, pdf_verify, signed_document_of
 from units.models import OrgUnit
 
 from ..calendar import completion_timeliness, open_timeliness
@@ -143,3 +144,22 @@ def dossier_timeliness(
 def dossier_last_event(*, dossier: Dossier, action: str) -> Event | None:
     """The latest event of `action` on the dossier (e.g. the supplement request)."""
     return dossier.events.filter(action=action).order_by("-at", "-pk").first()
+
+
+def result_verification(*, result: Result) -> Verification | None:
+    """The check of the result's electronic document: its hash against the one
+    recorded when its agency signed it, and the signature itself against the
+    trust roots (signing app). None for a result without one (on paper)."""
+    if not result.file:
+        return None
+    try:
+        with result.file.open("rb") as handle:
+            content: bytes | None = handle.read()
+    except OSError:
+        content = None
+    return pdf_verify(content=content, record=signed_document_of(result))
+
+
+def result_is_valid(*, result: Result, verification: Verification | None) -> bool:
+    """Not revoked, and its electronic document (if any) verified."""
+    return result.revoked_at is None and (verification is None or verification.valid)

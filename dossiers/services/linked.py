@@ -13,6 +13,7 @@ from units.models import OrgUnit
 
 from .. import hooks
 from ..calendar import Deadline
+from ..files import files_removed_on_failure
 from ..models import Attachment, Dossier, Event, Origin, Result
 from ..transactions import atomic_retrying
 from .core import fee_for, transition_apply
@@ -163,6 +164,7 @@ def dossier_attachments_share(*, source: Dossier, target: Dossier) -> int:
     return len(shared)
 
 
+@files_removed_on_failure
 @atomic_retrying
 def dossier_record_agency_result(
     *,
@@ -177,10 +179,10 @@ def dossier_record_agency_result(
     """Record the result another agency's system issued: the result is ready, with
     a document generated from `data_rows` and its verification QR code (so it counts
     as digitised). `issued_by` is the account the portal records it under."""
-    from django.core.files.base import ContentFile
     from django.utils import translation
 
     from .. import slips
+    from .results import result_file_sign
 
     now = now or timezone.now()
 
@@ -215,7 +217,8 @@ def dossier_record_agency_result(
         content = slips.result_pdf(
             dossier, result, verify_url=verify_url, data_rows=data_rows
         )
-    result.file.save(f"{secrets.token_hex(16)}.pdf", ContentFile(content), save=True)
+    # Signed by the agency that issued it, as any result (signing app).
+    result_file_sign(result, content)
     return result
 
 

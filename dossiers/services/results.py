@@ -3,9 +3,11 @@ handed over.
 """
 
 import datetime
+import logging
 import secrets
 from typing import TYPE_CHECKING
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +29,8 @@ from .errors import DossierError, storage_full
 if TYPE_CHECKING:
     from accounts.models import User
 
+logger = logging.getLogger(__name__)
+
 
 @files_removed_on_failure
 @atomic_retrying
@@ -43,8 +47,15 @@ def dossier_issue_result(
     result counts as digitised."""
     if not title.strip():
         raise DossierError(_("Hãy nhập tên kết quả (ví dụ: Giấy khai sinh)."))
-    if file is not None:
-        check_upload(file)
+    if file is not None and check_upload(file).content_type != "application/pdf":
+        # A PAdES signature lives inside a PDF: a photo cannot carry the agency's
+        # signature (docs/decisions.md, 251).
+        raise DossierError(
+            _(
+                "Kết quả điện tử phải là tệp PDF để cơ quan ký số. Hãy chuyển ảnh "
+                "chụp thành tệp PDF rồi tải lên lại."
+            )
+        )
     now = now or timezone.now()
 
     def change(d: Dossier) -> None:
@@ -68,13 +79,51 @@ def dossier_issue_result(
         issued_by_unit=dossier.processing_unit or dossier.receiving_unit,
         issued_by=actor,
     )
-    if file is not None:
-        try:
-            file_store(result.file, secrets.token_hex(16), file)
-        except DiskFull as exc:
-            raise storage_full(safe_name(file.name or "")) from exc
     result.save()
+    if file is not None:
+        file.seek(0)
+        result_file_sign(result, file.read(), name=file.name or "")
     return dossier
+
+
+def result_file_sign(result: Result, content: bytes, *, name: str = "") -> None:
+    """Store the PDF `content` as the result's file, signed by the agency that
+    issues it (signing: a PAdES signature with its certificate, and the record
+    of what was signed). The last step before the file is kept: nothing is
+    issued unsigned, a file that cannot be signed refuses the issue."""
+    from signing.adapters import SigningUnavailable
+    from signing.services import NotSignable, pdf_sign
+
+    try:
+        signed = pdf_sign(
+            content=content,
+            unit=result.issued_by_unit,
+            document=result,
+            reason=f"Kết quả giải quyết hồ sơ {result.dossier.code}",
+            now=result.issued_at,
+        )
+    except NotSignable as exc:
+        raise DossierError(
+            _(
+                "Không ký số được tệp kết quả: tệp PDF bị hỏng, có mật khẩu hoặc "
+                "không đúng định dạng. Hãy tải lên một tệp PDF khác."
+            )
+        ) from exc
+    except SigningUnavailable as exc:
+        logger.error("result of %s not signed: %s", result.dossier.code, exc)
+        raise DossierError(
+            _(
+                "Chưa ký số được kết quả vì chứng thư số của cơ quan chưa sẵn sàng. "
+                "Hãy thử lại sau hoặc báo quản trị hệ thống."
+            )
+        ) from exc
+    try:
+        file_store(
+            result.file, f"{secrets.token_hex(16)}.pdf", ContentFile(signed.content)
+        )
+    except DiskFull as exc:
+        raise storage_full(safe_name(name or "ket-qua.pdf")) from exc
+    result.save(update_fields=["file"])
 
 
 @atomic_retrying
@@ -108,6 +157,7 @@ def dossier_return_result(
     ).dossier
 
 
+@files_removed_on_failure
 @atomic_retrying
 def dossier_issue_generated_result(
     *,
@@ -120,7 +170,6 @@ def dossier_issue_generated_result(
     """Issue the result and generate its document (PDF with the verification QR
     code, at the portal's public address) from the dossier's data: the result is
     digitised."""
-    from django.core.files.base import ContentFile
     from django.utils import translation
 
     from .. import slips
@@ -138,7 +187,7 @@ def dossier_issue_generated_result(
             verify_url=absolute_url(result.get_absolute_url()),
             data_rows=dossier_data_rows(dossier=dossier),
         )
-    result.file.save(f"{secrets.token_hex(16)}.pdf", ContentFile(content), save=True)
+    result_file_sign(result, content)
     Dossier.objects.filter(pk=dossier.pk).update(result_digitized=True)
     dossier.result_digitized = True
     return dossier

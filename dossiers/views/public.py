@@ -13,6 +13,8 @@ from ..selectors import (
     dossier_timeliness,
     dossier_track,
     result_get_by_token,
+    result_is_valid,
+    result_verification,
 )
 from .shared import mask_name
 
@@ -57,8 +59,14 @@ def track(request: HttpRequest) -> HttpResponse:
 @require_GET
 def result_verify(request: HttpRequest, token: str) -> HttpResponse:
     result = result_get_by_token(token=token)
+    verification = result_verification(result=result)
     return render(
         request,
         "dossiers/result_verify.html",
-        {"result": result, "holder": mask_name(result.dossier.applicant.full_name)},
+        {
+            "result": result,
+            "holder": mask_name(result.dossier.applicant.full_name),
+            "verification": verification,
+            "valid": result_is_valid(result=result, verification=verification),
+        },
     )

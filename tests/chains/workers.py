@@ -15,7 +15,7 @@ from django.conf import settings
 
 from portal.celery import worker_queues
 from scripts.drills.processes import kill_group, stop_group
-from tests.conftest import BASE_DIR, RUN_SECRETS, database_url
+from tests.conftest import BASE_DIR, RUN_SECRETS, RUN_SIGNING, database_url
 
 # Fast enough for tests, same code paths as production.
 WORKER_ENV = {
@@ -45,6 +45,7 @@ class Worker:
         env = (
             os.environ
             | RUN_SECRETS
+            | RUN_SIGNING
             | self.env
             | {
                 "DATABASE_URL": database_url(),

@@ -1,0 +1,24 @@
+"""The signing service of a test run's real workers: the run's development
+authority (SIGNATURE_DIR) behind the remote-signing interface, with any agency of
+the test database as a key. Its `development` is False so that the workers,
+which run with DEBUG off, start, as they start with the run's own secrets."""
+
+from cryptography import x509
+
+from signing.adapters import DevelopmentSigningService, SigningUnavailable
+from signing.adapters.development import Credential
+from units.models import OrgUnit
+
+
+class RunSigningService(DevelopmentSigningService):
+    development = False
+
+    def _credential(self, key_id: str) -> Credential:
+        unit = OrgUnit.objects.filter(agency_code=key_id).first()
+        if unit is None:
+            raise SigningUnavailable(f"The signing service has no key {key_id}.")
+        return self.authority.for_unit(code=key_id, name=unit.name)
+
+    def certificates(self, *, key_id: str) -> list[x509.Certificate]:
+        credential = self._credential(key_id)
+        return [credential.certificate, *credential.chain]
