@@ -13,6 +13,7 @@ from django.utils import timezone
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError
 
 from .adapters import SigningUnavailable, agency_signers
 from .models import SignedDocument
@@ -67,6 +68,8 @@ def pdf_sign(
         output = signers.sign_pdf(writer, metadata, signer=signer)
     except SigningUnavailable:
         raise
+    except SigningError as exc:  # the signer's side: its key, its certificate
+        raise SigningUnavailable(str(exc)) from exc
     except (PdfError, ValueError, KeyError, TypeError) as exc:
         raise NotSignable(str(exc)) from exc
     signed = output.getvalue()

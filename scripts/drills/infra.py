@@ -54,6 +54,12 @@ def portal_env(**extra: str) -> dict[str, str]:
             # sandbox platform signs with the portal's payment secret.
             "PAYMENT_GATEWAY_SECRET": "drills-only-payment-" + "x" * 32,
             "OIDC_CLIENT_SECRET": "drills-only-oidc-" + "x" * 32,
+            # DEBUG off refuses development signing keys too (signing/checks.py):
+            # results are signed through the remote interface by the drills' own
+            # authority, as the test suite's workers sign (tests/signing/service.py).
+            "SIGNATURE_BACKEND": "remote",
+            "SIGNATURE_REMOTE_SERVICE": "tests.signing.service.RunSigningService",
+            "SIGNATURE_DIR": str(LOG_DIR / "signing"),
             "SESSION_COOKIE_SECURE": "0",
             "CSRF_COOKIE_SECURE": "0",
             "SECURE_HSTS_SECONDS": "0",

@@ -69,6 +69,23 @@ def test_anyone_tracks_a_dossier_and_verifies_its_result(
     screenshot(page, "phone-verify")
     expect(page.locator("main")).to_contain_text("còn giá trị")
     expect(page.locator("main")).to_contain_text("Giấy khai sinh")
+    expect(page.locator("main")).to_contain_text("Ký số bởi")
+
+    # One byte of the stored file changed: the same page says it is not valid.
+    from dossiers.models import Result
+
+    path = Result.objects.get(dossier=returned).file.path
+    with open(path, "r+b") as handle:
+        handle.seek(400)
+        byte = handle.read(1)
+        handle.seek(400)
+        handle.write(bytes([byte[0] ^ 0x01]))
+    page.reload()
+    auditor.check(page, "result verification, file changed")
+    screenshot(page, "phone-verify-changed")
+    expect(page.locator("main")).to_contain_text("KHÔNG hợp lệ")
+    expect(page.locator("main")).to_contain_text("đã bị thay đổi")
+    expect(page.locator("main")).not_to_contain_text("còn giá trị")
 
 
 def test_the_search_filters_are_under_their_heading(phone, desktop, server, auditor):
