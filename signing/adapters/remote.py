@@ -7,6 +7,7 @@ SIGNATURE_REMOTE_SERVICE (docs/signing.md): a PKCS#11 HSM, a provider's remote
 signing API (CSC and the like), each in its own adapter.
 """
 
+import asyncio
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -77,7 +78,10 @@ class RemoteSigner(Signer):
             raise SigningUnavailable(f"Digest {digest_algorithm} is not supported.")
         digest = hashes.Hash(algorithm())
         digest.update(data)
-        return self.service.sign_digest(
+        # A service answers over the network or from a device: not on the event
+        # loop pyHanko signs in (as its own signers do).
+        return await asyncio.to_thread(
+            self.service.sign_digest,
             key_id=self.key_id,
             digest=digest.finalize(),
             digest_algorithm=digest_algorithm.lower(),
