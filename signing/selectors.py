@@ -20,7 +20,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
 from .adapters import SigningUnavailable, agency_signers
-from .adapters.base import to_asn1
+from .adapters.base import to_asn1, without_event_loop
 from .models import SignedDocument
 
 logger = logging.getLogger(__name__)
@@ -147,13 +147,13 @@ def pdf_verify(*, content: bytes | None, record: SignedDocument | None) -> Verif
         signatures = reader.embedded_regular_signatures
         if len(signatures) != 1:
             return _with(found, Problem.BROKEN)
-        status = validate_pdf_signature(
-            signatures[0],
-            ValidationContext(
-                trust_roots=trust_roots(),
-                allow_fetching=settings.SIGNATURE_FETCH_REVOCATION,
-                revocation_mode="soft-fail",
-            ),
+        context = ValidationContext(
+            trust_roots=trust_roots(),
+            allow_fetching=settings.SIGNATURE_FETCH_REVOCATION,
+            revocation_mode="soft-fail",
+        )
+        status = without_event_loop(
+            lambda: validate_pdf_signature(signatures[0], context)
         )
     except Exception:  # a damaged file is a finding, not a server error
         logger.warning(

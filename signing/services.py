@@ -16,6 +16,7 @@ from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
 
 from .adapters import SigningUnavailable, agency_signers
+from .adapters.base import without_event_loop
 from .models import SignedDocument
 
 if TYPE_CHECKING:
@@ -65,7 +66,9 @@ def pdf_sign(
         writer = IncrementalPdfFileWriter(io.BytesIO(content), strict=False)
         if writer.prev.encrypted:
             raise NotSignable("encrypted")
-        output = signers.sign_pdf(writer, metadata, signer=signer)
+        output = without_event_loop(
+            lambda: signers.sign_pdf(writer, metadata, signer=signer)
+        )
     except SigningUnavailable:
         raise
     except SigningError as exc:  # the signer's side: its key, its certificate

@@ -1,6 +1,9 @@
 """What every way of signing for an agency offers the signing service."""
 
-from typing import TYPE_CHECKING, Protocol
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -50,3 +53,18 @@ def certificate_store(
     store = SimpleCertificateStore()  # type: ignore[no-untyped-call]
     store.register_multiple(certificates)
     return store
+
+
+T = TypeVar("T")
+
+
+def without_event_loop(call: Callable[[], T]) -> T:
+    """Run `call`, which uses pyHanko's synchronous API (it starts an event loop
+    with asyncio.run), in a thread of its own when this thread already runs a
+    loop (an async caller; Playwright's synchronous API in the browser tests)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()

@@ -155,3 +155,19 @@ def test_signing_setup_makes_one_authority_and_a_certificate_per_agency(
     for unit in units:
         assert authority.unit_path(code=unit.agency_code, name=unit.name).is_file()
     assert len(list((tmp_path / "agencies").iterdir())) >= len(units)
+
+
+def test_checking_works_where_an_event_loop_runs():
+    """pyHanko's synchronous API starts its own loop: called from code that runs
+    in one (Playwright's synchronous API does), it goes to a thread of its own.
+    (Signing takes the same path; the anonymous browser journey issues a result
+    beside Playwright's loop.)"""
+    import asyncio
+
+    unit = OrgUnitFactory()
+    signed = pdf_sign(content=PDF_BYTES, unit=unit, document=unit, reason="Thử")
+
+    async def inside_a_loop():
+        return pdf_verify(content=signed.content, record=signed.record)
+
+    assert asyncio.run(inside_a_loop()).valid
