@@ -46,6 +46,12 @@ class Auditor:
     def audit(self, page: Any, name: str) -> list[dict[str, Any]]:
         """axe on the page as it is now; the serious and critical violations."""
         page.wait_for_load_state("load")
+        # A control just clicked is still hovered: Bootstrap fades its colours
+        # over 0.15 s, and axe measuring mid-fade reads two greys (a serious
+        # colour-contrast finding that the settled page does not have).
+        page.wait_for_function(
+            "() => document.getAnimations().every(a => a.playState !== 'running')"
+        )
         if not page.evaluate("() => typeof window.axe === 'object'"):
             origin = "{0.scheme}://{0.netloc}".format(urlsplit(page.url))
             page.context.route(
