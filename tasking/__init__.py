@@ -8,6 +8,7 @@ imports none of the portal's apps (decisions 64 and 160).
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,7 +16,7 @@ from celery import Task
 from django.db import transaction
 from kombu.exceptions import OperationalError as KombuOperationalError
 
-__all__ = ["publish_on_commit"]
+__all__ = ["backoff_seconds", "publish_on_commit"]
 
 
 def publish_on_commit(
@@ -42,3 +43,14 @@ def publish_on_commit(
             logger.warning("%s: broker unreachable, %s", what, then, exc_info=True)
 
     transaction.on_commit(publish)
+
+
+def backoff_seconds(
+    attempt: int, *, base: float, ceiling: float, rng: random.Random | None = None
+) -> float:
+    """Seconds to wait before retry `attempt`+1 of a call to another system:
+    `base` doubled each time, at most `ceiling`, with jitter (half to all of it),
+    so a system coming back is not hit by every waiting retry at once."""
+    limit = min(base * 2 ** max(attempt - 1, 0), ceiling)
+    # Not for security: it only spreads retries.
+    return (rng or random).uniform(limit / 2, limit)

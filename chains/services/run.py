@@ -34,6 +34,7 @@ from agencies.adapters import AgencyRefused, AgencyUnavailable
 from dossiers.lifecycle import TRANSITIONS
 from dossiers.models import Dossier, Origin, Result
 from dossiers.services import dossier_refuse
+from tasking import backoff_seconds
 
 from ..models import ChainStep, RunStatus, StepState
 from ..steps import KINDS, Outcome, StepInput
@@ -50,10 +51,12 @@ def backoff(attempt: int, rng: random.Random | None = None) -> float:
     """Seconds before retry `attempt`+1: exponential (CHAIN_RETRY_BACKOFF_SECONDS
     doubled each time, at most CHAIN_RETRY_BACKOFF_MAX_SECONDS) with jitter (half
     to all of it), so a system coming back is not hit by every chain at once."""
-    base = settings.CHAIN_RETRY_BACKOFF_SECONDS * 2 ** max(attempt - 1, 0)
-    ceiling = min(base, settings.CHAIN_RETRY_BACKOFF_MAX_SECONDS)
-    # Not for security: it only spreads retries.
-    return (rng or random).uniform(ceiling / 2, ceiling)
+    return backoff_seconds(
+        attempt,
+        base=settings.CHAIN_RETRY_BACKOFF_SECONDS,
+        ceiling=settings.CHAIN_RETRY_BACKOFF_MAX_SECONDS,
+        rng=rng,
+    )
 
 
 # A delayed message may arrive a moment before its time (clocks, timers).
