@@ -72,6 +72,7 @@ class AgencySystem(models.TextChoices):
     RESIDENCE = "residence", _("Hệ thống thông tin về cư trú")
     SOCIAL_INSURANCE = "social_insurance", _("Hệ thống của Bảo hiểm xã hội")
     SOCIAL_AFFAIRS = "social_affairs", _("Hệ thống của cơ quan lao động - xã hội")
+    NATIONAL = "national", _("Cổng Dịch vụ công quốc gia")
 
 
 class RemoteWrite(models.Model):

@@ -58,6 +58,13 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # The national portal's outbox: send again what the broker lost
+    # (docs/national-portal.md); NATIONAL_SYNC_REQUEUE_AFTER_SECONDS decides.
+    "national-reconcile": {
+        "task": "national.reconcile",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Retention: what is past its keeping period goes, once a night (local time);
     # a missed night is caught up by the next (docs/security.md "Retention").
     # Feedback due soon is reminded, late feedback escalated to the leader.

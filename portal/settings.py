@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "payments",
     "paygate",
     "chains",
+    # Issue 19: the outbox to the National Public Service Portal and its twin.
+    "national",
     "dashboards",
     "feedback",
     "portal",
@@ -793,3 +795,35 @@ CHAIN_STEP_DAYS = env.json("CHAIN_STEP_DAYS", default={})
 BENCH_ENABLED = env.bool("BENCH_ENABLED", default=False)
 if BENCH_ENABLED:
     INSTALLED_APPS.append("benchmarks")
+
+# --- The National Public Service Portal (national/; docs/national-portal.md) -------
+# A dotted path to a national.adapters.NationalPortal, or empty: not connected, no
+# outbox kept. The bundled twin (/dvcqg-sandbox/) by default with DEBUG or demo.
+NATIONAL_PORTAL_BACKEND = env.str(
+    "NATIONAL_PORTAL_BACKEND",
+    default="national.adapters.DevelopmentNationalPortal" if DEBUG or DEMO_MODE else "",
+)
+NATIONAL_SANDBOX_ENABLED = env.bool(
+    "NATIONAL_SANDBOX_ENABLED", default=DEBUG or DEMO_MODE
+)
+NATIONAL_DEV_LATENCY_MS = env.float("NATIONAL_DEV_LATENCY_MS", default=20.0)
+NATIONAL_DEV_FAILURE_RATE = env.float("NATIONAL_DEV_FAILURE_RATE", default=0.0)
+NATIONAL_TIMEOUT_SECONDS = env.float("NATIONAL_TIMEOUT_SECONDS", default=10.0)
+# Attempts of one event before it waits in the failed-sync queue, and the wait
+# between them: 30 s doubled each time, at most an hour (about an hour in all).
+NATIONAL_SYNC_MAX_ATTEMPTS = env.int("NATIONAL_SYNC_MAX_ATTEMPTS", default=8)
+NATIONAL_SYNC_BACKOFF_SECONDS = env.float("NATIONAL_SYNC_BACKOFF_SECONDS", default=30.0)
+NATIONAL_SYNC_BACKOFF_MAX_SECONDS = env.float(
+    "NATIONAL_SYNC_BACKOFF_MAX_SECONDS", default=3600.0
+)
+# The reconciler (every minute) sends again an event waiting this long past its time.
+NATIONAL_SYNC_REQUEUE_AFTER_SECONDS = env.int(
+    "NATIONAL_SYNC_REQUEUE_AFTER_SECONDS", default=120
+)
+NATIONAL_SYNC_RECONCILE_BATCH = env.int("NATIONAL_SYNC_RECONCILE_BATCH", default=500)
+# The secret the national side signs its pushes of dossiers with (HMAC-SHA256).
+# Empty: every push is refused. The development value only with DEBUG.
+NATIONAL_INBOUND_SECRET = env.str(
+    "NATIONAL_INBOUND_SECRET",
+    default="dev-only-national-inbound-secret-do-not-use" if DEBUG else "",
+)

@@ -63,6 +63,12 @@ urlpatterns += [
     path("api/v1/", include("chains.api")),
 ]
 
+# --- The National Public Service Portal: the failed-sync queue, the twin (issue 19).
+urlpatterns += [
+    path("", include("national.urls")),
+    path("api/v1/", include("national.api")),
+]
+
 # --- Citizens' feedback and recommendations (issue 20).
 urlpatterns += [
     path("feedback/", include("feedback.urls")),

@@ -12,12 +12,17 @@ from .world import PERSONAS, World, build_world
 def demo_features(settings):
     """The development features on, as in a demo deployment, so that their pages
     are exercised rather than all 404: the sandbox payment platform, the test
-    identity provider and the SMS inbox."""
+    identity provider, the SMS inbox and the
+    national portal's twin."""
     settings.DEMO_MODE = True
     settings.PAYGATE_ENABLED = True
     settings.PAYGATE_CALLBACK_LOSS_RATE = 0.0
     settings.PAYMENT_GATEWAY_URL = "http://testserver/paygate/"
     settings.NOTIFY_THROTTLE_MAX = 0
+    # The national portal's twin: an outbox kept, its page open to staff.
+    settings.NATIONAL_PORTAL_BACKEND = "national.adapters.DevelopmentNationalPortal"
+    settings.NATIONAL_SANDBOX_ENABLED = True
+    settings.NATIONAL_DEV_LATENCY_MS = 0
     enable_idp(settings)
 
 

@@ -146,6 +146,7 @@ ROUTE_PARAMS: dict[str, dict[str, str]] = {
     "chains:chain-resubmit": {"code": "linked.code"},
     "chains:step-retry": {"pk": "step.pk"},
     "chains_api:step-retry": {"pk": "step.pk"},
+    "national:sync-retry": {"pk": "sync_entry.pk"},
     "feedback:feedback-work": {"pk": "feedback.pk"},
     "feedback:feedback-paper": {"pk": "feedback.pk", "attachment_id": "paper.pk"},
     "feedback-api:feedback-answer": {"pk": "feedback.pk"},

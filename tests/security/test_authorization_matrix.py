@@ -249,6 +249,10 @@ ACCESS: list[tuple[str, Access]] = [
     ("dossiers:counter-*", Access(COUNTER)),
     ("chains:step-failed", Access(STAFF_AREA)),
     ("chains:step-retry", Access(STAFF_POST)),
+    ("national:sync-failed", Access(STAFF_AREA)),
+    ("national:sync-retry", Access(STAFF_POST)),
+    # The national portal's twin (demo mode only): staff.
+    ("national:sandbox", Access(STAFF_AREA)),
     # Notifications: one's own.
     ("notifications:notification-open", Access(OWN_ONLY)),
     ("notifications:notification-read-all", Access(rule(NOT_ALLOWED, anonymous=LOGIN))),
@@ -279,6 +283,11 @@ ACCESS: list[tuple[str, Access]] = [
     ("drafts_api:draft-submit", Access(API_CITIZEN_POST, WRITE_DRAFT)),
     ("payments-api:dossier-payment-create", Access(API_POST_ONLY, WRITE_DOSSIER)),
     ("payments-api:payment-callback", Access(everyone(NOT_ALLOWED), WRITE_PUBLIC)),
+    # The national portal's push: signed by it, so unsigned from anyone: 401.
+    (
+        "national_api:inbound",
+        Access(everyone(NOT_ALLOWED), dict.fromkeys(PERSONAS, UNAUTHORIZED)),
+    ),
     ("payments-api:payment-detail", Access(API_DOSSIER)),
     ("chains_api:failed-list", Access(API_STAFF)),
     ("chains_api:step-retry", Access(API_STAFF_POST, WRITE_STAFF)),
@@ -449,11 +458,18 @@ def test_every_route_of_the_url_conf_answers_each_persona_as_its_rule_says(world
 
 # Pages of the development features: with them off (the production default),
 # nobody reaches them.
-DEV_ROUTES = ("idp:*", "oauth2_provider:*", "paygate:*", "accounts:sms-outbox")
+DEV_ROUTES = (
+    "idp:*",
+    "oauth2_provider:*",
+    "paygate:*",
+    "accounts:sms-outbox",
+    "national:sandbox",
+)
 
 
 def test_with_the_demo_features_off_their_pages_are_closed_to_everyone(world, settings):
     settings.DEMO_MODE = settings.PAYGATE_ENABLED = settings.IDP_ENABLED = False
+    settings.NATIONAL_SANDBOX_ENABLED = False
     clients = _clients(world)
     objects = _objects(world)
     problems = []
@@ -468,7 +484,7 @@ def test_with_the_demo_features_off_their_pages_are_closed_to_everyone(world, se
             got = outcome(clients[persona].get(url))
             if got not in DENIED:
                 problems.append(f"GET {url} as {persona}: {got}")
-    assert len(routes) == 10
+    assert len(routes) == 11
     assert problems == [], "\n".join(problems)
 
 

@@ -30,6 +30,7 @@ from chains.models import ChainRun
 from dossiers import services as dossier_services
 from dossiers.models import Status
 from feedback.services import feedback_submit
+from national.models import OutboxEntry
 from notifications.models import Notification
 from paygate.models import SandboxOrder
 from paygate.services import order_complete
@@ -253,6 +254,7 @@ def build_world(
         "supplement": supplement,
         "linked": linked,
         "step": run.steps.order_by("order").first(),
+        "sync_entry": OutboxEntry.objects.filter(dossier=dossier).first(),
         "draft": draft,
         "member": member,
         "document": document,

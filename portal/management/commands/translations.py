@@ -25,6 +25,7 @@ APPS = [
     "payments",
     "paygate",
     "chains",
+    "national",
     "dashboards",
     "feedback",
 ]

@@ -1,0 +1,146 @@
+"""Dossiers filed on the national portal and pushed here (issue 19, point 2):
+signed pushes only, 201 with the local code, 409 for a national code already
+received, 400 for an invalid push; each refusal changes nothing."""
+
+import json
+import time
+
+import pytest
+from django.test import Client
+
+from dossiers.models import Dossier, Status
+from national.inbound import push_signature
+from national.models import NationalLink, OutboxEntry
+from tests.procedures.factories import ProcedureFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/api/v1/national/inbound/"
+SECRET = "a-secret-shared-with-the-national-portal"
+
+
+@pytest.fixture
+def signed(connected):
+    connected.NATIONAL_INBOUND_SECRET = SECRET
+
+    def post(push, *, secret=SECRET, timestamp=None, raw=None):
+        body = raw if raw is not None else json.dumps(push).encode()
+        stamp = str(int(time.time()) if timestamp is None else timestamp)
+        headers = {"HTTP_X_DVCQG_TIMESTAMP": stamp}
+        if secret:
+            headers["HTTP_X_DVCQG_SIGNATURE"] = push_signature(
+                body=body, timestamp=stamp, secret=secret
+            )
+        return Client().post(URL, body, content_type="application/json", **headers)
+
+    return post
+
+
+@pytest.fixture
+def push(unit_a):
+    procedure = ProcedureFactory()
+    return {
+        "national_code": "G22.99-261207-000123",
+        "procedure": procedure.code,
+        "agency_code": unit_a.agency_code,
+        "applicant": {
+            "personal_id": "036085000777",
+            "full_name": "Trần Thị Nộp",
+            "date_of_birth": "1985-03-02",
+            "sex": "male",
+            "phone": "0912345678",
+        },
+        "data": {"full_name": "Trần Thị Nộp"},
+        "papers": [{"title": "Giấy khai sinh", "reference": "KHODL-000123"}],
+    }
+
+
+def test_a_signed_push_enters_the_queue_with_its_national_code(signed, push, unit_a):
+    response = signed(push)
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    dossier = Dossier.objects.get(code=body["code"])
+    assert body["national_code"] == push["national_code"]
+    assert dossier.status == Status.SUBMITTED
+    assert dossier.receiving_unit == unit_a
+    assert dossier.applicant.username == "036085000777"
+    link = NationalLink.objects.get(dossier=dossier)
+    assert link.papers == push["papers"]
+    # Its statuses flow back through the outbox, under its national code.
+    assert OutboxEntry.objects.filter(dossier=dossier).exists()
+
+
+def test_the_same_national_code_again_answers_409_with_the_first_dossier(signed, push):
+    first = signed(push).json()
+    again = signed(push | {"data": {"full_name": "Khác"}})
+
+    assert again.status_code == 409
+    assert again.json()["code"] == first["code"]
+    assert Dossier.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"procedure": "9.999999"}, "procedure"),
+        ({"agency_code": "KHONG.CO"}, "agency_code"),
+        ({"national_code": ""}, "national_code"),
+        ({"data": "không phải đối tượng"}, "data"),
+        ({"papers": [{"title": "Thiếu mã"}]}, "papers"),
+        ({"applicant": {"personal_id": "12", "full_name": "A"}}, "applicant"),
+    ],
+)
+def test_an_invalid_push_is_refused_by_field_and_changes_nothing(
+    signed, push, change, field
+):
+    response = signed(push | change)
+
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+    assert not Dossier.objects.exists()
+    assert not NationalLink.objects.exists()
+
+
+def test_form_data_the_procedure_refuses_is_a_400(signed, push):
+    response = signed(push | {"data": {}})
+    assert response.status_code == 400
+    assert "data" in response.json()["errors"]
+    assert not Dossier.objects.exists()
+
+
+def test_a_body_that_is_not_json_is_a_400(signed):
+    response = signed(None, raw=b"{not json")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "how", ["unsigned", "wrong secret", "stale", "body changed after signing"]
+)
+def test_an_unsigned_or_wrongly_signed_push_changes_nothing(signed, push, how):
+    if how == "unsigned":
+        response = signed(push, secret="")
+    elif how == "wrong secret":
+        response = signed(push, secret="not-the-secret")
+    elif how == "stale":
+        response = signed(push, timestamp=int(time.time()) - 3600)
+    else:
+        body = json.dumps(push).encode()
+        stamp = str(int(time.time()))
+        signature = push_signature(body=body, timestamp=stamp, secret=SECRET)
+        changed = json.dumps(push | {"national_code": "G22.99-OTHER"}).encode()
+        response = Client().post(
+            URL,
+            changed,
+            content_type="application/json",
+            HTTP_X_DVCQG_TIMESTAMP=stamp,
+            HTTP_X_DVCQG_SIGNATURE=signature,
+        )
+
+    assert response.status_code == 401
+    assert not Dossier.objects.exists()
+
+
+def test_without_a_configured_secret_every_push_is_refused(signed, push, settings):
+    settings.NATIONAL_INBOUND_SECRET = ""
+    assert signed(push).status_code == 401
+    assert not Dossier.objects.exists()
