@@ -232,3 +232,150 @@ def overlap_q(start: datetime.date | None, end: datetime.date | None) -> Q:
     if start is not None:
         q &= Q(valid_to__isnull=True) | Q(valid_to__gte=start)
     return q
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Thứ Hai")
+    TUESDAY = 1, _("Thứ Ba")
+    WEDNESDAY = 2, _("Thứ Tư")
+    THURSDAY = 3, _("Thứ Năm")
+    FRIDAY = 4, _("Thứ Sáu")
+    SATURDAY = 5, _("Thứ Bảy")
+    SUNDAY = 6, _("Chủ nhật")
+
+
+# The seed's "Tuesday without writing, without appointment" names three fields:
+# household businesses, certification, and changes / corrections / additions of
+# civil-status details (one procedure of the civil-status field, by its code).
+DEFAULT_NO_APPOINTMENT_FIELDS = ["ho-kinh-doanh", "chung-thuc"]
+DEFAULT_NO_APPOINTMENT_PROCEDURES = ["1.004859"]
+
+
+def default_no_appointment_fields() -> list[str]:
+    return list(DEFAULT_NO_APPOINTMENT_FIELDS)
+
+
+def default_no_appointment_procedures() -> list[str]:
+    return list(DEFAULT_NO_APPOINTMENT_PROCEDURES)
+
+
+def codes_check(value: Any) -> None:
+    """A list of codes (strings without spaces)."""
+    if not isinstance(value, list) or not all(
+        isinstance(code, str) and code.strip() and " " not in code.strip()
+        for code in value
+    ):
+        raise ValidationError(_("Nhập danh sách mã, cách nhau bởi dấu phẩy."))
+
+
+class NoAppointmentDay(models.Model):
+    """A service centre's "no writing, no appointment" day ("Ngày thứ Ba không
+    viết, không hẹn"), dated: on `weekday`, a dossier of an eligible procedure
+    (its field's code in `field_codes`, or its national code in
+    `procedure_codes`) received before `cutoff` is due the same day, after it
+    the next working day; officers write the declaration for the citizen at the
+    counter. A dossier follows the rule of its receiving unit (or of the centre
+    it is a reception point of) in force on its day of receipt."""
+
+    centre = models.ForeignKey(
+        "units.OrgUnit",
+        verbose_name=_("trung tâm, bộ phận một cửa"),
+        on_delete=models.CASCADE,
+        related_name="no_appointment_days",
+        help_text=_(
+            "Áp dụng cho hồ sơ tiếp nhận tại đơn vị này và tại các điểm tiếp "
+            "nhận trực thuộc."
+        ),
+    )
+    weekday = models.PositiveSmallIntegerField(
+        _("ngày trong tuần"), choices=Weekday.choices, default=Weekday.TUESDAY
+    )
+    field_codes = models.JSONField(
+        _("mã lĩnh vực áp dụng"),
+        default=default_no_appointment_fields,
+        blank=True,
+        validators=[codes_check],
+        help_text=_("Mọi thủ tục thuộc các lĩnh vực này, ví dụ ho-kinh-doanh."),
+    )
+    procedure_codes = models.JSONField(
+        _("mã thủ tục áp dụng"),
+        default=default_no_appointment_procedures,
+        blank=True,
+        validators=[codes_check],
+        help_text=_(
+            "Mã quốc gia của từng thủ tục thêm vào, ví dụ 1.004859 (thay đổi, cải "
+            "chính, bổ sung thông tin hộ tịch)."
+        ),
+    )
+    cutoff = models.TimeField(
+        _("giờ hạn tiếp nhận"),
+        default=datetime.time(15, 0),
+        help_text=_(
+            "Hồ sơ nhận trước giờ này được trả trong ngày; từ giờ này, trả vào "
+            "ngày làm việc tiếp theo."
+        ),
+    )
+    valid_from = models.DateField(
+        _("áp dụng cho hồ sơ tiếp nhận từ ngày"), null=True, blank=True
+    )
+    valid_to = models.DateField(_("đến hết ngày"), null=True, blank=True)
+    source = models.CharField(_("nguồn"), max_length=500, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("ngày “không viết, không hẹn”")
+        verbose_name_plural = _("ngày “không viết, không hẹn”")
+        ordering = ["centre", models.F("valid_from").asc(nulls_first=True)]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="noappointmentday_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6),
+                name="noappointmentday_weekday_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.centre}: {self.get_weekday_display()}"
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+    def covers(self, *, field_code: str, procedure_code: str) -> bool:
+        """Whether a procedure of this field and national code is eligible."""
+        return field_code in self.field_codes or (
+            bool(procedure_code) and procedure_code in self.procedure_codes
+        )
+
+    def clean(self) -> None:
+        super().clean()
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError(
+                {"valid_to": _("Ngày kết thúc phải sau ngày bắt đầu.")}
+            )
+        if not self.field_codes and not self.procedure_codes:
+            raise ValidationError(
+                _("Hãy nêu ít nhất một lĩnh vực hoặc một thủ tục áp dụng.")
+            )
+        if self.centre_id is None:
+            return
+        other = (
+            NoAppointmentDay.objects.exclude(pk=self.pk)
+            .filter(centre_id=self.centre_id)
+            .filter(overlap_q(self.valid_from, self.valid_to))
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                _(
+                    "Thời gian áp dụng trùng với một quy định khác của đơn vị này "
+                    "(%(other)s)."
+                )
+                % {"other": other}
+            )

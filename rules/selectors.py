@@ -1,7 +1,8 @@
 """The rules in force on a day of receipt: the rule set, or, when no rule set
 is in force (a deployment that loaded none), the portal's settings of before
 (DOSSIER_CUTOFF_TIME, DOSSIER_SUPPLEMENT_MODE), the code format and the form
-numbers of Circular 01/2018."""
+numbers of Circular 01/2018; and a centre's "no writing, no appointment" day
+(none when the centre has no rule in force)."""
 
 import datetime
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import F, Q
 
-from .models import CodeFormat, RuleSet
+from .models import CodeFormat, NoAppointmentDay, RuleSet
 from .seeds import TT01_2018_FORMS
 
 
@@ -80,3 +81,36 @@ def rules_among(rule_sets: list[RuleSet], day: datetime.date) -> Rules:
     in_force = [r for r in rule_sets if r.in_force_on(day)]
     in_force.sort(key=lambda r: r.valid_from or datetime.date.min, reverse=True)
     return rules_from(in_force[0] if in_force else None)
+
+
+def no_appointment_day_on(
+    *,
+    unit_id: int,
+    parent_id: int | None,
+    day: datetime.date,
+    field_code: str,
+    procedure_code: str,
+) -> NoAppointmentDay | None:
+    """The "no writing, no appointment" day that covers a procedure (its field's
+    code, its national code) received at a unit on `day`: the unit's own rule in
+    force on `day`, else that of the centre it belongs to (a reception point's);
+    None when neither has one or it does not cover the procedure. One query."""
+    found = list(
+        NoAppointmentDay.objects.filter(
+            Q(centre_id=unit_id) | Q(centre_id=parent_id)
+            if parent_id is not None
+            else Q(centre_id=unit_id),
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        ).select_related("centre")
+    )
+    found.sort(
+        key=lambda r: (r.centre_id == unit_id, r.valid_from or datetime.date.min),
+        reverse=True,
+    )
+    rule = found[0] if found else None
+    if rule is None or not rule.covers(
+        field_code=field_code, procedure_code=procedure_code
+    ):
+        return None
+    return rule

@@ -2,8 +2,9 @@ import datetime
 
 import factory
 
-from rules.models import CodeFormat, RuleSet, SupplementMode
+from rules.models import CodeFormat, NoAppointmentDay, RuleSet, SupplementMode, Weekday
 from rules.seeds import TT03_2025_FORMS
+from tests.units.factories import OrgUnitFactory
 
 
 class RuleSetFactory(factory.django.DjangoModelFactory):
@@ -22,3 +23,17 @@ class RuleSetFactory(factory.django.DjangoModelFactory):
     cutoff = datetime.time(15, 0)
     code_format = CodeFormat.TT01_2018
     code_system = "00"
+
+
+class NoAppointmentDayFactory(factory.django.DjangoModelFactory):
+    """A centre's Tuesday before 15:00, with the default eligible set, in force
+    on every day unless given dates."""
+
+    class Meta:
+        model = NoAppointmentDay
+
+    centre = factory.SubFactory(OrgUnitFactory)
+    weekday = Weekday.TUESDAY
+    cutoff = datetime.time(15, 0)
+    valid_from = None
+    valid_to = None
