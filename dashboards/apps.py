@@ -17,6 +17,9 @@ class DashboardsConfig(AppConfig):
         Role.ADMINISTRATOR: [AREA],
         Role.LEADER: [UNIT],
     }
+    # The "no writing, no appointment" day's same-day results: a card of its
+    # own (one query on the few dossiers concerned, not the buckets).
+    stats_providers = ["dashboards.selectors.no_appointment.no_appointment_figures"]
 
     def ready(self) -> None:
         from dossiers import hooks

@@ -223,6 +223,22 @@ class Dossier(models.Model):
     paid_online = models.BooleanField(
         _("đã thanh toán trực tuyến"), null=True, blank=True
     )
+    # The officer wrote the declaration for the citizen at the counter on the
+    # centre's "no writing, no appointment" day (issue 22): the citizen files,
+    # the officer only writes; not an assisted filing (`assisted`), although
+    # `assisted_by` names the officer who wrote it.
+    # Received before the cut-off on that day and so due the same day: the
+    # dashboards count how many got their result that day (docs/dashboards.md).
+    no_appointment_same_day = models.BooleanField(
+        _("hẹn trả trong ngày (ngày “không viết, không hẹn”)"),
+        default=False,
+        db_default=False,
+    )
+    writing_help = models.BooleanField(
+        _("cán bộ viết giúp tờ khai (ngày “không viết, không hẹn”)"),
+        default=False,
+        db_default=False,
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -285,7 +301,9 @@ class Dossier(models.Model):
 
     @property
     def assisted(self) -> bool:
-        return self.assisted_by_id is not None
+        """Filed for the citizen by an officer or the digital team; a
+        declaration written at the counter on the "no writing" day is not."""
+        return self.assisted_by_id is not None and not self.writing_help
 
 
 class Origin(models.TextChoices):

@@ -36,6 +36,7 @@ from rules.selectors import Rules
 
 from .calendar import EARLY, LATE, ON_TIME, completion_timeliness
 from .models import Dossier, Event, Result
+from .no_appointment import dossier_no_appointment_notice
 from .services.core import dossier_rules
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -215,6 +216,17 @@ def _rule_set_line(rules: Rules, s: dict[str, ParagraphStyle]) -> list[Flowable]
     ]
 
 
+def _no_appointment_lines(
+    dossier: Dossier, s: dict[str, ParagraphStyle]
+) -> list[Flowable]:
+    """The centre's "no writing, no appointment" day, when it covers the
+    dossier (issue 22): the citizen is told the rule on the slip."""
+    notice = dossier_no_appointment_notice(dossier)
+    if notice is None:
+        return []
+    return [Paragraph(_e(notice.text_vi()), s["small"])]
+
+
 def receipt_pdf(dossier: Dossier, *, tracking_url: str) -> bytes:
     """Form 01: Giấy tiếp nhận hồ sơ và hẹn trả kết quả."""
     s = _styles()
@@ -236,6 +248,7 @@ def receipt_pdf(dossier: Dossier, *, tracking_url: str) -> bytes:
             s["base"],
         ),
         Paragraph(f"Thời gian trả kết quả: <b>{_when(dossier.due_at)}</b>", s["base"]),
+        *_no_appointment_lines(dossier, s),
         Paragraph(
             "Nhận kết quả tại Bộ phận tiếp nhận và trả kết quả hoặc trực tuyến trên "
             "Cổng Dịch vụ công. Tra cứu tiến độ bằng mã QR ở góc trái.",

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts.models import IdentityLevel, Sex, User
 from accounts.roles import Role
 from accounts.services import profile_update, user_create, user_set_roles
+from rules.models import NoAppointmentDay, Weekday
 from units.models import OrgUnit
 
 DEMO_PASSWORD = "VuBan@2024"  # noqa: S105 - published demo credential
@@ -254,3 +255,29 @@ def demo_accounts_seed() -> list[User]:
             )
         users.append(user)
     return users
+
+
+# The demo centre of xã Vụ Bản keeps the seed's "Tuesday without writing,
+# without appointment" (issue 22); its reception point (the post office)
+# follows it. Its default fields and procedure are the model's.
+DEMO_NO_APPOINTMENT_CENTRE = "DEMO.37.13741.01"
+
+
+def demo_no_appointment_day_seed() -> NoAppointmentDay | None:
+    """Give the demo centre its "no writing, no appointment" Tuesday, from the
+    day it opened; an existing rule of the centre is left as the admin left it."""
+    centre = OrgUnit.objects.filter(agency_code=DEMO_NO_APPOINTMENT_CENTRE).first()
+    if centre is None:
+        return None
+    existing = NoAppointmentDay.objects.filter(centre=centre).first()
+    if existing is not None:
+        return existing
+    rule = NoAppointmentDay(
+        centre=centre,
+        weekday=Weekday.TUESDAY,
+        valid_from=centre.valid_from,
+        source="Dữ liệu mẫu (demo): ngày thứ Ba không viết, không hẹn.",
+    )
+    rule.full_clean()
+    rule.save()
+    return rule

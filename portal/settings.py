@@ -426,18 +426,13 @@ OFFICE_DAY_END = env.str("OFFICE_DAY_END", default="17:00")
 # the complete dossier arrives (NĐ 61/2018 art. 19.4); "pause" moves the due date
 # by the working days spent waiting (the national service index's way).
 DOSSIER_SUPPLEMENT_MODE = env.str("DOSSIER_SUPPLEMENT_MODE", default="restart")
-# "Ngày thứ Ba không viết, không hẹn": on this weekday (0 = Monday), an eligible
-# dossier received before the cut-off is due the same day. Eligible = its
-# procedure's field (lĩnh vực) code is in the list.
-NO_APPOINTMENT_WEEKDAY = env.int("NO_APPOINTMENT_WEEKDAY", default=1)
+# "Ngày thứ Ba không viết, không hẹn" is no setting: each centre's dated rule
+# (rules.NoAppointmentDay, in the admin; issue 22). A deployment without one has
+# no such day.
 # Working days counted for a procedure whose legal time limit is not known yet
 # (the catalogue says "Đang cập nhật"); the explanation says it is this default.
 DOSSIER_DEFAULT_PROCESSING_DAYS = env.float(
     "DOSSIER_DEFAULT_PROCESSING_DAYS", default=5
-)
-NO_APPOINTMENT_CUTOFF_TIME = env.str("NO_APPOINTMENT_CUTOFF_TIME", default="15:00")
-NO_APPOINTMENT_FIELDS = env.list(
-    "NO_APPOINTMENT_FIELDS", default=["ho-kinh-doanh", "ho-tich"]
 )
 
 # --- Dossier files ------------------------------------------------------------------

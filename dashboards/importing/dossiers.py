@@ -76,6 +76,8 @@ DOSSIER_INSERT_COLUMNS = (
     "result_in_scope",
     "result_digitized",
     "paid_online",
+    "no_appointment_same_day",
+    "writing_help",
     "created_at",
     "updated_at",
 )
@@ -134,6 +136,9 @@ def _dossier_values(
         row.result_digitized is not None,
         bool(row.result_digitized),
         row.paid_online,
+        # The old systems knew no "no writing, no appointment" day (issue 22).
+        False,
+        False,
         now,
         now,
     )

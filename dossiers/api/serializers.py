@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from signing.selectors import is_signed
@@ -10,6 +11,7 @@ from .. import hooks
 from ..calendar import explain_steps
 from ..lifecycle import TRANSITIONS, available_actions
 from ..models import Attachment, Dossier, Event
+from ..no_appointment import dossier_no_appointment_notice
 from ..selectors import dossier_events, dossier_timeliness
 
 # --- Serializers ------------------------------------------------------------------
@@ -107,8 +109,43 @@ class DossierSerializer(serializers.ModelSerializer[Dossier]):
         return dossier_timeliness(obj)
 
 
+class NoAppointmentDaySerializer(serializers.Serializer[Any]):
+    """The receiving centre's "no writing, no appointment" day covering the
+    dossier (rules.NoAppointmentDay in force on its day of receipt)."""
+
+    weekday = serializers.IntegerField(help_text="0 = thứ Hai … 6 = Chủ nhật.")
+    weekday_display = serializers.CharField()
+    cutoff = serializers.CharField(help_text="HH:MM, giờ địa phương.")
+    centre = serializers.CharField(help_text="Mã định danh của trung tâm.")
+    centre_name = serializers.CharField()
+    valid_from = serializers.DateField(allow_null=True)
+    valid_to = serializers.DateField(allow_null=True)
+    applied = serializers.ChoiceField(
+        choices=["same_day", "next_working_day"],
+        allow_null=True,
+        help_text=(
+            "Quy tắc đã đặt hạn của hồ sơ: trả trong ngày (nhận trước giờ hạn) "
+            "hoặc ngày làm việc tiếp theo (nhận từ giờ hạn); null nếu hồ sơ nhận "
+            "vào ngày khác."
+        ),
+    )
+    text = serializers.CharField(help_text="Quy tắc, bằng ngôn ngữ của người đọc.")
+
+
 class DossierDetailSerializer(DossierSerializer):
     data = serializers.JSONField()  # type: ignore[assignment]
+    no_appointment_day = serializers.SerializerMethodField(
+        help_text=(
+            "Ngày “không viết, không hẹn” của nơi tiếp nhận áp dụng cho hồ sơ; "
+            "null nếu không có."
+        )
+    )
+    writing_help = serializers.BooleanField(
+        help_text=(
+            "Cán bộ viết giúp tờ khai tại quầy vào ngày “không viết, không hẹn” "
+            "(không phải nộp hộ)."
+        )
+    )
     events = serializers.SerializerMethodField()
     attachments = serializers.SerializerMethodField()
     result = serializers.SerializerMethodField()
@@ -117,12 +154,21 @@ class DossierDetailSerializer(DossierSerializer):
     class Meta(DossierSerializer.Meta):
         fields = [
             *DossierSerializer.Meta.fields,
+            "no_appointment_day",
+            "writing_help",
             "data",
             "events",
             "attachments",
             "result",
             "actions",
         ]
+
+    @extend_schema_field(NoAppointmentDaySerializer(allow_null=True))
+    def get_no_appointment_day(self, obj: Dossier) -> dict[str, Any] | None:
+        notice = dossier_no_appointment_notice(obj)
+        if notice is None:
+            return None
+        return NoAppointmentDaySerializer(notice.as_json()).data
 
     def get_events(self, obj: Dossier) -> list[dict[str, Any]]:
         return EventSerializer(dossier_events(dossier=obj), many=True).data  # type: ignore[return-value]

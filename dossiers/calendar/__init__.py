@@ -13,8 +13,9 @@ Rules and their sources (docs/dossier-lifecycle.md has the full table):
 - A half day ends at the morning close of the next working day slot.
 - Same-day procedures are due the day of receipt, or the next working day when
   received after the cut-off (Luật Hộ tịch 2014 art. 5.3).
-- The "no writing, no appointment" weekday: an eligible dossier received before
-  the cut-off that day is due the same day.
+- The receiving centre's "no writing, no appointment" day (rules app, dated): an
+  eligible dossier received on its weekday before its cut-off is due the same
+  day, after it the next working day.
 - After a supplement request the time limit restarts from zero once the complete
   dossier arrives (NĐ 61/2018 art. 19.4), or, as a setting, the due date moves by
   the working days spent waiting.

@@ -12,7 +12,7 @@ import holidays as holidays_lib
 from django.conf import settings
 from django.utils import timezone
 
-from rules.models import RuleSet
+from rules.models import NoAppointmentDay, RuleSet
 from rules.selectors import Rules, rules_among
 
 from ..models import CalendarDay
@@ -56,6 +56,11 @@ class Deadline:
     @property
     def due_date(self) -> datetime.date:
         return timezone.localtime(self.due_at).date()
+
+    @property
+    def no_appointment_same_day(self) -> bool:
+        """Due the day of receipt by a centre's "no writing, no appointment" day."""
+        return any(step.rule == "no_appointment_day" for step in self.steps)
 
     def explain(self) -> str:
         """The explanation in the active language, one sentence per step."""
@@ -171,17 +176,20 @@ class WorkingCalendar:
         received_at: datetime.datetime,
         days: Decimal | float | int | None,
         same_day: bool = False,
-        no_appointment_day: bool = False,
+        no_appointment: NoAppointmentDay | None = None,
         rules_day: datetime.date | None = None,
     ) -> Deadline:
         """The due time of a dossier received at `received_at`.
 
         `days` is the legal time limit in working days (a multiple of 0.5; other
         fractions round up to the next half day). `same_day` is a procedure whose
-        result is due the day of receipt; `no_appointment_day` says the dossier is
-        eligible for the weekly same-day rule. The rule set (cut-off) is the one
-        in force on `rules_day`, the dossier's day of receipt, by default the
-        day of `received_at`.
+        result is due the day of receipt. `no_appointment` is the centre's "no
+        writing, no appointment" day that covers the dossier (rules app), if
+        any: received on its weekday, a working day, before its cut-off, the
+        dossier is due the same day; at or after the cut-off, the next working
+        day (or earlier, should its own limit end earlier). The rule set
+        (cut-off) is the one in force on `rules_day`, the dossier's day of
+        receipt, by default the day of `received_at`.
         """
         local = timezone.localtime(received_at)
         day, moment = local.date(), local.time()
@@ -190,17 +198,41 @@ class WorkingCalendar:
         if rules.rule_set is not None:
             # Every explanation names the rule set it used (issue 17, point 4).
             steps.insert(0, Step("rule_set", rules.step_params()))
-        cutoff = rules.cutoff
-        working_before_cutoff = self.is_working_day(day) and moment < cutoff
 
         if (
-            no_appointment_day
-            and working_before_cutoff
-            and day.weekday() == settings.NO_APPOINTMENT_WEEKDAY
-            and moment < _time(settings.NO_APPOINTMENT_CUTOFF_TIME)
+            no_appointment is not None
+            and self.is_working_day(day)
+            and day.weekday() == no_appointment.weekday
         ):
-            steps.append(Step("no_appointment_day", {"weekday": day.weekday()}))
-            return self._deadline(self._at(day, self.day_end), steps)
+            params = {
+                "weekday": day.weekday(),
+                "cutoff": f"{no_appointment.cutoff:%H:%M}",
+                "centre": no_appointment.centre.name,
+            }
+            if moment < no_appointment.cutoff:
+                steps.append(Step("no_appointment_day", params))
+                return self._deadline(self._at(day, self.day_end), steps)
+            own = self._counted(day, moment, rules, days, same_day, list(steps))
+            next_day = self._at(self.next_working_day(day), self.day_end)
+            if own.due_at <= next_day:
+                return own
+            params["next"] = timezone.localtime(next_day).date().isoformat()
+            steps.append(Step("no_appointment_day_late", params))
+            return self._deadline(next_day, steps)
+        return self._counted(day, moment, rules, days, same_day, steps)
+
+    def _counted(
+        self,
+        day: datetime.date,
+        moment: datetime.time,
+        rules: Rules,
+        days: Decimal | float | int | None,
+        same_day: bool,
+        steps: list[Step],
+    ) -> Deadline:
+        """The procedure's own limit, counted from a receipt at `moment` of `day`."""
+        cutoff = rules.cutoff
+        working_before_cutoff = self.is_working_day(day) and moment < cutoff
 
         if days is None and not same_day:
             # The procedure's legal limit is not known yet: count a documented

@@ -14,8 +14,9 @@ from .days import HOLIDAY, WEEKEND, Step, public_holidays
 # --- Rendering --------------------------------------------------------------------
 
 
-def _weekday(day: datetime.date) -> str:
-    names = [
+def weekday_names() -> list[str]:
+    """Monday to Sunday as written inside a sentence, in the active language."""
+    return [
         _("thứ Hai"),
         _("thứ Ba"),
         _("thứ Tư"),
@@ -24,7 +25,10 @@ def _weekday(day: datetime.date) -> str:
         _("thứ Bảy"),
         _("Chủ nhật"),
     ]
-    return names[day.weekday()]
+
+
+def _weekday(day: datetime.date) -> str:
+    return weekday_names()[day.weekday()]
 
 
 def _day(iso: str) -> str:
@@ -115,11 +119,32 @@ def render_step(step: Step | dict[str, Any], *, staff: bool = False) -> str:
         return _("Thủ tục giải quyết trong ngày.")
     if rule == "same_day_next":
         return _("Thủ tục giải quyết trong ngày, trả kết quả ngày làm việc tiếp theo.")
+    if rule == "no_appointment_day" and "cutoff" in p:
+        return _(
+            "Ngày “không viết, không hẹn” (%(weekday)s hằng tuần tại %(centre)s): "
+            "hồ sơ nhận trước %(cutoff)s được trả trong ngày."
+        ) % {
+            "weekday": weekday_names()[p["weekday"]],
+            "centre": p["centre"],
+            "cutoff": p["cutoff"],
+        }
     if rule == "no_appointment_day":
+        # Explanations stored before the rule was a centre's (issue 22).
         return _(
             "Ngày “không viết, không hẹn”: hồ sơ nhận trước giờ hạn được trả "
             "trong ngày."
         )
+    if rule == "no_appointment_day_late":
+        return _(
+            "Ngày “không viết, không hẹn” (%(weekday)s hằng tuần tại %(centre)s): "
+            "hồ sơ nhận từ %(cutoff)s được trả vào ngày làm việc tiếp theo, "
+            "%(next)s."
+        ) % {
+            "weekday": weekday_names()[p["weekday"]],
+            "centre": p["centre"],
+            "cutoff": p["cutoff"],
+            "next": _day(p["next"]),
+        }
     if rule == "restarted_after_supplement" and p.get("cite") is False:
         return _("Thời hạn tính lại từ đầu khi nhận đủ hồ sơ bổ sung lúc %(at)s.") % {
             "at": _moment(p["at"])

@@ -42,8 +42,10 @@ from .citizen import (
 from .core import (
     deadline_for,
     dossier_code_allocate,
+    dossier_no_appointment_day,
     dossier_rules,
     dossier_rules_day,
+    writing_help_day,
 )
 from .drafts import (
     DRAFT_CONSENT_KEY,
@@ -138,6 +140,7 @@ __all__ = [
     "dossier_forward",
     "dossier_issue_generated_result",
     "dossier_issue_result",
+    "dossier_no_appointment_day",
     "dossier_part_open",
     "dossier_rate",
     "dossier_receive",
@@ -172,4 +175,5 @@ __all__ = [
     "stop_request_check",
     "submission_check",
     "unit_receives",
+    "writing_help_day",
 ]

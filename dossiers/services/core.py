@@ -9,14 +9,13 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from procedures.models import Procedure
-from rules.models import CodeFormat
-from rules.selectors import Rules, rules_on
+from rules.models import CodeFormat, NoAppointmentDay
+from rules.selectors import Rules, no_appointment_day_on, rules_on
 from units.models import OrgUnit
 
 from .. import hooks
@@ -79,9 +78,21 @@ def procedure_days(procedure: Procedure) -> Decimal | None:
     return procedure.processing_days
 
 
-def _no_appointment_eligible(procedure: Procedure) -> bool:
-    field = procedure.field
-    return field is not None and field.code in settings.NO_APPOINTMENT_FIELDS
+def no_appointment_day_for(
+    *, procedure: Procedure, unit: OrgUnit | None, day: datetime.date
+) -> NoAppointmentDay | None:
+    """The "no writing, no appointment" day of the centre receiving at `unit`
+    in force on `day` that covers `procedure` (rules app), or None (no unit:
+    a computation for no centre in particular)."""
+    if unit is None:
+        return None
+    return no_appointment_day_on(
+        unit_id=unit.pk,
+        parent_id=unit.parent_id,
+        day=day,
+        field_code=procedure.field.code,
+        procedure_code=procedure.code,
+    )
 
 
 def deadline_for(
@@ -90,17 +101,45 @@ def deadline_for(
     received_at: datetime.datetime,
     calendar: WorkingCalendar | None = None,
     rules_day: datetime.date | None = None,
+    unit: OrgUnit | None = None,
 ) -> Deadline:
-    """The due time of a dossier of `procedure` received at `received_at`,
-    under the rule set of `rules_day` (the dossier's day of receipt; by default
-    the day of `received_at`)."""
+    """The due time of a dossier of `procedure` received at `received_at` by
+    `unit`, under the rule set and the unit's "no writing, no appointment" day
+    of `rules_day` (the dossier's day of receipt; by default the day of
+    `received_at`)."""
     calendar = calendar or WorkingCalendar.load()
+    day = rules_day or timezone.localtime(received_at).date()
     return calendar.due(
         received_at=received_at,
         days=procedure_days(procedure),
         same_day=procedure.same_day,
-        no_appointment_day=_no_appointment_eligible(procedure),
+        no_appointment=no_appointment_day_for(procedure=procedure, unit=unit, day=day),
         rules_day=rules_day,
+    )
+
+
+def writing_help_day(
+    *, procedure: Procedure, unit: OrgUnit | None, at: datetime.datetime
+) -> NoAppointmentDay | None:
+    """The rule covering `procedure` at `unit` when `at` falls on its day (its
+    weekday, a working day): officers write the declaration for the citizen at
+    the counter that whole day. None on any other day."""
+    day = timezone.localtime(at).date()
+    rule = no_appointment_day_for(procedure=procedure, unit=unit, day=day)
+    if rule is None or rule.weekday != day.weekday():
+        return None
+    if not WorkingCalendar.load().is_working_day(day):
+        return None
+    return rule
+
+
+def dossier_no_appointment_day(dossier: Dossier) -> NoAppointmentDay | None:
+    """The "no writing, no appointment" day that covers `dossier`: its receiving
+    unit's (or centre's), in force on its day of receipt."""
+    return no_appointment_day_for(
+        procedure=dossier.procedure,
+        unit=dossier.receiving_unit,
+        day=dossier_rules_day(dossier),
     )
 
 

@@ -45,6 +45,7 @@ def dossier_receive(
         procedure=dossier.procedure,
         received_at=now,
         rules_day=dossier_rules_day(dossier),
+        unit=dossier.receiving_unit,
     )
 
     def change(d: Dossier) -> None:
@@ -52,6 +53,7 @@ def dossier_receive(
         d.clock_started_at = now
         d.due_at = deadline.due_at
         d.due_steps = deadline.steps_json()
+        d.no_appointment_same_day = deadline.no_appointment_same_day
 
     event = transition_apply(
         dossier=dossier,

@@ -23,7 +23,7 @@ from ..models import Attachment, Channel, Dossier, Draft, Event, Origin
 from ..selectors import applicant_areas_on
 from ..transactions import atomic_retrying
 from .attachments import attachment_add
-from .core import deadline_for, dossier_code_allocate, fee_for
+from .core import deadline_for, dossier_code_allocate, fee_for, writing_help_day
 from .errors import (
     ActionNotAllowed,
     DossierError,
@@ -186,6 +186,7 @@ def dossier_submit(
     assisted_by: Any = None,
     idempotency_key: str = "",
     idempotency_fingerprint: str = "",
+    writing_help: bool = False,
     now: datetime.datetime | None = None,
 ) -> Dossier:
     """File a dossier. Validates the form data against the procedure's schema and
@@ -232,7 +233,9 @@ def dossier_submit(
     hooks.transition_allowed()
     now = now or timezone.now()
     phone = "".join(ch for ch in (applicant.phone or "") if ch.isdigit())
-    provisional = deadline_for(procedure=procedure, received_at=now)
+    provisional = deadline_for(
+        procedure=procedure, received_at=now, unit=receiving_unit
+    )
     origin = Origin.CITIZEN if assisted_by is None else Origin.OFFICER
     dossier = Dossier(
         procedure=procedure,
@@ -252,6 +255,7 @@ def dossier_submit(
         result_in_scope=procedure.has_document_result,
         idempotency_key=idempotency_key,
         idempotency_fingerprint=idempotency_fingerprint if idempotency_key else "",
+        writing_help=writing_help,
     )
     actor = assisted_by or applicant
     hooks.transition_check(
@@ -287,7 +291,11 @@ def dossier_submit(
         origin=origin,
         at=now,
         to_status=dossier.status,
-        details={"channel": channel, "assisted": assisted_by is not None},
+        details={
+            "channel": channel,
+            "assisted": assisted_by is not None and not writing_help,
+            **({"writing_help": True} if writing_help else {}),
+        },
     )
     hooks.transition_done(dossier=dossier, event=event)
     # Follow-ons: a linked dossier's chain starts (chains).
@@ -337,6 +345,12 @@ def dossier_file_for_citizen(
             )
         except PhoneCodeError as exc:
             raise ActionNotAllowed(exc.message) from exc
+    # On the centre's "no writing, no appointment" day the officer writes the
+    # declaration for the citizen: writing help, not a filing for them.
+    writing_help = one_stop and (
+        writing_help_day(procedure=procedure, unit=unit, at=now or timezone.now())
+        is not None
+    )
     draft = Draft.objects.create(
         owner=citizen, procedure=procedure, receiving_unit=unit, data={}
     )
@@ -352,6 +366,7 @@ def dossier_file_for_citizen(
         channel=Channel.COUNTER if one_stop else Channel.ONLINE,
         draft=draft,
         assisted_by=helper,
+        writing_help=writing_help,
         now=now,
     )
     if one_stop:

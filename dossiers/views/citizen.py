@@ -33,6 +33,7 @@ from ..forms.citizen import (
 )
 from ..lifecycle import available_actions
 from ..models import Dossier, Origin, Rating
+from ..no_appointment import dossier_no_appointment_notice
 from ..ratings import INDICATORS
 from ..selectors import (
     dossier_get_for_user,
@@ -123,6 +124,7 @@ def dossier_submitted(request: HttpRequest, code: str) -> HttpResponse:
         {
             "dossier": dossier,
             "due_explanation": explain_steps(dossier.due_steps),
+            "no_appointment": dossier_no_appointment_notice(dossier),
             "tracking_url": tracking,
             "sections": hooks.page_sections(
                 request=request, dossier=dossier, place="submitted"

@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.cache import never_cache
@@ -330,10 +331,26 @@ def _render_form(
     if form.is_bound and form.errors and request.FILES:
         # Browsers cannot keep chosen files: say so next to the errors.
         form.add_error(None, _("Các tệp đã chọn cần được chọn lại."))
+    user = _staff(request)
+    # The centre's "no writing, no appointment" day: the officer writes the
+    # declaration, and the dossier records it as writing help (issue 22).
+    writing_help = (
+        services.writing_help_day(
+            procedure=procedure, unit=user.org_unit, at=timezone.now()
+        )
+        if user.has_perm("dossiers.receive_dossier")
+        else None
+    )
     return render(
         request,
         "dossiers/counter_form.html",
-        {"citizen": citizen, "procedure": procedure, "form": form, "scans": scans},
+        {
+            "citizen": citizen,
+            "procedure": procedure,
+            "form": form,
+            "scans": scans,
+            "writing_help": writing_help,
+        },
         status=status,
     )
 

@@ -423,3 +423,69 @@ def test_the_schema_describes_the_paginated_list_and_an_unassigned_dossier(
 
     assert listed.json()["results"][0]["processing_unit"] is None
     assert detail.json()["processing_unit"] is None
+
+
+# --- "No writing, no appointment" day (issue 22, point 5) -------------------------
+
+
+@pytest.fixture
+def tuesday_rule(people):
+    from tests.rules.factories import NoAppointmentDayFactory
+
+    return NoAppointmentDayFactory(centre=people["unit"])
+
+
+@pytest.fixture
+def certification():
+    from tests.procedures.factories import FieldFactory
+
+    return ProcedureFactory(field=FieldFactory(code="chung-thuc"))
+
+
+def test_the_receipt_slip_tells_the_centres_rule(
+    client, people, tuesday_rule, certification, time_machine
+):
+    time_machine.move_to(at("2026-03-10 10:00"))
+    covered = make_dossier(status=Status.RECEIVED, **people, procedure=certification)
+    other = make_dossier(status=Status.RECEIVED, **people)
+    login_with_otp(client, people["officer"])
+
+    def receipt(dossier):
+        url = reverse("dossiers:slip-pdf", args=[dossier.code, "receipt"])
+        return pdf_text(client.get(url).content)
+
+    text = receipt(covered)
+    assert "Ngày “không viết, không hẹn”: thứ Ba hằng tuần" in text
+    assert "trước 15:00 thì trả kết quả trong ngày" in text
+    assert "không viết, không hẹn" not in receipt(other)
+
+
+def test_the_dossier_detail_names_the_rule_and_how_it_set_the_due_date(
+    people, tuesday_rule, certification, time_machine
+):
+    from tests.openapi import api_call
+
+    citizen = people["applicant"]
+    time_machine.move_to(at("2026-03-10 15:01"))
+    late = make_dossier(status=Status.RECEIVED, **people, procedure=certification)
+    time_machine.move_to(at("2026-03-11 09:00"))
+    wednesday = make_dossier(status=Status.RECEIVED, **people, procedure=certification)
+    other = make_dossier(status=Status.RECEIVED, **people)
+
+    def detail(dossier):
+        return api_call(
+            citizen,
+            "GET",
+            "/api/v1/dossiers/{code}/",
+            path_parameters={"code": dossier.code},
+        ).json()
+
+    rule = detail(late)["no_appointment_day"]
+    assert rule["weekday"] == 1
+    assert rule["cutoff"] == "15:00"
+    assert rule["centre"] == people["unit"].agency_code
+    assert rule["applied"] == "next_working_day"
+    assert "thứ Ba hằng tuần" in rule["text"]
+    assert detail(late)["writing_help"] is False
+    assert detail(wednesday)["no_appointment_day"]["applied"] is None
+    assert detail(other)["no_appointment_day"] is None

@@ -120,36 +120,81 @@ def test_same_day_procedure_before_and_after_cutoff(cal):
     assert local(after.due_at) == "2026-03-16 17:00"
 
 
-def test_no_appointment_day_before_cutoff_is_due_the_same_day(cal, settings):
-    settings.NO_APPOINTMENT_WEEKDAY = 1  # Tuesday
+# The weekly rule is a centre's dated row (rules.NoAppointmentDay, issue 22); these
+# tests used to set NO_APPOINTMENT_WEEKDAY, a setting no more. After the cut-off
+# the dossier is now due the next working day (it was: its own limit).
+
+
+@pytest.fixture
+def tuesday_rule(db):
+    from tests.rules.factories import NoAppointmentDayFactory
+
+    return NoAppointmentDayFactory(centre__name="Trung tâm PVHCC xã An")
+
+
+def test_no_appointment_day_before_cutoff_is_due_the_same_day(cal, tuesday_rule):
     tuesday_morning = at("2026-03-10 09:00")
 
-    deadline = cal.due(received_at=tuesday_morning, days=3, no_appointment_day=True)
+    deadline = cal.due(received_at=tuesday_morning, days=3, no_appointment=tuesday_rule)
 
     assert local(deadline.due_at) == "2026-03-10 17:00"
     assert "không viết, không hẹn" in deadline.explain()
+    assert "thứ Ba hằng tuần tại Trung tâm PVHCC xã An" in deadline.explain()
+    assert "trước 15:00" in deadline.explain()
 
 
-def test_no_appointment_day_after_cutoff_follows_the_normal_rule(cal, settings):
-    settings.NO_APPOINTMENT_WEEKDAY = 1
+def test_no_appointment_day_after_cutoff_is_due_the_next_working_day(cal, tuesday_rule):
     deadline = cal.due(
-        received_at=at("2026-03-10 15:01"), days=3, no_appointment_day=True
+        received_at=at("2026-03-10 15:01"), days=3, no_appointment=tuesday_rule
     )
 
-    assert local(deadline.due_at) == "2026-03-16 17:00"
+    assert local(deadline.due_at) == "2026-03-11 17:00"
+    assert "ngày làm việc tiếp theo" in deadline.explain()
+
+
+def test_no_appointment_day_after_cutoff_keeps_a_shorter_own_limit(cal, tuesday_rule):
+    # The centre's day ends at 14:00, the rule set's at 15:00: half a day from
+    # 14:30 Tuesday is Wednesday 11:30, before the rule's Wednesday 17:00.
+    tuesday_rule.cutoff = datetime.time(14, 0)
+
+    deadline = cal.due(
+        received_at=at("2026-03-10 14:30"),
+        days=Decimal("0.5"),
+        no_appointment=tuesday_rule,
+    )
+
+    assert local(deadline.due_at) == "2026-03-11 11:30"
+
+
+def test_no_appointment_day_uses_its_own_cutoff(cal, tuesday_rule):
+    tuesday_rule.cutoff = datetime.time(16, 0)
+
+    deadline = cal.due(
+        received_at=at("2026-03-10 15:30"), days=3, no_appointment=tuesday_rule
+    )
+
+    assert local(deadline.due_at) == "2026-03-10 17:00"
 
 
 def test_no_appointment_rule_applies_only_on_its_weekday_and_to_eligible_dossiers(
-    cal, settings
+    cal, tuesday_rule
 ):
-    settings.NO_APPOINTMENT_WEEKDAY = 1
     wednesday = cal.due(
-        received_at=at("2026-03-11 09:00"), days=3, no_appointment_day=True
+        received_at=at("2026-03-11 09:00"), days=3, no_appointment=tuesday_rule
     )
     not_eligible = cal.due(received_at=at("2026-03-10 09:00"), days=3)
 
     assert local(wednesday.due_at) == "2026-03-16 17:00"
     assert local(not_eligible.due_at) == "2026-03-13 17:00"
+
+
+def test_no_appointment_rule_does_not_apply_on_a_tuesday_off(cal, tuesday_rule):
+    # Tuesday 2026-09-01 is National Day (and 02/09): counted from Thursday.
+    deadline = cal.due(
+        received_at=at("2026-09-01 09:00"), days=1, no_appointment=tuesday_rule
+    )
+
+    assert local(deadline.due_at) == "2026-09-04 17:00"
 
 
 def test_restart_after_supplement_counts_from_the_complete_dossier(cal):
@@ -220,14 +265,27 @@ limits = st.sampled_from(
 
 @pytest.mark.django_db
 @settings(max_examples=300, deadline=None)
-@given(received=moments, days=limits, same_day=st.booleans(), rule=st.booleans())
+@given(
+    received=moments,
+    days=limits,
+    same_day=st.booleans(),
+    weekday=st.none() | st.integers(0, 6),
+    cutoff=st.sampled_from([datetime.time(11, 0), datetime.time(15, 0)]),
+)
 def test_no_dossier_is_ever_overdue_on_the_day_it_was_received(
-    received, days, same_day, rule
+    received, days, same_day, weekday, cutoff
 ):
+    from rules.models import NoAppointmentDay
+    from units.models import OrgUnit
+
     cal = WorkingCalendar.load()
+    rule = None
+    if weekday is not None:
+        centre = OrgUnit(name="Trung tâm")
+        rule = NoAppointmentDay(centre=centre, weekday=weekday, cutoff=cutoff)
 
     deadline = cal.due(
-        received_at=received, days=days, same_day=same_day, no_appointment_day=rule
+        received_at=received, days=days, same_day=same_day, no_appointment=rule
     )
 
     assert deadline.due_at > received

@@ -368,22 +368,116 @@ def test_no_dossier_is_overdue_on_the_day_it_is_received(people, time_machine):
     assert local(dossier.due_at) == "2026-03-16 17:00"
 
 
-def test_same_day_rule_on_the_configured_weekday(people, time_machine, settings):
+# Issue 22, point 5: the centre's dated rule (rules.NoAppointmentDay) replaces the
+# NO_APPOINTMENT_* settings this test used to set; after the cut-off the dossier
+# is due the next working day (it was: its own limit).
+def test_a_civil_status_correction_on_the_centres_tuesday(people, time_machine):
     from tests.procedures.factories import FieldFactory
+    from tests.rules.factories import NoAppointmentDayFactory
 
-    settings.NO_APPOINTMENT_WEEKDAY = 1
-    settings.NO_APPOINTMENT_FIELDS = ["chung-thuc"]
-    procedure = ProcedureFactory(
-        processing_days=3, field=FieldFactory(code="chung-thuc")
+    NoAppointmentDayFactory(centre=people["unit"])
+    correction = ProcedureFactory(
+        code="1.004859", processing_days=3, field=FieldFactory(code="ho-tich")
     )
-    time_machine.move_to(at("2026-03-10 14:59"))
-
-    before = make_dossier(status=Status.RECEIVED, **people, procedure=procedure)
+    time_machine.move_to(at("2026-03-10 14:59"))  # Tuesday
+    before = make_dossier(status=Status.RECEIVED, **people, procedure=correction)
     time_machine.move_to(at("2026-03-10 15:01"))
-    after = make_dossier(status=Status.RECEIVED, **people, procedure=procedure)
+    after = make_dossier(status=Status.RECEIVED, **people, procedure=correction)
+    time_machine.move_to(at("2026-03-11 09:00"))  # Wednesday
+    wednesday = make_dossier(status=Status.RECEIVED, **people, procedure=correction)
 
     assert local(before.due_at) == "2026-03-10 17:00"
-    assert local(after.due_at) == "2026-03-16 17:00"
+    assert local(after.due_at) == "2026-03-11 17:00"
+    assert local(wednesday.due_at) == "2026-03-16 17:00"
+
+
+def test_the_tuesday_rule_covers_its_fields_and_no_other_procedure(
+    people, time_machine
+):
+    from tests.procedures.factories import FieldFactory
+    from tests.rules.factories import NoAppointmentDayFactory
+
+    NoAppointmentDayFactory(centre=people["unit"])
+    certification = ProcedureFactory(field=FieldFactory(code="chung-thuc"))
+    birth = ProcedureFactory(field=FieldFactory(code="ho-tich"))
+    time_machine.move_to(at("2026-03-10 10:00"))
+
+    certified = make_dossier(status=Status.RECEIVED, **people, procedure=certification)
+    born = make_dossier(status=Status.RECEIVED, **people, procedure=birth)
+
+    assert local(certified.due_at) == "2026-03-10 17:00"
+    assert local(born.due_at) == "2026-03-13 17:00"
+
+
+def test_the_rule_of_the_day_of_receipt_and_of_the_receiving_centre_applies(
+    people, unit_b, time_machine
+):
+    from tests.procedures.factories import FieldFactory
+    from tests.rules.factories import NoAppointmentDayFactory
+
+    # Unit A's rule ended on Monday; unit B has one in force.
+    NoAppointmentDayFactory(centre=people["unit"], valid_to=datetime.date(2026, 3, 9))
+    NoAppointmentDayFactory(centre=unit_b)
+    certification = ProcedureFactory(field=FieldFactory(code="chung-thuc"))
+    time_machine.move_to(at("2026-03-10 10:00"))
+
+    dossier = make_dossier(status=Status.RECEIVED, **people, procedure=certification)
+
+    assert local(dossier.due_at) == "2026-03-13 17:00"
+
+
+def test_a_reception_point_follows_its_centres_rule(people, time_machine):
+    from tests.procedures.factories import FieldFactory
+    from tests.rules.factories import NoAppointmentDayFactory
+    from tests.units.factories import OrgUnitFactory
+
+    NoAppointmentDayFactory(centre=people["unit"])
+    point = OrgUnitFactory(parent=people["unit"], admin_unit=people["unit"].admin_unit)
+    certification = ProcedureFactory(field=FieldFactory(code="chung-thuc"))
+    time_machine.move_to(at("2026-03-10 10:00"))
+
+    dossier = make_dossier(
+        status=Status.RECEIVED,
+        **{**people, "unit": point, "officer": None},
+        procedure=certification,
+    )
+
+    assert local(dossier.due_at) == "2026-03-10 17:00"
+
+
+def test_the_rule_covering_a_dossier_and_the_day_officers_write_for_citizens(
+    people, time_machine
+):
+    from tests.procedures.factories import FieldFactory
+    from tests.rules.factories import NoAppointmentDayFactory
+
+    rule = NoAppointmentDayFactory(centre=people["unit"])
+    certification = ProcedureFactory(field=FieldFactory(code="chung-thuc"))
+    other = ProcedureFactory()
+    time_machine.move_to(at("2026-03-10 16:00"))
+    covered = make_dossier(**people, procedure=certification)
+    not_covered = make_dossier(**people, procedure=other)
+    unit = people["unit"]
+
+    assert services.dossier_no_appointment_day(covered) == rule
+    assert services.dossier_no_appointment_day(not_covered) is None
+    # Officers write the declaration the whole Tuesday, after the cut-off too.
+    assert (
+        services.writing_help_day(
+            procedure=certification, unit=unit, at=at("2026-03-10 16:00")
+        )
+        == rule
+    )
+    assert (
+        services.writing_help_day(
+            procedure=certification, unit=unit, at=at("2026-03-11 09:00")
+        )
+        is None
+    )
+    assert (
+        services.writing_help_day(procedure=other, unit=unit, at=at("2026-03-10 09:00"))
+        is None
+    )
 
 
 # --- Apology ----------------------------------------------------------------------

@@ -1201,3 +1201,26 @@ def test_the_citizens_timeline_names_each_event_never_its_code(client, people):
         assert label in text, label
     assert "Trạng thái: Đã tiếp nhận" in text
     assert inside_of_the_software(text) == []
+
+
+def test_the_confirmation_tells_the_centres_no_writing_day(
+    client, people, time_machine
+):
+    from tests.procedures.factories import FieldFactory
+    from tests.rules.factories import NoAppointmentDayFactory
+
+    NoAppointmentDayFactory(centre=people["unit"])
+    certification = ProcedureFactory(field=FieldFactory(code="chung-thuc"))
+    time_machine.move_to(at("2026-03-10 10:00"))
+    covered = make_dossier(**people, procedure=certification)
+    other = make_dossier(**people)
+    client.force_login(people["applicant"])
+
+    def page(dossier):
+        url = reverse("dossiers:dossier-submitted", args=[dossier.code])
+        return client.get(url).text
+
+    text = page(covered)
+    assert 'id="no-appointment-day"' in text
+    assert "cán bộ viết giúp tờ khai tại quầy" in text
+    assert 'id="no-appointment-day"' not in page(other)

@@ -1245,6 +1245,59 @@ def test_an_officer_files_at_the_counter_and_receives_at_once(client, people, mo
     ).exists()
 
 
+def test_on_the_centres_tuesday_the_officer_writes_the_declaration(
+    client, people, time_machine
+):
+    from tests.procedures.factories import FieldFactory
+    from tests.rules.factories import NoAppointmentDayFactory
+
+    NoAppointmentDayFactory(centre=people["unit"])
+    citizen = people["applicant"]
+    procedure = ProcedureFactory(field=FieldFactory(code="chung-thuc"))
+    other = ProcedureFactory()
+    time_machine.move_to(at("2026-03-10 14:00"), tick=False)  # Tuesday
+    login_with_otp(client, people["officer"])
+    start_filing(client, citizen.username)
+    url = reverse("dossiers:counter-form", args=[procedure.key])
+
+    form = client.get(url)
+    other_form = client.get(reverse("dossiers:counter-form", args=[other.key]))
+    response = client.post(url, {"full_name": "Nguyễn Văn Công"})
+
+    assert 'id="writing-help-notice"' in form.text
+    assert "không phải nộp hộ" in form.text
+    assert 'id="writing-help-notice"' not in other_form.text
+    dossier = Dossier.objects.get()
+    assert response["Location"] == work_url(dossier) + "?slip=receipt"
+    assert dossier.writing_help is True
+    assert dossier.assisted is False  # writing help, not a filing for them
+    assert dossier.events.first().details == {
+        "channel": "counter",
+        "assisted": False,
+        "writing_help": True,
+    }
+    assert timezone.localtime(dossier.due_at).strftime("%d/%m %H:%M") == ("10/03 17:00")
+    page = client.get(work_url(dossier)).text
+    assert "viết giúp tờ khai" in page
+
+
+def test_on_another_day_the_counter_files_for_the_citizen(client, people, monday):
+    from tests.procedures.factories import FieldFactory
+    from tests.rules.factories import NoAppointmentDayFactory
+
+    NoAppointmentDayFactory(centre=people["unit"])
+    procedure = ProcedureFactory(field=FieldFactory(code="chung-thuc"))
+    login_with_otp(client, people["officer"])
+    start_filing(client, people["applicant"].username)
+    url = reverse("dossiers:counter-form", args=[procedure.key])
+
+    assert 'id="writing-help-notice"' not in client.get(url).text
+    client.post(url, {"full_name": "Nguyễn Văn Công"})
+
+    dossier = Dossier.objects.get()
+    assert (dossier.writing_help, dossier.assisted) == (False, True)
+
+
 def test_a_citizen_without_an_account_gets_one_without_password(client, people, monday):
     login_with_otp(client, people["officer"])
 

@@ -188,3 +188,32 @@ def test_the_demo_answers_questions_only_with_a_source(units, settings):
         assert faq.answer_en, faq
         assert faq.is_published
     assert {f.procedure.code for f in faqs} == {q.code for q in DEMO_QUESTIONS}
+
+
+def test_seed_demo_gives_the_demo_centre_its_tuesday(units, settings):
+    import datetime
+
+    from rules.models import NoAppointmentDay
+    from rules.selectors import no_appointment_day_on
+
+    settings.DEMO_MODE = True
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+
+    rule = NoAppointmentDay.objects.get()
+    assert rule.centre.agency_code == "DEMO.37.13741.01"
+    assert (rule.weekday, rule.cutoff) == (1, datetime.time(15, 0))
+    assert rule.valid_from == datetime.date(2025, 7, 1)
+    # Its reception point, the post office, follows it.
+    post = OrgUnit.objects.get(agency_code="DEMO.37.13741.06")
+    assert (
+        no_appointment_day_on(
+            unit_id=post.pk,
+            parent_id=post.parent_id,
+            day=datetime.date(2026, 3, 10),
+            field_code="chung-thuc",
+            procedure_code="",
+        )
+        == rule
+    )

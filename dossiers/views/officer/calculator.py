@@ -30,7 +30,9 @@ def calendar_due(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         procedure = form.cleaned_data["procedure"]
         deadline = services.deadline_for(
-            procedure=procedure, received_at=form.received_at()
+            procedure=procedure,
+            received_at=form.received_at(),
+            unit=getattr(request.user, "org_unit", None),
         )
         result = {
             "procedure": procedure,

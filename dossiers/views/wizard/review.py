@@ -91,7 +91,9 @@ def draft_review(request: HttpRequest, pk: int) -> HttpResponse:
         problems["receiving_unit"] = [
             _("Nơi nộp này không còn nhận hồ sơ; hãy chọn lại nơi nộp.")
         ]
-    provisional = services.deadline_for(procedure=procedure, received_at=timezone.now())
+    provisional = services.deadline_for(
+        procedure=procedure, received_at=timezone.now(), unit=draft.receiving_unit
+    )
     return render(
         request,
         "dossiers/draft_review.html",

@@ -10,6 +10,7 @@ from portal.demo import (
     DEMO_PASSWORD,
     DEMO_TOTP_SECRET,
     demo_accounts_seed,
+    demo_no_appointment_day_seed,
 )
 from portal.demo_help import demo_help_seed
 from units.models import OrgUnit
@@ -70,6 +71,7 @@ class Command(BaseCommand):
         # The demo citizens and their households in the development registry.
         people = registry_demo_load()
         help_added = demo_help_seed()
+        no_appointment = demo_no_appointment_day_seed()
         self.stdout.write(self.style.SUCCESS("Demo accounts (tài khoản mẫu):"))
         units = {
             unit.agency_code: unit
@@ -98,6 +100,12 @@ class Command(BaseCommand):
                 **help_added
             )
         )
+        if no_appointment is not None:
+            self.stdout.write(
+                "No writing, no appointment day (ngày không viết, không hẹn): "
+                f"{no_appointment.centre.name}, {no_appointment.get_weekday_display()}"
+                f" before {no_appointment.cutoff:%H:%M}"
+            )
         if options["dossiers"] > 0:
             self._seed_dossiers(options)
 
