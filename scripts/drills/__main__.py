@@ -24,7 +24,13 @@ from typing import Any
 
 from . import infra
 
-DRILLS = ["worker_sigkill", "redis_flush", "postgres_restart", "disk_full"]
+DRILLS = [
+    "worker_sigkill",
+    "redis_flush",
+    "postgres_restart",
+    "disk_full",
+    "national_sync",
+]
 
 
 def _commit() -> str:
@@ -104,12 +110,14 @@ def main(argv: list[str]) -> int:
                 PAYMENT_RECONCILE_AFTER_MINUTES="0",
                 PAYGATE_CALLBACK_DELAY_MIN_SECONDS="20",
                 PAYGATE_CALLBACK_DELAY_MAX_SECONDS="25",
+                **infra.NATIONAL_ENV,
             )
         )
         import django
 
         django.setup()
         from . import chains
+        from . import national as national_drills
         from . import web as web_drills
 
         world = _world(infra.portal_env(MEDIA_ROOT=str(media), **chains.WORKER_ENV))
@@ -121,6 +129,7 @@ def main(argv: list[str]) -> int:
             "disk_full": lambda: web_drills.disk_full(
                 world, uploads, real_disk=real_disk
             ),
+            "national_sync": lambda: national_drills.national_sync(world, redis),
         }
         for name in chosen:
             print(f"--- drill {name} ...", flush=True)

@@ -38,6 +38,19 @@ def wait_for(
     return time.monotonic() - start
 
 
+# The national portal's outbox on in every process of the drills (the drills'
+# process writes the events, the workers deliver them), with a twin slow enough to
+# have events in flight when a worker dies, and short waits (drills/national.py).
+NATIONAL_ENV = {
+    "NATIONAL_PORTAL_BACKEND": "national.adapters.DevelopmentNationalPortal",
+    "NATIONAL_DEV_LATENCY_MS": "40",
+    "NATIONAL_SYNC_BACKOFF_SECONDS": "0.3",
+    "NATIONAL_SYNC_BACKOFF_MAX_SECONDS": "2",
+    "NATIONAL_SYNC_MAX_ATTEMPTS": "30",
+    "NATIONAL_SYNC_REQUEUE_AFTER_SECONDS": "2",
+}
+
+
 def portal_env(**extra: str) -> dict[str, str]:
     """The environment of every portal process of the drills: the private
     services, production settings (DEBUG off) without TLS."""
