@@ -1,6 +1,24 @@
 from django.contrib import admin
 
-from .models import ChainRun, ChainStep
+from .models import ChainRun, ChainStep, LinkedGroupRule
+
+
+@admin.register(LinkedGroupRule)
+class LinkedGroupRuleAdmin(admin.ModelAdmin[LinkedGroupRule]):
+    """Dated rules of Decree 63/2024 art. 7: a new decree's limits are a new row
+    from its date; the dossiers received before keep the rule they had."""
+
+    list_display = [
+        "group_code",
+        "valid_from",
+        "valid_to",
+        "total_days",
+        "total_days_with_verification",
+        "sync_minutes",
+        "ack_working_hours",
+        "verified",
+    ]
+    list_filter = ["group_code", "verified"]
 
 
 class ChainStepInline(admin.TabularInline):  # type: ignore[type-arg]

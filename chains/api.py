@@ -17,6 +17,7 @@ from dossiers.models import Dossier
 from dossiers.services import DossierError
 
 from .selectors import (
+    chain_limit,
     chain_of,
     chain_steps,
     step_api,
@@ -40,6 +41,7 @@ def dossier_steps(dossier: Dossier, request: Any) -> dict[str, Any]:
         return {
             "chain_status": run.status,
             "chain_due_at": run.due_at,
+            "chain_limit": chain_limit(run).as_api(),
             "supplement_due_at": run.supplement_due_at,
             "steps": [step_api(step) for step in chain_steps(run)],
         }

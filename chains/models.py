@@ -3,6 +3,8 @@ procedure. The chain's whole state lives here (which step, attempts, last error,
 next retry, lease), so the reconciler can resume every chain from the database
 if the broker loses its messages (docs/linked-chains.md)."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -36,6 +38,84 @@ class StepState(models.TextChoices):
     CANCELLED = "cancelled", _("Đã hủy")
 
 
+class LinkedGroupRule(models.Model):
+    """Decree 63/2024 art. 7 for one linked group, dated by the day the linked
+    dossier is received (like the one-stop rule sets of the rules app): the
+    group's total limit (3 working days, 5 when verification is needed, for
+    group 1) and the limits of each hand-over between the agencies' systems
+    (synchronised within 10 minutes, acknowledged within 2 working hours).
+    Editable in the admin; `verified` says whether the source was read
+    (docs/linked-chains.md, decision 260)."""
+
+    group_code = models.CharField(
+        _("mã nhóm thủ tục liên thông"),
+        max_length=20,
+        help_text=_("Mã thủ tục của nhóm trong danh mục, ví dụ 3.000722."),
+    )
+    valid_from = models.DateField(
+        _("áp dụng cho hồ sơ tiếp nhận từ ngày"), null=True, blank=True
+    )
+    valid_to = models.DateField(_("đến hết ngày"), null=True, blank=True)
+    # Empty: the group has no total of its own (its steps' limits are summed).
+    total_days = models.DecimalField(
+        _("thời hạn của cả nhóm (ngày làm việc)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    total_days_with_verification = models.DecimalField(
+        _("thời hạn khi cần xác minh (ngày làm việc)"),
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+    )
+    sync_minutes = models.PositiveSmallIntegerField(
+        _("đồng bộ sang hệ thống tiếp theo trong (phút)"), default=10
+    )
+    ack_working_hours = models.DecimalField(
+        _("hệ thống tiếp nhận phải phản hồi trong (giờ làm việc)"),
+        max_digits=4,
+        decimal_places=1,
+        default=2,
+    )
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300)
+    source = models.CharField(_("nguồn"), max_length=500, blank=True)
+    verified = models.BooleanField(
+        _("đã kiểm chứng"),
+        default=False,
+        help_text=_("Đã đọc chính văn bản quy định (không chỉ tin tức, tóm tắt)."),
+    )
+    note = models.TextField(_("ghi chú"), blank=True)
+
+    class Meta:
+        verbose_name = _("quy tắc thời hạn nhóm liên thông")
+        verbose_name_plural = _("quy tắc thời hạn nhóm liên thông")
+        ordering = ["group_code", models.F("valid_from").asc(nulls_first=True)]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="linkedgrouprule_dates_in_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(ack_working_hours__gt=0) & Q(sync_minutes__gt=0),
+                name="linkedgrouprule_handoff_limits_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        start = self.valid_from.isoformat() if self.valid_from else "…"
+        return f"{self.group_code} ({start})"
+
+    def in_force_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
 class ChainRun(models.Model):
     """The chain of one linked dossier (a dossier of a procedure of kind "linked")."""
 
@@ -59,6 +139,16 @@ class ChainRun(models.Model):
         _("tổng thời hạn (ngày làm việc)"), max_digits=5, decimal_places=1
     )
     due_at = models.DateTimeField(_("hạn của cả nhóm"))
+    # The art. 7 rule in force on the day the dossier was received (None: no
+    # rule for the group; the catalogue's limit and the settings applied).
+    limit_rule = models.ForeignKey(
+        LinkedGroupRule,
+        verbose_name=_("quy tắc thời hạn áp dụng"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     due_steps = models.JSONField(_("cách tính hạn"), default=list, blank=True)
     # While WAITING_CITIZEN: the last moment to supplement or correct.
     supplement_due_at = models.DateTimeField(

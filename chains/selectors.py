@@ -2,16 +2,19 @@
 API show them, and the failed-handoff queue scoped to what a staff member may
 see."""
 
+import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from dossiers.models import Dossier
 
-from .models import ChainRun, ChainStep, StepState
+from .models import ChainRun, ChainStep, RunStatus, StepState
 from .steps import KINDS, RESULT_LABELS
 
 
@@ -19,7 +22,67 @@ def chain_of(dossier: Dossier) -> ChainRun | None:
     """The chain of a linked dossier, with its steps and what they show."""
     if not dossier.procedure.is_linked:
         return None
-    return ChainRun.objects.filter(dossier_id=dossier.pk).first()
+    return (
+        ChainRun.objects.select_related("limit_rule")
+        .filter(dossier_id=dossier.pk)
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ChainLimit:
+    """The group's time limit of a linked dossier, measured: the working days
+    (with verification or not), the due time, when the chain completed and
+    whether it was in time (None while it runs in time, or when it stopped)."""
+
+    working_days: Decimal
+    verification: bool
+    due_at: datetime.datetime
+    completed_at: datetime.datetime | None
+    met: bool | None
+    legal_basis: str
+    verified: bool
+
+    @property
+    def late(self) -> bool:
+        return self.met is False
+
+    def as_api(self) -> dict[str, Any]:
+        return {
+            "working_days": float(self.working_days),
+            "verification": self.verification,
+            "due_at": self.due_at,
+            "completed_at": self.completed_at,
+            "met": self.met,
+            "legal_basis": self.legal_basis or None,
+            "verified": self.verified,
+        }
+
+
+def chain_limit(run: ChainRun, *, now: datetime.datetime | None = None) -> ChainLimit:
+    """The group's limit of the run (Decree 63/2024 art. 7 for group 1): met
+    when the chain completed by its due time, not met when it completed later
+    or is still running past it. Reads `run.limit_rule` (select it with the
+    run to save the query)."""
+    now = now or timezone.now()
+    met: bool | None = None
+    if run.completed_at is not None:
+        met = run.completed_at <= run.due_at
+    elif run.status in (RunStatus.RUNNING, RunStatus.WAITING_CITIZEN) and (
+        now > run.due_at
+    ):
+        met = False
+    rule = run.limit_rule
+    uses_rule = rule is not None and rule.total_days is not None
+    return ChainLimit(
+        working_days=run.total_days,
+        verification=run.verification,
+        due_at=run.due_at,
+        completed_at=run.completed_at,
+        met=met,
+        legal_basis=rule.legal_basis if rule is not None and uses_rule else "",
+        verified=bool(rule is not None and uses_rule and rule.verified),
+    )
 
 
 def chain_steps(run: ChainRun) -> list[ChainStep]:

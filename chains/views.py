@@ -24,6 +24,7 @@ from . import services
 from .forms import ResubmitNoteForm
 from .models import ChainRun, ChainStep, RunStatus, StepState
 from .selectors import (
+    chain_limit,
     chain_of,
     chain_steps,
     limit_note,
@@ -92,6 +93,7 @@ def dossier_section(request: HttpRequest, dossier: Dossier, place: str) -> str:
             "chains/chain_section.html",
             {
                 "run": run,
+                "limit": chain_limit(run),
                 "rows": _rows(steps, as_staff=as_staff),
                 "as_staff": as_staff,
                 "is_applicant": dossier.applicant_id == getattr(user, "pk", None),

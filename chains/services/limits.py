@@ -9,7 +9,20 @@ from django.conf import settings
 
 from dossiers.calendar import Deadline, WorkingCalendar
 
+from ..models import LinkedGroupRule
 from ..steps import Kind
+
+
+def group_rule_on(group_code: str, day: datetime.date) -> LinkedGroupRule | None:
+    """The Decree 63/2024 art. 7 rule of the group in force for a linked dossier
+    received on `day` (the latest to start, should two meet), or None."""
+    rules = [
+        rule
+        for rule in LinkedGroupRule.objects.filter(group_code=group_code)
+        if rule.in_force_on(day)
+    ]
+    rules.sort(key=lambda r: r.valid_from or datetime.date.min, reverse=True)
+    return rules[0] if rules else None
 
 
 def _dated(entries: Any, day: datetime.date) -> Any:

@@ -21,11 +21,11 @@ from procedures.selectors import linked_steps_applying
 from units.models import AdminUnit, AgencyType, OrgUnit, OrgUnitKind
 from units.selectors import receiving_q, valid_on_q
 
-from ..models import ChainRun, ChainStep
+from ..models import ChainRun, ChainStep, LinkedGroupRule
 from ..steps import KINDS, Kind, kind_for
 from .common import ChainError, enqueue, move
 from .history import history
-from .limits import step_limit
+from .limits import group_rule_on, step_limit
 
 # A linked dossier needs an electronic identity of level 2 (the wizard and the API
 # check it before; the guard `chains.listeners.linked_submission_allowed` keeps any
@@ -147,10 +147,19 @@ def _plan(dossier: Dossier, day: datetime.date) -> list[Planned]:
 
 
 def _total_days(
-    group: Procedure, planned: list[Planned], verification: bool
+    group: Procedure,
+    planned: list[Planned],
+    verification: bool,
+    rule: LinkedGroupRule | None = None,
 ) -> Decimal:
-    """The group's own limit (3 working days, 5 with verification, for births);
-    where the group has none (deaths: UNVERIFIED), the sum of its steps' limits."""
+    """The group's own limit (3 working days, 5 with verification, for births:
+    the art. 7 rule in force on the day of receipt, else the catalogue and the
+    settings); where the group has none (deaths: UNVERIFIED), the sum of its
+    steps' limits."""
+    if rule is not None and rule.total_days is not None:
+        if verification and rule.total_days_with_verification is not None:
+            return max(rule.total_days, rule.total_days_with_verification)
+        return rule.total_days
     if group.processing_days is not None:
         days = Decimal(group.processing_days)
         if verification:
@@ -174,9 +183,12 @@ def chain_start(*, dossier: Dossier, now: datetime.datetime | None = None) -> Ch
     procedure, each at its agency, and the first step is sent after commit."""
     now = now or timezone.now()
     calendar = WorkingCalendar.load()
-    planned = _plan(dossier, timezone.localdate(now))
+    day = timezone.localdate(now)
+    planned = _plan(dossier, day)
     verification = any(p.needs_officer and p.kind.verifies for p in planned)
-    total = _total_days(dossier.procedure, planned, verification)
+    # The rule in force on the day the dossier is received (decision 260).
+    rule = group_rule_on(dossier.procedure.code, day)
+    total = _total_days(dossier.procedure, planned, verification, rule)
     due = calendar.due(received_at=now, days=total, same_day=total == 0)
     received = dossier_system_receive(
         dossier=dossier,
@@ -189,6 +201,7 @@ def chain_start(*, dossier: Dossier, now: datetime.datetime | None = None) -> Ch
         dossier=received,
         verification=verification,
         total_days=total,
+        limit_rule=rule,
         due_at=due.due_at,
         due_steps=due.steps_json(),
         started_at=now,
