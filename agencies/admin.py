@@ -4,6 +4,7 @@ from .models import (
     AgencyFault,
     BenefitDecision,
     CivilStatusEntry,
+    HandoffAcknowledgement,
     InsuranceCard,
     IssuedPersonalId,
     RecordedDeath,
@@ -69,5 +70,28 @@ class BenefitDecisionAdmin(RemoteWriteAdmin):
 class AgencyFaultAdmin(admin.ModelAdmin[AgencyFault]):
     """Scripted failures of the development systems (for demos and tests)."""
 
-    list_display = ["system", "operation", "mode", "remaining", "triggered"]
+    list_display = [
+        "system",
+        "operation",
+        "mode",
+        "remaining",
+        "delay_minutes",
+        "triggered",
+    ]
     readonly_fields = ["triggered", "created_at"]
+
+
+@admin.register(HandoffAcknowledgement)
+class HandoffAcknowledgementAdmin(admin.ModelAdmin[HandoffAcknowledgement]):
+    """When a development system acknowledged what it received: read-only."""
+
+    list_display = ["system", "idempotency_key", "received_at", "acknowledged_at"]
+    list_filter = ["system"]
+    search_fields = ["idempotency_key"]
+    readonly_fields = [f.name for f in HandoffAcknowledgement._meta.fields]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False

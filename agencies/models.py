@@ -253,6 +253,12 @@ class AgencyFault(models.Model):
         ERROR = "error", _("Lỗi tạm thời (trước khi xử lý)")
         TIMEOUT_AFTER = "timeout_after", _("Quá thời gian chờ (sau khi đã xử lý)")
         REFUSE = "refuse", _("Từ chối")
+        # How the system acknowledges a hand-over it received (Decree 63/2024
+        # art. 7(4)): after `delay_minutes`, or never.
+        ACK_LATE = "ack_late", _("Xác nhận đã nhận muộn")
+        ACK_NEVER = "ack_never", _("Không bao giờ xác nhận đã nhận")
+
+    ACKNOWLEDGEMENT_MODES = ("ack_late", "ack_never")
 
     system = models.CharField(
         _("hệ thống"), max_length=20, choices=AgencySystem.choices
@@ -263,6 +269,10 @@ class AgencyFault(models.Model):
     # How many more calls fail; empty: every call, until the row is deleted.
     remaining = models.PositiveIntegerField(_("số lần còn lại"), null=True, blank=True)
     reason = models.CharField(_("lý do (khi từ chối)"), max_length=300, blank=True)
+    # "ack_late": minutes after receipt the system acknowledges.
+    delay_minutes = models.PositiveIntegerField(
+        _("xác nhận sau (phút)"), null=True, blank=True
+    )
     triggered = models.PositiveIntegerField(_("đã gây lỗi"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -275,7 +285,40 @@ class AgencyFault(models.Model):
                 condition=~Q(mode="refuse") | ~Q(reason=""),
                 name="agencyfault_refusal_has_reason",
             ),
+            models.CheckConstraint(
+                condition=~Q(mode="ack_late") | Q(delay_minutes__isnull=False),
+                name="agencyfault_late_ack_has_delay",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.system} {self.operation or '*'} {self.mode}"
+
+
+class HandoffAcknowledgement(models.Model):
+    """A development system's record of a request it received and when it
+    acknowledged it (None: it never will): what a real system's
+    acknowledgement of a linked chain's hand-over would be (Decree 63/2024
+    art. 7(4)). Written by the system with the request; read by
+    `acknowledged_at`."""
+
+    system = models.CharField(
+        _("hệ thống"), max_length=20, choices=AgencySystem.choices
+    )
+    operation = models.CharField(_("thao tác"), max_length=40, blank=True)
+    idempotency_key = models.CharField(_("khóa chống trùng"), max_length=120)
+    received_at = models.DateTimeField(_("nhận lúc"))
+    acknowledged_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("xác nhận đã nhận (hệ thống mẫu)")
+        verbose_name_plural = _("xác nhận đã nhận (hệ thống mẫu)")
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["system", "idempotency_key"], name="handoffack_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.system} {self.idempotency_key}"

@@ -42,14 +42,22 @@ def agency_fault_add(
     times: int | None = None,
     operation: str = "",
     reason: str = "",
+    delay_minutes: int | None = None,
 ) -> Any:
     """Script a failure of a development system: `mode` "error" (transient, nothing
     done), "timeout_after" (done, but the answer is lost) or "refuse" (with
-    `reason`), for the next `times` calls, or every call until cleared."""
+    `reason`), for the next `times` calls, or every call until cleared; or how it
+    acknowledges what it receives: "ack_late" (`delay_minutes` after receipt) or
+    "ack_never"."""
     from .models import AgencyFault
 
     fault = AgencyFault(
-        system=system, operation=operation, mode=mode, remaining=times, reason=reason
+        system=system,
+        operation=operation,
+        mode=mode,
+        remaining=times,
+        reason=reason,
+        delay_minutes=delay_minutes,
     )
     fault.full_clean()
     fault.save()

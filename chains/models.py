@@ -320,3 +320,85 @@ class ChainStep(models.Model):
         """Stable across attempts and redeliveries of this revision; a
         resubmission after a refusal is a new request with a new key."""
         return f"chain-step-{self.pk}-r{self.revision}"
+
+
+class HandoffBreach(models.TextChoices):
+    SYNC = "sync", _("Chưa đồng bộ sang hệ thống tiếp nhận đúng hạn")
+    ACK = "ack", _("Hệ thống tiếp nhận chưa xác nhận đúng hạn")
+
+
+class Handoff(models.Model):
+    """One hand-over of a linked dossier to the system of the agency that does a
+    step (Decree 63/2024 art. 7(4)): ready when the portal must send it (the
+    previous step done, or the agency's officer decided), synchronised when the
+    system answered the step's call, acknowledged when the system confirmed
+    receipt. Each limit's breach is alerted once (`*_alerted_at`, claimed with a
+    conditional UPDATE) and puts the hand-over in the failed-handoff queue."""
+
+    step = models.ForeignKey(
+        ChainStep,
+        on_delete=models.CASCADE,
+        related_name="handoffs",
+        verbose_name=_("bước"),
+    )
+    revision = models.PositiveSmallIntegerField(_("lần nộp"), default=1)
+    rule = models.ForeignKey(
+        LinkedGroupRule,
+        verbose_name=_("quy tắc áp dụng"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    ready_at = models.DateTimeField(_("cần chuyển từ lúc"))
+    sync_due_at = models.DateTimeField(_("hạn đồng bộ"))
+    sent_at = models.DateTimeField(_("đã đồng bộ lúc"), null=True, blank=True)
+    ack_due_at = models.DateTimeField(_("hạn xác nhận"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(
+        _("hệ thống tiếp nhận xác nhận lúc"), null=True, blank=True
+    )
+    sync_alerted_at = models.DateTimeField(
+        _("đã cảnh báo chậm đồng bộ lúc"), null=True, blank=True
+    )
+    ack_alerted_at = models.DateTimeField(
+        _("đã cảnh báo chậm xác nhận lúc"), null=True, blank=True
+    )
+    retried_at = models.DateTimeField(_("chuyển lại lúc"), null=True, blank=True)
+    retried_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("lần chuyển giữa các hệ thống")
+        verbose_name_plural = _("lần chuyển giữa các hệ thống")
+        ordering = ["ready_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step", "revision"], name="handoff_once_per_revision"
+            ),
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(ack_due_at__isnull=False),
+                name="handoff_sent_has_ack_due",
+            ),
+        ]
+        indexes = [models.Index(fields=["acknowledged_at", "sync_due_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.step_id}-r{self.revision}"
+
+    def breaches(self) -> list[str]:
+        """The limits this hand-over broke (alerted or not yet)."""
+        found: list[str] = []
+        if self.sync_alerted_at is not None or (
+            self.sent_at is not None and self.sent_at > self.sync_due_at
+        ):
+            found.append(HandoffBreach.SYNC)
+        if self.ack_alerted_at is not None or (
+            self.acknowledged_at is not None
+            and self.ack_due_at is not None
+            and self.acknowledged_at > self.ack_due_at
+        ):
+            found.append(HandoffBreach.ACK)
+        return found

@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 
 from dossiers.models import Dossier
 
-from .models import ChainRun, ChainStep, RunStatus, StepState
+from .models import ChainRun, ChainStep, Handoff, RunStatus, StepState
 from .steps import KINDS, RESULT_LABELS
 
 
@@ -176,6 +176,42 @@ def steps_failed_for(*, user: Any) -> QuerySet[ChainStep]:
         .filter(state=StepState.FAILED)
         .order_by("queued_at", "pk")
     )
+
+
+def _handoffs_for_staff(user: Any) -> QuerySet[Handoff]:
+    """Every hand-over of the steps a staff member may see."""
+    return Handoff.objects.select_related(
+        "step__run__dossier", "step__procedure", "step__org_unit"
+    ).filter(step__in=steps_for_staff(user=user))
+
+
+def handoffs_late_for(*, user: Any) -> QuerySet[Handoff]:
+    """The failed-handoff queue's second part: hand-overs alerted for a limit of
+    Decree 63/2024 art. 7(4) and still not acknowledged by the receiving
+    system, while their step still expects it, oldest first."""
+    return (
+        _handoffs_for_staff(user)
+        .filter(Q(sync_alerted_at__isnull=False) | Q(ack_alerted_at__isnull=False))
+        .filter(acknowledged_at__isnull=True)
+        .exclude(
+            step__state__in=[
+                StepState.REFUSED,
+                StepState.CANCELLED,
+                StepState.WAITING_CITIZEN,
+                StepState.WAITING_OFFICER,
+            ]
+        )
+        .exclude(step__run__status__in=[RunStatus.STOPPED, RunStatus.WITHDRAWN])
+        .order_by("ready_at", "pk")
+    )
+
+
+def handoff_get_for_staff(*, user: Any, pk: int) -> Handoff:
+    """The hand-over if the staff member may see it; 404 for everyone else."""
+    handoff = _handoffs_for_staff(user).filter(pk=pk).first()
+    if handoff is None:
+        raise Http404
+    return handoff
 
 
 def step_get_for_staff(*, user: Any, pk: int) -> ChainStep:

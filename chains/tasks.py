@@ -68,3 +68,12 @@ def reconcile() -> dict[str, int]:
     from .services import chain_reconcile
 
     return chain_reconcile()
+
+
+@shared_task(name="chains.check_handoffs", ignore_result=True)
+def check_handoffs() -> dict[str, int]:
+    """Scheduled by beat (portal/celery.py), every minute: acknowledgements
+    asked, late hand-overs alerted once (Decree 63/2024 art. 7(4))."""
+    from .services import handoffs_check
+
+    return handoffs_check()

@@ -12,4 +12,9 @@ urlpatterns = [
     ),
     path("staff/chains/failed/", views.step_failed, name="step-failed"),
     path("staff/chains/steps/<int:pk>/retry/", views.step_retry, name="step-retry"),
+    path(
+        "staff/chains/handoffs/<int:pk>/retry/",
+        views.handoff_retry,
+        name="handoff-retry",
+    ),
 ]

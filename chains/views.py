@@ -27,6 +27,8 @@ from .selectors import (
     chain_limit,
     chain_of,
     chain_steps,
+    handoff_get_for_staff,
+    handoffs_late_for,
     limit_note,
     result_lines,
     step_get_for_staff,
@@ -278,7 +280,10 @@ def step_failed(request: HttpRequest) -> HttpResponse:
     page = Paginator(steps_failed_for(user=request.user), 25).get_page(
         request.GET.get("page")
     )
-    return render(request, "chains/step_failed.html", {"page": page})
+    # Hand-overs past Decree 63/2024 art. 7(4)'s limits: the oldest 50 (each
+    # alerted once; they leave the list once acknowledged).
+    late = list(handoffs_late_for(user=request.user)[:50])
+    return render(request, "chains/step_failed.html", {"page": page, "handoffs": late})
 
 
 @staff_required
@@ -294,5 +299,22 @@ def step_retry(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _("Đã chuyển lại bước %(order)s của hồ sơ %(code)s.")
             % {"order": step.order, "code": step.run.dossier.code},
+        )
+    return redirect("chains:step-failed")
+
+
+@staff_required
+@require_POST
+def handoff_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    handoff = handoff_get_for_staff(user=request.user, pk=pk)
+    try:
+        services.handoff_retry(handoff=handoff, actor=request.user)
+    except DossierError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Đã chuyển lại bước %(order)s của hồ sơ %(code)s.")
+            % {"order": handoff.step.order, "code": handoff.step.run.dossier.code},
         )
     return redirect("chains:step-failed")

@@ -65,6 +65,14 @@ app.conf.beat_schedule = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Linked chains: hand-overs past Decree 63/2024 art. 7(4)'s limits (synced
+    # within 10 minutes, acknowledged within 2 working hours) alert their
+    # officers once per hand-over and breach.
+    "chains-check-handoffs": {
+        "task": "chains.check_handoffs",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     # Retention: what is past its keeping period goes, once a night (local time);
     # a missed night is caught up by the next (docs/security.md "Retention").
     # Feedback due soon is reminded, late feedback escalated to the leader.
@@ -89,6 +97,7 @@ CHAIN_TASK_ROUTES = {
     # Steps of agencies without a family, and the reconciler: the default queue.
     "chains.run_step": "",
     "chains.reconcile": "",
+    "chains.check_handoffs": "",
     "chains.run_civil_status_step": "civil_status",
     "chains.run_residence_step": "residence",
     "chains.run_social_insurance_step": "social_insurance",

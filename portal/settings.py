@@ -422,6 +422,12 @@ DOSSIER_CUTOFF_TIME = env.str("DOSSIER_CUTOFF_TIME", default="15:00")
 # A due date ends at the close of the office day (a half day at the morning close).
 OFFICE_MORNING_END = env.str("OFFICE_MORNING_END", default="11:30")
 OFFICE_DAY_END = env.str("OFFICE_DAY_END", default="17:00")
+# Where office hours start, morning and afternoon: the working hours in which a
+# linked chain's receiving system must acknowledge a hand-over (Decree 63/2024
+# art. 7(4), chains.services.handoffs). Not in the reference: set them to the
+# province's office hours (decision 262).
+OFFICE_MORNING_START = env.str("OFFICE_MORNING_START", default="07:30")
+OFFICE_AFTERNOON_START = env.str("OFFICE_AFTERNOON_START", default="13:30")
 # After a supplement request: "restart" counts the time limit again from zero once
 # the complete dossier arrives (NĐ 61/2018 art. 19.4); "pause" moves the due date
 # by the working days spent waiting (the national service index's way).

@@ -9,6 +9,7 @@ returns the first answer and changes nothing, so a retried or redelivered chain
 step never issues a second number.
 """
 
+import datetime
 import random
 import time
 from collections.abc import Callable
@@ -42,6 +43,19 @@ class AgencyRefused(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+class Acknowledging:
+    """What a system that receives hand-overs of the linked chains answers
+    (Decree 63/2024 art. 7(4): the receiving system acknowledges within 2
+    working hours): when it acknowledged the request sent with
+    `idempotency_key`, or None while it has not. Raises `AgencyUnavailable`
+    when it does not answer. A real adapter maps its agency's acknowledgement
+    (a callback it stored, or a status call); without one it raises
+    NotImplementedError, which the chains count as "not acknowledged"."""
+
+    def acknowledged_at(self, *, idempotency_key: str) -> datetime.datetime | None:
+        raise NotImplementedError
 
 
 class SimulatedNetwork:

@@ -12,12 +12,12 @@ import abc
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .base import AgencyRefused
+from .base import Acknowledging, AgencyRefused
 from .development import DevelopmentSystem
 from .records import BirthRecord, CivilStatusAnswer, DeathRecord
 
 
-class CivilStatusRegistry(abc.ABC):
+class CivilStatusRegistry(Acknowledging, abc.ABC):
     @abc.abstractmethod
     def register_birth(
         self, *, birth: BirthRecord, personal_id: str, idempotency_key: str

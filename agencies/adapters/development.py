@@ -8,6 +8,7 @@ own state, answers after a delay, fails now and then (settings), refuses what th
 real one would refuse, and fails exactly as a test scripts it (`AgencyFault`).
 """
 
+import datetime
 import random
 import time
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
+from django.utils import timezone
 
 from .base import AgencyRefused, AgencyUnavailable, SimulatedNetwork
 
@@ -27,8 +29,10 @@ T = TypeVar("T")
 _DRAWS = 8
 
 
-def fault_take(system: str, operation: str) -> Any:
-    """The scripted fault that applies to this call, if any, counting it down.
+def fault_take(system: str, operation: str, *, acknowledgement: bool = False) -> Any:
+    """The scripted fault that applies to this call, if any, counting it down:
+    one of the call's own faults (error, timeout, refusal), or, with
+    `acknowledgement`, one of how the system acknowledges (late, never).
 
     Faults are rows (`AgencyFault`): "fail N times" decrements with a conditional
     UPDATE, so concurrent workers never take more failures than scripted.
@@ -37,6 +41,12 @@ def fault_take(system: str, operation: str) -> Any:
 
     faults = AgencyFault.objects.filter(system=system).filter(
         Q(operation="") | Q(operation=operation)
+    )
+    ack_modes = AgencyFault.ACKNOWLEDGEMENT_MODES
+    faults = (
+        faults.filter(mode__in=ack_modes)
+        if acknowledgement
+        else faults.exclude(mode__in=ack_modes)
     )
     for fault in faults.order_by("pk"):
         rows = AgencyFault.objects.filter(pk=fault.pk)
@@ -81,6 +91,36 @@ def idempotent_write(model: type[M], key: str, create: Callable[[], M]) -> M:
     raise AgencyUnavailable("could not allocate a number")
 
 
+def acknowledgement_record(system: str, operation: str, key: str) -> None:
+    """The system received the request sent with `key`: it acknowledges at once,
+    or as scripted (`AgencyFault` "ack_late" after `delay_minutes`, "ack_never").
+    A repeated key keeps its first acknowledgement."""
+    from ..models import AgencyFault, HandoffAcknowledgement
+
+    if HandoffAcknowledgement.objects.filter(
+        system=system, idempotency_key=key
+    ).exists():
+        return
+    now = timezone.now()
+    fault = fault_take(system, operation, acknowledgement=True)
+    acknowledged_at: datetime.datetime | None = now
+    if fault is not None and fault.mode == AgencyFault.Mode.ACK_NEVER:
+        acknowledged_at = None
+    elif fault is not None and fault.mode == AgencyFault.Mode.ACK_LATE:
+        acknowledged_at = now + datetime.timedelta(minutes=fault.delay_minutes or 0)
+    try:
+        with transaction.atomic():
+            HandoffAcknowledgement.objects.create(
+                system=system,
+                operation=operation,
+                idempotency_key=key,
+                received_at=now,
+                acknowledged_at=acknowledged_at,
+            )
+    except IntegrityError:
+        pass  # another worker recorded the same request first
+
+
 def scripted_write(
     system: str,
     network: SimulatedNetwork,
@@ -102,8 +142,14 @@ def scripted_write(
     ):
         network.sleep(network.latency)
         raise AgencyRefused(fault.reason)
+
+    def work() -> M:
+        row = idempotent_write(model, key, create)
+        acknowledgement_record(system, operation, key)
+        return row
+
     return network.call(
-        lambda: idempotent_write(model, key, create),
+        work,
         fail="error" if mode == AgencyFault.Mode.ERROR else "",
         timeout_after=mode == AgencyFault.Mode.TIMEOUT_AFTER,
     )
@@ -153,6 +199,23 @@ class DevelopmentSystem:
     ) -> M:
         """One write over the simulated network, idempotent by `key`."""
         return scripted_write(self.system, self.network, operation, model, key, create)
+
+    def acknowledged_at(self, *, idempotency_key: str) -> datetime.datetime | None:
+        """When this system acknowledged the request sent with the key (None:
+        not yet, or never), over the simulated network."""
+        from ..models import HandoffAcknowledgement
+
+        def ask() -> datetime.datetime | None:
+            row = HandoffAcknowledgement.objects.filter(
+                system=self.system, idempotency_key=idempotency_key
+            ).first()
+            if row is None or row.acknowledged_at is None:
+                return None
+            return (
+                row.acknowledged_at if row.acknowledged_at <= timezone.now() else None
+            )
+
+        return self.network.call(ask)
 
     def _digits(self, count: int) -> str:
         return "".join(str(self.rng.randrange(10)) for _i in range(count))

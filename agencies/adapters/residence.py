@@ -6,12 +6,12 @@ import abc
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .base import AgencyRefused
+from .base import Acknowledging, AgencyRefused
 from .development import DevelopmentSystem
 from .records import ResidenceAnswer, ResidenceRequest
 
 
-class ResidenceSystem(abc.ABC):
+class ResidenceSystem(Acknowledging, abc.ABC):
     @abc.abstractmethod
     def register_permanent(
         self, *, request: ResidenceRequest, idempotency_key: str

@@ -7,14 +7,14 @@ import abc
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .base import AgencyRefused
+from .base import Acknowledging, AgencyRefused
 from .development import DevelopmentSystem
 from .records import BenefitAnswer, BenefitRequest
 
 SOCIAL_AFFAIRS_PAYS = ("social_assistance", "merit")
 
 
-class SocialAffairs(abc.ABC):
+class SocialAffairs(Acknowledging, abc.ABC):
     @abc.abstractmethod
     def decide_funeral_support(
         self, *, request: BenefitRequest, idempotency_key: str

@@ -14,7 +14,7 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .base import AgencyRefused
+from .base import Acknowledging, AgencyRefused
 from .development import DevelopmentSystem
 from .records import BenefitAnswer, BenefitRequest, ChildCard, ChildCardRequest
 
@@ -32,7 +32,7 @@ def under_six(date_of_birth: datetime.date, on: datetime.date) -> bool:
     return on < sixth
 
 
-class SocialInsurance(abc.ABC):
+class SocialInsurance(Acknowledging, abc.ABC):
     @abc.abstractmethod
     def issue_child_card(
         self, *, request: ChildCardRequest, idempotency_key: str

@@ -12,7 +12,9 @@
 - common.py: the step's state table (`MOVES`) and its one conditional `move`,
   locks, sending a step's task after commit, the step's idempotency key
 - history.py: the linked dossier's timeline lines and the citizen's notifications
-- limits.py: a step's time limit
+- limits.py: a step's time limit, the group's dated rule (`group_rule_on`)
+- handoffs.py: Decree 63/2024 art. 7(4), each hand-over synchronised and
+  acknowledged in time (`handoffs_check`, `handoff_retry`, `working_hours_after`)
 """
 
 from .common import MOVES, ChainError, move, step_key
@@ -28,7 +30,8 @@ from .events import (
     step_officer_decided,
     step_officer_refused,
 )
-from .limits import step_limit
+from .handoffs import handoff_retry, handoffs_check, working_hours_after
+from .limits import group_rule_on, step_limit
 from .reconcile import chain_reconcile
 from .run import backoff, chain_step_run
 from .start import LINKED_IDENTITY_LEVEL, chain_start, resolve_unit, step_start
@@ -47,6 +50,9 @@ __all__ = [
     "chain_step_retry",
     "chain_step_run",
     "condition_fields",
+    "group_rule_on",
+    "handoff_retry",
+    "handoffs_check",
     "move",
     "resolve_unit",
     "step_citizen_supplied",
@@ -57,4 +63,5 @@ __all__ = [
     "step_officer_refused",
     "step_start",
     "system_user",
+    "working_hours_after",
 ]

@@ -35,6 +35,7 @@ from ..models import ChainRun, ChainStep, RunStatus, StepState
 from ..steps import KINDS
 from .common import ChainError, enqueue, lock_run, move
 from .halt import halt_for_citizen
+from .handoffs import handoff_open
 from .history import history
 from .start import step_start
 
@@ -53,6 +54,7 @@ def step_officer_decided(
     if run.is_final or not move(step.pk, "resume", queued_at=now):
         return
     step.refresh_from_db()
+    handoff_open(run=run, step=step, now=now)
     enqueue(step)
 
 

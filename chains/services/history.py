@@ -23,6 +23,9 @@ LABELS = {
     "retried": gettext_noop("Cán bộ chuyển lại bước liên thông"),
     "completed": gettext_noop("Đã xong tất cả các bước liên thông"),
     "cancelled": gettext_noop("Các bước liên thông còn lại đã dừng"),
+    "handoff_late": gettext_noop(
+        "Chuyển giữa các hệ thống quá hạn (Nghị định 63/2024, Điều 7)"
+    ),
 }
 
 

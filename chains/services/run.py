@@ -41,6 +41,7 @@ from ..steps import KINDS, Outcome, StepInput
 from .common import ChainError, enqueue, lock_step_run, move, step_key
 from .deliver import chain_advance, result_deliver
 from .halt import halt_for_citizen
+from .handoffs import handoff_sent
 from .history import history
 from .start import province_codes
 
@@ -179,6 +180,7 @@ def _complete(step_id: int, attempt: int, outcome: Outcome) -> str:
             # system gave that worker the same answer for the same key.
             return "lost"
         step = ChainStep.objects.select_related("procedure", "org_unit").get(pk=step_id)
+        handoff_sent(step=step, now=now)
         result_deliver(run, step, outcome, now)
         history(
             run,

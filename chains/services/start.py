@@ -24,6 +24,7 @@ from units.selectors import receiving_q, valid_on_q
 from ..models import ChainRun, ChainStep, LinkedGroupRule
 from ..steps import KINDS, Kind, kind_for
 from .common import ChainError, enqueue, move
+from .handoffs import handoff_open
 from .history import history
 from .limits import group_rule_on, step_limit
 
@@ -291,6 +292,7 @@ def step_start(
         now=now,
     )
     if not needs_officer:
+        handoff_open(run=run, step=step, now=now)
         enqueue(step)
 
 

@@ -97,7 +97,7 @@ def benefit(status="pension"):
     )
 
 
-# --- Idempotency: the same key, the same answer --------------------------------------
+# --- Idempotency: the same key, the same answer -----------------------------------
 
 
 def test_the_registry_gives_a_newborn_one_number_per_key():
@@ -190,7 +190,7 @@ def test_a_child_card_code_is_te1_the_province_and_the_social_insurance_number()
     assert card.social_insurance_number not in "036324000001"
 
 
-# --- Refusals ------------------------------------------------------------------------
+# --- Refusals ---------------------------------------------------------------------
 
 
 def test_the_systems_refuse_what_the_real_ones_would():
@@ -328,7 +328,7 @@ def test_a_refusal_needs_a_reason():
         agency_fault_add(system="residence", mode="refuse")
 
 
-# --- The simulated network -----------------------------------------------------------
+# --- The simulated network --------------------------------------------------------
 
 
 def test_random_failures_happen_at_the_configured_rate_and_both_kinds_occur():
@@ -372,7 +372,7 @@ def test_the_settings_make_the_development_systems_slow_and_unreliable(settings)
         )
 
 
-# --- Settings choose the implementation ----------------------------------------------
+# --- Settings choose the implementation -------------------------------------------
 
 
 class Closed(CivilStatusRegistry):
@@ -412,3 +412,71 @@ def test_the_deploy_check_warns_about_the_development_systems(settings):
         setattr(settings, name, "tests.agencies.test_systems.Closed")
     ids = [m.id for m in run_checks(include_deployment_checks=True)]
     assert "agencies.W002" not in ids
+
+
+# --- Acknowledgements of hand-overs (Decree 63/2024 art. 7(4)) ----------------------
+
+
+def _home() -> ResidenceRequest:
+    return ResidenceRequest(
+        personal_id="036324000001", full_name="Bé", admin_unit_code="13741"
+    )
+
+
+def test_a_system_acknowledges_what_it_received_at_once_by_default():
+    residence = DevelopmentResidenceSystem(**QUIET)
+
+    assert residence.acknowledged_at(idempotency_key="r") is None
+    residence.register_permanent(request=_home(), idempotency_key="r")
+
+    acknowledged = residence.acknowledged_at(idempotency_key="r")
+    assert acknowledged is not None
+    assert acknowledged <= timezone.now()
+    # Another system never acknowledges what it did not receive.
+    insurance = DevelopmentSocialInsurance(**QUIET)
+    assert insurance.acknowledged_at(idempotency_key="r") is None
+
+
+def test_a_scripted_late_acknowledgement_comes_after_its_delay(time_machine):
+    start = datetime.datetime(2026, 3, 9, 2, 0, tzinfo=datetime.UTC)
+    time_machine.move_to(start, tick=False)
+    agency_fault_add(system="residence", mode="ack_late", delay_minutes=150, times=1)
+    residence = DevelopmentResidenceSystem(**QUIET)
+    residence.register_permanent(request=_home(), idempotency_key="late")
+    residence.register_permanent(request=_home(), idempotency_key="next")
+
+    time_machine.move_to(start + datetime.timedelta(minutes=149), tick=False)
+    assert residence.acknowledged_at(idempotency_key="late") is None
+    # The fault counted down once: the next request was acknowledged at once.
+    assert residence.acknowledged_at(idempotency_key="next") == start
+    time_machine.move_to(start + datetime.timedelta(minutes=150), tick=False)
+    assert residence.acknowledged_at(
+        idempotency_key="late"
+    ) == start + datetime.timedelta(minutes=150)
+
+
+def test_a_system_scripted_never_to_acknowledge_never_does(time_machine):
+    agency_fault_add(system="social_insurance", mode="ack_never")
+    insurance = DevelopmentSocialInsurance(**QUIET)
+    insurance.issue_child_card(request=card_request(), idempotency_key="c")
+    # A repeated call keeps the first (missing) acknowledgement.
+    agency_faults_clear()
+    insurance.issue_child_card(request=card_request(), idempotency_key="c")
+
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=30))
+    assert insurance.acknowledged_at(idempotency_key="c") is None
+
+
+def test_an_acknowledgement_fault_does_not_fail_the_call_itself():
+    agency_fault_add(system="residence", mode="ack_never", times=1)
+    residence = DevelopmentResidenceSystem(**QUIET)
+
+    assert residence.register_permanent(request=_home(), idempotency_key="r")
+    assert AgencyFault.objects.get().triggered == 1
+
+
+def test_a_late_acknowledgement_needs_its_delay():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        agency_fault_add(system="residence", mode="ack_late")

@@ -97,3 +97,13 @@ def test_the_reconciler_is_on_beats_schedule():
 
     assert entry["task"] == tasks.reconcile.name
     assert entry["schedule"] <= 60
+
+
+def test_the_hand_over_check_is_on_beats_schedule_every_minute():
+    entry = app.conf.beat_schedule["chains-check-handoffs"]
+
+    assert entry["task"] == tasks.check_handoffs.name == "chains.check_handoffs"
+    assert entry["schedule"] <= 60
+    assert route_task(tasks.check_handoffs.name, [], {}, {}) == {
+        "queue": str(app.conf.task_default_queue)
+    }
