@@ -145,6 +145,7 @@ ROUTE_PARAMS: dict[str, dict[str, str]] = {
     "paygate:order-complete": {"token": "order.token"},
     "chains:chain-resubmit": {"code": "linked.code"},
     "chains:step-retry": {"pk": "step.pk"},
+    "chains:handoff-retry": {"pk": "handoff.pk"},
     "chains_api:step-retry": {"pk": "step.pk"},
     "national:sync-retry": {"pk": "sync_entry.pk"},
     "feedback:feedback-work": {"pk": "feedback.pk"},

@@ -253,6 +253,7 @@ ACCESS: list[tuple[str, Access]] = [
     ("national:sync-retry", Access(STAFF_POST)),
     # The national portal's twin (demo mode only): staff.
     ("national:sandbox", Access(STAFF_AREA)),
+    ("chains:handoff-retry", Access(STAFF_POST)),
     # Notifications: one's own.
     ("notifications:notification-open", Access(OWN_ONLY)),
     ("notifications:notification-read-all", Access(rule(NOT_ALLOWED, anonymous=LOGIN))),

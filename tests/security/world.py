@@ -26,7 +26,7 @@ from accounts.services import (
     profile_update,
     stored_document_add,
 )
-from chains.models import ChainRun
+from chains.models import ChainRun, Handoff
 from dossiers import services as dossier_services
 from dossiers.models import Status
 from feedback.services import feedback_submit
@@ -255,6 +255,8 @@ def build_world(
         "linked": linked,
         "step": run.steps.order_by("order").first(),
         "sync_entry": OutboxEntry.objects.filter(dossier=dossier).first(),
+        # Every step of a group with a Decree 63/2024 art. 7 rule has one.
+        "handoff": Handoff.objects.filter(step__run=run).order_by("pk").first(),
         "draft": draft,
         "member": member,
         "document": document,
