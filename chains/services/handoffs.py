@@ -233,6 +233,11 @@ def _alert(handoff: Handoff, breach: str, now: datetime.datetime) -> int:
                 "agency": step.org_unit.name,
                 "breach": breach,
                 "due_at": due,
+                # The rule's own limits and basis: group 2's are unverified.
+                "legal_basis": handoff.rule.legal_basis,
+                "verified": handoff.rule.verified,
+                "sync_minutes": handoff.rule.sync_minutes,
+                "ack_hours": f"{handoff.rule.ack_working_hours.normalize():f}",
             },
             dedup_key=f"chain-handoff-{handoff.pk}-{breach}",
             url=reverse("chains:step-failed"),
@@ -254,7 +259,7 @@ def _claim_and_alert(
         if not claimed:
             return False
         handoff = Handoff.objects.select_related(
-            "step__run__dossier", "step__procedure", "step__org_unit"
+            "rule", "step__run__dossier", "step__procedure", "step__org_unit"
         ).get(pk=handoff_id)
         _alert(handoff, breach, now)
     return True

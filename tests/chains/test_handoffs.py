@@ -148,6 +148,9 @@ def test_a_late_acknowledgement_alerts_the_officers_once_then_leaves_the_queue(
     message = alerts(recipient=officer).get()
     assert run.dossier.code in message.title
     assert message.url == reverse("chains:step-failed")
+    assert "đồng bộ trong 10 phút, xác nhận trong 2 giờ làm việc." in message.body
+    assert "Nghị định 63/2024/NĐ-CP, Điều 7" in message.body
+    assert "chưa được kiểm chứng" not in message.body
     login_with_otp(client, insurance_staff)
     page = client.get(reverse("chains:step-failed")).content.decode()
     assert reverse("chains:handoff-retry", args=[card.pk]) in page
