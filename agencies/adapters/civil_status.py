@@ -36,6 +36,7 @@ class DevelopmentCivilStatusRegistry(DevelopmentSystem, CivilStatusRegistry):
     """Keeps its register in `CivilStatusEntry`."""
 
     system = "civil_status"
+    acknowledges = True
 
     def _entry(
         self,

@@ -128,10 +128,13 @@ def scripted_write(
     model: type[M],
     key: str,
     create: Callable[[], M],
+    *,
+    acknowledge: bool = False,
 ) -> M:
     """One write of a development system: scripted faults first, then the
     simulated network around an idempotent write. A scripted refusal applies to
-    new requests only: a key already answered gets its answer."""
+    new requests only: a key already answered gets its answer. A system that
+    `acknowledge`s hand-overs records the request's acknowledgement."""
     from ..models import AgencyFault
 
     fault = fault_take(system, operation)
@@ -145,7 +148,8 @@ def scripted_write(
 
     def work() -> M:
         row = idempotent_write(model, key, create)
-        acknowledgement_record(system, operation, key)
+        if acknowledge:
+            acknowledgement_record(system, operation, key)
         return row
 
     return network.call(
@@ -163,6 +167,9 @@ class DevelopmentSystem:
     """
 
     system = ""
+    # Receives the linked chains' hand-overs and acknowledges them (Decree
+    # 63/2024 art. 7(4)): the four systems of the chains.
+    acknowledges = False
     latency_setting = "AGENCY_DEV_LATENCY_MS"
     failure_setting = "AGENCY_DEV_FAILURE_RATE"
     timeout_setting = "AGENCY_TIMEOUT_SECONDS"
@@ -198,7 +205,15 @@ class DevelopmentSystem:
         self, operation: str, model: type[M], key: str, create: Callable[[], M]
     ) -> M:
         """One write over the simulated network, idempotent by `key`."""
-        return scripted_write(self.system, self.network, operation, model, key, create)
+        return scripted_write(
+            self.system,
+            self.network,
+            operation,
+            model,
+            key,
+            create,
+            acknowledge=self.acknowledges,
+        )
 
     def acknowledged_at(self, *, idempotency_key: str) -> datetime.datetime | None:
         """When this system acknowledged the request sent with the key (None:

@@ -30,6 +30,7 @@ class DevelopmentResidenceSystem(DevelopmentSystem, ResidenceSystem):
     """Keeps its registrations in `ResidenceEntry`."""
 
     system = "residence"
+    acknowledges = True
 
     def _record(
         self, kind: str, request: ResidenceRequest, key: str, prefix: str

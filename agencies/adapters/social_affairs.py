@@ -26,6 +26,7 @@ class DevelopmentSocialAffairs(DevelopmentSystem, SocialAffairs):
     """Keeps its decisions in `BenefitDecision` (system "social_affairs")."""
 
     system = "social_affairs"
+    acknowledges = True
 
     def decide_funeral_support(
         self, *, request: BenefitRequest, idempotency_key: str

@@ -56,6 +56,7 @@ class DevelopmentSocialInsurance(DevelopmentSystem, SocialInsurance):
     """Keeps its cards in `InsuranceCard` and its decisions in `BenefitDecision`."""
 
     system = "social_insurance"
+    acknowledges = True
 
     def issue_child_card(
         self, *, request: ChildCardRequest, idempotency_key: str

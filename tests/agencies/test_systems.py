@@ -480,3 +480,14 @@ def test_a_late_acknowledgement_needs_its_delay():
 
     with pytest.raises(ValidationError):
         agency_fault_add(system="residence", mode="ack_late")
+
+
+def test_only_the_systems_that_receive_hand_overs_record_acknowledgements():
+    from agencies.models import HandoffAcknowledgement
+
+    class NotAHandOverSystem(DevelopmentResidenceSystem):
+        acknowledges = False
+
+    NotAHandOverSystem(**QUIET).register_permanent(request=_home(), idempotency_key="x")
+
+    assert not HandoffAcknowledgement.objects.exists()
