@@ -294,6 +294,8 @@ class ProcedureDetailSerializer(ProcedureListSerializer):
             "has_document_result",
             "where_done",
             "where_done_en",
+            "counter_only_reason",
+            "counter_only_reason_en",
             # Where each fact comes from (source, verified_note) names the
             # project's reference files: kept for the admin (decision 147).
             "verified",

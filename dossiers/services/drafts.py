@@ -38,7 +38,7 @@ def draft_create(
     step: str = "",
 ) -> Draft:
     """Start a submission; `data` holds the prefilled values."""
-    if not procedure.submittable:
+    if not procedure.submittable or procedure.counter_only:
         raise DossierError(_("Thủ tục này không nộp hồ sơ trực tuyến trên Cổng."))
     return Draft.objects.create(
         owner=owner,

@@ -76,6 +76,16 @@ def submission_check(
     applicant_check(applicant=applicant)
     if not procedure.submittable or not procedure.form_schema:
         raise DossierError(_("Thủ tục này không nộp hồ sơ trực tuyến trên Cổng."))
+    if procedure.counter_only:
+        # A person signs in front of the official: the counter takes it, with
+        # no appointment (issue 22); an officer files it there (`assisted_by`).
+        raise DossierError(
+            _(
+                "Thủ tục này chỉ nhận trực tiếp tại Bộ phận Một cửa, không cần hẹn "
+                "trước: %(reason)s"
+            )
+            % {"reason": procedure.counter_only_reason}
+        )
     if procedure.is_linked and (
         getattr(applicant, "identity_level", 0) < LINKED_IDENTITY_LEVEL
     ):

@@ -200,6 +200,29 @@ class Procedure(models.Model):
         help_text=_("Đối tượng được miễn, giảm; căn cứ thu phí; mức theo trường hợp."),
     )
     fee_note_en = models.TextField(_("ghi chú về phí (tiếng Anh)"), blank=True)
+    fee_basis = models.JSONField(
+        _("cách tính phí theo trường hợp"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Để trống: mức cố định ở trên. {"per": "page", ...}: theo số trang và '
+            'số bản; {"per": "contract" | "case" | "copy", "rate_vnd": ...}: theo '
+            'số hợp đồng, trường hợp, bản; {"per": "province"}: theo bảng lệ phí '
+            "của tỉnh (docs/payments.md)."
+        ),
+    )
+    counter_only_reason = models.TextField(
+        _("lý do chỉ nhận trực tiếp"),
+        blank=True,
+        help_text=_(
+            "Điền khi thủ tục cần người yêu cầu có mặt (ký trước mặt người thực hiện): "
+            "người dân không nộp trực tuyến được và được mời đến Bộ phận Một cửa, "
+            "không cần hẹn trước. Để trống nếu nộp trực tuyến được."
+        ),
+    )
+    counter_only_reason_en = models.TextField(
+        _("lý do chỉ nhận trực tiếp (tiếng Anh)"), blank=True
+    )
     online_level = models.CharField(
         _("mức độ dịch vụ trực tuyến"),
         max_length=12,
@@ -335,6 +358,12 @@ class Procedure(models.Model):
     @property
     def is_linked(self) -> bool:
         return self.kind == Kind.LINKED
+
+    @property
+    def counter_only(self) -> bool:
+        """Received only at the counter (a person signs in front of the
+        official): no online submission."""
+        return bool(self.counter_only_reason)
 
     @property
     def fee_vnd(self) -> int | None:

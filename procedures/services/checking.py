@@ -20,6 +20,7 @@ from ..catalogue_data import (
     unknown_keys,
     with_defaults,
 )
+from ..fees import fee_basis_errors
 from ..models import (
     Document,
     Field,
@@ -168,6 +169,10 @@ def _procedure_errors(
         procedure.pk = existing.pk
         procedure._state.adding = False
     errors += _model_errors(procedure, ["field", "search_name", "search_text"], where)
+    errors += [
+        _("%(where)s: %(problem)s") % {"where": where, "problem": problem}
+        for problem in fee_basis_errors(entry["fee_basis"])
+    ]
     keys = [doc["key"] for doc in entry["documents"]]
     for doc in entry["documents"]:
         errors += _model_errors(

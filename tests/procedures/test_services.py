@@ -219,7 +219,7 @@ def test_export_then_import_round_trips_the_reviewed_catalogue():
     report = catalogue_import(data=copy.deepcopy(exported))
 
     assert report.created == report.updated == []
-    assert len(report.unchanged) == Procedure.objects.count() == 57
+    assert len(report.unchanged) == Procedure.objects.count() == 72
     assert catalogue_export() == exported
 
 
@@ -257,7 +257,7 @@ def test_reference_data_is_read_in_file_order():
     data = read_data_dir()
 
     assert data["procedures"][0]["essential_seq"] == 1
-    assert len(data["procedures"]) == 57
+    assert len(data["procedures"]) == 72
 
 
 def test_saving_a_procedure_refreshes_its_search_columns():

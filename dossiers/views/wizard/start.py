@@ -32,6 +32,8 @@ from .common import (
 def _not_submittable_reason(procedure: Procedure, has_units: bool) -> str:
     if not procedure.submittable or not procedure.form_schema:
         return "not_submittable"
+    if procedure.counter_only:
+        return "counter_only"
     if not has_units:
         return "no_unit"
     return ""
