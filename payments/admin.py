@@ -1,12 +1,13 @@
 """Fees, payment attempts and gateway messages in the admin, read-only: they are
-records of money and are never changed or deleted by hand."""
+records of money and are never changed or deleted by hand. The provinces' fee
+tables are edited here (dated rows: a new amount is a new row)."""
 
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .models import DossierFee, Payment, PaymentCallback
+from .models import DossierFee, Payment, PaymentCallback, ProvinceFee
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):
@@ -61,3 +62,20 @@ class DossierFeeAdmin(ReadOnlyAdmin):
     list_display = ["dossier", "channel", "base_vnd", "amount_vnd", "exemption_key"]
     list_filter = ["exemption_key", "channel"]
     search_fields = ["dossier__code"]
+
+
+@admin.register(ProvinceFee)
+class ProvinceFeeAdmin(admin.ModelAdmin[ProvinceFee]):
+    list_display = [
+        "procedure",
+        "province",
+        "valid_from",
+        "valid_to",
+        "amount_vnd",
+        "online_amount_vnd",
+        "verified",
+    ]
+    list_filter = ["verified", "province"]
+    search_fields = ["procedure__code", "procedure__name", "source"]
+    autocomplete_fields = ["procedure"]
+    raw_id_fields = ["province"]

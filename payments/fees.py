@@ -11,6 +11,12 @@ A rule applies when every condition it has holds:
 - `date_field` + `within_days`: the date in that field is at most that many
   calendar days before the submission day (e.g. registered on time; optional).
 docs/payments.md describes the format; `manage.py check` reports a broken file.
+
+A fee that depends on the case (`Procedure.fee_basis`, issue 22) is computed
+from the dossier: pages and copies, contracts, cases or copies counted by the
+officer at the counter (procedures.fees.fee_compute), or the province's dated
+table (`ProvinceFee`) with its online amount and the groups it exempts. The
+assessment keeps how it was computed, and the receipt prints it.
 """
 
 import datetime
@@ -175,6 +181,95 @@ class Assessment:
     base_vnd: int | None  # the procedure's amount for the channel; None = unknown
     amount_vnd: int | None  # what is owed: 0 when exempt; None = unknown
     exemption: Exemption | None
+    # How a case-dependent fee was computed (printed on the receipt).
+    lines: tuple[str, ...] = ()
+
+
+# The groups a province's civil-status fee resolution may exempt (the records
+# of commune-procedures.md name them: people with merit to the revolution,
+# members of poor households, people with disabilities). A dossier names its
+# group in the form field EXEMPTION_FIELD; the officer checks the proof.
+EXEMPTION_FIELD = "fee_exemption_group"
+EXEMPT_GROUPS: dict[str, tuple[str, str]] = {
+    "nguoi-co-cong": (
+        "Người có công với cách mạng",
+        "Person with merit to the revolution",
+    ),
+    "ho-ngheo": ("Thành viên hộ nghèo", "Member of a poor household"),
+    "nguoi-khuyet-tat": ("Người khuyết tật", "Person with a disability"),
+}
+# Exemption keys of a province's table start with this; the table's row was
+# verified when the dossier was assessed (an unverified row is never used).
+PROVINCE_PREFIX = "tinh:"
+
+
+def _dong(amount: int) -> str:
+    return f"{amount:,}".replace(",", ".") + " đồng"
+
+
+def province_fee_on(*, province_id: int, procedure: Any, day: datetime.date) -> Any:
+    """The province's fee row for `procedure` in force on `day`, if any."""
+    from django.db.models import Q
+
+    from .models import ProvinceFee
+
+    return (
+        ProvinceFee.objects.filter(
+            province_id=province_id, procedure=procedure, valid_from__lte=day
+        )
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def _province_assessment(
+    *,
+    procedure: Any,
+    channel: str,
+    data: dict[str, Any],
+    on: datetime.date,
+    province_id: int | None,
+) -> Assessment:
+    row = (
+        None
+        if province_id is None
+        else province_fee_on(province_id=province_id, procedure=procedure, day=on)
+    )
+    if row is None or not row.verified:
+        return Assessment(
+            base_vnd=None,
+            amount_vnd=None,
+            exemption=None,
+            lines=(
+                "Mức lệ phí của tỉnh đang cập nhật: nộp theo mức Bộ phận Một cửa báo.",
+            ),
+        )
+    counter = row.amount_vnd
+    amount = counter
+    lines = [
+        f"Lệ phí theo {row.source} (áp dụng từ {row.valid_from:%d/%m/%Y}): "
+        f"{_dong(counter)}"
+    ]
+    if channel == "online" and row.online_amount_vnd is not None:
+        amount = row.online_amount_vnd
+        lines.append(
+            f"Nộp trực tuyến: {_dong(amount)} (nộp trực tiếp: {_dong(counter)})"
+        )
+    group = data.get(EXEMPTION_FIELD)
+    if amount and group in EXEMPT_GROUPS and group in row.exempt_groups:
+        name, name_en = EXEMPT_GROUPS[group]
+        lines.append(f"Miễn lệ phí: {name}")
+        exemption = Exemption(
+            key=f"{PROVINCE_PREFIX}{group}",
+            name=name,
+            name_en=name_en,
+            source=row.source,
+            procedures=(),
+            verified=True,
+        )
+        return Assessment(amount, 0, exemption, tuple(lines))
+    return Assessment(amount, amount, None, tuple(lines))
 
 
 def procedure_fee(procedure: Any, channel: str) -> int | None:
@@ -192,13 +287,33 @@ def fee_assess(
     data: dict[str, Any],
     on: datetime.date,
     rules: list[Exemption] | None = None,
+    province_id: int | None = None,
 ) -> Assessment:
-    """What a dossier of `procedure` submitted on `on` by `channel` owes."""
-    base = procedure_fee(procedure, channel)
+    """What a dossier of `procedure` submitted on `on` by `channel` (in the
+    province `province_id`) owes."""
+    basis = procedure.fee_basis or {}
+    lines: tuple[str, ...] = ()
+    if basis.get("per") == shown.PER_PROVINCE:
+        assessment = _province_assessment(
+            procedure=procedure,
+            channel=channel,
+            data=data,
+            on=on,
+            province_id=province_id,
+        )
+        if assessment.exemption is not None:
+            return assessment
+        base, lines = assessment.base_vnd, assessment.lines
+    elif basis:
+        computed = shown.fee_compute(basis, data)
+        base = computed.amount_vnd if computed else None
+        lines = computed.lines if computed else ()
+    else:
+        base = procedure_fee(procedure, channel)
     for rule in exemption_rules() if rules is None else rules:
         if rule.applies(procedure=procedure, channel=channel, data=data, on=on):
-            return Assessment(base_vnd=base, amount_vnd=0, exemption=rule)
-    return Assessment(base_vnd=base, amount_vnd=base, exemption=None)
+            return Assessment(base, 0, rule, lines)
+    return Assessment(base_vnd=base, amount_vnd=base, exemption=None, lines=lines)
 
 
 # --- What people are shown (procedures.fees decides the text) ----------------------
@@ -208,7 +323,7 @@ def rule_verified(key: str) -> bool:
     """Whether the rule is verified today. Looked up when shown, not stored with
     the dossier: a rule confirmed later shows its exemptions as settled, and a
     rule gone from the file is no longer vouched for."""
-    if key == LINKED_PART.key:
+    if key == LINKED_PART.key or key.startswith(PROVINCE_PREFIX):
         return True
     return any(rule.key == key and rule.verified for rule in exemption_rules())
 

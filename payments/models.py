@@ -31,6 +31,10 @@ class DossierFee(models.Model):
     exemption_name_en = models.CharField(max_length=200, blank=True)
     exemption_source = models.TextField(blank=True)
     assessed_at = models.DateTimeField(_("tính lúc"))
+    # How a fee that depends on the case was computed (pages × rate, the
+    # province's table...), in the words the receipt prints; empty for a
+    # fixed amount.
+    computation = models.JSONField(_("cách tính"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("phí, lệ phí của hồ sơ")
@@ -48,6 +52,86 @@ class DossierFee(models.Model):
     @property
     def exempt(self) -> bool:
         return bool(self.exemption_key)
+
+
+class ProvinceFee(models.Model):
+    """A province's fee for a procedure whose fee the law leaves to the
+    province (civil-status fees: the provincial People's Council decides, TT
+    85/2019/TT-BTC), valid between two dates, with the amount online when the
+    province lowers it there and the groups it exempts (payments.fees.
+    EXEMPT_GROUPS). An unverified row is not used: the fee stays "being
+    updated" until the row is checked against the province's resolution."""
+
+    province = models.ForeignKey(
+        "units.AdminUnit",
+        verbose_name=_("tỉnh, thành phố"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"parent__isnull": True},
+    )
+    procedure = models.ForeignKey(
+        "procedures.Procedure",
+        verbose_name=_("thủ tục"),
+        on_delete=models.CASCADE,
+        related_name="province_fees",
+    )
+    valid_from = models.DateField(_("áp dụng từ"))
+    valid_to = models.DateField(
+        _("áp dụng đến hết ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống nếu mức này vẫn còn áp dụng."),
+    )
+    amount_vnd = models.PositiveIntegerField(_("mức lệ phí (đồng)"))
+    online_amount_vnd = models.PositiveIntegerField(
+        _("mức khi nộp trực tuyến (đồng)"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống nếu như mức nộp trực tiếp; 0 = miễn khi nộp trực tuyến."),
+    )
+    exempt_groups = models.JSONField(
+        _("nhóm được miễn"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Khóa các nhóm được miễn theo nghị quyết của tỉnh: nguoi-co-cong, "
+            "ho-ngheo, nguoi-khuyet-tat."
+        ),
+    )
+    source = models.CharField(
+        _("căn cứ"),
+        max_length=255,
+        help_text=_("Nghị quyết của Hội đồng nhân dân tỉnh, hồ sơ thủ tục đã đọc."),
+    )
+    verified = models.BooleanField(
+        _("đã xác minh"),
+        default=False,
+        help_text=_(
+            "Chọn khi đã đối chiếu với nghị quyết hoặc hồ sơ thủ tục của tỉnh."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("lệ phí do tỉnh quy định")
+        verbose_name_plural = _("bảng lệ phí do tỉnh quy định")
+        ordering = ["province__code", "procedure__code", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "procedure", "valid_from"],
+                name="provincefee_province_procedure_from_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="provincefee_valid_period",
+                violation_error_message=_(
+                    "Ngày hết áp dụng không được trước ngày bắt đầu áp dụng."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure} ({self.province}, {self.valid_from})"
 
 
 class Method(models.TextChoices):

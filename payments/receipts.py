@@ -18,7 +18,7 @@ from dossiers.slips import (
     pdf_when,
 )
 
-from .models import Method, Payment
+from .models import DossierFee, Method, Payment
 
 
 def _amount(vnd: int) -> str:
@@ -30,6 +30,13 @@ def amount_in_words(vnd: int) -> str:
     (num2words' Vietnamese: lẻ, mốt, lăm, nghìn, triệu, tỷ)."""
     words = num2words(vnd, lang="vi")
     return f"{words[:1].upper()}{words[1:]} đồng"
+
+
+def fee_computation(payment: Payment) -> list[str]:
+    """How the dossier's fee was computed (pages × rate, the province's
+    table ...), as assessed; empty for a fixed amount."""
+    fee = DossierFee.objects.filter(dossier_id=payment.dossier_id).first()
+    return [str(line) for line in fee.computation] if fee is not None else []
 
 
 def receipt_pdf(payment: Payment, *, tracking_url: str) -> bytes:
@@ -55,6 +62,7 @@ def receipt_pdf(payment: Payment, *, tracking_url: str) -> bytes:
         f"Thủ tục: {_e(dossier.procedure.name)}"
         + (f" (mã {_e(dossier.procedure.code)})" if dossier.procedure.code else ""),
         "Nội dung: Phí, lệ phí giải quyết thủ tục hành chính",
+        *[f"Cách tính: {_e(line)}" for line in fee_computation(payment)],
         f"Số tiền: <b>{_amount(payment.amount_vnd)} đồng</b>",
         f"Bằng chữ: {_e(amount_in_words(payment.amount_vnd))}",
         f"Hình thức nộp: {method}",

@@ -22,6 +22,7 @@ from dossiers.lifecycle import may_act
 from dossiers.models import Dossier, Origin, Status
 from dossiers.services import dossier_confirm_payment, dossier_request_payment
 from notifications.services import notify
+from units.selectors import province_id_of
 
 from . import fees
 from .adapters import GatewayReport, GatewayUnavailable, InvalidMessage
@@ -65,6 +66,7 @@ def fee_record(*, dossier: Dossier, now: datetime.datetime | None = None) -> Dos
         data=dossier.data,
         on=timezone.localtime(dossier.submitted_at).date(),
         rules=[fees.LINKED_PART] if dossier.part_of_id is not None else None,
+        province_id=province_id_of(dossier.admin_unit) if dossier.admin_unit else None,
     )
     rule = assessment.exemption
     fee, _created = DossierFee.objects.update_or_create(
@@ -78,6 +80,7 @@ def fee_record(*, dossier: Dossier, now: datetime.datetime | None = None) -> Dos
             "exemption_name_en": rule.name_en if rule else "",
             "exemption_source": rule.source if rule else "",
             "assessed_at": now,
+            "computation": list(assessment.lines),
         },
     )
     if dossier.fee_vnd != assessment.amount_vnd:
