@@ -10,6 +10,7 @@ that each fact is reviewed in git next to its source.
 """
 
 import copy
+import datetime
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -74,6 +75,8 @@ PROCEDURE_DEFAULTS: dict[str, Any] = {
     "documents": [],
     "steps": [],
     "form_schema": None,
+    "listed_from": None,
+    "listed_until": None,
 }
 DOCUMENT_DEFAULTS: dict[str, Any] = {
     "key": REQUIRED,
@@ -130,6 +133,19 @@ def days_to_json(value: Decimal | None) -> int | float | None:
 
 def days_from_json(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
+
+
+def date_to_json(value: datetime.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def date_from_json(value: Any) -> datetime.date | None:
+    """An ISO date ("2026-01-31") or None; ValueError for anything else."""
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError(value)
+    return datetime.date.fromisoformat(value)
 
 
 def unknown_keys(entry: dict[str, Any], defaults: dict[str, Any]) -> list[str]:

@@ -30,6 +30,7 @@ from .catalogue_data import (
     PROCEDURE_DEFAULTS,
     STEP_DEFAULTS,
     VERSION,
+    date_to_json,
     days_to_json,
 )
 from .models import (
@@ -197,6 +198,8 @@ def procedure_to_data(procedure: Procedure) -> dict[str, Any]:
             data[key] = sorted(event.code for event in procedure.life_events.all())
         elif key == "processing_days":
             data[key] = days_to_json(procedure.processing_days)
+        elif key in ("listed_from", "listed_until"):
+            data[key] = date_to_json(getattr(procedure, key))
         elif key == "documents":
             data[key] = [
                 {k: getattr(doc, k) for k in DOCUMENT_DEFAULTS}

@@ -76,6 +76,10 @@ def submission_check(
     applicant_check(applicant=applicant)
     if not procedure.submittable or not procedure.form_schema:
         raise DossierError(_("Thủ tục này không nộp hồ sơ trực tuyến trên Cổng."))
+    if not procedure.listed_on(day or timezone.localdate()):
+        raise DossierError(
+            _("Thủ tục này không còn trong danh mục thủ tục của tỉnh vào ngày nộp.")
+        )
     if procedure.counter_only:
         # A person signs in front of the official: the counter takes it, with
         # no appointment (issue 22); an officer files it there (`assisted_by`).

@@ -7,6 +7,7 @@ updated" and is shown as such; every procedure keeps its source and how far it
 was verified.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.core.validators import MinValueValidator, RegexValidator
@@ -248,6 +249,17 @@ class Procedure(models.Model):
     verified_note = models.CharField(_("ghi chú xác minh"), max_length=200, blank=True)
     source = models.TextField(_("nguồn"))
     form_schema = models.JSONField(_("cấu trúc tờ khai"), default=dict, blank=True)
+    # The province's published list (import_procedures): a procedure may enter
+    # it and leave it on given days; outside them it is shown, not filed.
+    listed_from = models.DateField(
+        _("có trong danh mục của tỉnh từ ngày"), null=True, blank=True
+    )
+    listed_until = models.DateField(
+        _("có trong danh mục của tỉnh đến hết ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Để trống nếu thủ tục vẫn còn trong danh mục."),
+    )
     # Normalised text (procedures.text.normalize), written by the services.
     search_name = models.CharField(max_length=300, editable=False, default="")
     search_text = models.TextField(editable=False, default="")
@@ -334,6 +346,15 @@ class Procedure(models.Model):
                 condition=Q(agency_level="") | Q(agency_level__in=AgencyLevel.values),
                 name="procedure_agency_level_known",
             ),
+            models.CheckConstraint(
+                condition=Q(listed_until__isnull=True)
+                | Q(listed_from__isnull=True)
+                | Q(listed_until__gte=models.F("listed_from")),
+                name="procedure_listed_period",
+                violation_error_message=_(
+                    "Ngày ra khỏi danh mục không được trước ngày vào danh mục."
+                ),
+            ),
             # What cannot be submitted here must say what it is and where it is done.
             models.CheckConstraint(
                 condition=Q(submittable=True) | ~Q(where_done=""),
@@ -358,6 +379,12 @@ class Procedure(models.Model):
     @property
     def is_linked(self) -> bool:
         return self.kind == Kind.LINKED
+
+    def listed_on(self, day: datetime.date) -> bool:
+        """Whether the province's list holds the procedure on `day`."""
+        return (self.listed_from is None or self.listed_from <= day) and (
+            self.listed_until is None or day <= self.listed_until
+        )
 
     @property
     def counter_only(self) -> bool:

@@ -15,6 +15,7 @@ from ..catalogue_data import (
     PROCEDURE_DEFAULTS,
     STEP_DEFAULTS,
     VERSION,
+    date_from_json,
     days_from_json,
     missing_keys,
     unknown_keys,
@@ -43,6 +44,8 @@ PLAIN_FIELDS = [
         "steps",
         "form_schema",
         "processing_days",
+        "listed_from",
+        "listed_until",
     }
 ]
 
@@ -163,6 +166,15 @@ def _procedure_errors(
     procedure.essential = entry["essential_seq"] is not None
     procedure.processing_days = days_from_json(entry["processing_days"])
     procedure.form_schema = entry["form_schema"]
+    for key in ("listed_from", "listed_until"):
+        try:
+            setattr(procedure, key, date_from_json(entry[key]))
+        except ValueError:
+            errors.append(
+                _("%(where)s: “%(key)s” phải là ngày dạng 2026-01-31.")
+                % {"where": where, "key": key}
+            )
+            entry[key] = None
     # Updating an entry must not collide with itself on unique constraints.
     existing = procedure_find(entry)
     if existing is not None:

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from ..catalogue_data import (
+    date_from_json,
     days_from_json,
     read_data_dir,
 )
@@ -58,6 +59,8 @@ def _write_procedure(entry: dict[str, Any], existing: Procedure | None) -> Proce
     procedure.essential = entry["essential_seq"] is not None
     procedure.processing_days = days_from_json(entry["processing_days"])
     procedure.form_schema = entry["form_schema"]
+    procedure.listed_from = date_from_json(entry["listed_from"])
+    procedure.listed_until = date_from_json(entry["listed_until"])
     procedure.field = Field.objects.get(code=entry["field"])
     procedure_save(procedure=procedure, edited_locally=False)
     procedure.life_events.set(LifeEvent.objects.filter(code__in=entry["life_events"]))
