@@ -22,6 +22,7 @@ from dossiers.lifecycle import may_act
 from dossiers.models import Dossier, Origin, Status
 from dossiers.services import dossier_confirm_payment, dossier_request_payment
 from notifications.services import notify
+from procedures.fees import PER_PROVINCE
 from units.selectors import province_id_of
 
 from . import fees
@@ -53,6 +54,15 @@ class PaymentNotAllowed(PaymentError):
 # --- Fees -------------------------------------------------------------------------
 
 
+def _province_id(dossier: Dossier) -> int | None:
+    """The province of the dossier's area, asked only by a fee the province
+    sets (no query for the others)."""
+    basis = dossier.procedure.fee_basis or {}
+    if basis.get("per") != PER_PROVINCE or dossier.admin_unit_id is None:
+        return None
+    return province_id_of(dossier.admin_unit)
+
+
 @transaction.atomic
 def fee_record(*, dossier: Dossier, now: datetime.datetime | None = None) -> DossierFee:
     """Assess the dossier's fee at submission and keep it; the dossier's
@@ -66,7 +76,7 @@ def fee_record(*, dossier: Dossier, now: datetime.datetime | None = None) -> Dos
         data=dossier.data,
         on=timezone.localtime(dossier.submitted_at).date(),
         rules=[fees.LINKED_PART] if dossier.part_of_id is not None else None,
-        province_id=province_id_of(dossier.admin_unit) if dossier.admin_unit else None,
+        province_id=_province_id(dossier),
     )
     rule = assessment.exemption
     fee, _created = DossierFee.objects.update_or_create(
