@@ -190,7 +190,7 @@ class Assessment:
 # members of poor households, people with disabilities). A dossier names its
 # group in the form field EXEMPTION_FIELD; the officer checks the proof.
 EXEMPTION_FIELD = "fee_exemption_group"
-EXEMPT_GROUPS: dict[str, tuple[str, str]] = {
+EXEMPT_GROUPS: dict[str, tuple[str, str]] = {  # keys: models.EXEMPT_GROUP_KEYS
     "nguoi-co-cong": (
         "Người có công với cách mạng",
         "Person with merit to the revolution",

@@ -7,7 +7,10 @@ message the gateway sent about a payment (callbacks, browser returns, answers to
 status queries), accepted or refused. Attempts and callbacks are never deleted.
 """
 
+from typing import Any
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +57,21 @@ class DossierFee(models.Model):
         return bool(self.exemption_key)
 
 
+# The groups a province's civil-status fee resolution may exempt, as the records
+# of commune-procedures.md name them (payments.fees.EXEMPT_GROUPS has their names).
+EXEMPT_GROUP_KEYS = ("nguoi-co-cong", "ho-ngheo", "nguoi-khuyet-tat")
+
+
+def validate_exempt_groups(value: Any) -> None:
+    if not isinstance(value, list) or any(
+        group not in EXEMPT_GROUP_KEYS for group in value
+    ):
+        raise ValidationError(
+            _("Nhóm được miễn là danh sách các khóa: %(keys)s."),
+            params={"keys": ", ".join(EXEMPT_GROUP_KEYS)},
+        )
+
+
 class ProvinceFee(models.Model):
     """A province's fee for a procedure whose fee the law leaves to the
     province (civil-status fees: the provincial People's Council decides, TT
@@ -93,6 +111,7 @@ class ProvinceFee(models.Model):
         _("nhóm được miễn"),
         default=list,
         blank=True,
+        validators=[validate_exempt_groups],
         help_text=_(
             "Khóa các nhóm được miễn theo nghị quyết của tỉnh: nguoi-co-cong, "
             "ho-ngheo, nguoi-khuyet-tat."

@@ -279,3 +279,22 @@ def test_a_dossier_filed_in_the_province_owes_its_amount(
     assert fee.exemption_key == "tinh:nguoi-co-cong"
     with override("vi"):
         assert str(fee_of_dossier(dossier)) == "Miễn phí: Người có công với cách mạng"
+
+
+def test_an_unknown_exempt_group_is_refused_with_a_clear_message(civil_status, tree):
+    from django.core.exceptions import ValidationError
+
+    row = ProvinceFee(
+        province=tree["province"],
+        procedure=civil_status,
+        valid_from=datetime.date(2026, 1, 1),
+        amount_vnd=10_000,
+        exempt_groups=["sinh-vien"],
+        source="Nghị quyết",
+    )
+    with pytest.raises(ValidationError) as raised:
+        row.full_clean()
+    assert raised.value.message_dict["exempt_groups"] == [
+        "Nhóm được miễn là danh sách các khóa: nguoi-co-cong, ho-ngheo, "
+        "nguoi-khuyet-tat."
+    ]
