@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
     from accounts.models import User
 
-    from .models import Dossier, Event
+    from .models import Dossier, Event, Result
 
 
 # --- Guards -------------------------------------------------------------------------
@@ -255,3 +255,27 @@ def fee_of(*, dossier: "Dossier") -> Fee:
         if fee is not None:
             return fee
     return fee_shown(base_vnd=dossier.fee_vnd)
+
+
+# --- The result's number in its agency's register -----------------------------------
+# numberer(result, take) -> None gives `result` its register, book and number and
+# saves them (registers: the issuing agency's result register, its row locked
+# until the issue's transaction ends, so an issue rolled back leaves no gap). With
+# take False it only copies the entry the dossier already has: a result recorded
+# from another agency's system is numbered by the app that asked that system.
+ResultNumberer = Callable[["Result", bool], None]
+
+_result_numberers: list[ResultNumberer] = []
+
+
+def result_numberer(numberer: ResultNumberer) -> ResultNumberer:
+    """Register the numberer of results; usable as a decorator."""
+    if numberer not in _result_numberers:
+        _result_numberers.append(numberer)
+    return numberer
+
+
+def result_number(*, result: "Result", take: bool = True) -> None:
+    """Number `result` in its register, before its document is made and signed."""
+    for numberer in list(_result_numberers):
+        numberer(result, take)

@@ -451,6 +451,10 @@ class Result(models.Model):
     token = models.CharField(max_length=64, unique=True)
     title = models.CharField(_("tên kết quả"), max_length=255)
     number = models.CharField(_("số, ký hiệu"), max_length=100, blank=True)
+    # The agency's result register that numbered it and its book (registers app);
+    # empty for a result numbered elsewhere (another agency's system).
+    register = models.CharField(_("sổ"), max_length=100, blank=True)
+    book = models.CharField(_("quyển số"), max_length=30, blank=True)
     file = models.FileField(_("tệp kết quả"), upload_to="results/%Y/%m", blank=True)
     issued_at = models.DateTimeField(_("ngày ban hành"))
     issued_by_unit = models.ForeignKey(

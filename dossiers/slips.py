@@ -470,7 +470,7 @@ def result_pdf(
     ]
     story: list[Flowable] = [header]
     if result.number:
-        story.append(Paragraph(f"Số: {_e(result.number)}", s["center"]))
+        story.append(Paragraph(_e(register_line(result)), s["center"]))
     story += [
         Paragraph(_e(result.title.upper()), s["title"]),
         *_common_rows(dossier, s),
@@ -499,6 +499,56 @@ def result_pdf(
         ),
     ]
     return _build(story, pagesize=A4)
+
+
+def register_line(result: Result) -> str:
+    """ "Số: 12, Quyển số: 01/2026": the number the agency's register gave the
+    result (registers), or the number it was issued with elsewhere."""
+    if result.book:
+        return f"Số: {result.number}, Quyển số: {result.book}"
+    return f"Số: {result.number}"
+
+
+class NotStampable(Exception):
+    """A PDF the number cannot be written on (broken, encrypted)."""
+
+
+def number_stamp(content: bytes, line: str) -> bytes:
+    """The PDF `content` with `line` written at the top right of its first page, on
+    a white box (an overlay drawn by reportlab, merged by pypdf). The uploaded
+    result was already checked (accounts.pdf_check); the whole file is written
+    again, so the agency's signature that follows covers the number."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.errors import PyPdfError
+    from reportlab.pdfgen import canvas
+
+    _fonts()
+    try:
+        reader = PdfReader(io.BytesIO(content))
+        if reader.is_encrypted:
+            raise NotStampable("encrypted")
+        writer = PdfWriter(clone_from=reader)
+        page = writer.pages[0]
+        box = page.mediabox
+        width, height = float(box.width), float(box.height)
+        overlay = io.BytesIO()
+        size = 9.0
+        text_width = pdfmetrics.stringWidth(line, "DejaVu", size)
+        drawing = canvas.Canvas(overlay, pagesize=(width, height))
+        x = float(box.left) + width - text_width - 12 * mm
+        y = float(box.bottom) + height - 10 * mm
+        drawing.setFillColor(colors.white)
+        drawing.rect(x - 2 * mm, y - 1.5 * mm, text_width + 4 * mm, size + 3 * mm, 0, 1)
+        drawing.setFillColor(colors.black)
+        drawing.setFont("DejaVu", size)
+        drawing.drawString(x, y, line)
+        drawing.save()
+        page.merge_page(PdfReader(io.BytesIO(overlay.getvalue())).pages[0])
+        out = io.BytesIO()
+        writer.write(out)
+    except (PyPdfError, ValueError, KeyError, TypeError, IndexError) as exc:
+        raise NotStampable(str(exc)) from exc
+    return out.getvalue()
 
 
 # --- Shared with other apps' documents (the payments app's e-receipt) --------------

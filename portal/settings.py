@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "notifications",
     "payments",
     "paygate",
+    # Issue 18: each agency's result registers, numbering results (above dossiers).
+    "registers",
     "chains",
     # Issue 19: the outbox to the National Public Service Portal and its twin.
     "national",

@@ -69,6 +69,11 @@ urlpatterns += [
     path("api/v1/", include("national.api")),
 ]
 
+# --- Each agency's result registers (issue 18): the officers' search.
+urlpatterns += [
+    path("", include("registers.urls")),
+]
+
 # --- Citizens' feedback and recommendations (issue 20).
 urlpatterns += [
     path("feedback/", include("feedback.urls")),

@@ -182,6 +182,11 @@ class DossierDetailSerializer(DossierSerializer):
             return None
         return {
             "title": result.title,
+            # Its line in the issuing agency's register (registers): the
+            # register's name, the book, the number; empty when it was numbered
+            # elsewhere.
+            "register": result.register,
+            "book": result.book,
             "number": result.number,
             "issued_at": result.issued_at,
             "verify_url": result.get_absolute_url(),

@@ -209,6 +209,9 @@ def dossier_record_agency_result(
         issued_by_unit=dossier.processing_unit or dossier.receiving_unit,
         issued_by=issued_by,
     )
+    # The number of the agency's register, when the app that asked the agency's
+    # system took one for this dossier (chains: births, deaths).
+    hooks.result_number(result=result, take=False)
     # PORTAL_URL, else the address of the request that set the chain going
     # (carried by its tasks: accounts/addresses.py).
     verify_url = absolute_url(result.get_absolute_url())

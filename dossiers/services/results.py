@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.addresses import absolute_url
 
+from .. import hooks
 from ..files import (
     DiskFull,
     check_upload,
@@ -80,10 +81,31 @@ def dossier_issue_result(
         issued_by=actor,
     )
     result.save()
+    # Its number in the agency's register, taken in this transaction (registers).
+    hooks.result_number(result=result)
     if file is not None:
         file.seek(0)
-        result_file_sign(result, file.read(), name=file.name or "")
+        content = result_number_stamp(result, file.read())
+        result_file_sign(result, content, name=file.name or "")
     return dossier
+
+
+def result_number_stamp(result: Result, content: bytes) -> bytes:
+    """The uploaded PDF with the result's register number stamped on its first
+    page, before it is signed (the signature covers the number)."""
+    from .. import slips
+
+    if not result.book:
+        return content
+    try:
+        return slips.number_stamp(content, slips.register_line(result))
+    except slips.NotStampable as exc:
+        raise DossierError(
+            _(
+                "Không ghi được số vào sổ lên tệp kết quả: tệp PDF bị hỏng, có mật "
+                "khẩu hoặc không đúng định dạng. Hãy tải lên một tệp PDF khác."
+            )
+        ) from exc
 
 
 def result_file_sign(result: Result, content: bytes, *, name: str = "") -> None:

@@ -970,7 +970,6 @@ def test_issue_an_uploaded_result_marks_it_digitised(client, people):
         {
             "issue_result-seen_status": dossier.status,
             "issue_result-title": "Giấy khai sinh",
-            "issue_result-number": "12/2026",
             "issue_result-source": "upload",
             "issue_result-file": pdf_upload("ket-qua.pdf"),
         },
@@ -980,7 +979,12 @@ def test_issue_an_uploaded_result_marks_it_digitised(client, people):
     dossier.refresh_from_db()
     assert dossier.status == Status.RESULT_READY
     assert dossier.result_digitized
-    assert dossier.result.number == "12/2026"
+    # The agency's register numbers it (registers); the form asks no number, and
+    # the number is stamped on the uploaded file before it is signed.
+    assert dossier.result.number == "1"
+    assert f"Số: 1, Quyển số: {dossier.result.book}" in pdf_text(
+        dossier.result.file.read()
+    )
 
 
 def test_an_uploaded_result_that_is_not_a_pdf_or_image_is_refused(client, people):
@@ -1019,7 +1023,6 @@ def test_a_generated_result_pdf_verifies_by_its_token(client, people):
         dossier,
         "issue_result",
         title="Giấy xác nhận thử",
-        number="07/XN",
         source="generate",
     )
 
@@ -1031,6 +1034,7 @@ def test_a_generated_result_pdf_verifies_by_its_token(client, people):
     assert content.startswith(b"%PDF")
     text = pdf_text(content)
     assert "GIẤY XÁC NHẬN THỬ" in text
+    assert f"Số: 1, Quyển số: {result.book}" in text
     assert "Nguyễn Văn Kết Quả" in text
     assert dossier.code in text
     url = re.search(r"https?://\S+/verify/\S+/", text).group(0)

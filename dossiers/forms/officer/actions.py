@@ -200,7 +200,7 @@ class IssueResultForm(ActionForm):
         max_length=255,
         help_text=_("Ví dụ: Giấy khai sinh; Quyết định hưởng chế độ tử tuất."),
     )
-    number = forms.CharField(label=_("Số, ký hiệu"), max_length=100, required=False)
+    # No number to type: the agency's register gives it at issue (registers).
     source = forms.ChoiceField(
         label=_("Văn bản kết quả"),
         choices=[

@@ -24,6 +24,7 @@ APPS = [
     "notifications",
     "payments",
     "paygate",
+    "registers",
     "chains",
     "national",
     "dashboards",
