@@ -13,6 +13,7 @@ from accounts.services import stored_document_add
 from dossiers.lifecycle import TRANSITIONS
 from dossiers.models import Dossier, Origin, Result, Status
 from dossiers.services import dossier_record_agency_result, dossier_return_result
+from registers.services import register_entry_take
 
 from ..models import ChainRun, ChainStep, RunStatus, StepState
 from ..steps import KINDS, Outcome
@@ -33,6 +34,29 @@ def system_user() -> User:
         user.set_unusable_password()
         user.save(update_fields=["password"])
     return user
+
+
+def outcome_numbered(
+    step: ChainStep, outcome: Outcome, now: datetime.datetime
+) -> Outcome:
+    """Births and deaths: the number of the agency's register (registers), taken
+    in the transaction that records the result (no gap if it rolls back), in
+    place of the number the registry's answer carried; the step's stored result
+    carries it on to the steps that cite it."""
+    kind = KINDS[step.kind]
+    if kind.numbered is None:
+        return outcome
+    part = Dossier.objects.select_related("procedure", "applicant").get(chain_step=step)
+    entry = register_entry_take(
+        dossier=part,
+        unit=step.org_unit,
+        title=kind.title,
+        subject=str(outcome.result.get("full_name") or ""),
+        now=now,
+    )
+    outcome = kind.numbered(outcome, entry.number, entry.register.book)
+    ChainStep.objects.filter(pk=step.pk).update(result=outcome.result)
+    return outcome
 
 
 def result_deliver(

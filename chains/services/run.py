@@ -39,7 +39,7 @@ from tasking import backoff_seconds
 from ..models import ChainStep, RunStatus, StepState
 from ..steps import KINDS, Outcome, StepInput
 from .common import ChainError, enqueue, lock_step_run, move, step_key
-from .deliver import chain_advance, result_deliver
+from .deliver import chain_advance, outcome_numbered, result_deliver
 from .halt import halt_for_citizen
 from .handoffs import handoff_sent
 from .history import history
@@ -181,6 +181,7 @@ def _complete(step_id: int, attempt: int, outcome: Outcome) -> str:
             return "lost"
         step = ChainStep.objects.select_related("procedure", "org_unit").get(pk=step_id)
         handoff_sent(step=step, now=now)
+        outcome = outcome_numbered(step, outcome, now)
         result_deliver(run, step, outcome, now)
         history(
             run,

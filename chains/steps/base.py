@@ -4,7 +4,7 @@ agency type. The kinds themselves: births.py, deaths.py; the table: kinds.py."""
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from agencies.adapters.records import ParentRecord
@@ -65,6 +65,25 @@ class Kind:
     # When an officer must look at it, it is a verification with its own limit
     # (CHAIN_RESIDENCE_VERIFICATION_DAYS) and the group's longer total.
     verifies: bool = False
+    # The outcome with the number and book of the agency's register (registers),
+    # for the steps whose result is entered in one (births, deaths).
+    numbered: Callable[[Outcome, int, str], Outcome] | None = None
+
+
+def renumbered(
+    outcome: Outcome, *, number: int, book: str, keys: tuple[str, str], row: str
+) -> Outcome:
+    """`outcome` with `number` and `book` in its result (under `keys`), as its
+    number, and on its document's line `row`."""
+    return replace(
+        outcome,
+        result={**outcome.result, keys[0]: number, keys[1]: book},
+        number=f"{number}/{book}",
+        rows=[
+            (label, f"{number}, quyển {book}" if label == row else value)
+            for label, value in outcome.rows
+        ],
+    )
 
 
 def date_of(value: Any) -> datetime.date | None:

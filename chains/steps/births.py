@@ -19,7 +19,7 @@ from agencies.adapters.records import (
     as_json,
 )
 
-from .base import Outcome, StepInput, date_of, dmy, parent_record
+from .base import Outcome, StepInput, date_of, dmy, parent_record, renumbered
 
 
 def birth(step: StepInput) -> Outcome:
@@ -69,6 +69,17 @@ def birth(step: StepInput) -> Outcome:
             ("Số đăng ký khai sinh", f"{entry.number}, quyển {entry.book}"),
             ("Nơi đăng ký", entry.office),
         ],
+    )
+
+
+def birth_numbered(outcome: Outcome, number: int, book: str) -> Outcome:
+    """The birth certificate with the number of the commune's births register."""
+    return renumbered(
+        outcome,
+        number=number,
+        book=book,
+        keys=("birth_certificate_number", "birth_certificate_book"),
+        row="Số đăng ký khai sinh",
     )
 
 

@@ -19,7 +19,7 @@ from agencies.adapters.records import (
     as_json,
 )
 
-from .base import Outcome, StepInput, date_of, dmy
+from .base import Outcome, StepInput, date_of, dmy, renumbered
 
 
 def death(step: StepInput) -> Outcome:
@@ -65,6 +65,17 @@ def death(step: StepInput) -> Outcome:
             ("Số đăng ký khai tử", f"{entry.number}, quyển {entry.book}"),
             ("Nơi đăng ký", entry.office),
         ],
+    )
+
+
+def death_numbered(outcome: Outcome, number: int, book: str) -> Outcome:
+    """The death extract with the number of the commune's deaths register."""
+    return renumbered(
+        outcome,
+        number=number,
+        book=book,
+        keys=("death_extract_number", "death_extract_book"),
+        row="Số đăng ký khai tử",
     )
 
 

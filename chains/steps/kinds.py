@@ -20,6 +20,7 @@ KINDS: dict[str, Kind] = {
             "Giấy khai sinh (bản điện tử)",
             DocumentType.BIRTH_CERTIFICATE,
             births.birth,
+            numbered=births.birth_numbered,
         ),
         Kind(
             "residence",
@@ -43,6 +44,7 @@ KINDS: dict[str, Kind] = {
             "Trích lục khai tử (bản điện tử)",
             DocumentType.DEATH_CERTIFICATE,
             deaths.death,
+            numbered=deaths.death_numbered,
         ),
         Kind(
             "deregistration",

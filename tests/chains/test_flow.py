@@ -21,6 +21,7 @@ from agencies.models import (
 )
 from chains.models import ChainRun, RunStatus, StepState
 from dossiers.models import Dossier, Result, Status
+from registers.models import RegisterEntry, RegisterKind
 
 from .conftest import (
     BIRTH,
@@ -77,11 +78,31 @@ def test_the_birth_group_completes_and_passes_the_childs_number_on(
     assert card.result["personal_id"] == number
     assert ResidenceEntry.objects.get().personal_id == number
     assert InsuranceCard.objects.get().personal_id == number
-    # The birth certificate is cited by the residence step.
-    entry = CivilStatusEntry.objects.get(kind="birth")
+    # The birth certificate is numbered by the commune's births register
+    # (registers), not by the registry's own count, and the residence step cites
+    # that number.
+    assert CivilStatusEntry.objects.filter(kind="birth").exists()
+    entry = RegisterEntry.objects.get(register__kind=RegisterKind.BIRTH)
+    assert entry.register.unit == agencies["committee"]
+    assert entry.subject == "Nguyễn Văn Bé"
+    assert entry.dossier == Dossier.objects.get(chain_step=birth)
+    assert (
+        birth.result["birth_certificate_number"],
+        birth.result["birth_certificate_book"],
+    ) == (entry.number, entry.register.book)
     assert residence.request["based_on"].startswith(
-        f"Giấy khai sinh số {entry.number}, quyển {entry.book}"
+        f"Giấy khai sinh số {entry.number}, quyển {entry.register.book}"
     )
+    assert card.request["birth_certificate"] == f"{entry.number}/{entry.register.book}"
+    result = Result.objects.get(dossier=entry.dossier)
+    assert (result.register, result.book, result.number) == (
+        "Sổ đăng ký khai sinh",
+        entry.register.book,
+        str(entry.number),
+    )
+    # Only the birth is entered in a register of ours: the police's and the
+    # social insurance's results are numbered by their own systems.
+    assert RegisterEntry.objects.count() == 1
 
 
 def test_the_personal_id_follows_identifiers_md(
@@ -264,11 +285,13 @@ def test_the_death_group_does_the_chosen_procedures_with_the_right_payer(
     # The registry knows of the death; the residence is removed, citing the extract.
     assert RecordedDeath.objects.get().personal_id == "036045001111"
     assert RegistryRecord.objects.get(personal_id="036045001111").date_of_death
-    extract = CivilStatusEntry.objects.get(kind="death")
+    # The extract is numbered by the commune's deaths register (registers).
+    extract = RegisterEntry.objects.get(register__kind=RegisterKind.DEATH)
+    assert extract.register.unit == agencies["committee"]
     deregistration = steps[1]
     assert deregistration.org_unit == agencies["police"]
     assert deregistration.request["based_on"] == (
-        f"Trích lục khai tử số {extract.number}/{extract.book}"
+        f"Trích lục khai tử số {extract.number}/{extract.register.book}"
     )
     decisions = BenefitDecision.objects.all()
     if payer is None:
