@@ -106,6 +106,9 @@ COUNTER_POST = STAFF_POST
 STATS = STAFF_AREA | dict.fromkeys(
     ("officer", "officer_other_commune", "specialist"), FORBIDDEN
 )
+# The result registers: officers who issue and sign (their own agency's entries
+# only), administrators; district staff get 403.
+REGISTERS = STAFF_AREA | {"district_staff": FORBIDDEN}
 ADMIN_SITE = rule(LOGIN, admin_user=OK)
 # Adding and deleting: the append-only tables (logs, payments, tokens, agencies'
 # records) refuse even an administrator (403); the others answer.
@@ -243,6 +246,7 @@ ACCESS: list[tuple[str, Access]] = [
     ("dossiers:dossier-act", Access(STAFF_POST)),
     ("dossiers:dossier-stop-at-counter", Access(STAFF_POST)),
     ("dossiers:tracking-book", Access(STAFF_AREA)),
+    ("registers:register-search", Access(REGISTERS)),
     ("payments:payment-cash", Access(STAFF_POST)),
     ("dossiers:counter-citizen-create", Access(COUNTER_POST)),
     ("dossiers:counter-reset", Access(COUNTER_POST)),
