@@ -86,12 +86,14 @@ def result_deliver(
         with result.file.open("rb") as handle:
             content = handle.read()
         subject = outcome.result.get("full_name") or run.dossier.applicant.full_name
+        # "3/01/2026" for a number of one of our registers' books.
+        number = f"{result.number}/{result.book}" if result.book else result.number
         document = stored_document_add(
             owner=run.dossier.applicant,
             doc_type=kind.doc_type,
             title=f"{result.title} – {subject}"[:200],
             file=SimpleUploadedFile("result.pdf", content, "application/pdf"),
-            number=result.number[:60],
+            number=number[:60],
             issued_by=step.org_unit.name[:200],
             issued_on=timezone.localdate(now),
             source=DocumentSource.RESULT,

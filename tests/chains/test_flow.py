@@ -100,6 +100,8 @@ def test_the_birth_group_completes_and_passes_the_childs_number_on(
         entry.register.book,
         str(entry.number),
     )
+    # The citizen's document store keeps the number with its book.
+    assert birth.stored_document.number == f"{entry.number}/{entry.register.book}"
     # Only the birth is entered in a register of ours: the police's and the
     # social insurance's results are numbered by their own systems.
     assert RegisterEntry.objects.count() == 1
