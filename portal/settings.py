@@ -824,9 +824,6 @@ NATIONAL_SYNC_REQUEUE_AFTER_SECONDS = env.int(
     "NATIONAL_SYNC_REQUEUE_AFTER_SECONDS", default=120
 )
 NATIONAL_SYNC_RECONCILE_BATCH = env.int("NATIONAL_SYNC_RECONCILE_BATCH", default=500)
-# The secret the national side signs its pushes of dossiers with (HMAC-SHA256).
-# Empty: every push is refused. The development value only with DEBUG.
-NATIONAL_INBOUND_SECRET = env.str(
-    "NATIONAL_INBOUND_SECRET",
-    default="dev-only-national-inbound-secret-do-not-use" if DEBUG else "",
-)
+# The secret the national side signs its pushes of dossiers with (HMAC-SHA256),
+# agreed with it. Empty (the default): every push is refused.
+NATIONAL_INBOUND_SECRET = env.str("NATIONAL_INBOUND_SECRET", default="")
