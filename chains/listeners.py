@@ -51,7 +51,10 @@ DECIDED_BY_STEPS = frozenset(
         "request_payment",
         "confirm_payment",
         "forward",
-        "approve",
+        "appraise",
+        "submit_for_signature",
+        "sign",
+        "send_back",
         "issue_result",
         "return_result",
     }
@@ -119,7 +122,7 @@ def on_dossier_transition(dossier: Dossier, event: Event) -> None:
     move of the step and its task after commit; no dossier moves)."""
     if dossier.part_of_id is None or event.origin == Origin.SYSTEM:
         return
-    if event.action in ("approve", "issue_result"):
+    if event.action in ("sign", "issue_result"):
         step = _step_of(dossier)
         if step is not None:
             step_officer_decided(step=step, action=event.action, now=event.at)

@@ -25,7 +25,12 @@ ACTION_LABELS = {
     "confirm_payment": pgettext_lazy("history", "Xác nhận đã nộp phí, lệ phí"),
     "forward": pgettext_lazy("history", "Chuyển xử lý"),
     "assign": pgettext_lazy("history", "Giao cán bộ xử lý"),
+    # Dossiers approved under the earlier flow keep their events (decision 234).
     "approve": pgettext_lazy("history", "Phê duyệt"),
+    "appraise": pgettext_lazy("history", "Thẩm định, dự thảo kết quả"),
+    "submit_for_signature": pgettext_lazy("history", "Trình lãnh đạo ký duyệt"),
+    "sign": pgettext_lazy("history", "Lãnh đạo ký duyệt"),
+    "send_back": pgettext_lazy("history", "Lãnh đạo trả lại chuyên viên"),
     "issue_result": pgettext_lazy("history", "Phát hành kết quả"),
     "record_result": pgettext_lazy(
         "history", "Ghi nhận kết quả từ hệ thống của cơ quan"

@@ -21,6 +21,9 @@ RECEIVING = "receiving"  # a receiving officer of the receiving unit
 HANDLER = "handler"  # an officer of the receiving unit or of the processing unit
 PROCESSING_LEADER = "processing_leader"  # a leader of the processing unit
 PROCESSING = "processing"  # a specialist/officer of the processing unit
+# The specialist holding the dossier: a specialist of the processing unit who
+# is its assignee, or any of them while nobody is assigned (decision 232).
+ASSIGNED_SPECIALIST = "assigned_specialist"
 # The applicant online, or a receiving officer of the receiving unit for the
 # applicant at the counter (a request to stop, Circular 03/2025 art. 7).
 APPLICANT_OR_RECEIVING = "applicant_or_receiving"
@@ -44,20 +47,25 @@ OPEN = frozenset(
         Status.SUPPLEMENT_REQUESTED,
         Status.AWAITING_PAYMENT,
         Status.PROCESSING,
-        Status.APPROVED,
+        Status.APPRAISED,
+        Status.AWAITING_SIGNATURE,
+        Status.SIGNED,
     }
 )
 
-# Nothing has been decided yet (no approval, no result): a request to stop is
-# granted (Circular 03/2025 art. 7: the stop notice, form 05).
-NOTHING_DECIDED = frozenset(OPEN - {Status.APPROVED})
+# Nothing has been decided yet (no result signed by the leader): a request to
+# stop is granted (Circular 03/2025 art. 7: the stop notice, form 05).
+NOTHING_DECIDED = frozenset(OPEN - {Status.SIGNED})
+
+# The specialist is still working on it (appraisal and its draft result).
+BEING_APPRAISED = frozenset({Status.PROCESSING, Status.APPRAISED})
 
 TRANSITIONS: dict[str, Move] = {
     "receive": Move(
         frozenset({Status.SUBMITTED}), Status.RECEIVED, RECEIVING, _("Tiếp nhận")
     ),
     "request_supplement": Move(
-        frozenset({Status.RECEIVED, Status.PROCESSING}),
+        frozenset({Status.RECEIVED, *BEING_APPRAISED}),
         Status.SUPPLEMENT_REQUESTED,
         HANDLER,
         _("Yêu cầu bổ sung"),
@@ -86,16 +94,35 @@ TRANSITIONS: dict[str, Move] = {
         RECEIVING,
         _("Chuyển xử lý"),
     ),
-    "approve": Move(
-        frozenset({Status.PROCESSING}),
-        Status.APPROVED,
+    # The practice of processing (issue 18, docs/decisions.md 230-233): the
+    # specialist appraises and drafts the result (again, to replace the draft),
+    # submits it for signature; the leader signs it or sends it back with a
+    # reason; the one-stop unit issues it (signed by the agency) and returns it.
+    "appraise": Move(
+        BEING_APPRAISED, Status.APPRAISED, ASSIGNED_SPECIALIST, _("Thẩm định")
+    ),
+    "submit_for_signature": Move(
+        frozenset({Status.APPRAISED}),
+        Status.AWAITING_SIGNATURE,
+        ASSIGNED_SPECIALIST,
+        _("Trình ký"),
+    ),
+    "sign": Move(
+        frozenset({Status.AWAITING_SIGNATURE}),
+        Status.SIGNED,
         PROCESSING_LEADER,
-        _("Phê duyệt"),
+        _("Ký duyệt"),
+    ),
+    "send_back": Move(
+        frozenset({Status.AWAITING_SIGNATURE}),
+        Status.PROCESSING,
+        PROCESSING_LEADER,
+        _("Trả lại chuyên viên"),
     ),
     "issue_result": Move(
-        frozenset({Status.APPROVED}),
+        frozenset({Status.SIGNED}),
         Status.RESULT_READY,
-        PROCESSING,
+        RECEIVING,
         _("Phát hành kết quả"),
     ),
     "return_result": Move(
@@ -110,8 +137,8 @@ TRANSITIONS: dict[str, Move] = {
                 Status.SUBMITTED,
                 Status.RECEIVED,
                 Status.SUPPLEMENT_REQUESTED,
-                Status.PROCESSING,
-                Status.APPROVED,
+                *BEING_APPRAISED,
+                Status.AWAITING_SIGNATURE,
             }
         ),
         Status.REFUSED,
@@ -125,7 +152,8 @@ TRANSITIONS: dict[str, Move] = {
                 Status.RECEIVED,
                 Status.SUPPLEMENT_REQUESTED,
                 Status.AWAITING_PAYMENT,
-                Status.PROCESSING,
+                *BEING_APPRAISED,
+                Status.AWAITING_SIGNATURE,
             }
         ),
         Status.WITHDRAWN,
@@ -153,7 +181,14 @@ TRANSITIONS: dict[str, Move] = {
     "rate": Move(frozenset({Status.RETURNED}), None, APPLICANT, _("Đánh giá")),
     # --- Linked dossiers: the result another agency's system issued (chains).
     "record_result": Move(
-        frozenset({Status.RECEIVED, Status.PROCESSING, Status.APPROVED}),
+        frozenset(
+            {
+                Status.RECEIVED,
+                *BEING_APPRAISED,
+                Status.AWAITING_SIGNATURE,
+                Status.SIGNED,
+            }
+        ),
         Status.RESULT_READY,
         SYSTEM,
         _("Ghi nhận kết quả từ hệ thống của cơ quan"),
@@ -164,6 +199,7 @@ TRANSITIONS: dict[str, Move] = {
 _PERMISSIONS = {
     RECEIVING: "dossiers.receive_dossier",
     PROCESSING: "dossiers.process_dossier",
+    ASSIGNED_SPECIALIST: "dossiers.process_dossier",
     PROCESSING_LEADER: "dossiers.approve_dossier",
 }
 
@@ -195,6 +231,12 @@ def may_act(user: "User | AnonymousUser", dossier: Dossier, action: str) -> bool
     if actor == PROCESSING:
         return unit_id == processing_unit_id and (
             has(_PERMISSIONS[PROCESSING]) or has(_PERMISSIONS[RECEIVING])
+        )
+    if actor == ASSIGNED_SPECIALIST:
+        return (
+            unit_id == processing_unit_id
+            and has(_PERMISSIONS[ASSIGNED_SPECIALIST])
+            and dossier.assignee_id in (None, user.pk)
         )
     if actor == PROCESSING_LEADER:
         return unit_id == processing_unit_id and has(_PERMISSIONS[PROCESSING_LEADER])

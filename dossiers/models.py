@@ -43,7 +43,10 @@ class Status(models.TextChoices):
     SUPPLEMENT_REQUESTED = "supplement_requested", _("Yêu cầu bổ sung hồ sơ")
     AWAITING_PAYMENT = "awaiting_payment", _("Chờ nộp phí, lệ phí")
     PROCESSING = "processing", _("Đang xử lý")
-    APPROVED = "approved", _("Đã phê duyệt, chờ phát hành kết quả")
+    # The specialist appraised it and drafted its result (docs/decisions.md, 230).
+    APPRAISED = "appraised", _("Đã thẩm định, chờ trình ký")
+    AWAITING_SIGNATURE = "awaiting_signature", _("Chờ lãnh đạo ký duyệt")
+    SIGNED = "signed", _("Đã ký duyệt, chờ phát hành kết quả")
     RESULT_READY = "result_ready", _("Đã có kết quả, chờ trả")
     RETURNED = "returned", _("Đã trả kết quả")
     REFUSED = "refused", _("Từ chối giải quyết")
@@ -58,7 +61,9 @@ SYNC_CODES = {
     Status.SUPPLEMENT_REQUESTED: "waiting",
     Status.AWAITING_PAYMENT: "paying",
     Status.PROCESSING: "processing",
-    Status.APPROVED: "processing",
+    Status.APPRAISED: "processing",
+    Status.AWAITING_SIGNATURE: "processing",
+    Status.SIGNED: "processing",
     Status.RESULT_READY: "releasing",
     Status.RETURNED: "done",
     Status.REFUSED: "denied",
@@ -196,6 +201,8 @@ class Dossier(models.Model):
     clock_started_at = models.DateTimeField(null=True, blank=True)
     supplement_count = models.PositiveSmallIntegerField(default=0)
     supplement_requested_at = models.DateTimeField(null=True, blank=True)
+    # How many times a leader sent the draft result back to the specialist.
+    send_back_count = models.PositiveSmallIntegerField(default=0, db_default=0)
     apologized = models.BooleanField(_("đã xin lỗi, hẹn lại"), default=False)
     completed_at = models.DateTimeField(
         _("thời điểm xử lý xong"), null=True, blank=True
@@ -475,6 +482,43 @@ class Result(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("dossiers:result-verify", kwargs={"token": self.token})
+
+
+class ResultDraft(models.Model):
+    """The result the specialist drafted when appraising the dossier: an
+    uploaded PDF, or one generated from the dossier's data when it is issued.
+    The leader signs it off; the issue signs it with the agency's certificate
+    (docs/decisions.md, 231)."""
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.CASCADE, related_name="result_draft"
+    )
+    title = models.CharField(_("tên kết quả"), max_length=255)
+    # Empty when the result is generated from the dossier's data.
+    file = models.FileField(
+        _("dự thảo kết quả"), upload_to="result-drafts/%Y/%m", blank=True
+    )
+    original_name = models.CharField(max_length=255, blank=True)
+    generate = models.BooleanField(_("tạo từ dữ liệu hồ sơ"), default=False)
+    appraised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    appraised_at = models.DateTimeField(_("thời điểm thẩm định"))
+
+    class Meta:
+        verbose_name = _("dự thảo kết quả")
+        verbose_name_plural = _("dự thảo kết quả")
+        constraints = [
+            # Either a file or generated, never both, never neither.
+            models.CheckConstraint(
+                condition=(Q(generate=True) & Q(file=""))
+                | (Q(generate=False) & ~Q(file="")),
+                name="resultdraft_file_or_generate",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class Rating(models.Model):

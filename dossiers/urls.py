@@ -79,6 +79,11 @@ urlpatterns += [
         name="dossier-stop-at-counter",
     ),
     path(
+        "staff/dossiers/<str:code>/draft/",
+        views.result_draft_download,
+        name="result-draft-download",
+    ),
+    path(
         "staff/dossiers/<str:code>/actions/<slug:action>/",
         views.dossier_act,
         name="dossier-act",

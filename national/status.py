@@ -14,9 +14,12 @@ SYNC_CODES: dict[str, str] = {
     Status.SUPPLEMENT_REQUESTED: "waiting",
     Status.AWAITING_PAYMENT: "paying",
     Status.PROCESSING: "processing",
-    # Decided but its result not issued yet: still being processed for the
-    # national portal, whose "releasing" means the result is there to collect.
-    Status.APPROVED: "processing",
+    # Appraised, awaiting signature, or signed off but its result not issued
+    # yet (issue 18): still being processed for the national portal, whose
+    # "releasing" means the result is there to collect.
+    Status.APPRAISED: "processing",
+    Status.AWAITING_SIGNATURE: "processing",
+    Status.SIGNED: "processing",
     Status.RESULT_READY: "releasing",
     Status.RETURNED: "done",
     Status.REFUSED: "denied",

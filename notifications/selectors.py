@@ -54,7 +54,8 @@ def dossier_holders(dossier: Dossier) -> list[User]:
         return [assignee]
     forwarded = dossier.processing_unit_id is not None and dossier.status in {
         Status.PROCESSING,
-        Status.APPROVED,
+        Status.APPRAISED,
+        Status.AWAITING_SIGNATURE,
     }
     if forwarded:
         specialists = list(

@@ -45,10 +45,11 @@ from .start import step_start
 def step_officer_decided(
     *, step: ChainStep, action: str, now: datetime.datetime
 ) -> None:
-    """The officer approved the step's dossier (or issued its result): the step
-    goes on to the agency's system. A manual step goes on with the result only."""
+    """The leader signed the step's dossier off (or its result was issued): the
+    step goes on to the agency's system. A manual step goes on with the result
+    only."""
     kind = KINDS[step.kind]
-    if action == "approve" and kind.call is None:
+    if action == "sign" and kind.call is None:
         return
     run = lock_run(step.run_id)
     if run.is_final or not move(step.pk, "resume", queued_at=now):

@@ -96,17 +96,36 @@ def action_do(request: Request, dossier: Dossier, data: dict[str, Any]) -> Dossi
         return services.dossier_forward(
             dossier=dossier, actor=user, to_unit=unit, assignee=assignee, note=note
         )
-    if action == "approve":
-        return services.dossier_approve(dossier=dossier, actor=user, note=note)
-    if action == "issue_result":
-        _require(data, "title")
-        upload = request.FILES.get("file")
-        return services.dossier_issue_result(
+    if action == "appraise":
+        # A draft file (multipart `file`) or `"generate": true`; the title is
+        # the procedure's result unless given.
+        return services.dossier_appraise(
             dossier=dossier,
             actor=user,
-            title=data["title"],
-            number=data.get("number", ""),
-            file=upload,
+            title=data.get("title") or services.result_title_suggested(dossier),
+            file=request.FILES.get("file"),
+            generate=data.get("generate", False),
+            note=note,
+        )
+    if action == "submit_for_signature":
+        return services.dossier_submit_for_signature(
+            dossier=dossier, actor=user, note=note
+        )
+    if action == "sign":
+        return services.dossier_sign(dossier=dossier, actor=user, note=note)
+    if action == "send_back":
+        return services.dossier_send_back(
+            dossier=dossier, actor=user, reason=data.get("reason", "")
+        )
+    if action == "issue_result":
+        # The signed-off draft; a dossier approved under the earlier flow has
+        # none and takes the result here, as `appraise` does.
+        return services.dossier_issue_signed_result(
+            dossier=dossier,
+            actor=user,
+            title=data.get("title") or services.result_title_suggested(dossier),
+            file=request.FILES.get("file"),
+            generate=data.get("generate", False),
         )
     if action == "return_result":
         _require(data, "method")

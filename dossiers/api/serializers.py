@@ -231,6 +231,11 @@ class ActionSerializer(serializers.Serializer[Any]):
     assignee = serializers.CharField(required=False)
     title = serializers.CharField(required=False)
     number = serializers.CharField(required=False, allow_blank=True)
+    # appraise (and issue_result of a dossier approved under the earlier flow):
+    # a draft `file` (multipart) or a result generated from the dossier's data.
+    generate = serializers.BooleanField(required=False, default=False)
+    # send_back: why the leader sends the draft back to the specialist.
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
     method = serializers.ChoiceField(
         choices=["counter", "post", "online"], required=False
     )

@@ -16,8 +16,10 @@ A package by concern, re-exported here so callers import `dossiers.services`:
   `dossier_submit`, `dossier_file_for_citizen`
 - routing.py: the place, the competent agency and the area of a filing
   (`filing_place_check`, `dossier_route`; issue 17)
-- officer.py: receive, supplement requests, forward, approve, refuse, stop,
+- officer.py: receive, supplement requests, forward, refuse, stop,
   apologise, assign; the access log
+- appraisal.py: appraise (with a draft result), submit for signature, sign
+  (one or several), send back, issue the signed-off result (issue 18)
 - results.py: issue (uploaded or generated) and return the result
 - citizen.py: the applicant's supplement, withdrawal, rating, data correction
 - attachments.py: files on dossiers and drafts
@@ -26,6 +28,16 @@ A package by concern, re-exported here so callers import `dossiers.services`:
 - linked.py: linked dossiers' parts and system moves (chains app)
 """
 
+from .appraisal import (
+    SignOutcome,
+    dossier_appraise,
+    dossier_issue_signed_result,
+    dossier_send_back,
+    dossier_sign,
+    dossier_submit_for_signature,
+    dossiers_sign,
+    result_title_suggested,
+)
 from .attachments import (
     attachment_add,
     attachment_add_to_dossier,
@@ -79,7 +91,6 @@ from .linked import (
 )
 from .officer import (
     dossier_apologize,
-    dossier_approve,
     dossier_assign,
     dossier_forward,
     dossier_receive,
@@ -119,6 +130,7 @@ __all__ = [
     "IdentityLevelTooLow",
     "IllegalTransition",
     "InvalidDossierData",
+    "SignOutcome",
     "StorageFull",
     "UnitNotReceiving",
     "applicant_check",
@@ -128,7 +140,7 @@ __all__ = [
     "deadline_for",
     "document_key_check",
     "dossier_apologize",
-    "dossier_approve",
+    "dossier_appraise",
     "dossier_assign",
     "dossier_attachments_share",
     "dossier_code_allocate",
@@ -140,6 +152,7 @@ __all__ = [
     "dossier_forward",
     "dossier_issue_generated_result",
     "dossier_issue_result",
+    "dossier_issue_signed_result",
     "dossier_no_appointment_day",
     "dossier_part_open",
     "dossier_rate",
@@ -153,13 +166,17 @@ __all__ = [
     "dossier_route",
     "dossier_rules",
     "dossier_rules_day",
+    "dossier_send_back",
+    "dossier_sign",
     "dossier_stop",
     "dossier_submit",
+    "dossier_submit_for_signature",
     "dossier_supplement",
     "dossier_system_process",
     "dossier_system_receive",
     "dossier_system_reschedule",
     "dossier_withdraw",
+    "dossiers_sign",
     "draft_attach_stored_document",
     "draft_attachment_remove",
     "draft_create",
@@ -172,6 +189,7 @@ __all__ = [
     "filing_place_check",
     "filing_place_ok",
     "request_fingerprint",
+    "result_title_suggested",
     "stop_request_check",
     "submission_check",
     "unit_receives",

@@ -1,5 +1,6 @@
 """What officers do to a dossier: receive, supplement requests, forward,
-approve, refuse, stop, apologise, assign; the access log.
+refuse, stop, apologise, assign; the access log. Appraisal, signature and issue
+are in appraisal.py and results.py.
 """
 
 import datetime
@@ -133,24 +134,6 @@ def dossier_forward(
     ).dossier
 
 
-@atomic_retrying
-def dossier_approve(
-    *,
-    dossier: Dossier,
-    actor: "User",
-    note: str = "",
-    now: datetime.datetime | None = None,
-) -> Dossier:
-    return transition_apply(
-        dossier=dossier,
-        actor=actor,
-        origin=Origin.OFFICER,
-        action="approve",
-        note=note,
-        now=now,
-    ).dossier
-
-
 def _ends_processing(now: datetime.datetime) -> Callable[[Dossier], None]:
     def change(d: Dossier) -> None:
         d.completed_at = now
@@ -190,10 +173,10 @@ def stop_request_check(dossier: Dossier) -> None:
     only when no decision or result exists is the stop notice issued)."""
     if dossier.status in TRANSITIONS["stop_on_request"].sources:
         return
-    if dossier.status == Status.APPROVED:
+    if dossier.status == Status.SIGNED:
         reason = _(
-            "Hồ sơ đã được phê duyệt (đã có quyết định giải quyết) nên không thể "
-            "dừng giải quyết; kết quả sẽ được phát hành và trả theo hẹn."
+            "Lãnh đạo đã ký duyệt kết quả (đã có quyết định giải quyết) nên không "
+            "thể dừng giải quyết; kết quả sẽ được phát hành và trả theo hẹn."
         )
     elif dossier.status in (Status.RESULT_READY, Status.RETURNED):
         reason = _("Hồ sơ đã có kết quả giải quyết nên không thể dừng giải quyết.")

@@ -74,6 +74,7 @@ from .officer import (
     dossier_queue,
     dossier_stop_at_counter,
     dossier_work,
+    result_draft_download,
     tracking_book_export,
 )
 
@@ -91,5 +92,6 @@ __all__ += [
     "dossier_queue",
     "dossier_stop_at_counter",
     "dossier_work",
+    "result_draft_download",
     "tracking_book_export",
 ]

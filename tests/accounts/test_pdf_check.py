@@ -374,7 +374,7 @@ def test_every_pdf_the_portal_makes_passes(
         },
     )
     generated = make_dossier(
-        status=Status.APPROVED,
+        status=Status.SIGNED,
         applicant=citizen,
         unit=unit_a,
         officer=officer,
@@ -382,7 +382,7 @@ def test_every_pdf_the_portal_makes_passes(
         leader=leader,
     )
     services.dossier_issue_generated_result(
-        dossier=generated, actor=specialist, title="Giấy khai sinh"
+        dossier=generated, actor=officer, title="Giấy khai sinh"
     )
     agency = services.dossier_record_agency_result(
         dossier=dossier,

@@ -83,12 +83,27 @@ def agencies(tree, unit_a):
 
 @pytest.fixture
 def police_officers(agencies):
-    """A receiving officer and a leader of the commune police of the ward."""
+    """A receiving officer, a specialist and a leader of the commune police of
+    the ward."""
     unit = agencies["ward_police"]
     return {
         "officer": UserFactory(roles=[Role.RECEIVING_OFFICER], org_unit=unit),
+        "specialist": UserFactory(roles=[Role.SPECIALIST], org_unit=unit),
         "leader": UserFactory(roles=[Role.LEADER], org_unit=unit),
     }
+
+
+def part_signed_off(part: Any, officers: dict[str, Any]) -> Any:
+    """The police appraise a forwarded part, submit it, and their leader signs
+    it off (issue 18): the step goes on to the agency's system."""
+    from dossiers import services
+
+    specialist = officers["specialist"]
+    services.dossier_appraise(
+        dossier=part, actor=specialist, title="Xác nhận cư trú", generate=True
+    )
+    services.dossier_submit_for_signature(dossier=part, actor=specialist)
+    return services.dossier_sign(dossier=part, actor=officers["leader"])
 
 
 def _applicant(citizen: Any) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from .conftest import (
     death_data,
     deceased_person,
     living_elsewhere,
+    part_signed_off,
     submit,
 )
 
@@ -447,7 +448,7 @@ def test_papers_asked_by_the_police_come_through_the_linked_dossier(
         part = dossier_services.dossier_forward(
             dossier=part, actor=officer, to_unit=part.receiving_unit
         )
-        dossier_services.dossier_approve(dossier=part, actor=police_officers["leader"])
+        part_signed_off(part, police_officers)
     run.refresh_from_db()
     assert run.status == RunStatus.COMPLETED
 

@@ -30,6 +30,7 @@ from .conftest import (
     death_data,
     deceased_person,
     living_elsewhere,
+    part_signed_off,
     submit,
 )
 
@@ -247,7 +248,7 @@ def test_a_child_living_elsewhere_waits_for_the_police_who_verify_in_5_days(
         )
     assert run.steps.get(order=2).state == StepState.WAITING_OFFICER
     with django_capture_on_commit_callbacks(execute=True):
-        services.dossier_approve(dossier=part, actor=leader)
+        part_signed_off(part, {**police_officers, "leader": leader})
 
     run.refresh_from_db()
     assert run.status == RunStatus.COMPLETED

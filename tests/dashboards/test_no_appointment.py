@@ -72,10 +72,12 @@ def test_a_result_issued_the_next_day_is_not_a_same_day_result(
     from dossiers import services
     from tests.dossiers.factories import pdf_upload
 
-    dossier = services.dossier_approve(dossier=tuesday, actor=leader)
-    services.dossier_issue_result(
-        dossier=dossier, actor=specialist, title="Bản sao", file=pdf_upload()
+    services.dossier_appraise(
+        dossier=tuesday, actor=specialist, title="Bản sao", file=pdf_upload()
     )
+    services.dossier_submit_for_signature(dossier=tuesday, actor=specialist)
+    services.dossier_sign(dossier=tuesday, actor=leader)
+    services.dossier_issue_signed_result(dossier=tuesday, actor=people["officer"])
 
     counts = figures(people["unit"], "2026-03-01", "2026-03-31")
     assert counts["no_appointment_same_day"] == 1

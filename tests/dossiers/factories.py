@@ -51,7 +51,9 @@ def at(text: str) -> datetime.datetime:
 _PATH = [
     (Status.RECEIVED, "receive"),
     (Status.PROCESSING, "forward"),
-    (Status.APPROVED, "approve"),
+    (Status.APPRAISED, "appraise"),
+    (Status.AWAITING_SIGNATURE, "submit_for_signature"),
+    (Status.SIGNED, "sign"),
     (Status.RESULT_READY, "issue_result"),
     (Status.RETURNED, "return_result"),
 ]
@@ -120,16 +122,25 @@ def make_dossier(
             dossier = services.dossier_forward(
                 dossier=dossier, actor=officer, to_unit=unit
             )
-        elif action == "approve":
-            dossier = services.dossier_approve(
+        elif action == "appraise":
+            specialist = specialist or _staff(Role.SPECIALIST, unit)
+            dossier = services.dossier_appraise(
+                dossier=dossier,
+                actor=specialist,
+                title="Giấy khai sinh",
+                file=pdf_upload(),
+            )
+        elif action == "submit_for_signature":
+            dossier = services.dossier_submit_for_signature(
+                dossier=dossier, actor=specialist
+            )
+        elif action == "sign":
+            dossier = services.dossier_sign(
                 dossier=dossier, actor=leader or _staff(Role.LEADER, unit)
             )
         elif action == "issue_result":
-            dossier = services.dossier_issue_result(
-                dossier=dossier,
-                actor=specialist or _staff(Role.SPECIALIST, unit),
-                title="Giấy khai sinh",
-                file=pdf_upload(),
+            dossier = services.dossier_issue_signed_result(
+                dossier=dossier, actor=officer
             )
         elif action == "return_result":
             dossier = services.dossier_return_result(

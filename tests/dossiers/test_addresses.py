@@ -58,7 +58,7 @@ def test_a_generated_results_qr_code_is_at_portal_url(
 ):
     settings.PORTAL_URL = PUBLIC
     dossier = make_dossier(
-        status=Status.APPROVED,
+        status=Status.PROCESSING,
         procedure=ProcedureFactory(),
         applicant=citizen,
         unit=unit_a,
@@ -66,15 +66,16 @@ def test_a_generated_results_qr_code_is_at_portal_url(
         specialist=specialist,
         leader=leader,
     )
-    login_with_otp(client, specialist)
+    services.dossier_appraise(
+        dossier=dossier, actor=specialist, title="Giấy xác nhận thử", generate=True
+    )
+    services.dossier_submit_for_signature(dossier=dossier, actor=specialist)
+    services.dossier_sign(dossier=dossier, actor=leader)
+    login_with_otp(client, officer)
 
     client.post(
         reverse("dossiers:dossier-act", args=[dossier.code, "issue_result"]),
-        {
-            "issue_result-seen_status": dossier.status,
-            "issue_result-title": "Giấy xác nhận thử",
-            "issue_result-source": "generate",
-        },
+        {"issue_result-seen_status": Status.SIGNED},
         HTTP_HOST="127.0.0.1:8123",
     )
 

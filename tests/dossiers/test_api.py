@@ -161,7 +161,9 @@ def test_detail_has_events_attachments_result_and_actions(people):
         "submit",
         "receive",
         "forward",
-        "approve",
+        "appraise",
+        "submit_for_signature",
+        "sign",
         "issue_result",
     ]
     # The code for software, the same words as the pages for people.
@@ -169,7 +171,9 @@ def test_detail_has_events_attachments_result_and_actions(people):
         "Nộp hồ sơ",
         "Tiếp nhận hồ sơ",
         "Chuyển xử lý",
-        "Phê duyệt",
+        "Thẩm định, dự thảo kết quả",
+        "Trình lãnh đạo ký duyệt",
+        "Lãnh đạo ký duyệt",
         "Phát hành kết quả",
     ]
     assert body["result"]["title"] == "Giấy khai sinh"

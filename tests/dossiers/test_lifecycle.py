@@ -30,6 +30,7 @@ def _actor(action, people):
         "receiving": people["officer"],
         "handler": people["officer"],
         "processing": people["specialist"],
+        "assigned_specialist": people["specialist"],
         "processing_leader": people["leader"],
         # The portal itself (a linked dossier's part): no user.
         "system": None,
@@ -50,8 +51,11 @@ def _payload(action):
         "request_payment": {},
         "confirm_payment": {},
         "forward": {"to_unit": None},
-        "approve": {},
-        "issue_result": {"title": "Giấy khai sinh"},
+        "appraise": {"title": "Giấy khai sinh", "generate": True},
+        "submit_for_signature": {},
+        "sign": {},
+        "send_back": {"reason": "Sai ngày sinh của người được khai sinh"},
+        "issue_result": {},
         "return_result": {"method": "counter"},
         "refuse": {"note": "Không thuộc thẩm quyền"},
         "withdraw": {"note": "Không cần nữa"},
@@ -184,11 +188,45 @@ def test_a_citizen_cannot_do_an_officers_action(people):
     assert dossier.events.count() == 1
 
 
-def test_the_specialist_cannot_approve_and_the_leader_can(people):
-    dossier = make_dossier(status=Status.PROCESSING, **people)
+def test_the_specialist_appraises_and_submits_the_leader_signs_or_sends_back(
+    people,
+):
+    processing = make_dossier(status=Status.PROCESSING, **people)
+    awaiting = make_dossier(status=Status.AWAITING_SIGNATURE, **people)
+    signed = make_dossier(status=Status.SIGNED, **people)
 
-    assert "approve" not in available_actions(people["specialist"], dossier)
-    assert "approve" in available_actions(people["leader"], dossier)
+    assert "appraise" in available_actions(people["specialist"], processing)
+    assert "appraise" not in available_actions(people["leader"], processing)
+    assert "appraise" not in available_actions(people["officer"], processing)
+    assert {"sign", "send_back"} <= set(available_actions(people["leader"], awaiting))
+    assert not {"sign", "send_back"} & set(
+        available_actions(people["specialist"], awaiting)
+    )
+    assert "issue_result" in available_actions(people["officer"], signed)
+    assert "issue_result" not in available_actions(people["specialist"], signed)
+    assert "issue_result" not in available_actions(people["leader"], signed)
+
+
+def test_only_the_assigned_specialist_appraises(people, unit_a):
+    from accounts.roles import Role
+    from tests.accounts.factories import UserFactory
+
+    colleague = UserFactory(roles=[Role.SPECIALIST], org_unit=unit_a)
+    unassigned = make_dossier(status=Status.PROCESSING, **people)
+    assert may_act(colleague, unassigned, "appraise")  # nobody holds it yet
+
+    services.dossier_appraise(
+        dossier=unassigned,
+        actor=people["specialist"],
+        title="Giấy khai sinh",
+        generate=True,
+    )
+    unassigned.refresh_from_db()
+
+    assert unassigned.assignee == people["specialist"]
+    assert not may_act(colleague, unassigned, "submit_for_signature")
+    with pytest.raises(services.ActionNotAllowed):
+        services.dossier_submit_for_signature(dossier=unassigned, actor=colleague)
 
 
 def test_a_digital_team_member_never_decides(people, unit_a):
@@ -241,13 +279,18 @@ def test_rating_needs_nine_scores_from_0_to_2(people, scores):
 
 
 def test_issuing_a_result_with_a_file_marks_it_digitised(people):
-    dossier = make_dossier(status=Status.APPROVED, **people)
-
-    dossier = services.dossier_issue_result(
+    dossier = make_dossier(status=Status.PROCESSING, **people)
+    services.dossier_appraise(
         dossier=dossier,
         actor=people["specialist"],
         title="Giấy khai sinh",
         file=pdf_upload(),
+    )
+    services.dossier_submit_for_signature(dossier=dossier, actor=people["specialist"])
+    services.dossier_sign(dossier=dossier, actor=people["leader"])
+
+    dossier = services.dossier_issue_signed_result(
+        dossier=dossier, actor=people["officer"]
     )
 
     assert dossier.result_digitized

@@ -23,9 +23,9 @@ pytestmark = pytest.mark.django_db
 
 
 def issued(people):
-    dossier = make_dossier(status=Status.APPROVED, **people)
+    dossier = make_dossier(status=Status.SIGNED, **people)
     return services.dossier_issue_generated_result(
-        dossier=dossier, actor=people["specialist"], title="Giấy xác nhận", number="7"
+        dossier=dossier, actor=people["officer"], title="Giấy xác nhận", number="7"
     )
 
 
@@ -163,11 +163,11 @@ def test_a_file_replaced_with_its_hash_recorded_is_caught_by_the_signature(peopl
 
 
 def test_an_uploaded_pdf_result_is_stored_signed(people):
-    dossier = make_dossier(status=Status.APPROVED, **people)
+    dossier = make_dossier(status=Status.SIGNED, **people)
 
     dossier = services.dossier_issue_result(
         dossier=dossier,
-        actor=people["specialist"],
+        actor=people["officer"],
         title="Giấy khai sinh",
         file=pdf_upload("ket-qua.pdf"),
     )
@@ -181,39 +181,39 @@ def test_an_uploaded_pdf_result_is_stored_signed(people):
 def test_an_uploaded_image_result_is_refused_and_nothing_issued(people):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    dossier = make_dossier(status=Status.APPROVED, **people)
+    dossier = make_dossier(status=Status.SIGNED, **people)
 
     with pytest.raises(services.DossierError, match="phải là tệp PDF"):
         services.dossier_issue_result(
             dossier=dossier,
-            actor=people["specialist"],
+            actor=people["officer"],
             title="Giấy khai sinh",
             file=SimpleUploadedFile("anh.png", PNG_BYTES, "image/png"),
         )
     dossier.refresh_from_db()
-    assert dossier.status == Status.APPROVED
+    assert dossier.status == Status.SIGNED
     assert not Result.objects.exists()
 
 
 def test_no_certificate_for_the_agency_refuses_the_issue(people, settings, tmp_path):
     settings.SIGNATURE_BACKEND = "pkcs12"
     settings.SIGNATURE_PKCS12_DIR = str(tmp_path)
-    dossier = make_dossier(status=Status.APPROVED, **people)
+    dossier = make_dossier(status=Status.SIGNED, **people)
 
     with pytest.raises(services.DossierError, match="chứng thư số của cơ quan"):
         services.dossier_issue_generated_result(
-            dossier=dossier, actor=people["specialist"], title="Giấy xác nhận"
+            dossier=dossier, actor=people["officer"], title="Giấy xác nhận"
         )
     dossier.refresh_from_db()
-    assert dossier.status == Status.APPROVED
+    assert dossier.status == Status.SIGNED
     assert not Result.objects.exists()
     assert not SignedDocument.objects.exists()
 
 
 def test_a_paper_result_has_nothing_to_sign_and_stays_valid(people):
-    dossier = make_dossier(status=Status.APPROVED, **people)
+    dossier = make_dossier(status=Status.SIGNED, **people)
     dossier = services.dossier_issue_result(
-        dossier=dossier, actor=people["specialist"], title="Giấy khai sinh"
+        dossier=dossier, actor=people["officer"], title="Giấy khai sinh"
     )
 
     body = verify_api(Result.objects.get(dossier=dossier))

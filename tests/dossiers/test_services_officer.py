@@ -7,7 +7,7 @@ import pytest
 
 from accounts.models import DataAccessLog
 from dossiers import services
-from dossiers.models import Attachment, Event, Rating, Result, Status
+from dossiers.models import Attachment, Event, Rating, Result, ResultDraft, Status
 from tests.procedures.factories import ProcedureFactory
 
 from .factories import at, make_dossier, pdf_upload
@@ -172,37 +172,240 @@ def test_forward_is_refused_to_the_specialist(people):
     unchanged(dossier, Status.RECEIVED, 2)
 
 
-def test_approve_by_the_leader(people):
+def test_appraise_stores_the_draft_and_claims_the_dossier(people):
     dossier = make_dossier(status=Status.PROCESSING, **people)
 
-    dossier = services.dossier_approve(
+    dossier = services.dossier_appraise(
+        dossier=dossier,
+        actor=people["specialist"],
+        title=" Giấy khai sinh ",
+        file=pdf_upload("du-thao.pdf"),
+        note="Đủ điều kiện",
+    )
+
+    dossier.refresh_from_db()
+    assert dossier.status == Status.APPRAISED
+    assert dossier.assignee == people["specialist"]
+    draft = ResultDraft.objects.get(dossier=dossier)
+    assert (draft.title, draft.generate, draft.appraised_by) == (
+        "Giấy khai sinh",
+        False,
+        people["specialist"],
+    )
+    assert draft.file.read().startswith(b"%PDF")
+    event = last_event(dossier)
+    assert (event.action, event.note) == ("appraise", "Đủ điều kiện")
+
+
+def test_appraising_again_replaces_the_draft(
+    people, django_capture_on_commit_callbacks
+):
+    dossier = make_dossier(status=Status.APPRAISED, **people)
+    first = ResultDraft.objects.get(dossier=dossier)
+    storage, old_name = first.file.storage, first.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dossier_appraise(
+            dossier=dossier,
+            actor=people["specialist"],
+            title="Giấy khai sinh (bản sửa)",
+            generate=True,
+        )
+
+    draft = ResultDraft.objects.get(dossier=dossier)
+    assert (draft.title, draft.generate, draft.file.name) == (
+        "Giấy khai sinh (bản sửa)",
+        True,
+        "",
+    )
+    assert not storage.exists(old_name)
+
+
+@pytest.mark.parametrize(
+    ("title", "file", "generate", "error"),
+    [
+        (" ", None, True, "tên kết quả"),
+        ("Giấy khai sinh", None, False, "tải lên dự thảo kết quả"),
+        ("Giấy khai sinh", "pdf", True, "Chỉ chọn một cách"),
+        ("Giấy khai sinh", "png", False, "phải là tệp PDF"),
+    ],
+)
+def test_appraise_needs_a_title_and_one_draft(people, title, file, generate, error):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .factories import PNG_BYTES
+
+    dossier = make_dossier(status=Status.PROCESSING, **people)
+    upload = {
+        None: None,
+        "pdf": pdf_upload(),
+        "png": SimpleUploadedFile("anh.png", PNG_BYTES, "image/png"),
+    }[file]
+
+    with pytest.raises(services.DossierError, match=error):
+        services.dossier_appraise(
+            dossier=dossier,
+            actor=people["specialist"],
+            title=title,
+            file=upload,
+            generate=generate,
+        )
+    unchanged(dossier, Status.PROCESSING, 3)
+    assert not ResultDraft.objects.exists()
+
+
+def test_appraise_is_refused_to_the_leader_and_the_receiving_officer(people):
+    dossier = make_dossier(status=Status.PROCESSING, **people)
+
+    for actor in (people["leader"], people["officer"]):
+        with pytest.raises(services.ActionNotAllowed):
+            services.dossier_appraise(
+                dossier=dossier, actor=actor, title="Giấy khai sinh", generate=True
+            )
+    unchanged(dossier, Status.PROCESSING, 3)
+
+
+def test_submit_for_signature_by_the_specialist(people):
+    dossier = make_dossier(status=Status.APPRAISED, **people)
+
+    dossier = services.dossier_submit_for_signature(
+        dossier=dossier, actor=people["specialist"], note="Kính trình"
+    )
+
+    dossier.refresh_from_db()
+    assert dossier.status == Status.AWAITING_SIGNATURE
+    assert last_event(dossier).action == "submit_for_signature"
+
+
+def test_sign_by_the_leader(people):
+    dossier = make_dossier(status=Status.AWAITING_SIGNATURE, **people)
+
+    dossier = services.dossier_sign(
         dossier=dossier, actor=people["leader"], note="Đồng ý"
     )
 
     dossier.refresh_from_db()
-    assert dossier.status == Status.APPROVED
+    assert dossier.status == Status.SIGNED
     event = last_event(dossier)
     assert (event.action, event.actor, event.note) == (
-        "approve",
+        "sign",
         people["leader"],
         "Đồng ý",
     )
 
 
-def test_approve_is_refused_to_the_specialist(people):
-    dossier = make_dossier(status=Status.PROCESSING, **people)
+def test_sign_is_refused_to_the_specialist_and_a_leader_of_another_unit(people, unit_b):
+    from accounts.roles import Role
+    from tests.accounts.factories import UserFactory
+
+    dossier = make_dossier(status=Status.AWAITING_SIGNATURE, **people)
+    other_leader = UserFactory(roles=[Role.LEADER], org_unit=unit_b)
+
+    for actor in (people["specialist"], other_leader):
+        with pytest.raises(services.ActionNotAllowed):
+            services.dossier_sign(dossier=dossier, actor=actor)
+    unchanged(dossier, Status.AWAITING_SIGNATURE, 5)
+
+
+def test_send_back_needs_a_reason_and_is_counted(people):
+    dossier = make_dossier(status=Status.AWAITING_SIGNATURE, **people)
+
+    with pytest.raises(services.DossierError, match="lý do trả lại"):
+        services.dossier_send_back(dossier=dossier, actor=people["leader"], reason=" ")
+    unchanged(dossier, Status.AWAITING_SIGNATURE, 5)
+
+    services.dossier_send_back(
+        dossier=dossier, actor=people["leader"], reason=" Sai ngày sinh "
+    )
+
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.send_back_count) == (Status.PROCESSING, 1)
+    event = last_event(dossier)
+    assert (event.action, event.note) == ("send_back", "Sai ngày sinh")
+    # The draft stays for the specialist to correct.
+    assert ResultDraft.objects.filter(dossier=dossier).exists()
+
+
+def test_several_dossiers_are_signed_each_on_its_own(people):
+    ready = make_dossier(status=Status.AWAITING_SIGNATURE, **people)
+    not_yet = make_dossier(status=Status.APPRAISED, **people)
+    also_ready = make_dossier(status=Status.AWAITING_SIGNATURE, **people)
+
+    outcomes = services.dossiers_sign(
+        dossiers=[ready, not_yet, also_ready], actor=people["leader"]
+    )
+
+    assert [(o.dossier.code, bool(o.error)) for o in outcomes] == [
+        (ready.code, False),
+        (not_yet.code, True),
+        (also_ready.code, False),
+    ]
+    assert "Chờ lãnh đạo ký duyệt" not in outcomes[1].error
+    assert "Ký duyệt" in outcomes[1].error
+    for dossier, status in ((ready, Status.SIGNED), (not_yet, Status.APPRAISED)):
+        dossier.refresh_from_db()
+        assert dossier.status == status
+    assert Event.objects.filter(action="sign").count() == 2
+
+
+def test_issue_signed_result_issues_the_draft_signed_by_the_agency(people):
+    dossier = make_dossier(status=Status.SIGNED, **people)
+
+    dossier = services.dossier_issue_signed_result(
+        dossier=dossier, actor=people["officer"]
+    )
+
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RESULT_READY
+    assert dossier.result_digitized
+    result = Result.objects.get(dossier=dossier)
+    assert (result.title, result.issued_by) == ("Giấy khai sinh", people["officer"])
+    assert b"/ByteRange" in result.file.read()
+
+
+def test_issue_signed_result_is_refused_to_the_specialist(people):
+    dossier = make_dossier(status=Status.SIGNED, **people)
 
     with pytest.raises(services.ActionNotAllowed):
-        services.dossier_approve(dossier=dossier, actor=people["specialist"])
-    unchanged(dossier, Status.PROCESSING, 3)
+        services.dossier_issue_signed_result(
+            dossier=dossier, actor=people["specialist"]
+        )
+    unchanged(dossier, Status.SIGNED, 6)
+
+
+def test_a_migrated_signed_dossier_without_a_draft_takes_the_result_at_issue(
+    people,
+):
+    dossier = make_dossier(status=Status.SIGNED, **people)
+    ResultDraft.objects.filter(dossier=dossier).delete()
+
+    with pytest.raises(services.DossierError, match="tải lên dự thảo kết quả"):
+        services.dossier_issue_signed_result(
+            dossier=dossier, actor=people["officer"], title="Giấy khai sinh"
+        )
+    dossier = services.dossier_issue_signed_result(
+        dossier=dossier, actor=people["officer"], title="Giấy khai sinh", generate=True
+    )
+
+    assert dossier.status == Status.RESULT_READY
+    assert dossier.result_digitized
+
+
+def test_the_suggested_title_is_the_procedures_result(people):
+    procedure = ProcedureFactory(
+        result_documents="Giấy khai sinh (bản chính); trích lục\nKhác"
+    )
+    dossier = make_dossier(procedure=procedure, **people)
+
+    assert services.result_title_suggested(dossier) == "Giấy khai sinh"
 
 
 def test_issue_result_without_a_file_is_not_digitised(people):
-    dossier = make_dossier(status=Status.APPROVED, **people)
+    dossier = make_dossier(status=Status.SIGNED, **people)
 
     dossier = services.dossier_issue_result(
         dossier=dossier,
-        actor=people["specialist"],
+        actor=people["officer"],
         title="  Giấy khai sinh ",
         number=" 12/2026 ",
     )
@@ -218,7 +421,7 @@ def test_issue_result_without_a_file_is_not_digitised(people):
         "Giấy khai sinh",
         "1",
         f"01/{year}",
-        people["specialist"],
+        people["officer"],
     )
     assert result.issued_by_unit == people["unit"]
     assert result.token
@@ -227,21 +430,21 @@ def test_issue_result_without_a_file_is_not_digitised(people):
 
 
 def test_issue_result_needs_a_title(people):
-    dossier = make_dossier(status=Status.APPROVED, **people)
+    dossier = make_dossier(status=Status.SIGNED, **people)
 
     with pytest.raises(services.DossierError, match="tên kết quả"):
         services.dossier_issue_result(
-            dossier=dossier, actor=people["specialist"], title="  "
+            dossier=dossier, actor=people["officer"], title="  "
         )
-    unchanged(dossier, Status.APPROVED, 4)
+    unchanged(dossier, Status.SIGNED, 6)
     assert not Result.objects.exists()
 
 
 def test_issue_generated_result_writes_the_document(people):
-    dossier = make_dossier(status=Status.APPROVED, **people)
+    dossier = make_dossier(status=Status.SIGNED, **people)
 
     dossier = services.dossier_issue_generated_result(
-        dossier=dossier, actor=people["specialist"], title="Giấy xác nhận", number="7"
+        dossier=dossier, actor=people["officer"], title="Giấy xác nhận", number="7"
     )
 
     dossier.refresh_from_db()
@@ -253,13 +456,13 @@ def test_issue_generated_result_writes_the_document(people):
 
 
 def test_issue_generated_result_is_refused_to_the_applicant(people):
-    dossier = make_dossier(status=Status.APPROVED, **people)
+    dossier = make_dossier(status=Status.SIGNED, **people)
 
     with pytest.raises(services.ActionNotAllowed):
         services.dossier_issue_generated_result(
             dossier=dossier, actor=people["applicant"], title="Giấy xác nhận"
         )
-    unchanged(dossier, Status.APPROVED, 4)
+    unchanged(dossier, Status.SIGNED, 6)
     assert not Result.objects.exists()
 
 
@@ -284,7 +487,7 @@ def test_return_result_needs_a_known_method(people):
         services.dossier_return_result(
             dossier=dossier, actor=people["officer"], method="fax"
         )
-    unchanged(dossier, Status.RESULT_READY, 5)
+    unchanged(dossier, Status.RESULT_READY, 7)
 
 
 # --- Ending early ------------------------------------------------------------------
@@ -453,7 +656,7 @@ def test_a_closed_dossier_is_not_assigned(people):
             dossier=dossier, actor=people["officer"], assignee=people["officer"]
         )
     dossier.refresh_from_db()
-    assert dossier.assignee is None
+    assert dossier.assignee == people["specialist"]  # who appraised it, unchanged
 
 
 # --- The access log ---------------------------------------------------------------

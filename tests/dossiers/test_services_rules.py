@@ -32,7 +32,14 @@ def test_the_rules_of_a_dossier_are_those_of_its_day_of_receipt(people, time_mac
 
 
 @pytest.mark.parametrize(
-    "status", [Status.SUBMITTED, Status.RECEIVED, Status.PROCESSING]
+    "status",
+    [
+        Status.SUBMITTED,
+        Status.RECEIVED,
+        Status.PROCESSING,
+        Status.APPRAISED,
+        Status.AWAITING_SIGNATURE,
+    ],
 )
 def test_a_stop_request_is_allowed_while_nothing_is_decided(status, people):
     dossier = make_dossier(**people, status=status)
@@ -43,7 +50,7 @@ def test_a_stop_request_is_allowed_while_nothing_is_decided(status, people):
 @pytest.mark.parametrize(
     ("status", "reason"),
     [
-        (Status.APPROVED, "phê duyệt"),
+        (Status.SIGNED, "ký duyệt"),
         (Status.RESULT_READY, "kết quả"),
         (Status.STOPPED, "đã kết thúc"),
     ],

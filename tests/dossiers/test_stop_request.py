@@ -77,7 +77,7 @@ def test_the_applicant_stops_a_dossier_nothing_has_decided(
 @pytest.mark.parametrize(
     ("status", "reason"),
     [
-        (Status.APPROVED, "đã được phê duyệt"),
+        (Status.SIGNED, "đã ký duyệt kết quả"),
         (Status.RESULT_READY, "đã có kết quả"),
         (Status.RETURNED, "đã có kết quả"),
         (Status.REFUSED, "đã kết thúc"),
@@ -129,14 +129,14 @@ def test_the_applicant_asks_from_the_dossier_page(people, rules, client):
 
 
 def test_the_page_refuses_a_decided_dossier_with_the_reason(people, rules, client):
-    dossier = make_dossier(**people, status=Status.APPROVED)
+    dossier = make_dossier(**people, status=Status.SIGNED)
     client.force_login(people["applicant"])
 
     response = client.get(f"/dossiers/{dossier.code}/stop/", follow=True)
 
-    assert "đã được phê duyệt" in response.content.decode()
+    assert "đã ký duyệt kết quả" in response.content.decode()
     dossier.refresh_from_db()
-    assert dossier.status == Status.APPROVED
+    assert dossier.status == Status.SIGNED
 
 
 def test_at_the_counter_a_receiving_officer_stops_it_for_the_applicant(
@@ -167,18 +167,18 @@ def test_at_the_counter_a_receiving_officer_stops_it_for_the_applicant(
 def test_at_the_counter_a_decided_dossier_is_refused_with_the_reason(
     people, rules, client, login_staff
 ):
-    dossier = make_dossier(**people, status=Status.APPROVED)
+    dossier = make_dossier(**people, status=Status.SIGNED)
     login_staff(client, people["officer"])
 
     response = client.post(
         f"/staff/dossiers/{dossier.code}/stop/",
-        {"stop_on_request-seen_status": Status.APPROVED},
+        {"stop_on_request-seen_status": Status.SIGNED},
     )
 
     assert response.status_code == 409
-    assert "đã được phê duyệt" in response.content.decode()
+    assert "đã ký duyệt kết quả" in response.content.decode()
     dossier.refresh_from_db()
-    assert dossier.status == Status.APPROVED
+    assert dossier.status == Status.SIGNED
 
 
 def test_a_specialist_cannot_stop_at_the_counter(people, rules, client, login_staff):

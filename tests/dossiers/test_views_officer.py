@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from accounts.models import DataAccessLog, OutboundSms, PhoneCode, Sex, User
 from accounts.roles import Role
 from dossiers import services
-from dossiers.models import Channel, Dossier, Event, Result, Status
+from dossiers.models import Channel, Dossier, Event, Result, ResultDraft, Status
 from tests.a11y import accessibility_problems
 from tests.accounts.factories import (
     PASSWORD,
@@ -334,12 +334,14 @@ def every_status(people, time_machine):
         Status.SUBMITTED,
         Status.STOPPED,
         Status.SUPPLEMENT_REQUESTED,
-        Status.APPROVED,
+        Status.SIGNED,
         Status.RECEIVED,
         Status.AWAITING_PAYMENT,
+        Status.APPRAISED,
+        Status.AWAITING_SIGNATURE,
     ]
     for day, status in zip(
-        [9, 3, 12, 4, 10, 6, 11, 2, 5, 13, 16], statuses, strict=True
+        [9, 3, 12, 4, 10, 6, 11, 2, 5, 13, 16, 7, 8], statuses, strict=True
     ):
         time_machine.move_to(at(f"2026-03-{day:02d} 09:00"), tick=False)
         made[status] = make_dossier(status=status, **people)
@@ -579,9 +581,7 @@ def test_the_page_offers_each_available_action_as_a_form(client, people):
 
     for action in ("request_supplement", "forward", "apologize", "refuse"):
         assert reverse("dossiers:dossier-act", args=[dossier.code, action]) in page.text
-    assert (
-        reverse("dossiers:dossier-act", args=[dossier.code, "approve"]) not in page.text
-    )
+    assert reverse("dossiers:dossier-act", args=[dossier.code, "sign"]) not in page.text
     assert reverse("dossiers:slip-pdf", args=[dossier.code, "receipt"]) in page.text
     assert reverse("dossiers:slip-pdf", args=[dossier.code, "control"]) in page.text
     assert DataAccessLog.objects.filter(citizen=people["applicant"]).exists()
@@ -686,10 +686,16 @@ def test_request_supplement_lists_the_papers_and_why(client, people):
             "Hãy ghi rõ lý do và hướng dẫn.",
         ),
         (
-            "issue_result",
-            Status.APPROVED,
+            "appraise",
+            Status.PROCESSING,
             {"title": "Giấy khai sinh", "source": "upload"},
-            "Hãy chọn tệp kết quả",
+            "Hãy chọn tệp dự thảo kết quả",
+        ),
+        (
+            "send_back",
+            Status.AWAITING_SIGNATURE,
+            {"reason": " "},
+            "Hãy ghi rõ lý do trả lại để chuyên viên sửa dự thảo.",
         ),
         ("return_result", Status.RESULT_READY, {"method": "pigeon"}, "pigeon"),
     ],
@@ -698,7 +704,9 @@ def test_a_missing_input_is_shown_with_the_input_kept_and_nothing_written(
     client, people, action, status, fields, error
 ):
     dossier = make_dossier(status=status, **people)
-    actor = people["specialist"] if action == "issue_result" else people["officer"]
+    actor = {"appraise": people["specialist"], "send_back": people["leader"]}.get(
+        action, people["officer"]
+    )
     login_with_otp(client, actor)
     events = dossier.events.count()
 
@@ -740,25 +748,25 @@ def test_an_illegal_move_is_409_as_a_message_and_writes_no_event(client, people)
     login_with_otp(client, people["leader"])
     events = Event.objects.count()
 
-    response = act(client, dossier, "approve")
+    response = act(client, dossier, "sign")
 
     assert response.status_code == 409
     assert (
-        "Không thể “Phê duyệt” hồ sơ đang ở trạng thái “Đã tiếp nhận”" in response.text
+        "Không thể “Ký duyệt” hồ sơ đang ở trạng thái “Đã tiếp nhận”" in response.text
     )
     assert 'role="alert"' in response.text
     assert Event.objects.count() == events
 
 
 def test_an_action_the_officer_may_not_do_is_403(client, people):
-    dossier = make_dossier(status=Status.PROCESSING, **people)
+    dossier = make_dossier(status=Status.AWAITING_SIGNATURE, **people)
     login_with_otp(client, people["officer"])
 
-    response = act(client, dossier, "approve")
+    response = act(client, dossier, "sign")
 
     assert response.status_code == 403
-    assert "Bạn không có quyền “Phê duyệt” hồ sơ này." in response.text
-    assert dossier.events.last().action == "forward"
+    assert "Bạn không có quyền “Ký duyệt” hồ sơ này." in response.text
+    assert dossier.events.last().action == "submit_for_signature"
 
 
 def test_an_unknown_action_is_404(client, people):
@@ -950,35 +958,75 @@ def test_a_closed_unit_cannot_be_chosen(client, people, forward_units):
     assert dossier.status == Status.RECEIVED
 
 
-def test_a_leader_approves(client, people):
+def test_the_specialist_appraises_with_an_uploaded_draft_and_submits_it(client, people):
     dossier = make_dossier(status=Status.PROCESSING, **people)
-    login_with_otp(client, people["leader"])
-
-    response = act(client, dossier, "approve", note="Đồng ý")
-
-    assert response.status_code == 302
-    dossier.refresh_from_db()
-    assert dossier.status == Status.APPROVED
-
-
-def test_issue_an_uploaded_result_marks_it_digitised(client, people):
-    dossier = make_dossier(status=Status.APPROVED, **people)
     login_with_otp(client, people["specialist"])
 
     response = client.post(
-        reverse("dossiers:dossier-act", args=[dossier.code, "issue_result"]),
+        reverse("dossiers:dossier-act", args=[dossier.code, "appraise"]),
         {
-            "issue_result-seen_status": dossier.status,
-            "issue_result-title": "Giấy khai sinh",
-            "issue_result-source": "upload",
-            "issue_result-file": pdf_upload("ket-qua.pdf"),
+            "appraise-seen_status": dossier.status,
+            "appraise-title": "Giấy khai sinh",
+            "appraise-source": "upload",
+            "appraise-file": pdf_upload("du-thao.pdf"),
+            "appraise-note": "Đủ điều kiện",
         },
     )
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == Status.APPRAISED
+    assert dossier.result_draft.title == "Giấy khai sinh"
+    assert dossier.result_draft.file.read().startswith(b"%PDF")
+    assert dossier.assignee == people["specialist"]
+
+    response = act(client, dossier, "submit_for_signature")
+
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == Status.AWAITING_SIGNATURE
+
+
+def test_a_leader_sends_back_with_a_reason_then_signs(client, people):
+    dossier = make_dossier(status=Status.AWAITING_SIGNATURE, **people)
+    login_with_otp(client, people["leader"])
+
+    response = act(client, dossier, "send_back", reason="Sai ngày sinh")
+
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == Status.PROCESSING
+    assert dossier.send_back_count == 1
+    assert dossier.events.last().note == "Sai ngày sinh"
+    services.dossier_appraise(
+        dossier=dossier,
+        actor=people["specialist"],
+        title="Giấy khai sinh",
+        file=pdf_upload(),
+    )
+    services.dossier_submit_for_signature(dossier=dossier, actor=people["specialist"])
+    dossier.refresh_from_db()
+
+    response = act(client, dossier, "sign", note="Đồng ý")
+
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SIGNED
+
+
+def test_the_one_stop_officer_issues_the_signed_draft_digitised(client, people):
+    dossier = make_dossier(status=Status.SIGNED, **people)
+    login_with_otp(client, people["officer"])
+
+    page = client.get(work_url(dossier))
+    assert "Giấy khai sinh" in page.text  # the draft signed off
+    response = act(client, dossier, "issue_result")
 
     assert response.status_code == 302
     dossier.refresh_from_db()
     assert dossier.status == Status.RESULT_READY
     assert dossier.result_digitized
+    assert dossier.result.title == "Giấy khai sinh"
+    assert dossier.result.issued_by == people["officer"]
     # The agency's register numbers it (registers); the form asks no number, and
     # the number is stamped on the uploaded file before it is signed.
     assert dossier.result.number == "1"
@@ -987,44 +1035,48 @@ def test_issue_an_uploaded_result_marks_it_digitised(client, people):
     )
 
 
-def test_an_uploaded_result_that_is_not_a_pdf_or_image_is_refused(client, people):
-    dossier = make_dossier(status=Status.APPROVED, **people)
+def test_a_draft_that_is_not_a_pdf_is_refused(client, people):
+    dossier = make_dossier(status=Status.PROCESSING, **people)
     login_with_otp(client, people["specialist"])
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = client.post(
-        reverse("dossiers:dossier-act", args=[dossier.code, "issue_result"]),
+        reverse("dossiers:dossier-act", args=[dossier.code, "appraise"]),
         {
-            "issue_result-seen_status": dossier.status,
-            "issue_result-title": "Giấy khai sinh",
-            "issue_result-source": "upload",
-            "issue_result-file": SimpleUploadedFile("x.pdf", b"MZ not a pdf"),
+            "appraise-seen_status": dossier.status,
+            "appraise-title": "Giấy khai sinh",
+            "appraise-source": "upload",
+            "appraise-file": SimpleUploadedFile("x.pdf", b"MZ not a pdf"),
         },
     )
 
     assert response.status_code == 400
     assert "Giấy khai sinh" in response.text
     dossier.refresh_from_db()
-    assert dossier.status == Status.APPROVED
+    assert dossier.status == Status.PROCESSING
+    assert not ResultDraft.objects.filter(dossier=dossier).exists()
 
 
 def test_a_generated_result_pdf_verifies_by_its_token(client, people):
     procedure = ProcedureFactory()
     dossier = make_dossier(
-        status=Status.APPROVED,
+        status=Status.PROCESSING,
         procedure=procedure,
         data={"full_name": "Nguyễn Văn Kết Quả"},
         **people,
     )
     login_with_otp(client, people["specialist"])
-
     response = act(
-        client,
-        dossier,
-        "issue_result",
-        title="Giấy xác nhận thử",
-        source="generate",
+        client, dossier, "appraise", title="Giấy xác nhận thử", source="generate"
     )
+    assert response.status_code == 302
+    services.dossier_submit_for_signature(dossier=dossier, actor=people["specialist"])
+    services.dossier_sign(dossier=dossier, actor=people["leader"])
+    client.logout()
+    login_with_otp(client, people["officer"])
+    dossier.refresh_from_db()
+
+    response = act(client, dossier, "issue_result")
 
     assert response.status_code == 302
     dossier.refresh_from_db()

@@ -53,7 +53,11 @@ class ReceiveForm(NoteForm):
     pass
 
 
-class ApproveForm(NoteForm):
+class SubmitForSignatureForm(NoteForm):
+    pass
+
+
+class SignForm(NoteForm):
     pass
 
 
@@ -68,6 +72,18 @@ class ReasonForm(ActionForm):
 
 class RefuseForm(ReasonForm):
     pass
+
+
+class SendBackForm(ReasonForm):
+    """The leader sends the draft back: the reason tells the specialist what to
+    change (required)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = _("Lý do trả lại, nội dung cần sửa")
+        self.fields["reason"].error_messages["required"] = _(
+            "Hãy ghi rõ lý do trả lại để chuyên viên sửa dự thảo."
+        )
 
 
 class StopForm(ReasonForm):
@@ -191,7 +207,10 @@ class ForwardForm(ActionForm):
         return data
 
 
-class IssueResultForm(ActionForm):
+class DraftResultForm(ActionForm):
+    """The result drafted at appraisal: a PDF uploaded, or one generated from
+    the dossier's data with the verification QR code (signed when issued)."""
+
     UPLOAD = "upload"
     GENERATE = "generate"
 
@@ -202,37 +221,63 @@ class IssueResultForm(ActionForm):
     )
     # No number to type: the agency's register gives it at issue (registers).
     source = forms.ChoiceField(
-        label=_("Văn bản kết quả"),
+        label=_("Dự thảo kết quả"),
         choices=[
-            (UPLOAD, _("Tải lên tệp kết quả đã ký (PDF, JPG, PNG)")),
+            (UPLOAD, _("Tải lên tệp dự thảo kết quả (PDF)")),
             (GENERATE, _("Tạo văn bản điện tử từ dữ liệu hồ sơ, có mã QR xác thực")),
         ],
         initial=UPLOAD,
         widget=forms.RadioSelect,
         help_text=_(
-            "Kết quả có tệp được tính là đã số hóa (chỉ số 766, tiêu chí 4.1)."
+            "Kết quả được ký số bằng chứng thư số của cơ quan khi phát hành và "
+            "được tính là đã số hóa (chỉ số 766, tiêu chí 4.1)."
         ),
     )
     file = forms.FileField(
-        label=_("Tệp kết quả"),
+        label=_("Tệp dự thảo kết quả"),
         required=False,
-        widget=forms.ClearableFileInput(
-            attrs={"accept": "application/pdf,image/jpeg,image/png"}
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        first_line = self.dossier.procedure.result_documents.split("\n", 1)[0]
-        name = first_line.split("(", 1)[0].split(";", 1)[0].strip()
-        if name and len(name) <= 120:
-            self.fields["title"].initial = name
+        from ...services import result_title_suggested
+
+        self.fields["title"].initial = result_title_suggested(self.dossier)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("source") == self.UPLOAD and not data.get("file"):
-            self.add_error("file", _("Hãy chọn tệp kết quả, hoặc chọn tạo văn bản."))
+            self.add_error(
+                "file", _("Hãy chọn tệp dự thảo kết quả, hoặc chọn tạo văn bản.")
+            )
         return data
+
+
+class AppraiseForm(DraftResultForm):
+    note = forms.CharField(
+        label=_("Ý kiến thẩm định (không bắt buộc)"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class IssueResultForm(DraftResultForm):
+    """Issue the signed-off draft: nothing to fill in. A dossier approved under
+    the earlier flow has no draft: its result is given here."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.has_draft = hasattr(self.dossier, "result_draft")
+        if self.has_draft:
+            for name in ("title", "source", "file"):
+                del self.fields[name]
+
+    def clean(self) -> dict[str, Any]:
+        if self.has_draft:
+            return ActionForm.clean(self) or {}
+        return super().clean()
 
 
 class ReturnResultForm(ActionForm):

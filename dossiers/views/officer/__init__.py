@@ -25,6 +25,7 @@ from .work import (
     dossier_act,
     dossier_stop_at_counter,
     dossier_work,
+    result_draft_download,
 )
 
 __all__ = [
@@ -47,5 +48,6 @@ __all__ = [
     "dossier_queue",
     "dossier_stop_at_counter",
     "dossier_work",
+    "result_draft_download",
     "tracking_book_export",
 ]

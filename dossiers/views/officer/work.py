@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,19 +28,22 @@ from ...calendar import (
 from ...forms.officer import (
     ActionForm,
     ApologizeForm,
-    ApproveForm,
+    AppraiseForm,
     AssignForm,
     ForwardForm,
     IssueResultForm,
     ReceiveForm,
     RefuseForm,
     ReturnResultForm,
+    SendBackForm,
+    SignForm,
     StopForm,
     StopOnRequestForm,
+    SubmitForSignatureForm,
     SupplementRequestForm,
 )
 from ...lifecycle import TRANSITIONS, available_actions
-from ...models import Dossier, Result
+from ...models import Dossier, Result, ResultDraft
 from ...selectors import (
     dossier_data_rows,
     dossier_events,
@@ -59,7 +62,10 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "receive": ReceiveForm,
     "request_supplement": SupplementRequestForm,
     "forward": ForwardForm,
-    "approve": ApproveForm,
+    "appraise": AppraiseForm,
+    "submit_for_signature": SubmitForSignatureForm,
+    "sign": SignForm,
+    "send_back": SendBackForm,
     "issue_result": IssueResultForm,
     "return_result": ReturnResultForm,
     "apologize": ApologizeForm,
@@ -95,7 +101,10 @@ DONE_MESSAGES = {
     "receive": gettext_lazy("Đã tiếp nhận hồ sơ."),
     "request_supplement": gettext_lazy("Đã gửi yêu cầu bổ sung hồ sơ."),
     "forward": gettext_lazy("Đã chuyển hồ sơ đến đơn vị xử lý."),
-    "approve": gettext_lazy("Đã phê duyệt hồ sơ."),
+    "appraise": gettext_lazy("Đã lưu kết quả thẩm định và dự thảo kết quả."),
+    "submit_for_signature": gettext_lazy("Đã trình lãnh đạo ký duyệt."),
+    "sign": gettext_lazy("Đã ký duyệt; hồ sơ chờ Bộ phận Một cửa phát hành kết quả."),
+    "send_back": gettext_lazy("Đã trả lại chuyên viên kèm lý do."),
     "issue_result": gettext_lazy("Đã phát hành kết quả."),
     "return_result": gettext_lazy("Đã trả kết quả."),
     "apologize": gettext_lazy("Đã xin lỗi và hẹn lại ngày trả kết quả."),
@@ -187,6 +196,10 @@ def _render_work(
             ],
             "events": events,
             "result": Result.objects.filter(dossier=dossier).first(),
+            "draft": ResultDraft.objects.filter(dossier=dossier)
+            .select_related("appraised_by")
+            .first(),
+            "send_backs": [e for e in events if e.action == "send_back"],
             "actions": actions,
             "open_action": next(iter(bound), ""),
             "apology_too_late": timing.apology.state == APOLOGY_PASSED,
@@ -247,26 +260,48 @@ def _do_forward(request: HttpRequest, d: Dossier, data: dict[str, Any]) -> Dossi
     )
 
 
-def _do_approve(request: HttpRequest, d: Dossier, data: dict[str, Any]) -> Dossier:
-    return services.dossier_approve(
+def _do_appraise(request: HttpRequest, d: Dossier, data: dict[str, Any]) -> Dossier:
+    generate = data["source"] == AppraiseForm.GENERATE
+    return services.dossier_appraise(
+        dossier=d,
+        actor=staff_of(request),
+        title=data["title"],
+        file=None if generate else data["file"],
+        generate=generate,
+        note=data.get("note", ""),
+    )
+
+
+def _do_submit_for_signature(
+    request: HttpRequest, d: Dossier, data: dict[str, Any]
+) -> Dossier:
+    return services.dossier_submit_for_signature(
         dossier=d, actor=staff_of(request), note=data.get("note", "")
     )
 
 
+def _do_sign(request: HttpRequest, d: Dossier, data: dict[str, Any]) -> Dossier:
+    return services.dossier_sign(
+        dossier=d, actor=staff_of(request), note=data.get("note", "")
+    )
+
+
+def _do_send_back(request: HttpRequest, d: Dossier, data: dict[str, Any]) -> Dossier:
+    return services.dossier_send_back(
+        dossier=d, actor=staff_of(request), reason=data["reason"]
+    )
+
+
 def _do_issue_result(request: HttpRequest, d: Dossier, data: dict[str, Any]) -> Dossier:
-    if data["source"] == IssueResultForm.GENERATE:
-        return services.dossier_issue_generated_result(
-            dossier=d,
-            actor=staff_of(request),
-            title=data["title"],
-            number=data.get("number", ""),
-        )
-    return services.dossier_issue_result(
+    # The signed-off draft; the inputs only for a dossier approved under the
+    # earlier flow, which has none.
+    generate = data.get("source") == IssueResultForm.GENERATE
+    return services.dossier_issue_signed_result(
         dossier=d,
         actor=staff_of(request),
-        title=data["title"],
-        number=data.get("number", ""),
-        file=data["file"],
+        title=data.get("title", ""),
+        file=None if generate else data.get("file"),
+        generate=generate,
     )
 
 
@@ -314,7 +349,10 @@ PERFORM: dict[str, Callable[[HttpRequest, Dossier, dict[str, Any]], Dossier]] = 
     "receive": _do_receive,
     "request_supplement": _do_request_supplement,
     "forward": _do_forward,
-    "approve": _do_approve,
+    "appraise": _do_appraise,
+    "submit_for_signature": _do_submit_for_signature,
+    "sign": _do_sign,
+    "send_back": _do_send_back,
     "issue_result": _do_issue_result,
     "return_result": _do_return_result,
     "apologize": _do_apologize,
@@ -329,6 +367,28 @@ def _conflict(dossier: Dossier, message: str) -> str:
         "%(message)s Có thể cán bộ khác vừa xử lý hồ sơ này; trang đã tải lại với "
         "trạng thái hiện nay: “%(status)s”."
     ) % {"message": message, "status": dossier.get_status_display()}
+
+
+@staff_required
+@never_cache
+@require_GET
+def result_draft_download(request: HttpRequest, code: str) -> FileResponse:
+    """The draft result the specialist uploaded, for the officers who may see
+    the dossier (the leader reads it before signing)."""
+    user = staff_of(request)
+    dossier = dossier_get_for_user(user=user, code=code)
+    draft = ResultDraft.objects.filter(dossier=dossier).first()
+    if draft is None or not draft.file:
+        raise Http404
+    response = FileResponse(
+        draft.file.open("rb"),
+        content_type="application/pdf",
+        filename=f"du-thao-{dossier.code}.pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @staff_required
