@@ -378,7 +378,11 @@ _HANDOFFS = {
     "forward": "Giao cơ quan, đơn vị xử lý",
     "request_supplement": "Yêu cầu bổ sung",
     "supplement": "Nhận hồ sơ bổ sung",
-    "approve": "Lãnh đạo phê duyệt",
+    "approve": "Lãnh đạo phê duyệt",  # the earlier flow's dossiers (decision 234)
+    "appraise": "Chuyên viên thẩm định, dự thảo kết quả",
+    "submit_for_signature": "Trình lãnh đạo ký duyệt",
+    "send_back": "Lãnh đạo trả lại chuyên viên",
+    "sign": "Lãnh đạo ký duyệt",
     "issue_result": "Phát hành kết quả",
     "return_result": "Trả kết quả",
     "refuse": "Từ chối",
@@ -441,9 +445,25 @@ def control_slip_pdf(dossier: Dossier, *, tracking_url: str) -> bytes:
         Paragraph(f"Hẹn trả kết quả: {_when(dossier.due_at)}", s["base"]),
         Spacer(1, 3 * mm),
         table,
+        *_send_backs(dossier, s),
         *_rule_set_line(rules, s),
     ]
     return _build(story, pagesize=A4)
+
+
+def _send_backs(dossier: Dossier, s: dict[str, ParagraphStyle]) -> list[Flowable]:
+    """How many times the leader sent the draft back, and why (issue 18)."""
+    if not dossier.send_back_count:
+        return []
+    reasons = dossier.events.filter(action="send_back").order_by("at", "pk")
+    return [
+        Spacer(1, 3 * mm),
+        Paragraph(
+            f"Số lần lãnh đạo trả lại chuyên viên: {dossier.send_back_count}",
+            s["base"],
+        ),
+        *(Paragraph(f"- {_when(e.at)}: {_e(e.note)}", s["small"]) for e in reasons),
+    ]
 
 
 # --- The generated result (officer pages) -------------------------------------------

@@ -67,6 +67,7 @@ urlpatterns += [
         views.dossier_bulk_receive,
         name="queue-receive",
     ),
+    path("staff/dossiers/sign/", views.dossier_bulk_sign, name="queue-sign"),
     path("staff/dossiers/<str:code>/", views.dossier_work, name="dossier-work"),
     path(
         "staff/dossiers/<str:code>/assign/",

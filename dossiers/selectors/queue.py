@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -15,7 +15,7 @@ from units.models import OrgUnit
 from units.selectors import valid_on_q
 
 from ..calendar import WorkingCalendar
-from ..lifecycle import OPEN, TRANSITIONS
+from ..lifecycle import BEING_APPRAISED, OPEN, TRANSITIONS
 from ..models import FINAL_STATUSES, Dossier, Status
 from .access import dossiers_base, staff_scope
 
@@ -47,6 +47,18 @@ QUEUE_ALL = "all"
 PLACE_RECEIVED = "received"
 PLACE_COMPETENT = "competent"
 PLACE_ANYWHERE = "anywhere"
+# What waits for the officer's role (issue 18): to appraise (specialists), to
+# sign (leaders), to issue and to return (receiving officers).
+WAITS_APPRAISE = "appraise"
+WAITS_SIGN = "sign"
+WAITS_ISSUE = "issue"
+WAITS_RETURN = "return"
+_WAITS_PERMISSION = {
+    WAITS_APPRAISE: "dossiers.process_dossier",
+    WAITS_SIGN: "dossiers.approve_dossier",
+    WAITS_ISSUE: "dossiers.receive_dossier",
+    WAITS_RETURN: "dossiers.receive_dossier",
+}
 QUEUE_OPEN_STATUSES = tuple(s for s in Status.values if s not in FINAL_STATUSES)
 QUEUE_CLOSED_STATUSES = tuple(s for s in Status.values if s in FINAL_STATUSES)
 
@@ -60,6 +72,40 @@ def queue_status_q(status: str) -> Q:
     if status in Status.values:
         return Q(status=status)
     return Q(status__in=QUEUE_OPEN_STATUSES)
+
+
+def waits_q(waits: str, *, user: Any) -> Q:
+    """The dossiers waiting for `user`'s part: `waits` is one of WAITS_*."""
+    unit_id = getattr(user, "org_unit_id", None)
+    if waits == WAITS_APPRAISE:
+        return Q(status__in=BEING_APPRAISED, processing_unit_id=unit_id) & (
+            Q(assignee__isnull=True) | Q(assignee_id=user.pk)
+        )
+    if waits == WAITS_SIGN:
+        return Q(status=Status.AWAITING_SIGNATURE, processing_unit_id=unit_id)
+    if waits == WAITS_ISSUE:
+        return Q(status=Status.SIGNED, receiving_unit_id=unit_id)
+    if waits == WAITS_RETURN:
+        return Q(status=Status.RESULT_READY, receiving_unit_id=unit_id)
+    return Q()
+
+
+def waits_for(user: Any) -> list[str]:
+    """The lists of what waits for `user`, by their roles."""
+    if getattr(user, "org_unit_id", None) is None:
+        return []
+    return [w for w, perm in _WAITS_PERMISSION.items() if user.has_perm(perm)]
+
+
+def dossier_waiting_counts(dossiers: QuerySet[Dossier], *, user: Any) -> dict[str, int]:
+    """How many dossiers wait in each of `user`'s lists (one query)."""
+    lists = waits_for(user)
+    if not lists:
+        return {}
+    counts = dossiers.order_by().aggregate(
+        **{w: Count("pk", filter=waits_q(w, user=user)) for w in lists}
+    )
+    return {w: counts[w] for w in lists}
 
 
 def dossiers_queue(*, user: Any) -> QuerySet[Dossier]:
@@ -138,6 +184,7 @@ def dossier_queue_filter(
     assignee: str = "",
     timing: str = "",
     place: str = "",
+    waits: str = "",
     sort: str = "due",
 ) -> QuerySet[Dossier]:
     """The queue narrowed by the officer's filters and sorted, oldest due date
@@ -163,6 +210,8 @@ def dossier_queue_filter(
         dossiers = dossiers.filter(competent_unit_id=unit_id)
     elif place == PLACE_ANYWHERE:
         dossiers = dossiers.filter(anywhere_in_province=True)
+    if waits:
+        dossiers = dossiers.filter(waits_q(waits, user=user))
     if assignee == "mine":
         dossiers = dossiers.filter(assignee=user)
     elif assignee == "unassigned":

@@ -33,7 +33,11 @@ if TYPE_CHECKING:
 
 
 def result_title_suggested(dossier: Dossier) -> str:
-    """The result's name as the procedure lists it ("Giấy khai sinh"), or ""."""
+    """The title of the dossier's draft, when appraised again; else the result's
+    name as the procedure lists it ("Giấy khai sinh"); or ""."""
+    draft = ResultDraft.objects.filter(dossier=dossier).only("title").first()
+    if draft is not None:
+        return draft.title
     first_line = dossier.procedure.result_documents.split("\n", 1)[0]
     name = first_line.split("(", 1)[0].split(";", 1)[0].strip()
     return name if len(name) <= 120 else ""

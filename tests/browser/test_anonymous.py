@@ -31,13 +31,13 @@ def returned():
         actor=officer,
         to_unit=office,
     )
-    dossier = services.dossier_approve(dossier=dossier, actor=staff["lanhdao.xavuban"])
-    dossier = services.dossier_issue_result(
-        dossier=dossier,
-        actor=staff["chuyenvien.xavuban"],
-        title="Giấy khai sinh",
-        file=pdf_upload(),
+    specialist = staff["chuyenvien.xavuban"]
+    dossier = services.dossier_appraise(
+        dossier=dossier, actor=specialist, title="Giấy khai sinh", file=pdf_upload()
     )
+    dossier = services.dossier_submit_for_signature(dossier=dossier, actor=specialist)
+    dossier = services.dossier_sign(dossier=dossier, actor=staff["lanhdao.xavuban"])
+    dossier = services.dossier_issue_signed_result(dossier=dossier, actor=officer)
     return services.dossier_return_result(
         dossier=dossier, actor=officer, method="counter"
     )

@@ -2,6 +2,7 @@
 a dossier up to the returned result, with the citizen's supplement between."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -140,32 +141,72 @@ def test_officers_take_a_dossier_from_receipt_to_returned_result(
     slip = page.get_by_role("link", name=re.compile("kiểm soát", re.I)).first
     assert dossier.code in pdf_text(page, slip)
 
-    leader = new_page(chromium, viewport=DESKTOP)
-    try:
-        staff_login(leader, server, auditor, "lanhdao.xavuban")
-        leader.goto(f"{server}/staff/dossiers/{dossier.code}/")
-        act(leader, "Phê duyệt")
-        dossier.refresh_from_db()
-        assert dossier.status == Status.APPROVED
-    finally:
-        leader.context.close()
+    # The specialist appraises it with a draft generated from its data and
+    # submits it; the leader sends it back once, then signs it (issue 18).
+    def as_staff(username: str, label: str, moves) -> None:
+        other = new_page(chromium, viewport=DESKTOP)
+        try:
+            staff_login(other, server, auditor, username)
+            other.goto(f"{server}/staff/dossiers/{dossier.code}/")
+            auditor.check(other, label)
+            for action, fields in moves:
+                act(other, action, fields)
+        finally:
+            other.context.close()
 
-    specialist = new_page(chromium, viewport=DESKTOP)
-    try:
-        staff_login(specialist, server, auditor, "chuyenvien.xavuban")
-        specialist.goto(f"{server}/staff/dossiers/{dossier.code}/")
-        auditor.check(specialist, "dossier to issue")
-        # No number to type: the unit's register gives it (registers).
-        act(specialist, "Phát hành kết quả", {"source": "generate"})
-        dossier.refresh_from_db()
-        assert dossier.status == Status.RESULT_READY
-    finally:
-        specialist.context.close()
+    draft = {"title": "Giấy khai sinh", "source": "generate"}
+    as_staff(
+        "chuyenvien.xavuban",
+        "dossier to appraise",
+        [("Thẩm định", draft), ("Trình ký", {})],
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == Status.AWAITING_SIGNATURE
+    as_staff(
+        "lanhdao.xavuban",
+        "dossier to sign",
+        [("Trả lại chuyên viên", {"reason": "Ghi rõ nơi sinh theo giấy chứng sinh."})],
+    )
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.send_back_count) == (Status.PROCESSING, 1)
+    as_staff(
+        "chuyenvien.xavuban",
+        "dossier sent back",
+        [("Thẩm định", draft), ("Trình ký", {})],
+    )
+    as_staff("lanhdao.xavuban", "dossier to sign again", [("Ký duyệt", {})])
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SIGNED
+
+    # The one-stop unit issues the signed-off result (signed by the agency).
+    page.goto(f"{server}/staff/dossiers/?waits=issue")
+    auditor.check(page, "queue: to issue")
+    expect(page.get_by_role("link", name=dossier.code)).to_be_visible()
+    page.goto(f"{server}/staff/dossiers/{dossier.code}/")
+    act(page, "Phát hành kết quả")
+    dossier.refresh_from_db()
+    assert dossier.status == Status.RESULT_READY
+    slip = page.get_by_role("link", name=re.compile("kiểm soát", re.I)).first
+    control = pdf_text(page, slip)
+    assert "Số lần lãnh đạo trả lại chuyên viên: 1" in control
+    assert "Ghi rõ nơi sinh theo giấy chứng sinh." in control
 
     page.reload()
     act(page, "Trả kết quả", {"method": "online"})
     dossier.refresh_from_db()
     assert dossier.status == Status.RETURNED
     auditor.check(page, "returned")
-    slip = page.get_by_role("link", name=re.compile("kiểm soát", re.I)).first
-    assert dossier.code in pdf_text(page, slip)
+
+    # The citizen downloads the result on a phone.
+    citizen = new_page(chromium, viewport={"width": 360, "height": 740})
+    try:
+        citizen_login(citizen, server, auditor)
+        citizen.goto(f"{server}/dossiers/{dossier.code}/")
+        auditor.check(citizen, "dossier with its result")
+        with citizen.expect_download() as got:
+            citizen.get_by_role("link", name="Tải kết quả").click()
+        content = Path(got.value.path()).read_bytes()
+        assert content.startswith(b"%PDF")
+        assert b"/ByteRange" in content  # signed by the agency
+    finally:
+        citizen.context.close()

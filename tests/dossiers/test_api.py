@@ -350,10 +350,43 @@ def test_the_control_slip_has_a_row_per_hand_off_with_its_timeliness(client, peo
     for step in [
         "Bộ phận Một cửa tiếp nhận",
         "Giao cơ quan, đơn vị xử lý",
+        "Chuyên viên thẩm định, dự thảo kết quả",
+        "Trình lãnh đạo ký duyệt",
+        "Lãnh đạo ký duyệt",
+        "Phát hành kết quả",
         "Trả kết quả",
     ]:
         assert step in text
     assert "Trước hạn" in text
+    assert people["leader"].full_name in text  # who signed
+    assert "trả lại" not in text  # never sent back
+
+
+def test_the_control_slip_counts_the_send_backs_with_their_reasons(client, people):
+    dossier = make_dossier(status=Status.AWAITING_SIGNATURE, **people)
+    services.dossier_send_back(
+        dossier=dossier, actor=people["leader"], reason="Sai ngày sinh"
+    )
+    services.dossier_appraise(
+        dossier=dossier,
+        actor=people["specialist"],
+        title="Giấy khai sinh",
+        generate=True,
+    )
+    services.dossier_submit_for_signature(dossier=dossier, actor=people["specialist"])
+    services.dossier_send_back(
+        dossier=dossier, actor=people["leader"], reason="Thiếu quê quán"
+    )
+    login_with_otp(client, people["officer"])
+
+    text = pdf_text(
+        client.get(reverse("dossiers:slip-pdf", args=[dossier.code, "control"])).content
+    )
+
+    assert text.count("Lãnh đạo trả lại chuyên viên") == 2
+    assert "Số lần lãnh đạo trả lại chuyên viên: 2" in text
+    assert "Sai ngày sinh" in text
+    assert "Thiếu quê quán" in text
 
 
 def test_the_apology_slip_states_the_new_date(client, people, time_machine):
@@ -493,3 +526,108 @@ def test_the_dossier_detail_names_the_rule_and_how_it_set_the_due_date(
     assert detail(late)["writing_help"] is False
     assert detail(wednesday)["no_appointment_day"]["applied"] is None
     assert detail(other)["no_appointment_day"] is None
+
+
+# --- Appraisal, signature and issue (issue 18) -------------------------------------
+
+
+def _action(user, dossier, body, fmt="json"):
+    return api(user).post(
+        reverse("dossiers_api:dossier-action", args=[dossier.code]), body, format=fmt
+    )
+
+
+def test_appraise_takes_a_draft_file_and_the_flow_runs_to_the_returned_result(people):
+    from .factories import pdf_upload
+
+    dossier = make_dossier(status=Status.PROCESSING, **people)
+
+    appraised = _action(
+        people["specialist"],
+        dossier,
+        {"action": "appraise", "title": "Giấy khai sinh", "file": pdf_upload()},
+        fmt="multipart",
+    )
+    assert appraised.status_code == 200, appraised.json()
+    assert appraised.json()["status"] == "appraised"
+    for user, body, status in [
+        (
+            people["specialist"],
+            {"action": "submit_for_signature"},
+            "awaiting_signature",
+        ),
+        (people["leader"], {"action": "send_back", "reason": "Sai tên"}, "processing"),
+        (people["specialist"], {"action": "appraise", "generate": True}, "appraised"),
+        (
+            people["specialist"],
+            {"action": "submit_for_signature"},
+            "awaiting_signature",
+        ),
+        (people["leader"], {"action": "sign"}, "signed"),
+        (people["officer"], {"action": "issue_result"}, "result_ready"),
+        (
+            people["officer"],
+            {"action": "return_result", "method": "online"},
+            "returned",
+        ),
+    ]:
+        response = _action(user, dossier, body)
+        assert response.status_code == 200, (body, response.json())
+        assert response.json()["status"] == status
+    dossier.refresh_from_db()
+    assert dossier.send_back_count == 1
+    assert dossier.result.file
+
+
+@pytest.mark.parametrize(
+    ("status", "persona", "body", "message"),
+    [
+        (
+            Status.PROCESSING,
+            "specialist",
+            {"action": "appraise", "title": "Giấy khai sinh"},
+            "Hãy tải lên dự thảo kết quả (tệp PDF) hoặc chọn tạo văn bản",
+        ),
+        (
+            Status.AWAITING_SIGNATURE,
+            "leader",
+            {"action": "send_back"},
+            "Hãy ghi rõ lý do trả lại",
+        ),
+        (
+            Status.AWAITING_SIGNATURE,
+            "leader",
+            {"action": "send_back", "reason": "   "},
+            "Hãy ghi rõ lý do trả lại",
+        ),
+    ],
+)
+def test_bad_input_is_400_in_vietnamese_and_saves_nothing(
+    people, status, persona, body, message
+):
+    dossier = make_dossier(status=status, **people)
+    events = dossier.events.count()
+
+    response = _action(people[persona], dossier, body)
+
+    assert response.status_code == 400
+    assert message in response.json()["detail"]
+    dossier.refresh_from_db()
+    assert (dossier.status, dossier.events.count()) == (status, events)
+
+
+def test_the_wrong_role_is_403_for_each_new_action(people):
+    appraising = make_dossier(status=Status.PROCESSING, **people)
+    awaiting = make_dossier(status=Status.AWAITING_SIGNATURE, **people)
+    signed = make_dossier(status=Status.SIGNED, **people)
+
+    for user, dossier, body in [
+        (people["leader"], appraising, {"action": "appraise", "generate": True}),
+        (people["specialist"], awaiting, {"action": "sign"}),
+        (people["officer"], awaiting, {"action": "send_back", "reason": "x"}),
+        (people["specialist"], signed, {"action": "issue_result"}),
+        (people["applicant"], awaiting, {"action": "sign"}),
+    ]:
+        response = _action(user, dossier, {"title": "Giấy khai sinh", **body})
+        assert response.status_code == 403, (body, response.json())
+        assert "Bạn không có quyền" in response.json()["detail"]

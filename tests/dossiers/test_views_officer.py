@@ -446,10 +446,85 @@ def test_the_queue_query_count_does_not_grow_with_its_rows(
     assert few == many
     # Pinned: session, user, TOTP device, permissions (2), the officer's unit,
     # roles (menu), the filters' procedures and communes (one query), calendar
-    # corrections, count, page, apology count; the notification bell's unread
-    # count.
-    with django_assert_num_queries(13):
+    # corrections, count, page, apology count, what waits for the officer (one
+    # query, issue 18); the notification bell's unread count.
+    with django_assert_num_queries(14):
         client.get(reverse(QUEUE))
+
+
+def test_the_queue_shows_each_role_what_waits_for_it(client, people, unit_a):
+    from accounts.roles import Role
+
+    to_appraise = make_dossier(status=Status.PROCESSING, **people)
+    to_sign = make_dossier(status=Status.AWAITING_SIGNATURE, **people)
+    to_issue = make_dossier(status=Status.SIGNED, **people)
+    to_return = make_dossier(status=Status.RESULT_READY, **people)
+    colleague = UserFactory(roles=[Role.SPECIALIST], org_unit=unit_a)
+    held_by_colleague = make_dossier(
+        status=Status.APPRAISED, **(people | {"specialist": colleague})
+    )
+    expected = {
+        "specialist": {"appraise": {to_appraise}},
+        "leader": {"sign": {to_sign}},
+        "officer": {"issue": {to_issue}, "return": {to_return}},
+    }
+    for persona, lists in expected.items():
+        client.logout()
+        login_with_otp(client, people[persona])
+        page = client.get(reverse(QUEUE))
+        for waits, dossiers in lists.items():
+            assert f"?waits={waits}" in page.text, (persona, waits)
+            shown = codes_in(client.get(reverse(QUEUE), {"waits": waits}))
+            assert shown == {d.code for d in dossiers}, (persona, waits)
+        for other in {"appraise", "sign", "issue", "return"} - set(lists):
+            assert f"?waits={other}" not in page.text, (persona, other)
+    assert held_by_colleague.code not in codes_in(
+        client.get(reverse(QUEUE), {"waits": "appraise"})
+    )
+
+
+def test_a_leader_signs_several_dossiers_at_once_each_its_own_event(client, people):
+    first = make_dossier(status=Status.AWAITING_SIGNATURE, **people)
+    second = make_dossier(status=Status.AWAITING_SIGNATURE, **people)
+    sent_back = make_dossier(status=Status.AWAITING_SIGNATURE, **people)
+    login_with_otp(client, people["leader"])
+    page = client.get(reverse(QUEUE), {"waits": "sign"})
+    assert 'form="bulk-sign"' in page.text
+    services.dossier_send_back(
+        dossier=sent_back, actor=people["leader"], reason="Sai ngày sinh"
+    )
+
+    response = client.post(
+        reverse("dossiers:queue-sign"),
+        {"codes": [first.code, sent_back.code, second.code, "KHONG-CO"]},
+        follow=True,
+    )
+
+    text = response.text
+    assert f"Đã ký duyệt 2 hồ sơ: {first.code}, {second.code}." in text
+    assert f"{sent_back.code}: Không thể “Ký duyệt”" in text
+    assert "KHONG-CO: không có hồ sơ này trong phạm vi của bạn" in text
+    for dossier, status in (
+        (first, Status.SIGNED),
+        (second, Status.SIGNED),
+        (sent_back, Status.PROCESSING),
+    ):
+        dossier.refresh_from_db()
+        assert dossier.status == status
+    assert Event.objects.filter(action="sign", actor=people["leader"]).count() == 2
+
+
+def test_a_specialist_cannot_sign_from_the_queue(client, people):
+    dossier = make_dossier(status=Status.AWAITING_SIGNATURE, **people)
+    login_with_otp(client, people["specialist"])
+
+    response = client.post(
+        reverse("dossiers:queue-sign"), {"codes": [dossier.code]}, follow=True
+    )
+
+    assert f"{dossier.code}: Bạn không có quyền “Ký duyệt” hồ sơ này." in response.text
+    dossier.refresh_from_db()
+    assert dossier.status == Status.AWAITING_SIGNATURE
 
 
 def test_the_apology_warning_names_dossiers_due_within_two_working_days(

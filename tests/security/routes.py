@@ -135,6 +135,8 @@ ROUTE_PARAMS: dict[str, dict[str, str]] = {
     "dossiers:dossier-supplement": {"code": "supplement.code"},
     "dossiers:dossier-rate": {"code": "returned.code"},
     "dossiers:result-download": {"code": "returned.code"},
+    # The draft result the specialist uploaded (issue 18).
+    "dossiers:result-draft-download": {"code": "returned.code"},
     "dossiers:attachment-download": {"pk": "attachment.pk"},
     "dossiers:result-verify": {"token": "result.token"},
     "dossiers_api:verify": {"token": "result.token"},

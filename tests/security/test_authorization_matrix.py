@@ -241,7 +241,9 @@ ACCESS: list[tuple[str, Access]] = [
     ("dossiers:queue", Access(STAFF_AREA)),
     ("dossiers:calendar-due", Access(STAFF_AREA)),
     ("dossiers:dossier-work", Access(STAFF_DOSSIER)),
+    ("dossiers:result-draft-download", Access(STAFF_DOSSIER)),
     ("dossiers:queue-receive", Access(STAFF_POST)),
+    ("dossiers:queue-sign", Access(STAFF_POST)),
     ("dossiers:dossier-assign", Access(STAFF_POST)),
     ("dossiers:dossier-act", Access(STAFF_POST)),
     ("dossiers:dossier-stop-at-counter", Access(STAFF_POST)),
@@ -593,3 +595,104 @@ def test_every_unsafe_api_operation_refuses_the_wrong_personas_and_changes_nothi
     assert problems == [], "\n".join(problems)
     assert _fingerprint() == before
     assert sent >= 15
+
+
+# --- Processing as officers practise it (issue 18) ----------------------------------
+
+# Each action of appraisal, signature and issue, from a status that allows it: the
+# one persona who may do it, and how every other persona is refused (nothing is
+# written). A specialist cannot sign, a leader of another unit cannot sign (nor
+# see the dossier), a citizen can do none.
+PROCESSING_ACTIONS = [
+    (
+        "appraise",
+        "processing",
+        {"generate": True, "title": "Giấy khai sinh"},
+        "specialist",
+    ),
+    ("submit_for_signature", "appraised", {}, "specialist"),
+    ("send_back", "awaiting_signature", {"reason": "Sai ngày sinh"}, "leader"),
+    ("sign", "awaiting_signature", {}, "leader"),
+    ("issue_result", "signed", {}, "officer"),
+    ("return_result", "result_ready", {"method": "online"}, "officer"),
+]
+PROCESSING_REFUSED = {
+    "anonymous": UNAUTHORIZED,
+    "citizen": FORBIDDEN,
+    "other_citizen": NOT_FOUND,
+    "officer": FORBIDDEN,
+    "officer_other_commune": NOT_FOUND,
+    "specialist": FORBIDDEN,
+    "leader": FORBIDDEN,
+    "leader_other_unit": NOT_FOUND,
+    "district_staff": FORBIDDEN,
+}
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "body", "allowed"),
+    PROCESSING_ACTIONS,
+    ids=[a[0] for a in PROCESSING_ACTIONS],
+)
+def test_the_processing_actions_answer_only_their_actor(
+    action,
+    status,
+    body,
+    allowed,
+    citizen,
+    other_citizen,
+    officer,
+    officer_other_commune,
+    specialist,
+    leader,
+    district_staff,
+    unit_a,
+    unit_b,
+):
+    from django.urls import reverse
+    from rest_framework.test import APIClient
+
+    from accounts.roles import Role
+    from tests.accounts.factories import UserFactory
+    from tests.dossiers.factories import make_dossier
+
+    users = {
+        "anonymous": None,
+        "citizen": citizen,
+        "other_citizen": other_citizen,
+        "officer": officer,
+        "officer_other_commune": officer_other_commune,
+        "specialist": specialist,
+        "leader": leader,
+        "leader_other_unit": UserFactory(roles=[Role.LEADER], org_unit=unit_b),
+        "district_staff": district_staff,
+    }
+    dossier = make_dossier(
+        status=status,
+        applicant=citizen,
+        unit=unit_a,
+        officer=officer,
+        specialist=specialist,
+        leader=leader,
+    )
+    url = reverse("dossiers_api:dossier-action", args=[dossier.code])
+    events = dossier.events.count()
+    problems = []
+    for persona, expected in PROCESSING_REFUSED.items():
+        if persona == allowed:
+            continue
+        client = APIClient()
+        if users[persona] is not None:
+            client.force_authenticate(users[persona])
+        response = client.post(url, {"action": action, **body}, format="json")
+        if outcome(response) != expected:
+            problems.append(f"{action} as {persona}: {outcome(response)}, {expected}")
+    assert problems == [], "\n".join(problems)
+    assert dossier.events.count() == events
+
+    client = APIClient()
+    client.force_authenticate(users[allowed])
+    response = client.post(url, {"action": action, **body}, format="json")
+
+    assert response.status_code == 200, response.json()
+    assert dossier.events.count() == events + 1

@@ -19,6 +19,10 @@ from ...selectors import (
     QUEUE_ALL,
     QUEUE_CLOSED,
     QUEUE_OPEN,
+    WAITS_APPRAISE,
+    WAITS_ISSUE,
+    WAITS_RETURN,
+    WAITS_SIGN,
 )
 from .fields import no_tag_helper
 
@@ -61,6 +65,18 @@ class QueueFilterForm(forms.Form):
             ("", _("Tất cả")),
             ("mine", _("Của tôi")),
             ("unassigned", _("Chưa giao ai")),
+        ],
+    )
+    # What waits for the officer's role (issue 18).
+    waits = forms.ChoiceField(
+        label=_("Chờ tôi"),
+        required=False,
+        choices=[
+            ("", _("Tất cả")),
+            (WAITS_APPRAISE, _("Chờ thẩm định")),
+            (WAITS_SIGN, _("Chờ ký duyệt")),
+            (WAITS_ISSUE, _("Chờ phát hành kết quả")),
+            (WAITS_RETURN, _("Chờ trả kết quả")),
         ],
     )
     timing = forms.ChoiceField(

@@ -14,7 +14,13 @@ selectors; every write is one service call.
 from .book import tracking_book_export
 from .calculator import calendar_due
 from .common import BULK_LIMIT, DUE_SOON_LABEL, QUEUE_PAGE_SIZE, TIMELINESS, Timing
-from .queue import QueueRow, dossier_assign, dossier_bulk_receive, dossier_queue
+from .queue import (
+    QueueRow,
+    dossier_assign,
+    dossier_bulk_receive,
+    dossier_bulk_sign,
+    dossier_queue,
+)
 from .work import (
     ACTION_FORMS,
     ACTION_SLIPS,
@@ -45,6 +51,7 @@ __all__ = [
     "dossier_act",
     "dossier_assign",
     "dossier_bulk_receive",
+    "dossier_bulk_sign",
     "dossier_queue",
     "dossier_stop_at_counter",
     "dossier_work",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
@@ -28,9 +29,14 @@ from ...selectors import (
     APOLOGY,
     QUEUE_ALL,
     QUEUE_OPEN,
+    WAITS_APPRAISE,
+    WAITS_ISSUE,
+    WAITS_RETURN,
+    WAITS_SIGN,
     dossier_get_for_user,
     dossier_queue_choices,
     dossier_queue_filter,
+    dossier_waiting_counts,
     dossiers_queue,
     officers_of_unit,
     queue_status_q,
@@ -54,6 +60,16 @@ class QueueRow:
     timing: Timing
     can_receive: bool
     can_claim: bool
+    can_sign: bool = False
+
+
+# The lists of what waits for an officer's role, as the queue names them.
+WAITS_LABELS = {
+    WAITS_APPRAISE: gettext_lazy("Chờ thẩm định"),
+    WAITS_SIGN: gettext_lazy("Chờ ký duyệt"),
+    WAITS_ISSUE: gettext_lazy("Chờ phát hành kết quả"),
+    WAITS_RETURN: gettext_lazy("Chờ trả kết quả"),
+}
 
 
 @staff_required
@@ -94,8 +110,14 @@ def dossier_queue(request: HttpRequest) -> HttpResponse:
             can_receive=dossier.status == Status.SUBMITTED
             and may_act(user, dossier, "receive"),
             can_claim=may_assign(user, dossier) and dossier.assignee_id != user.pk,
+            can_sign=dossier.status == Status.AWAITING_SIGNATURE
+            and may_act(user, dossier, "sign"),
         )
         for dossier in page
+    ]
+    waiting = [
+        (key, WAITS_LABELS[key], count, urlencode({"waits": key}))
+        for key, count in dossier_waiting_counts(scope, user=user).items()
     ]
     apology_count = dossier_queue_filter(
         scope, user=user, calendar=calendar, today=today, timing=APOLOGY
@@ -118,6 +140,9 @@ def dossier_queue(request: HttpRequest) -> HttpResponse:
             "apology_filter": urlencode({"timing": APOLOGY}),
             "search_everywhere": everywhere,
             "can_bulk_receive": any(row.can_receive for row in rows),
+            "can_bulk_sign": any(row.can_sign for row in rows),
+            "waiting": waiting,
+            "waits": filters.get("waits", ""),
             "here": request.get_full_path(),
         },
     )
@@ -173,6 +198,41 @@ def dossier_bulk_receive(request: HttpRequest) -> HttpResponse:
                 % {"count": len(received)},
                 links,
             ),
+        )
+    return redirect(back)
+
+
+@staff_required
+@require_POST
+def dossier_bulk_sign(request: HttpRequest) -> HttpResponse:
+    """The leader signs the ticked dossiers off, each through `dossier_sign` on
+    its own (its own event): one that fails does not stop the others, and each
+    failure is named with the reason."""
+    user = staff_of(request)
+    back = _safe_next(request, reverse("dossiers:queue"))
+    codes = list(dict.fromkeys(request.POST.getlist("codes")))[:BULK_LIMIT]
+    if not codes:
+        messages.error(request, _("Hãy chọn ít nhất một hồ sơ để ký duyệt."))
+        return redirect(back)
+    found: list[Dossier] = []
+    for code in codes:
+        try:
+            found.append(dossier_get_for_user(user=user, code=code))
+        except Http404:
+            messages.error(
+                request,
+                _("%(code)s: không có hồ sơ này trong phạm vi của bạn.")
+                % {"code": code},
+            )
+    outcomes = services.dossiers_sign(dossiers=found, actor=user)
+    for failed in (o for o in outcomes if o.error):
+        messages.error(request, f"{failed.dossier.code}: {failed.error}")
+    signed = [o.dossier.code for o in outcomes if not o.error]
+    if signed:
+        messages.success(
+            request,
+            _("Đã ký duyệt %(count)d hồ sơ: %(codes)s.")
+            % {"count": len(signed), "codes": ", ".join(signed)},
         )
     return redirect(back)
 
