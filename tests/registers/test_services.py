@@ -37,11 +37,11 @@ def pdf_text(content: bytes) -> str:
 
 def issue(people, *, procedure=None, data=None, now=None, **kwargs):
     dossier = make_dossier(
-        status=Status.APPROVED, procedure=procedure, data=data, **people
+        status=Status.SIGNED, procedure=procedure, data=data, **people
     )
     services.dossier_issue_result(
         dossier=dossier,
-        actor=people["specialist"],
+        actor=people["officer"],
         title=kwargs.pop("title", "Giấy xác nhận"),
         now=now,
         **kwargs,
@@ -114,6 +114,7 @@ def test_each_kind_and_each_agency_counts_on_its_own(people, unit_b, time_machin
         {
             "applicant": people["applicant"],
             "unit": unit_b,
+            "officer": UserFactory(roles=[Role.RECEIVING_OFFICER], org_unit=unit_b),
             "specialist": UserFactory(roles=[Role.SPECIALIST], org_unit=unit_b),
         }
     )
@@ -155,13 +156,13 @@ def test_closing_a_book_makes_the_next_result_open_the_next_book(people, time_ma
 def test_an_issue_that_rolls_back_leaves_no_gap(people, time_machine):
     time_machine.move_to(at("2026-03-09 10:00"))
     issue(people)
-    dossier = make_dossier(status=Status.APPROVED, **people)
+    dossier = make_dossier(status=Status.SIGNED, **people)
 
     # Anything failing after the number was taken rolls the issue back whole.
     def failing_issue() -> None:
         with transaction.atomic():
             services.dossier_issue_result(
-                dossier=dossier, actor=people["specialist"], title="X"
+                dossier=dossier, actor=people["officer"], title="X"
             )
             assert RegisterEntry.objects.filter(dossier=dossier).exists()
             raise RuntimeError("the issue's transaction fails after the number")
@@ -176,7 +177,7 @@ def test_an_issue_that_rolls_back_leaves_no_gap(people, time_machine):
 
 
 def test_a_dossier_has_one_entry_however_often_it_is_asked(people):
-    dossier = make_dossier(status=Status.APPROVED, **people)
+    dossier = make_dossier(status=Status.SIGNED, **people)
 
     with transaction.atomic():
         first = register_entry_take(
@@ -192,14 +193,14 @@ def test_a_dossier_has_one_entry_however_often_it_is_asked(people):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_number_is_taken_only_inside_the_issues_transaction(people):
-    dossier = make_dossier(status=Status.APPROVED, **people)
+    dossier = make_dossier(status=Status.SIGNED, **people)
 
     with pytest.raises(RuntimeError):
         register_entry_take(dossier=dossier, unit=people["unit"], title="X")
 
 
 def test_the_entry_records_the_person_the_result_is_about(people):
-    dossier = make_dossier(status=Status.APPROVED, **people)
+    dossier = make_dossier(status=Status.SIGNED, **people)
     # A birth's form (chains' group 1): the child is who the result is about.
     Dossier.objects.filter(pk=dossier.pk).update(
         data={"child": {"full_name": "Trần Bé Na"}, "full_name": "Trần Văn Bố"}
@@ -207,13 +208,13 @@ def test_the_entry_records_the_person_the_result_is_about(people):
     dossier.refresh_from_db()
 
     services.dossier_issue_result(
-        dossier=dossier, actor=people["specialist"], title="Giấy xác nhận"
+        dossier=dossier, actor=people["officer"], title="Giấy xác nhận"
     )
 
     entry = RegisterEntry.objects.get()
     assert entry.subject == "Trần Bé Na"
     assert entry.title == "Giấy xác nhận"
-    assert entry.entered_by == people["specialist"]
+    assert entry.entered_by == people["officer"]
 
 
 # --- On the result --------------------------------------------------------------
@@ -222,10 +223,10 @@ def test_the_entry_records_the_person_the_result_is_about(people):
 def test_the_generated_result_prints_its_register_number_and_book(people, time_machine):
     time_machine.move_to(at("2026-03-09 10:00"))
     issue(people)
-    dossier = make_dossier(status=Status.APPROVED, **people)
+    dossier = make_dossier(status=Status.SIGNED, **people)
 
     services.dossier_issue_generated_result(
-        dossier=dossier, actor=people["specialist"], title="Giấy khai sinh"
+        dossier=dossier, actor=people["officer"], title="Giấy khai sinh"
     )
 
     result = Result.objects.get(dossier=dossier)

@@ -15,11 +15,11 @@ URL = "/staff/registers/"
 
 
 def issue(people, name, now=None):
-    dossier = make_dossier(status=Status.APPROVED, **people)
+    dossier = make_dossier(status=Status.SIGNED, **people)
     Dossier.objects.filter(pk=dossier.pk).update(data={"full_name": name})
     dossier.refresh_from_db()
     services.dossier_issue_result(
-        dossier=dossier, actor=people["specialist"], title="Giấy xác nhận", now=now
+        dossier=dossier, actor=people["officer"], title="Giấy xác nhận", now=now
     )
     return Result.objects.get(dossier=dossier)
 
