@@ -1,11 +1,14 @@
 """The officers' journey on a desktop: two-step login, the queue, every move of
 a dossier up to the returned result, with the citizen's supplement between."""
 
+import io
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 
 from dossiers.models import Status
 
@@ -78,8 +81,31 @@ def follows_the_chosen_unit(page: Page) -> None:
     panel.locator("summary").click()
 
 
+def _signature_status(content: bytes, root: Any) -> Any:
+    """pyHanko's own validation of the file's one signature against `root`. In a
+    thread of its own: pyHanko runs an event loop, and Playwright's synchronous
+    API already runs one in this thread."""
+    import io
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    from signing.adapters.base import to_asn1
+
+    def validate() -> Any:
+        (signature,) = PdfFileReader(io.BytesIO(content)).embedded_regular_signatures
+        return validate_pdf_signature(
+            signature, ValidationContext(trust_roots=[to_asn1(root)])
+        )
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(validate).result()
+
+
 def test_officers_take_a_dossier_from_receipt_to_returned_result(
-    desktop, chromium, server, auditor, dossier
+    desktop, chromium, server, auditor, dossier, development_authority
 ):
     page = desktop
     staff_login(page, server, auditor, "motcua.xavuban")
@@ -186,6 +212,12 @@ def test_officers_take_a_dossier_from_receipt_to_returned_result(
     act(page, "Phát hành kết quả")
     dossier.refresh_from_db()
     assert dossier.status == Status.RESULT_READY
+    # Issued with the next number of the agency's register of births.
+    result = dossier.result
+    assert str(result.number).isdigit()
+    assert result.book
+    numbered = f"Số {result.number}, quyển số {result.book}"
+    expect(page.get_by_text(numbered)).to_be_visible()
     slip = page.get_by_role("link", name=re.compile("kiểm soát", re.I)).first
     control = pdf_text(page, slip)
     assert "Số lần lãnh đạo trả lại chuyên viên: 1" in control
@@ -207,6 +239,14 @@ def test_officers_take_a_dossier_from_receipt_to_returned_result(
             citizen.get_by_role("link", name="Tải kết quả").click()
         content = Path(got.value.path()).read_bytes()
         assert content.startswith(b"%PDF")
-        assert b"/ByteRange" in content  # signed by the agency
+        # Its number printed on it, and its signature valid for pyHanko's own
+        # validator against the development authority, covering the whole file.
+        text = "\n".join(
+            sheet.extract_text() for sheet in PdfReader(io.BytesIO(content)).pages
+        )
+        assert f"Số: {result.number}, Quyển số: {result.book}" in text
+        status = _signature_status(content, development_authority.root_certificate())
+        assert status.bottom_line
+        assert status.coverage.name == "ENTIRE_FILE"
     finally:
         citizen.context.close()

@@ -28,8 +28,10 @@ HANOI = datetime.timezone(datetime.timedelta(hours=7))
 MONDAY = datetime.datetime(2026, 3, 9, 9, 0, tzinfo=HANOI)
 
 
-def at(*args: int) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=HANOI)
+def at(
+    year: int, month: int, day: int, hour: int = 0, minute: int = 0
+) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=HANOI)
 
 
 # --- Working hours ------------------------------------------------------------------

@@ -32,8 +32,10 @@ def birth_chain(citizen, agencies, capture, make=birth_data, when=MONDAY):
 
 def test_the_seeded_rules_are_decree_63_art_7_and_group_2_is_unverified():
     birth = LinkedGroupRule.objects.get(group_code=BIRTH)
-    assert (birth.total_days, birth.total_days_with_verification) == (3, 5)
-    assert (birth.sync_minutes, birth.ack_working_hours) == (10, 2)
+    assert birth.total_days == 3
+    assert birth.total_days_with_verification == 5
+    assert birth.sync_minutes == 10
+    assert birth.ack_working_hours == 2
     assert birth.verified
     assert "Điều 7" in birth.legal_basis
     death = LinkedGroupRule.objects.get(group_code=DEATH)

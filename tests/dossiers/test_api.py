@@ -1,5 +1,6 @@
 import datetime
 import io
+from typing import Any
 
 import pytest
 from django.urls import reverse
@@ -621,13 +622,14 @@ def test_the_wrong_role_is_403_for_each_new_action(people):
     awaiting = make_dossier(status=Status.AWAITING_SIGNATURE, **people)
     signed = make_dossier(status=Status.SIGNED, **people)
 
-    for user, dossier, body in [
+    cases: list[tuple[Any, Any, dict[str, Any]]] = [
         (people["leader"], appraising, {"action": "appraise", "generate": True}),
         (people["specialist"], awaiting, {"action": "sign"}),
         (people["officer"], awaiting, {"action": "send_back", "reason": "x"}),
         (people["specialist"], signed, {"action": "issue_result"}),
         (people["applicant"], awaiting, {"action": "sign"}),
-    ]:
+    ]
+    for user, dossier, body in cases:
         response = _action(user, dossier, {"title": "Giấy khai sinh", **body})
         assert response.status_code == 403, (body, response.json())
         assert "Bạn không có quyền" in response.json()["detail"]

@@ -218,6 +218,7 @@ def test_appraising_again_replaces_the_draft(
         True,
         "",
     )
+    assert old_name
     assert not storage.exists(old_name)
 
 

@@ -25,12 +25,14 @@ def signed(connected):
     def post(push, *, secret=SECRET, timestamp=None, raw=None):
         body = raw if raw is not None else json.dumps(push).encode()
         stamp = str(int(time.time()) if timestamp is None else timestamp)
-        headers = {"HTTP_X_DVCQG_TIMESTAMP": stamp}
+        headers = {"X-DVCQG-Timestamp": stamp}
         if secret:
-            headers["HTTP_X_DVCQG_SIGNATURE"] = push_signature(
+            headers["X-DVCQG-Signature"] = push_signature(
                 body=body, timestamp=stamp, secret=secret
             )
-        return Client().post(URL, body, content_type="application/json", **headers)
+        return Client().post(
+            URL, body, content_type="application/json", headers=headers
+        )
 
     return post
 

@@ -3,6 +3,7 @@ per contract, per case, per copy, and the province's dated table with its
 online amount and the groups it exempts; the receipt prints the computation."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -23,14 +24,15 @@ from tests.procedures.factories import ProcedureFactory
 pytestmark = pytest.mark.django_db
 
 
-def _basis(code: str) -> dict:
+def _basis(code: str) -> dict[str, Any]:
     """The fee rule of a procedure as the reviewed data file gives it."""
-    return next(p for p in read_data_dir()["procedures"] if p.get("code") == code)[
-        "fee_basis"
-    ]
+    basis: dict[str, Any] = next(
+        p for p in read_data_dir()["procedures"] if p.get("code") == code
+    )["fee_basis"]
+    return basis
 
 
-def _number(name: str, vi: str) -> dict:
+def _number(name: str, vi: str) -> dict[str, Any]:
     return {
         "name": name,
         "type": "number",

@@ -57,7 +57,7 @@ def civil_status(db):
     return FieldFactory(code="ho-tich", name="Hộ tịch", name_en="Civil status")
 
 
-def _state() -> list[tuple]:
+def _state() -> list[tuple[object, ...]]:
     return list(
         Procedure.objects.order_by("code").values_list(
             "code",
