@@ -78,6 +78,7 @@ DOSSIER_INSERT_COLUMNS = (
     "paid_online",
     "no_appointment_same_day",
     "writing_help",
+    "send_back_count",
     "created_at",
     "updated_at",
 )
@@ -136,9 +137,11 @@ def _dossier_values(
         row.result_digitized is not None,
         bool(row.result_digitized),
         row.paid_online,
-        # The old systems knew no "no writing, no appointment" day (issue 22).
+        # The old systems knew no "no writing, no appointment" day (issue 22),
+        # nor the leader's send-backs (issue 18).
         False,
         False,
+        0,
         now,
         now,
     )

@@ -2,6 +2,7 @@
 district that do their steps, and valid form data for both groups."""
 
 import datetime
+import importlib
 from typing import Any
 
 import pytest
@@ -23,9 +24,11 @@ DEATH = "2.002913"
 
 @pytest.fixture(scope="module")
 def catalogue(django_db_setup, django_db_blocker):
-    """The reviewed catalogue (procedures/data/), loaded once per module."""
+    """The reviewed catalogue (procedures/data/), loaded once per module, with the
+    linked groups' limits."""
     with django_db_blocker.unblock():
         catalogue_load_reference(overwrite=True)
+        linked_group_rules()
     yield
     with django_db_blocker.unblock():
         clear_catalogue()
@@ -36,11 +39,25 @@ def load_catalogue() -> None:
     catalogue_load_reference(overwrite=True)
 
 
+def linked_group_rules() -> None:
+    """Decree 63/2024 art. 7's limits as migration chains 0002 seeds them: a
+    transactional test empties every table afterwards, taking the seeded rows
+    with it, so whatever runs a chain puts back the ones missing."""
+    from chains.models import LinkedGroupRule
+
+    seeded = importlib.import_module("chains.migrations.0002_linked_group_rules")
+    for fields in seeded.RULES:
+        if not LinkedGroupRule.objects.filter(group_code=fields["group_code"]).exists():
+            LinkedGroupRule.objects.create(**fields)
+
+
 def make_agencies(tree: dict[str, Any], unit_a: Any) -> dict[str, Any]:
     """The agencies that do the steps for commune A: its People's Committee
     (unit_a, which receives), its police, the district's social insurance and
     labour-social office; and a ward of province 37 (the catalogue's residence
-    field lists those) with its police, for a child living elsewhere."""
+    field lists those) with its police, for a child living elsewhere. With them,
+    the linked groups' limits (linked_group_rules)."""
+    linked_group_rules()
     province_37 = AdminUnitFactory(code="37", name="Tỉnh Ninh Bình Thử", kind="tỉnh")
     ward = AdminUnitFactory(
         code="14999", name="Phường Thử", kind="phường", parent=province_37
