@@ -34,8 +34,13 @@ def _open_book_locked(
     transaction ends; opened (the next book after the last closed one) when
     there is none. Two first issues of a year may both try to open it: the
     database lets one (register_one_open_book), the other waits, then locks it."""
-    open_books = Register.objects.select_for_update().filter(
-        unit=unit, kind=kind, year=year, closed_at__isnull=True
+    # Lock the register's row only: its default ordering joins the agency and its
+    # area, and FOR UPDATE without OF would lock those rows too, which every new
+    # dossier of the area checks its foreign key against (a deadlock).
+    open_books = (
+        Register.objects.select_for_update(of=("self",))
+        .filter(unit=unit, kind=kind, year=year, closed_at__isnull=True)
+        .order_by("pk")
     )
     book = open_books.first()
     if book is not None:
