@@ -80,7 +80,12 @@ def buckets_apply(deltas: Deltas, *, empty: bool = False) -> int:
     tables were just emptied), plain bulk inserts.
 
     Rows go in key order, so two transactions lock shared buckets in the same
-    order and cannot deadlock each other. Returns the number of rows written.
+    order and cannot deadlock each other; the all-procedures rows go first. A
+    transaction that changes two dossiers of a unit (a chain step, a linked
+    submission) applies deltas twice: taking the unit's row before the
+    procedure's makes a second such transaction wait at its first statement,
+    instead of holding a procedure's row the first one needs next (a deadlock
+    seen on the chains' worker). Returns the number of rows written.
     """
     by_unit: dict[tuple[Any, ...], list[int]] = defaultdict(
         lambda: [0] * len(COUNT_COLUMNS)
@@ -102,8 +107,8 @@ def buckets_apply(deltas: Deltas, *, empty: bool = False) -> int:
             )
         insert_rows(UnitBucket, [*keys, *COUNT_COLUMNS], unit_rows)
         return len(rows)
-    _upsert(StatBucket, procedure_keys, rows)
     _upsert(UnitBucket, keys, unit_rows)
+    _upsert(StatBucket, procedure_keys, rows)
     return len(rows)
 
 

@@ -364,3 +364,66 @@ def test_concurrent_changes_of_one_units_dossiers_keep_the_counts_right(people):
     assert bucket_rows() == live
     year = [row for row in live[1] if row[0] == "Y"]
     assert sum(row[4] for row in year) == 16  # received
+
+
+@pytest.mark.services("postgres")
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_each_counting_two_procedures_of_a_unit_do_not_deadlock(
+    people,
+):
+    """A chain step changes two dossiers of a unit in one transaction, so it adds
+    to the counts twice. Two such transactions, in the opposite order of
+    procedures: the second waits for the first at the unit's row instead of
+    holding a procedure's row the first needs next (PostgreSQL would kill one)."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from dashboards.services import buckets_apply, deltas_new
+
+    first, second = ProcedureFactory(), ProcedureFactory()
+    unit = people["unit"].pk
+    day = datetime.date(2026, 3, 2)
+
+    def add(procedure) -> None:
+        deltas = deltas_new()
+        deltas[("D", day, unit, procedure.pk, "online")][0] += 1
+        buckets_apply(deltas)
+
+    started = threading.Event()
+    errors: list[BaseException] = []
+
+    def one() -> None:
+        try:
+            with transaction.atomic():
+                add(first)
+                started.set()
+                time.sleep(0.5)  # the other transaction reaches its first write
+                add(second)
+        except BaseException as exc:
+            errors.append(exc)
+            started.set()
+        finally:
+            connection.close()
+
+    def other() -> None:
+        try:
+            started.wait(timeout=30)
+            with transaction.atomic():
+                add(second)
+                add(first)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=one), threading.Thread(target=other)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert UnitBucket.objects.get(grain="D", start=day).received == 4
+    assert StatBucket.objects.filter(grain="D", start=day, received=2).count() == 2
