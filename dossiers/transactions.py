@@ -16,7 +16,7 @@ logger = logging.getLogger(__name__)
 # "deadlock detected" and "could not serialize access": the database rolled the
 # whole transaction back, and running it again is the documented remedy.
 RETRYABLE_PGCODES = frozenset({"40P01", "40001"})
-ATTEMPTS = 3
+ATTEMPTS = 5
 
 
 def is_retryable(exc: BaseException) -> bool:
