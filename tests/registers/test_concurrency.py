@@ -100,7 +100,8 @@ def test_an_issue_holding_its_book_locks_neither_the_agency_nor_its_area(people)
             ):
                 # NOWAIT: raises at once if the other transaction locked the row.
                 cursor.execute(
-                    f"SELECT 1 FROM {table} WHERE id = %s FOR KEY SHARE NOWAIT", [pk]
+                    f"SELECT 1 FROM {table} WHERE id = %s FOR KEY SHARE NOWAIT",  # noqa: S608
+                    [pk],
                 )
                 assert cursor.fetchone() == (1,)
     finally:
