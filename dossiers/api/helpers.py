@@ -96,6 +96,18 @@ def action_do(request: Request, dossier: Dossier, data: dict[str, Any]) -> Dossi
         return services.dossier_forward(
             dossier=dossier, actor=user, to_unit=unit, assignee=assignee, note=note
         )
+    if action == "appraise" and data.get("certify_copy"):
+        # A certified copy: the scan of the original (multipart `file`) and
+        # `"original_seen": true` from the officer who compared them.
+        return services.dossier_certify_copy(
+            dossier=dossier,
+            actor=user,
+            scan=request.FILES.get("file"),
+            original_seen=data.get("original_seen", False),
+            copies=data.get("copies"),
+            title=data.get("title", ""),
+            note=note,
+        )
     if action == "appraise":
         # A draft file (multipart `file`) or `"generate": true`; the title is
         # the procedure's result unless given.

@@ -234,6 +234,11 @@ class ActionSerializer(serializers.Serializer[Any]):
     # appraise (and issue_result of a dossier approved under the earlier flow):
     # a draft `file` (multipart) or a result generated from the dossier's data.
     generate = serializers.BooleanField(required=False, default=False)
+    # appraise of a procedure that certifies copies: the `file` is the scan of
+    # the original, certified once the officer says the original was seen.
+    certify_copy = serializers.BooleanField(required=False, default=False)
+    original_seen = serializers.BooleanField(required=False, default=False)
+    copies = serializers.IntegerField(required=False, min_value=1, max_value=1000)
     # send_back: why the leader sends the draft back to the specialist.
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     method = serializers.ChoiceField(

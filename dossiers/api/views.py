@@ -1,5 +1,6 @@
 """The signed-in dossier API: list and submit, detail, actions, attachments."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -163,6 +164,10 @@ def dossier_action(request: Request, code: str) -> Response:
         dossier = action_do(request, dossier, payload.validated_data)
     except services.DossierError as exc:
         return error_response(exc)
+    except DjangoValidationError as exc:
+        # An uploaded file refused by its check (empty, too large, not a PDF or
+        # an image): a 400 naming it, never a server error.
+        raise ValidationError({"file": exc.messages}) from exc
     dossier = dossier_get_for_user(user=request.user, code=code)
     return Response(DossierDetailSerializer(dossier, context={"request": request}).data)
 

@@ -31,6 +31,7 @@ A package by concern, re-exported here so callers import `dossiers.services`:
 from .appraisal import (
     SignOutcome,
     dossier_appraise,
+    dossier_certify_copy,
     dossier_issue_signed_result,
     dossier_send_back,
     dossier_sign,
@@ -143,6 +144,7 @@ __all__ = [
     "dossier_appraise",
     "dossier_assign",
     "dossier_attachments_share",
+    "dossier_certify_copy",
     "dossier_code_allocate",
     "dossier_confirm_payment",
     "dossier_data_correct",

@@ -8,13 +8,14 @@ certificate). docs/dossier-lifecycle.md shows the table; decisions 230-235.
 import datetime
 import secrets
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..certified_copy import CopyStatement, NotAScan, certified_copy_pdf
 from ..files import (
     DiskFull,
     check_upload,
@@ -24,7 +25,7 @@ from ..files import (
 )
 from ..models import Dossier, Origin, ResultDraft
 from ..transactions import atomic_retrying
-from .core import status_check, transition_apply
+from .core import move_check, status_check, transition_apply
 from .errors import DossierError, storage_full
 from .results import dossier_issue_generated_result, dossier_issue_result
 
@@ -83,11 +84,13 @@ def dossier_appraise(
     generate: bool = False,
     note: str = "",
     now: datetime.datetime | None = None,
+    details: dict[str, Any] | None = None,
 ) -> Dossier:
     """The specialist appraises the dossier and drafts its result: an uploaded
     PDF, or (`generate`) one generated from the dossier's data when it is
     issued. Appraising again replaces the draft. The specialist who appraises
-    an unassigned dossier holds it from then on."""
+    an unassigned dossier holds it from then on. `details` go on the event
+    (a certified copy's: who compared the original, the scan's pages)."""
     _draft_inputs_check(title=title, file=file, generate=generate)
     now = now or timezone.now()
 
@@ -102,7 +105,7 @@ def dossier_appraise(
         action="appraise",
         note=note.strip(),
         change=change,
-        details={"title": title.strip(), "generate": generate},
+        details={"title": title.strip(), "generate": generate, **(details or {})},
         now=now,
     )
     draft = ResultDraft.objects.filter(dossier=dossier).first() or ResultDraft(
@@ -127,6 +130,88 @@ def dossier_appraise(
         storage = draft.file.storage
         transaction.on_commit(lambda: storage.delete(old_file))
     return event.dossier
+
+
+def dossier_certify_copy(
+    *,
+    dossier: Dossier,
+    actor: "User",
+    scan: UploadedFile[bytes] | None,
+    original_seen: bool,
+    copies: int | None = None,
+    title: str = "",
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> Dossier:
+    """Certify a copy electronically (chứng thực bản sao điện tử từ bản chính):
+    the officer compared the original the citizen showed at the counter with its
+    scan (a PDF, or a photo), and the scan with a certification statement becomes
+    the draft result. Then as every draft: submitted, signed off, issued (the
+    certification register's number stamped on it, the agency's signature over
+    the whole file) and returned. Only for procedures that certify copies, and
+    only once the original was seen: a copy is never certified from a scan alone."""
+    move_check(dossier, actor, "appraise")
+    if not dossier.procedure.certifies_copies:
+        raise DossierError(_("Thủ tục này không phải chứng thực bản sao từ bản chính."))
+    if not original_seen:
+        raise DossierError(
+            _(
+                "Chỉ chứng thực khi đã đối chiếu bản chụp với bản chính do người "
+                "yêu cầu xuất trình. Hãy đối chiếu rồi đánh dấu ô xác nhận."
+            )
+        )
+    if scan is None:
+        raise DossierError(
+            _("Hãy tải lên bản chụp của bản chính (tệp PDF, JPG hoặc PNG).")
+        )
+    if copies is not None and copies < 1:
+        raise DossierError(_("Số bản sao phải từ 1 trở lên."))
+    checked = check_upload(scan)
+    now = now or timezone.now()
+    data = dossier.data if isinstance(dossier.data, dict) else {}
+    document_name = str(data.get("document_name") or "").strip()[:200]
+    statement = CopyStatement(
+        # The agency that issues (and signs) the result.
+        agency=(dossier.processing_unit or dossier.receiving_unit).name,
+        document_name=document_name,
+        applicant=dossier.applicant.full_name,
+        officer=actor.full_name or actor.get_username(),
+        seen_at=now,
+        copies=copies,
+    )
+    scan.seek(0)
+    try:
+        content, pages = certified_copy_pdf(
+            scan=scan.read(), content_type=checked.content_type, statement=statement
+        )
+    except NotAScan as exc:
+        raise DossierError(
+            _(
+                "Không đọc được bản chụp (tệp hỏng hoặc có mật khẩu). Hãy chụp "
+                "hoặc quét lại bản chính rồi tải lên."
+            )
+        ) from exc
+    # The result's name is printed in Vietnamese, whatever the officer's language.
+    title = (
+        title.strip() or f"Bản sao chứng thực: {document_name or 'giấy tờ, văn bản'}"
+    )
+    return dossier_appraise(
+        dossier=dossier,
+        actor=actor,
+        title=title[:255],
+        file=SimpleUploadedFile(
+            "ban-sao-chung-thuc.pdf", content, content_type="application/pdf"
+        ),
+        note=note,
+        now=now,
+        details={
+            "certified_copy": {
+                "original_seen_by": actor.pk,
+                "scan_pages": pages,
+                "copies": copies,
+            }
+        },
+    )
 
 
 @atomic_retrying

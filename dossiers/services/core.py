@@ -180,6 +180,19 @@ def status_check(dossier: Dossier, action: str) -> None:
         )
 
 
+def move_check(dossier: Dossier, actor: "User", action: str) -> None:
+    """Whether `actor` may do `action` on the dossier as it is now, before the work
+    an action does ahead of its transition (a certified copy's PDF): the same
+    refusals `transition_apply` gives, which checks again under the row lock."""
+    current = Dossier.objects.get(pk=dossier.pk)
+    status_check(current, action)
+    if not may_act(actor, current, action):
+        raise ActionNotAllowed(
+            _("Bạn không có quyền “%(action)s” hồ sơ này.")
+            % {"action": TRANSITIONS[action].label}
+        )
+
+
 def transition_apply(
     *,
     dossier: Dossier,

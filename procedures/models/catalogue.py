@@ -387,6 +387,14 @@ class Procedure(models.Model):
         )
 
     @property
+    def certifies_copies(self) -> bool:
+        """Certifies copies from originals (chứng thực bản sao): a certification
+        procedure whose fee is counted per page. Its result can be the scan of
+        the original the officer compared, certified electronically."""
+        basis = self.fee_basis if isinstance(self.fee_basis, dict) else {}
+        return self.field.code == "chung-thuc" and basis.get("per") == "page"
+
+    @property
     def counter_only(self) -> bool:
         """Received only at the counter (a person signs in front of the
         official): no online submission."""

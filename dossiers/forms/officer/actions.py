@@ -220,12 +220,13 @@ class DraftResultForm(ActionForm):
         help_text=_("Ví dụ: Giấy khai sinh; Quyết định hưởng chế độ tử tuất."),
     )
     # No number to type: the agency's register gives it at issue (registers).
+    SOURCES = [
+        (UPLOAD, _("Tải lên tệp dự thảo kết quả (PDF)")),
+        (GENERATE, _("Tạo văn bản điện tử từ dữ liệu hồ sơ, có mã QR xác thực")),
+    ]
     source = forms.ChoiceField(
         label=_("Dự thảo kết quả"),
-        choices=[
-            (UPLOAD, _("Tải lên tệp dự thảo kết quả (PDF)")),
-            (GENERATE, _("Tạo văn bản điện tử từ dữ liệu hồ sơ, có mã QR xác thực")),
-        ],
+        choices=SOURCES,
         initial=UPLOAD,
         widget=forms.RadioSelect,
         help_text=_(
@@ -255,12 +256,70 @@ class DraftResultForm(ActionForm):
 
 
 class AppraiseForm(DraftResultForm):
+    """Appraise and draft the result. For a procedure that certifies copies, a
+    third way: the scan of the original compared at the counter, certified
+    electronically (services.dossier_certify_copy)."""
+
+    CERTIFY = "certify"
+
     note = forms.CharField(
         label=_("Ý kiến thẩm định (không bắt buộc)"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.certifies = self.dossier.procedure.certifies_copies
+        if not self.certifies:
+            return
+        source = self.fields["source"]
+        assert isinstance(source, forms.ChoiceField)  # noqa: S101
+        source.choices = [
+            (
+                self.CERTIFY,
+                _(
+                    "Chứng thực bản sao điện tử từ bản chính: tải lên bản chụp bản "
+                    "chính (PDF, JPG, PNG)"
+                ),
+            ),
+            *self.SOURCES,
+        ]
+        source.initial = self.CERTIFY
+        self.fields["file"].widget.attrs["accept"] = (
+            "application/pdf,image/jpeg,image/png"
+        )
+        self.fields["original_seen"] = forms.BooleanField(
+            label=_(
+                "Tôi đã đối chiếu bản chụp với bản chính do người yêu cầu xuất trình"
+            ),
+            required=False,
+            help_text=_(
+                "Bản chụp kèm trang lời chứng thành dự thảo kết quả. Khi phát hành, "
+                "số chứng thực lấy từ sổ chứng thực của cơ quan và bản sao được ký "
+                "số bằng chứng thư số của cơ quan."
+            ),
+        )
+        self.fields["copies"] = forms.IntegerField(
+            label=_("Số bản sao (không bắt buộc)"),
+            required=False,
+            min_value=1,
+            max_value=1000,
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("source") != self.CERTIFY:
+            return data
+        if not data.get("file"):
+            self.add_error("file", _("Hãy chọn tệp bản chụp của bản chính."))
+        if not data.get("original_seen"):
+            self.add_error(
+                "original_seen",
+                _("Chỉ chứng thực khi đã đối chiếu với bản chính."),
+            )
+        return data
 
 
 class IssueResultForm(DraftResultForm):

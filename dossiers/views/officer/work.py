@@ -261,6 +261,16 @@ def _do_forward(request: HttpRequest, d: Dossier, data: dict[str, Any]) -> Dossi
 
 
 def _do_appraise(request: HttpRequest, d: Dossier, data: dict[str, Any]) -> Dossier:
+    if data["source"] == AppraiseForm.CERTIFY:
+        return services.dossier_certify_copy(
+            dossier=d,
+            actor=staff_of(request),
+            scan=data["file"],
+            original_seen=data.get("original_seen", False),
+            copies=data.get("copies"),
+            title=data.get("title", ""),
+            note=data.get("note", ""),
+        )
     generate = data["source"] == AppraiseForm.GENERATE
     return services.dossier_appraise(
         dossier=d,
