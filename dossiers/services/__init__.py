@@ -30,6 +30,7 @@ A package by concern, re-exported here so callers import `dossiers.services`:
 
 from .appraisal import (
     SignOutcome,
+    certified_copy_title,
     dossier_appraise,
     dossier_certify_copy,
     dossier_issue_signed_result,
@@ -138,6 +139,7 @@ __all__ = [
     "attachment_add",
     "attachment_add_to_dossier",
     "attachment_from_stored_document",
+    "certified_copy_title",
     "deadline_for",
     "document_key_check",
     "dossier_apologize",

@@ -132,6 +132,15 @@ def dossier_appraise(
     return event.dossier
 
 
+def certified_copy_title(dossier: Dossier) -> str:
+    """ "Bản sao chứng thực: Bằng tốt nghiệp ...": the certified copy's name, from
+    the paper the form names; printed in Vietnamese, whatever the officer's
+    language."""
+    data = dossier.data if isinstance(dossier.data, dict) else {}
+    name = str(data.get("document_name") or "").strip()[:200]
+    return f"Bản sao chứng thực: {name or 'giấy tờ, văn bản'}"
+
+
 def dossier_certify_copy(
     *,
     dossier: Dossier,
@@ -164,12 +173,15 @@ def dossier_certify_copy(
         raise DossierError(
             _("Hãy tải lên bản chụp của bản chính (tệp PDF, JPG hoặc PNG).")
         )
-    if copies is not None and copies < 1:
-        raise DossierError(_("Số bản sao phải từ 1 trở lên."))
     checked = check_upload(scan)
     now = now or timezone.now()
     data = dossier.data if isinstance(dossier.data, dict) else {}
     document_name = str(data.get("document_name") or "").strip()[:200]
+    if copies is None and isinstance(data.get("copy_count"), int):
+        copies = data["copy_count"]  # as the citizen asked, unless the officer says
+    if copies is not None and copies < 1:
+        raise DossierError(_("Số bản sao phải từ 1 trở lên."))
+
     statement = CopyStatement(
         # The agency that issues (and signs) the result.
         agency=(dossier.processing_unit or dossier.receiving_unit).name,
@@ -191,10 +203,7 @@ def dossier_certify_copy(
                 "hoặc quét lại bản chính rồi tải lên."
             )
         ) from exc
-    # The result's name is printed in Vietnamese, whatever the officer's language.
-    title = (
-        title.strip() or f"Bản sao chứng thực: {document_name or 'giấy tờ, văn bản'}"
-    )
+    title = title.strip() or certified_copy_title(dossier)
     return dossier_appraise(
         dossier=dossier,
         actor=actor,

@@ -317,3 +317,36 @@ def test_the_officer_page_offers_certification_and_asks_for_the_original(
     dossier.refresh_from_db()
     assert dossier.status == Status.APPRAISED
     assert dossier.result_draft.title == "Bản sao bằng tốt nghiệp"
+
+
+def test_the_copy_is_named_after_the_paper_the_form_names(people, copies_procedure):
+    dossier = processing(people, copies_procedure)
+    assert (
+        services.certified_copy_title(dossier)
+        == "Bản sao chứng thực: Bằng tốt nghiệp THPT"
+    )
+    dossier.data = {}
+    assert services.certified_copy_title(dossier) == (
+        "Bản sao chứng thực: giấy tờ, văn bản"
+    )
+
+
+def test_the_copies_default_to_what_the_citizen_asked(people, copies_procedure):
+    dossier = make_dossier(
+        status=Status.PROCESSING,
+        procedure=copies_procedure,
+        data={"document_name": "Giấy khai sinh", "page_count": 1},
+        **people,
+    )
+    dossier.data = {**dossier.data, "copy_count": 3}
+    dossier.save(update_fields=["data"])
+
+    services.dossier_certify_copy(
+        dossier=dossier,
+        actor=people["specialist"],
+        scan=scan_pdf(1),
+        original_seen=True,
+    )
+
+    event = Event.objects.filter(dossier=dossier, action="appraise").get()
+    assert event.details["certified_copy"]["copies"] == 3

@@ -287,6 +287,10 @@ class AppraiseForm(DraftResultForm):
             *self.SOURCES,
         ]
         source.initial = self.CERTIFY
+        if not hasattr(self.dossier, "result_draft"):
+            from ...services import certified_copy_title
+
+            self.fields["title"].initial = certified_copy_title(self.dossier)
         self.fields["file"].widget.attrs["accept"] = (
             "application/pdf,image/jpeg,image/png"
         )
