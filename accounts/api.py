@@ -23,6 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .models import User
+from .policy import EID_ONLY_MESSAGE, password_login_allowed
 from .ratelimit import client_ip, rate_limit_hit
 from .services import api_token_create
 
@@ -106,6 +107,8 @@ def auth_token(request: Request) -> Response:
     )
     if not isinstance(user, User):
         return _refuse()
+    if not password_login_allowed(user):
+        return Response({"detail": EID_ONLY_MESSAGE}, status=status.HTTP_403_FORBIDDEN)
     if user.requires_otp:
         otp = "".join(str(data.get("otp") or "").split())
         if not otp or match_token(user, otp) is None:

@@ -9,11 +9,13 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .addresses import public_origin
 from .identifiers import normalize_phone, personal_id_errors, phone_errors
 from .models import DocumentType, HouseholdMember, Relation, Sex, User
+from .policy import EID_ONLY_MESSAGE, password_login_allowed
 from .selectors import communes_served
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -47,6 +49,11 @@ class LoginForm(AuthenticationForm):
             {"autocomplete": "username", "inputmode": "text"}
         )
         self.fields["password"].label = _("Mật khẩu")
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        if not password_login_allowed(user):
+            raise ValidationError(EID_ONLY_MESSAGE, code="eid_only")
 
 
 class OtpForm(forms.Form):
@@ -168,6 +175,13 @@ class SignUpForm(forms.Form):
 
 
 class PortalPasswordResetForm(PasswordResetForm):
+    def get_users(self, email: str) -> Any:
+        # A citizen who logs in by electronic identity only gets no reset mail
+        # (the page answers the same either way: no address is revealed).
+        return (
+            user for user in super().get_users(email) if password_login_allowed(user)
+        )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("Thư điện tử đã đăng ký")

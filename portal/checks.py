@@ -90,3 +90,22 @@ def public_address_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMe
             id="portal.W001",
         )
     ]
+
+
+@register(Tags.security)
+def login_policy_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """Citizens by electronic identity only, with no identity provider: nobody
+    but the staff could log in."""
+    if not settings.CITIZEN_EID_LOGIN_ONLY:
+        return []
+    if settings.OIDC_ISSUER_URL or settings.IDP_ENABLED:
+        return []
+    return [
+        Error(
+            "CITIZEN_EID_LOGIN_ONLY is on but no identity provider is set: "
+            "citizens could not log in at all.",
+            hint="Set OIDC_ISSUER_URL (and its client settings, docs/identity.md), "
+            "or turn CITIZEN_EID_LOGIN_ONLY off.",
+            id="portal.E010",
+        )
+    ]

@@ -573,6 +573,10 @@ OIDC_CLAIM_IDENTITY_LEVEL = env.str(
     "OIDC_CLAIM_IDENTITY_LEVEL", default="identity_level"
 )
 OIDC_TIMEOUT_SECONDS = env.int("OIDC_TIMEOUT_SECONDS", default=10)
+# The login policy (accounts/policy.py): on, citizens log in by electronic
+# identity only (the password login, sign-up and reset are the staff's); needs an
+# identity provider (OIDC_ISSUER_URL, or the bundled one in development).
+CITIZEN_EID_LOGIN_ONLY = env.bool("CITIZEN_EID_LOGIN_ONLY", default=False)
 
 # Digital signatures of results (signing app, docs/signing.md). Who signs for an
 # agency: "development" (the development authority's keys under SIGNATURE_DIR, made

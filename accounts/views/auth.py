@@ -28,6 +28,7 @@ from ..adapters import oidc
 from ..decorators import otp_verified
 from ..forms import LoginForm, OtpForm, PortalPasswordResetForm, SignUpForm
 from ..models import User
+from ..policy import EID_ONLY_MESSAGE, citizens_use_eid_only
 from ..ratelimit import (
     client_ip,
     lockout_retry_after,
@@ -94,7 +95,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/user_login.html",
-        {"form": form, "next": next_url or "", "idp_available": _oidc_available()},
+        {
+            "form": form,
+            "next": next_url or "",
+            "idp_available": _oidc_available(),
+            "eid_only": citizens_use_eid_only(),
+        },
     )
 
 
@@ -180,9 +186,14 @@ def lockout_response(
 @never_cache
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
-    """A citizen creates an account with their personal ID number."""
+    """A citizen creates an account with their personal ID number (unless
+    citizens log in by electronic identity only: their account is made at their
+    first such login)."""
     if request.user.is_authenticated:
         return redirect(settings.LOGIN_REDIRECT_URL)
+    if citizens_use_eid_only():
+        messages.info(request, EID_ONLY_MESSAGE)
+        return redirect("accounts:login")
     form = SignUpForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         wait = rate_limit_hit(

@@ -155,3 +155,20 @@ def test_idp_subjects_cannot_log_in_to_the_portal(client, idp):
 
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("level", [IdentityLevel.LEVEL_1, IdentityLevel.LEVEL_2])
+def test_with_citizens_by_eid_only_both_levels_log_in_by_electronic_identity(
+    client, idp, settings, level
+):
+    """The login policy (issue 19, point 4) leaves the electronic identity as the
+    citizens' way in; the test provider serves both assurance levels."""
+    settings.CITIZEN_EID_LOGIN_ONLY = True
+    identity(level=level)
+
+    response = client.get(_to_callback(client))
+
+    assert response.headers["Location"] == "/accounts/me/"
+    user = User.objects.get(username="036188004321")
+    assert user.identity_level == level
+    assert client.get("/accounts/me/").context["user"] == user
