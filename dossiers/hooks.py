@@ -279,3 +279,27 @@ def result_number(*, result: "Result", take: bool = True) -> None:
     """Number `result` in its register, before its document is made and signed."""
     for numberer in list(_result_numberers):
         numberer(result, take)
+
+
+# --- Papers kept elsewhere --------------------------------------------------------
+# provider(dossier) -> the document keys of the dossier's papers kept outside this
+# portal, by reference (national: a dossier pushed by the national portal names
+# papers of the citizen's store there). They count as attached when the form is
+# checked again (a correction of the data).
+PapersElsewhere = Callable[["Dossier"], list[str]]
+
+_papers_providers: list[PapersElsewhere] = []
+
+
+def papers_provider(provider: PapersElsewhere) -> PapersElsewhere:
+    """Register a provider of papers kept by reference; usable as a decorator."""
+    if provider not in _papers_providers:
+        _papers_providers.append(provider)
+    return provider
+
+
+def papers_elsewhere(*, dossier: "Dossier") -> list[str]:
+    keys: list[str] = []
+    for provider in list(_papers_providers):
+        keys += provider(dossier)
+    return keys

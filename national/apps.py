@@ -25,8 +25,9 @@ class NationalConfig(AppConfig):
     def ready(self) -> None:
         from dossiers import hooks
 
-        from . import api, listeners, views
+        from . import api, inbound, listeners, views
 
         hooks.on_transition(listeners.on_dossier_transition)
         hooks.page_section(views.dossier_section)
         hooks.api_extra(api.dossier_national)
+        hooks.papers_provider(inbound.papers_of)

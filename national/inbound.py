@@ -135,13 +135,36 @@ def _papers(given: Any, errors: dict[str, list[str]]) -> list[dict[str, str]]:
             reference = str(paper.get("reference") or "").strip()[:300]
             if not title or not reference:
                 break
-            papers.append({"title": title, "reference": reference})
+            kept = {"title": title, "reference": reference}
+            # Optional: which paper of the procedure it is (its document key), so
+            # that a required paper given by reference needs no upload.
+            document = str(paper.get("document") or "").strip()[:100]
+            if document:
+                kept["document"] = document
+            papers.append(kept)
         else:
             return papers
     errors["papers"] = [
         _("Mỗi giấy tờ cần có tên (title) và mã tham chiếu (reference).")
     ]
     return []
+
+
+def papers_of(dossier: Dossier) -> list[str]:
+    """The document keys of the papers the national portal pushed with the
+    dossier, by reference (the dossiers' papers hook); none for the others."""
+    papers = (
+        NationalLink.objects.filter(dossier_id=dossier.pk)
+        .values_list("papers", flat=True)
+        .first()
+    )
+    if not isinstance(papers, list):
+        return []
+    return [
+        str(paper["document"])
+        for paper in papers
+        if isinstance(paper, dict) and paper.get("document")
+    ]
 
 
 def inbound_receive(*, push: Any) -> Received:
@@ -188,6 +211,7 @@ def inbound_receive(*, push: Any) -> Received:
                 receiving_unit=unit,
                 data=data,
                 channel=Channel.ONLINE,
+                papers_by_reference=[p["document"] for p in papers if "document" in p],
             )
             NationalLink.objects.update_or_create(
                 dossier=dossier,

@@ -197,7 +197,12 @@ def dossier_data_correct(
         )
     procedure = locked.procedure
     cleaned, errors = schema_clean(procedure.form_schema, data)
-    errors |= files_check(procedure, cleaned, locked.attachments.all())
+    errors |= files_check(
+        procedure,
+        cleaned,
+        locked.attachments.all(),
+        hooks.papers_elsewhere(dossier=locked),
+    )
     if errors:
         raise InvalidDossierData(errors)
     changed = sorted(

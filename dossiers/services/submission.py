@@ -178,9 +178,15 @@ def dossier_for_idempotency_key(
 
 
 def files_check(
-    procedure: Procedure, cleaned: dict[str, Any], attachments: Iterable[Attachment]
+    procedure: Procedure,
+    cleaned: dict[str, Any],
+    attachments: Iterable[Attachment],
+    by_reference: Iterable[str] = (),
 ) -> dict[str, list[str]]:
-    present = {a.document_key for a in attachments}
+    """The required papers missing: neither attached nor given by reference (a
+    dossier pushed by the national portal names its papers in the citizen's store
+    there by their document keys)."""
+    present = {a.document_key for a in attachments} | set(by_reference)
     errors: dict[str, list[str]] = {}
     for field in schema_file_fields(procedure.form_schema, cleaned):
         if field.get("required") and field.get("document") not in present:
@@ -201,10 +207,12 @@ def dossier_submit(
     idempotency_key: str = "",
     idempotency_fingerprint: str = "",
     writing_help: bool = False,
+    papers_by_reference: Iterable[str] = (),
     now: datetime.datetime | None = None,
 ) -> Dossier:
     """File a dossier. Validates the form data against the procedure's schema and
-    the attachments of `draft` against its required documents. A repeated
+    the attachments of `draft` (and the document keys of `papers_by_reference`,
+    papers kept elsewhere) against its required documents. A repeated
     `idempotency_key` returns the first dossier, or is refused when its
     `idempotency_fingerprint` (`request_fingerprint`) differs."""
     first = dossier_for_idempotency_key(
@@ -240,7 +248,7 @@ def dossier_submit(
     )
     cleaned, errors = schema_clean(procedure.form_schema, data)
     attachments = list(draft.attachments.all()) if draft is not None else []
-    errors |= files_check(procedure, cleaned, attachments)
+    errors |= files_check(procedure, cleaned, attachments, papers_by_reference)
     if errors:
         raise InvalidDossierData(errors)
 

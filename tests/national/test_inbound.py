@@ -146,3 +146,81 @@ def test_without_a_configured_secret_every_push_is_refused(signed, push, setting
     settings.NATIONAL_INBOUND_SECRET = ""
     assert signed(push).status_code == 401
     assert not Dossier.objects.exists()
+
+
+PAPER_SCHEMA = {
+    "version": 1,
+    "sections": [
+        {
+            "key": "to-khai",
+            "title": {"vi": "Tờ khai", "en": "Form"},
+            "fields": [
+                {
+                    "name": "full_name",
+                    "type": "text",
+                    "required": True,
+                    "label": {"vi": "Họ và tên", "en": "Full name"},
+                },
+                {
+                    "name": "file_giay_khai_sinh",
+                    "type": "file",
+                    "document": "giay-khai-sinh",
+                    "required": True,
+                    "label": {"vi": "Giấy khai sinh", "en": "Birth certificate"},
+                },
+            ],
+        }
+    ],
+}
+
+
+@pytest.fixture
+def needs_a_paper(push):
+    procedure = ProcedureFactory(form_schema=PAPER_SCHEMA)
+    return push | {"procedure": procedure.code}
+
+
+def test_a_required_paper_given_by_reference_needs_no_upload(signed, needs_a_paper):
+    papers = [
+        {
+            "title": "Giấy khai sinh",
+            "reference": "KHODL-000123",
+            "document": "giay-khai-sinh",
+        }
+    ]
+
+    response = signed(needs_a_paper | {"papers": papers})
+
+    assert response.status_code == 201, response.content
+    link = NationalLink.objects.get(national_code=needs_a_paper["national_code"])
+    assert link.papers == papers
+    assert link.dossier.attachments.count() == 0
+
+
+def test_a_required_paper_not_named_is_refused_with_its_field(signed, needs_a_paper):
+    # The paper is there, but not said to be the procedure's birth certificate.
+    response = signed(needs_a_paper)
+
+    assert response.status_code == 400
+    assert "file_giay_khai_sinh" in response.json()["errors"]["data"]
+    assert not Dossier.objects.exists()
+
+
+def test_correcting_the_data_does_not_ask_again_for_a_paper_given_by_reference(
+    signed, needs_a_paper, officer
+):
+    from dossiers import services
+
+    papers = [{"title": "GKS", "reference": "KHODL-1", "document": "giay-khai-sinh"}]
+    response = signed(needs_a_paper | {"papers": papers})
+    dossier = Dossier.objects.get(code=response.json()["code"])
+    dossier = services.dossier_receive(dossier=dossier, actor=officer)
+    dossier = services.dossier_request_supplement(
+        dossier=dossier, actor=officer, items=["Họ tên"], reason="Sai họ tên"
+    )
+
+    corrected = services.dossier_data_correct(
+        dossier=dossier, actor=dossier.applicant, data={"full_name": "Trần Thị Nộp"}
+    )
+
+    assert corrected.data["full_name"] == "Trần Thị Nộp"
