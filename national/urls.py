@@ -12,4 +12,5 @@ urlpatterns = [
         name="sync-retry",
     ),
     path("dvcqg-sandbox/", views.sandbox, name="sandbox"),
+    path("dvcqg-sandbox/push/", views.sandbox_push, name="sandbox-push"),
 ]

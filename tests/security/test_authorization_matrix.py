@@ -259,6 +259,7 @@ ACCESS: list[tuple[str, Access]] = [
     ("national:sync-retry", Access(STAFF_POST)),
     # The national portal's twin (demo mode only): staff.
     ("national:sandbox", Access(STAFF_AREA)),
+    ("national:sandbox-push", Access(STAFF_POST)),
     ("chains:handoff-retry", Access(STAFF_POST)),
     # Notifications: one's own.
     ("notifications:notification-open", Access(OWN_ONLY)),
@@ -471,6 +472,7 @@ DEV_ROUTES = (
     "paygate:*",
     "accounts:sms-outbox",
     "national:sandbox",
+    "national:sandbox-push",
 )
 
 
@@ -491,7 +493,7 @@ def test_with_the_demo_features_off_their_pages_are_closed_to_everyone(world, se
             got = outcome(clients[persona].get(url))
             if got not in DENIED:
                 problems.append(f"GET {url} as {persona}: {got}")
-    assert len(routes) == 11
+    assert len(routes) == 12
     assert problems == [], "\n".join(problems)
 
 
