@@ -21,6 +21,7 @@ from dossiers.services import DossierError, InvalidDossierData
 
 from . import services
 from .inbound import PushRefused, inbound_receive
+from .models import NationalLink
 from .sandbox import twin_example_push
 from .selectors import (
     PERMISSION,
@@ -44,6 +45,9 @@ def dossier_section(request: HttpRequest, dossier: Dossier, place: str) -> str:
         {
             "summary": services.sync_summary(dossier=dossier),
             "entries": dossier_entries(dossier_id=dossier.pk),
+            "link": NationalLink.objects.filter(dossier_id=dossier.pk)
+            .only("national_code", "papers")
+            .first(),
         },
         request=request,
     )

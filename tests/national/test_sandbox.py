@@ -108,3 +108,16 @@ def test_the_example_is_accepted_as_it_is_by_the_demo(settings):
     assert dossier.procedure.code == "2.000815"
     assert dossier.applicant.username == example["applicant"]["personal_id"]
     assert dossier.national_link.papers == example["papers"]
+
+
+def test_the_officer_sees_the_national_code_and_the_papers_by_reference(staff, push):
+    papers = [{"title": "Bằng tốt nghiệp", "reference": "KHODL-42"}]
+    staff.post(PUSH, {"push": json.dumps(push | {"papers": papers})})
+    dossier = NationalLink.objects.get(national_code=push["national_code"]).dossier
+
+    html = staff.get(reverse("dossiers:dossier-work", args=[dossier.code])).content
+    text = html.decode()
+
+    assert push["national_code"] in text
+    assert "Bằng tốt nghiệp" in text
+    assert "<code>KHODL-42</code>" in text
