@@ -184,3 +184,26 @@ def result_push(*, dossier_id: int, attempt: int = 1) -> str:
             then="not pushed",
         )
         return ""
+
+
+# --- The wizard's papers step (dossiers.hooks.paper_store) -------------------------
+
+
+def wizard_papers(user: User) -> list[tuple[str, str]] | None:
+    papers = store_papers(user=user)
+    if papers is None:
+        return None
+    return [(p.reference, _label(p)) for p in papers]
+
+
+def _label(paper: StorePaper) -> str:
+    parts = [paper.title]
+    if paper.number:
+        parts.append(paper.number)
+    if paper.issued_on:
+        parts.append(f"{paper.issued_on:%d/%m/%Y}")
+    return " · ".join(parts)
+
+
+def wizard_take(user: User, reference: str) -> StoredDocument:
+    return store_take(user=user, reference=reference)
