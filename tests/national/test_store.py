@@ -3,6 +3,7 @@ papers taken from it by reference into the citizen's local store, once; a
 returned result pushed to it once; the twin's demo papers (point 5)."""
 
 import pytest
+from django.test import Client
 
 from accounts.models import DocumentSource, StoredDocument
 from agencies.models import AgencyFault
@@ -11,6 +12,7 @@ from national.adapters import DevelopmentNationalPortal
 from national.models import TwinStorePaper, TwinStoreSource
 from national.sandbox import twin_store_seed
 from national.store import StoreUnavailable, result_push, store_papers, store_take
+from tests.a11y import accessibility_problems
 from tests.dossiers.factories import make_dossier
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +150,51 @@ def test_the_twin_refuses_a_push_without_a_personal_id(connected):
             content_type="application/pdf",
             content=b"%PDF",
         )
+
+
+# --- The twin's page: a citizen's store ---------------------------------------------
+
+PAGE = "/dvcqg-sandbox/"
+
+
+@pytest.fixture
+def staff(connected, people, login_staff):
+    client = Client()
+    login_staff(client, people["officer"])
+    return client
+
+
+def test_the_twin_page_shows_a_citizens_store(
+    staff, people, papers, django_capture_on_commit_callbacks
+):
+    citizen = people["applicant"]
+    dossier = returned(people, django_capture_on_commit_callbacks)
+
+    page = staff.get(PAGE, {"store": citizen.username})
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert [p.reference for p in page.context["store_papers"]] == [
+        *[p.reference for p in papers],
+        TwinStorePaper.objects.get(source=TwinStoreSource.RESULT).reference,
+    ]
+    assert papers[0].title in html
+    assert dossier.result.title in html
+    assert accessibility_problems(html) == []
+    empty = staff.get(PAGE, {"store": "036192004567"}).content.decode()
+    assert "chưa có giấy tờ nào" in empty
+    assert papers[0].title not in empty
+
+
+def test_the_twin_store_is_staff_only_and_gone_with_the_twin_off(
+    connected, client, people, papers, login_staff
+):
+    client.force_login(people["applicant"])
+    as_citizen = client.get(PAGE, {"store": people["applicant"].username})
+    assert as_citizen.status_code == 403
+    assert papers[0].title not in as_citizen.content.decode()
+
+    connected.NATIONAL_SANDBOX_ENABLED = False
+    staff = Client()
+    login_staff(staff, people["officer"])
+    assert staff.get(PAGE, {"store": people["applicant"].username}).status_code == 404
