@@ -74,21 +74,16 @@ def twin_example_push(*, today: datetime.date | None = None) -> dict[str, Any]:
 
 
 # The demo papers of the demo citizens in the twin's store: (slug, doc type,
-# title, number, issued by).
+# title, number, issued by, issued how many days after birth).
 DEMO_PAPERS = (
-    (
-        "khai-sinh",
-        "birth_certificate",
-        "Giấy khai sinh",
-        "125/1985",
-        "UBND xã Vụ Bản",
-    ),
+    ("khai-sinh", "birth_certificate", "Giấy khai sinh", "125", "UBND xã Vụ Bản", 8),
     (
         "bang-thpt",
         "other",
         "Bằng tốt nghiệp trung học phổ thông",
         "B 0123456",
         "Sở Giáo dục và Đào tạo tỉnh Nam Định",
+        18 * 365,
     ),
 )
 
@@ -125,13 +120,22 @@ def demo_paper_pdf(*, title: str, full_name: str, number: str, issued_by: str) -
     return buffer.getvalue()
 
 
-def twin_store_seed(*, personal_id: str, full_name: str) -> int:
+def twin_store_seed(
+    *,
+    personal_id: str,
+    full_name: str,
+    date_of_birth: datetime.date | None = None,
+) -> int:
     """Give a demo citizen the demo papers in the twin's store (again: nothing
     more); how many were added."""
     from .models import TwinStorePaper, TwinStoreSource
 
+    born = date_of_birth or datetime.date(1985, 3, 12)
     added = 0
-    for slug, doc_type, title, number, issued_by in DEMO_PAPERS:
+    for slug, doc_type, title, number, issued_by, after in DEMO_PAPERS:
+        issued_on = born + datetime.timedelta(days=after)
+        if slug == "khai-sinh":
+            number = f"{number}/{issued_on:%Y}"
         _row, created = TwinStorePaper.objects.get_or_create(
             idempotency_key=f"demo:{personal_id}:{slug}",
             defaults={
@@ -141,9 +145,7 @@ def twin_store_seed(*, personal_id: str, full_name: str) -> int:
                 "doc_type": doc_type,
                 "number": number,
                 "issued_by": issued_by,
-                "issued_on": datetime.date(2003, 6, 30)
-                if slug == "bang-thpt"
-                else datetime.date(1985, 3, 20),
+                "issued_on": issued_on,
                 "content_type": "application/pdf",
                 "content": demo_paper_pdf(
                     title=title,

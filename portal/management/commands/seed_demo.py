@@ -75,7 +75,11 @@ class Command(BaseCommand):
         help_added = demo_help_seed()
         # The demo citizens' papers in the twin's e-document store (/dvcqg-sandbox/).
         papers = sum(
-            twin_store_seed(personal_id=a.username, full_name=a.full_name)
+            twin_store_seed(
+                personal_id=a.username,
+                full_name=a.full_name,
+                date_of_birth=a.date_of_birth,
+            )
             for a in DEMO_ACCOUNTS
             if Role.CITIZEN in a.roles
         )
