@@ -74,6 +74,8 @@ def test_without_consent_nothing_is_read_nor_fetched(
     assert paper.title not in refused.content.decode()
     assert not draft.attachments.exists()
     assert not StoredDocument.objects.exists()
+    draft.refresh_from_db()
+    assert "_paper_store_consent" not in draft.data
 
 
 def test_with_consent_a_paper_is_taken_once_and_filed(
@@ -82,6 +84,8 @@ def test_with_consent_a_paper_is_taken_once_and_filed(
     draft, url = papers_page
 
     consent(logged_in, url)
+    draft.refresh_from_db()
+    assert draft.data["_paper_store_consent"]  # when, kept on the draft
     page = logged_in.get(url)
     assert paper.title in page.content.decode()
     assert accessibility_problems(page.content.decode()) == []

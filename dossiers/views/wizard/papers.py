@@ -43,17 +43,16 @@ def draft_documents(request: HttpRequest, pk: int) -> HttpResponse:
     store = hooks.paper_store_of()
     if store is not None and not store.connected():
         store = None
-    consent_key = f"paper-store-consent-{draft.pk}"
     if (
         request.method == "POST"
         and store is not None
         and "store_consent" in request.POST
     ):
-        return _consent(request, draft, consent_key)
+        return _consent(request, draft)
     # The citizen's papers in the other store: asked only after their consent.
     elsewhere: list[tuple[str, str]] | None = None
     store_error = ""
-    if store is not None and request.session.get(consent_key) is True:
+    if store is not None and services.draft_paper_store_consent(draft):
         try:
             elsewhere = store.papers(user) or []
         except services.DossierError as exc:
@@ -137,11 +136,11 @@ def draft_documents(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _consent(request: HttpRequest, draft: Draft, consent_key: str) -> HttpResponse:
+def _consent(request: HttpRequest, draft: Draft) -> HttpResponse:
     """The citizen agrees (or not) that their papers be read from the other
-    store, for this draft."""
+    store, for this draft (recorded on it with its time)."""
     if request.POST.get("store_consent_given") == "on":
-        request.session[consent_key] = True
+        services.draft_set_paper_store_consent(draft=draft)
         messages.success(
             request,
             _(
