@@ -19,6 +19,7 @@ from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
 from accounts.models import DocumentSource, DocumentType, StoredDocument, User
@@ -32,6 +33,7 @@ from .adapters import AgencyRefused, AgencyUnavailable, StorePaper, national_por
 logger = logging.getLogger("national")
 
 _DOC_TYPES = {choice.value for choice in DocumentType}
+_SUFFIXES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
 class StoreUnavailable(DossierError):
@@ -78,7 +80,7 @@ def store_take(*, user: User, reference: str) -> StoredDocument:
             )
         ) from exc
     doc_type = paper.paper.doc_type
-    suffix = "pdf" if paper.content_type == "application/pdf" else "bin"
+    suffix = _SUFFIXES.get(paper.content_type, "bin")
     try:
         return stored_document_add(
             owner=user,
@@ -93,10 +95,24 @@ def store_take(*, user: User, reference: str) -> StoredDocument:
             source=DocumentSource.NATIONAL,
             national_reference=reference,
         )
-    except ValidationError as exc:  # the file failed the checks of any upload
+    except (ValidationError, IntegrityError) as exc:
+        # The same paper taken at the same moment (another tab): that one.
+        taken = _taken(user, reference)
+        if taken is not None:
+            return taken
+        if isinstance(exc, IntegrityError):
+            raise
+        # Otherwise the file failed the checks of any upload.
         raise StoreUnavailable(
             _("Tệp của giấy tờ này không đọc được; hãy tải tệp lên.")
         ) from exc
+
+
+def _taken(user: User, reference: str) -> StoredDocument | None:
+    try:
+        return StoredDocument.objects.get(owner=user, national_reference=reference)
+    except StoredDocument.DoesNotExist:
+        return None
 
 
 # --- Results pushed to the citizen's national store --------------------------------

@@ -198,3 +198,23 @@ def test_the_twin_store_is_staff_only_and_gone_with_the_twin_off(
     staff = Client()
     login_staff(staff, people["officer"])
     assert staff.get(PAGE, {"store": people["applicant"].username}).status_code == 404
+
+
+def test_a_paper_taken_at_the_same_moment_elsewhere_is_that_one(
+    connected, people, papers, monkeypatch
+):
+    """Two tabs take the same paper: the second, which did not see the first,
+    meets the unique reference and returns the first one's row."""
+    citizen = people["applicant"]
+    first = store_take(user=citizen, reference=papers[0].reference)
+    real_filter = StoredDocument.objects.filter
+
+    def unseen(*args, **kwargs):  # the other tab had not committed yet
+        if "national_reference" in kwargs and len(kwargs) == 2:
+            return real_filter(pk=None)
+        return real_filter(*args, **kwargs)
+
+    monkeypatch.setattr(StoredDocument.objects, "filter", unseen)
+
+    assert store_take(user=citizen, reference=papers[0].reference) == first
+    assert real_filter(owner=citizen).count() == 1
