@@ -197,6 +197,7 @@ class DocumentSource(models.TextChoices):
     UPLOAD = "upload", _("Công dân tải lên")
     RESULT = "result", _("Kết quả giải quyết thủ tục")
     REGISTRY = "registry", _("Cơ sở dữ liệu quốc gia")
+    NATIONAL = "national", _("Kho dữ liệu trên Cổng Dịch vụ công quốc gia")
 
 
 def stored_document_path(instance: "StoredDocument", filename: str) -> str:
@@ -236,6 +237,11 @@ class StoredDocument(models.Model):
         choices=DocumentSource.choices,
         default=DocumentSource.UPLOAD,
     )
+    # A paper taken from the citizen's store on the national portal: its
+    # reference there, so the same paper chosen again is not fetched twice.
+    national_reference = models.CharField(
+        _("mã tham chiếu trên Cổng quốc gia"), max_length=80, blank=True
+    )
     created_at = models.DateTimeField(_("lưu lúc"), auto_now_add=True)
 
     class Meta:
@@ -249,8 +255,15 @@ class StoredDocument(models.Model):
                 name="storeddocument_checksum_sha256",
             ),
             models.CheckConstraint(
-                condition=models.Q(source__in=["upload", "result", "registry"]),
+                condition=models.Q(
+                    source__in=["upload", "result", "registry", "national"]
+                ),
                 name="storeddocument_source_known",
+            ),
+            models.UniqueConstraint(
+                fields=["owner", "national_reference"],
+                condition=~models.Q(national_reference=""),
+                name="storeddocument_national_reference_unique",
             ),
         ]
 

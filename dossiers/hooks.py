@@ -303,3 +303,36 @@ def papers_elsewhere(*, dossier: "Dossier") -> list[str]:
     for provider in list(_papers_providers):
         keys += provider(dossier)
     return keys
+
+
+# --- Another store of the citizen's papers ---------------------------------------
+# The wizard's papers step offers, with the citizen's consent, the papers of a
+# store outside this portal (national: the citizen's e-document store on the
+# national portal). `papers(user)` lists them as (reference, label), None when the
+# store is not connected; `connected()` says whether to offer it at all (before
+# the consent, nothing is asked of it); `take(user, reference)` keeps
+# the paper in the citizen's local store and returns that StoredDocument (the
+# same one for the same reference). Both raise `dossiers.services.DossierError`
+# with a message for the citizen when the store cannot answer.
+
+
+@dataclass(frozen=True)
+class PaperStore:
+    connected: Callable[[], bool]
+    papers: Callable[["User"], list[tuple[str, str]] | None]
+    take: Callable[["User", str], Any]
+
+
+_paper_stores: list[PaperStore] = []
+
+
+def paper_store(store: PaperStore) -> PaperStore:
+    """Register another store of the citizen's papers."""
+    if store not in _paper_stores:
+        _paper_stores.append(store)
+    return store
+
+
+def paper_store_of() -> PaperStore | None:
+    """The registered store, if any (one: the national portal's)."""
+    return _paper_stores[0] if _paper_stores else None

@@ -25,9 +25,17 @@ class NationalConfig(AppConfig):
     def ready(self) -> None:
         from dossiers import hooks
 
-        from . import api, inbound, listeners, views
+        from . import api, inbound, listeners, services, store, views
 
         hooks.on_transition(listeners.on_dossier_transition)
+        hooks.on_transition(store.on_result_returned)
         hooks.page_section(views.dossier_section)
         hooks.api_extra(api.dossier_national)
         hooks.papers_provider(inbound.papers_of)
+        hooks.paper_store(
+            hooks.PaperStore(
+                connected=services.connected,
+                papers=store.wizard_papers,
+                take=store.wizard_take,
+            )
+        )

@@ -127,3 +127,35 @@ class TwinReceipt(RemoteWrite):
 
     def __str__(self) -> str:
         return f"{self.dossier_code} {self.status}"
+
+
+class TwinStoreSource(models.TextChoices):
+    DEMO = "demo", _("Giấy tờ mẫu")
+    RESULT = "result", _("Kết quả giải quyết thủ tục")
+
+
+class TwinStorePaper(RemoteWrite):
+    """A paper in a citizen's e-document store on the development twin of the
+    national portal: demo papers (seed_demo) and the results pushed to it."""
+
+    personal_id = models.CharField(_("số định danh cá nhân"), max_length=12)
+    reference = models.CharField(_("mã tham chiếu"), max_length=80, unique=True)
+    title = models.CharField(_("tên giấy tờ"), max_length=200)
+    doc_type = models.CharField(_("loại giấy tờ"), max_length=30)
+    number = models.CharField(_("số, ký hiệu"), max_length=60, blank=True)
+    issued_by = models.CharField(_("cơ quan cấp"), max_length=200, blank=True)
+    issued_on = models.DateField(_("ngày cấp"), null=True, blank=True)
+    content_type = models.CharField(_("kiểu tệp"), max_length=100)
+    content = models.BinaryField(_("nội dung"))
+    source = models.CharField(
+        _("nguồn"), max_length=10, choices=TwinStoreSource.choices
+    )
+
+    class Meta:
+        verbose_name = _("giấy tờ trong kho Cổng quốc gia mẫu")
+        verbose_name_plural = _("giấy tờ trong kho Cổng quốc gia mẫu")
+        ordering = ["personal_id", "created_at", "pk"]
+        indexes = [models.Index(fields=["personal_id"], name="twinstore_personal_id")]
+
+    def __str__(self) -> str:
+        return f"{self.personal_id} {self.title}"

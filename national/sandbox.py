@@ -71,3 +71,90 @@ def twin_example_push(*, today: datetime.date | None = None) -> dict[str, Any]:
             }
         ],
     }
+
+
+# The demo papers of the demo citizens in the twin's store: (slug, doc type,
+# title, number, issued by, issued how many days after birth).
+DEMO_PAPERS = (
+    ("khai-sinh", "birth_certificate", "Giấy khai sinh", "125", "UBND xã Vụ Bản", 8),
+    (
+        "bang-thpt",
+        "other",
+        "Bằng tốt nghiệp trung học phổ thông",
+        "B 0123456",
+        "Sở Giáo dục và Đào tạo tỉnh Nam Định",
+        18 * 365,
+    ),
+)
+
+
+def demo_paper_pdf(*, title: str, full_name: str, number: str, issued_by: str) -> bytes:
+    """A one-page PDF that says what it is: a demo paper, not a real one."""
+    import io
+
+    from reportlab.lib.pagesizes import A5
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    from dossiers.slips import FONTS
+
+    pdfmetrics.registerFont(TTFont("DejaVu", str(FONTS / "DejaVuSans.ttf")))
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A5)
+    canvas.setTitle(title)
+    width, height = A5
+    canvas.setFont("DejaVu", 14)
+    canvas.drawCentredString(width / 2, height - 60, title.upper())
+    canvas.setFont("DejaVu", 10)
+    lines = (
+        f"Họ và tên: {full_name}",
+        f"Số: {number}",
+        f"Cơ quan cấp: {issued_by}",
+        "Giấy tờ mẫu của Cổng quốc gia mẫu (/dvcqg-sandbox/), không có giá trị.",
+    )
+    for index, line in enumerate(lines):
+        canvas.drawString(40, height - 110 - index * 18, line)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def twin_store_seed(
+    *,
+    personal_id: str,
+    full_name: str,
+    date_of_birth: datetime.date | None = None,
+) -> int:
+    """Give a demo citizen the demo papers in the twin's store (again: nothing
+    more); how many were added."""
+    from .models import TwinStorePaper, TwinStoreSource
+
+    born = date_of_birth or datetime.date(1985, 3, 12)
+    added = 0
+    for slug, doc_type, title, number, issued_by, after in DEMO_PAPERS:
+        issued_on = born + datetime.timedelta(days=after)
+        if slug == "khai-sinh":
+            number = f"{number}/{issued_on:%Y}"
+        _row, created = TwinStorePaper.objects.get_or_create(
+            idempotency_key=f"demo:{personal_id}:{slug}",
+            defaults={
+                "personal_id": personal_id,
+                "reference": f"KHODL-{personal_id}-{slug}",
+                "title": f"{title} – {full_name}"[:200],
+                "doc_type": doc_type,
+                "number": number,
+                "issued_by": issued_by,
+                "issued_on": issued_on,
+                "content_type": "application/pdf",
+                "content": demo_paper_pdf(
+                    title=title,
+                    full_name=full_name,
+                    number=number,
+                    issued_by=issued_by,
+                ),
+                "source": TwinStoreSource.DEMO,
+            },
+        )
+        added += created
+    return added

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from dossiers.selectors import dossiers_visible_to
 
-from .models import OutboxEntry, SyncState, TwinReceipt
+from .models import OutboxEntry, SyncState, TwinReceipt, TwinStorePaper
 
 PERMISSION = "national.handle_failed_syncs"
 
@@ -57,3 +57,14 @@ def twin_receipts_of(*, codes: list[str]) -> dict[str, list[TwinReceipt]]:
     ):
         found[receipt.dossier_code].append(receipt)
     return found
+
+
+def twin_store_of(*, personal_id: str) -> list[TwinStorePaper]:
+    """A citizen's papers in the twin's e-document store (`/dvcqg-sandbox/`)."""
+    if not personal_id:
+        return []
+    return list(
+        TwinStorePaper.objects.filter(personal_id=personal_id)
+        .defer("content")
+        .order_by("created_at", "pk")
+    )

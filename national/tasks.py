@@ -16,3 +16,11 @@ def reconcile() -> int:
     from .services import outbox_reconcile
 
     return outbox_reconcile()
+
+
+@shared_task(name="national.push_result", acks_late=True, ignore_result=True)
+def push_result(dossier_id: int, attempt: int = 1) -> str:
+    """A returned result into the citizen's store on the national portal."""
+    from .store import result_push
+
+    return result_push(dossier_id=dossier_id, attempt=attempt)

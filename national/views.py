@@ -30,6 +30,7 @@ from .selectors import (
     entry_get_for_staff,
     twin_dossier_codes,
     twin_receipts_of,
+    twin_store_of,
 )
 
 
@@ -106,6 +107,8 @@ def _sandbox(
         request.GET.get("page")
     )
     receipts = twin_receipts_of(codes=list(page.object_list))
+    # A citizen's e-document store on the twin: demo papers, pushed results.
+    store = request.GET.get("store", "").strip()[:12]
     return render(
         request,
         "national/sandbox.html",
@@ -113,6 +116,8 @@ def _sandbox(
             "page": page,
             "receipts": receipts,
             "code": code,
+            "store": store,
+            "store_papers": twin_store_of(personal_id=store),
             "push_text": push_text
             or json.dumps(twin_example_push(), indent=2, ensure_ascii=False),
             "push_errors": push_errors,

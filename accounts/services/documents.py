@@ -34,6 +34,7 @@ def stored_document_add(
     issued_by: str = "",
     issued_on: datetime.date | None = None,
     source: str = DocumentSource.UPLOAD,
+    national_reference: str = "",
 ) -> StoredDocument:
     """Keep a document in the owner's store, with its checksum, size and type."""
     try:
@@ -59,6 +60,7 @@ def stored_document_add(
         size=checked.size,
         checksum=checked.sha256,
         source=source,
+        national_reference=national_reference,
     )
     document.full_clean(exclude=["file"])
     document.save()

@@ -178,6 +178,7 @@ class DraftDocumentsForm(forms.Form):
         *args: Any,
         documents: list[dict[str, Any]],
         stored: QuerySet[StoredDocument],
+        elsewhere: list[tuple[str, str]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -196,6 +197,18 @@ class DraftDocumentsForm(forms.Form):
                 empty_label=_("— Không dùng —"),
                 widget=forms.Select(attrs={"class": "form-select"}),
             )
+            if elsewhere:
+                # The papers of the citizen's store on the national portal,
+                # offered once they consented (dossiers.hooks.paper_store).
+                self.fields[f"national-{key}"] = forms.ChoiceField(
+                    label=_(
+                        "Hoặc lấy từ kho dữ liệu của bạn trên Cổng Dịch vụ công "
+                        "quốc gia"
+                    ),
+                    choices=[("", _("— Không dùng —")), *elsewhere],
+                    required=False,
+                    widget=forms.Select(attrs={"class": "form-select"}),
+                )
 
     def groups(self) -> list[dict[str, Any]]:
         """Per paper: its label, whether required, and its two fields."""
@@ -204,6 +217,9 @@ class DraftDocumentsForm(forms.Form):
                 "document": document,
                 "upload": self[f"file-{document['document']}"],
                 "stored": self[f"stored-{document['document']}"],
+                "national": self[f"national-{document['document']}"]
+                if f"national-{document['document']}" in self.fields
+                else None,
             }
             for document in self.documents
         ]

@@ -63,11 +63,14 @@ from .core import (
 )
 from .drafts import (
     DRAFT_CONSENT_KEY,
+    DRAFT_STORE_CONSENT_KEY,
     draft_attach_stored_document,
     draft_attachment_remove,
     draft_create,
     draft_delete,
+    draft_paper_store_consent,
     draft_registry_consent,
+    draft_set_paper_store_consent,
     draft_set_registry_consent,
     draft_update,
     draft_values,
@@ -124,6 +127,7 @@ from .submission import (
 
 __all__ = [
     "DRAFT_CONSENT_KEY",
+    "DRAFT_STORE_CONSENT_KEY",
     "LINKED_IDENTITY_LEVEL",
     "RATING_INDICATORS",
     "ActionNotAllowed",
@@ -186,7 +190,9 @@ __all__ = [
     "draft_create",
     "draft_delete",
     "draft_fingerprint",
+    "draft_paper_store_consent",
     "draft_registry_consent",
+    "draft_set_paper_store_consent",
     "draft_set_registry_consent",
     "draft_update",
     "draft_values",

@@ -21,6 +21,9 @@ from .errors import DossierError
 # Keys of a draft's data that are the wizard's own bookkeeping, never form data:
 # form-schema field names start with a letter, so they cannot collide.
 DRAFT_CONSENT_KEY = "_registry_consent"
+# When the citizen agreed that their papers be read from another store (the
+# national portal's, dossiers.hooks.paper_store) for this draft.
+DRAFT_STORE_CONSENT_KEY = "_paper_store_consent"
 
 
 def draft_values(draft: Draft) -> dict[str, Any]:
@@ -97,6 +100,25 @@ def draft_set_registry_consent(
 def draft_registry_consent(draft: Draft) -> str:
     """When the citizen consented to registry lookups for this draft ("" = not)."""
     return str(draft.data.get(DRAFT_CONSENT_KEY, ""))
+
+
+@atomic_retrying
+def draft_set_paper_store_consent(
+    *, draft: Draft, now: datetime.datetime | None = None
+) -> Draft:
+    """Record the citizen's consent that their papers be read from another store
+    (the national portal's) for this draft; the first time is kept."""
+    locked = Draft.objects.select_for_update().get(pk=draft.pk)
+    data = dict(locked.data)
+    data.setdefault(DRAFT_STORE_CONSENT_KEY, (now or timezone.now()).isoformat())
+    locked.data = data
+    locked.save(update_fields=["data", "updated_at"])
+    return locked
+
+
+def draft_paper_store_consent(draft: Draft) -> str:
+    """When the citizen consented to reading the other store ("" = not)."""
+    return str(draft.data.get(DRAFT_STORE_CONSENT_KEY, ""))
 
 
 @atomic_retrying

@@ -200,6 +200,10 @@ def worker(server) -> Iterator[Any]:
             "AGENCY_DEV_LATENCY_MS": "50",
             "POPULATION_REGISTRY_DEV_LATENCY_MS": "50",
             "CACHE_KEY_PREFIX": "browser",
+            # Connected to the twin: the national tasks it gets come only from a
+            # journey that connects the server (test_national_store.py).
+            "NATIONAL_PORTAL_BACKEND": "national.adapters.DevelopmentNationalPortal",
+            "NATIONAL_DEV_LATENCY_MS": "50",
         },
     ).start()
     try:

@@ -53,6 +53,16 @@ def test_seed_demo_creates_an_account_per_role_and_is_idempotent(units, settings
         assert user.check_password(DEMO_PASSWORD)
         if user.roles & STAFF_ROLES:
             assert user.org_unit is not None, user
+    # The demo citizens' papers in the national twin's store, once.
+    from national.models import TwinStorePaper
+
+    citizens = [a for a in DEMO_ACCOUNTS if Role.CITIZEN in a.roles]
+    assert TwinStorePaper.objects.count() == 2 * len(citizens)
+    an = TwinStorePaper.objects.filter(personal_id="036085012345")
+    assert set(an.values_list("doc_type", flat=True)) == {"birth_certificate", "other"}
+    birth = an.get(doc_type="birth_certificate")
+    assert birth.issued_on.year == 1985
+    assert "Nguyễn Văn An" in birth.title
 
 
 def test_demo_citizens_have_structurally_valid_personal_ids(units, settings):

@@ -12,7 +12,7 @@ from accounts.decorators import citizen_required
 from accounts.models import User
 from accounts.selectors import stored_documents_for
 
-from ... import services, wizard
+from ... import hooks, services, wizard
 from ...forms.citizen import DraftDocumentsForm
 from ...models import Draft
 from .common import (
@@ -40,14 +40,35 @@ def draft_documents(request: HttpRequest, pk: int) -> HttpResponse:
         )
     )
     stored = stored_documents_for(user=user)
-    form = DraftDocumentsForm(documents=documents, stored=stored)
+    store = hooks.paper_store_of()
+    if store is not None and not store.connected():
+        store = None
+    if (
+        request.method == "POST"
+        and store is not None
+        and "store_consent" in request.POST
+    ):
+        return _consent(request, draft)
+    # The citizen's papers in the other store: asked only after their consent.
+    elsewhere: list[tuple[str, str]] | None = None
+    store_error = ""
+    if store is not None and services.draft_paper_store_consent(draft):
+        try:
+            elsewhere = store.papers(user) or []
+        except services.DossierError as exc:
+            elsewhere, store_error = [], exc.message
+    form = DraftDocumentsForm(documents=documents, stored=stored, elsewhere=elsewhere)
     if request.method == "POST":
         form = DraftDocumentsForm(
-            request.POST, request.FILES, documents=documents, stored=stored
+            request.POST,
+            request.FILES,
+            documents=documents,
+            stored=stored,
+            elsewhere=elsewhere,
         )
         # Files chosen on the page are kept whichever button was pressed.
         if form.is_valid():
-            _attach(form, draft, user)
+            _attach(form, draft, user, store)
         services.draft_update(draft=draft, step=key)
         remove = request.POST.get("remove", "")
         if remove.isdigit():
@@ -107,8 +128,35 @@ def draft_documents(request: HttpRequest, pk: int) -> HttpResponse:
             "groups": groups,
             "summary": summary,
             "has_store": stored.exists(),
+            "store_offered": store is not None,
+            "store_consented": elsewhere is not None,
+            "store_error": store_error,
+            "store_papers": elsewhere,
         },
     )
+
+
+def _consent(request: HttpRequest, draft: Draft) -> HttpResponse:
+    """The citizen agrees (or not) that their papers be read from the other
+    store, for this draft (recorded on it with its time)."""
+    if request.POST.get("store_consent_given") == "on":
+        services.draft_set_paper_store_consent(draft=draft)
+        messages.success(
+            request,
+            _(
+                "Bạn đã đồng ý: có thể chọn giấy tờ từ kho dữ liệu của bạn trên Cổng "
+                "Dịch vụ công quốc gia cho từng giấy tờ dưới đây."
+            ),
+        )
+    else:
+        messages.error(
+            request,
+            _(
+                "Chưa lấy giấy tờ nào: hãy đánh dấu ô đồng ý trước khi lấy giấy tờ "
+                "từ Cổng Dịch vụ công quốc gia."
+            ),
+        )
+    return redirect("dossiers:draft-documents", pk=draft.pk)
 
 
 def _document_label(documents: list[dict[str, Any]], name: str) -> str:
@@ -119,9 +167,15 @@ def _document_label(documents: list[dict[str, Any]], name: str) -> str:
     return ""
 
 
-def _attach(form: DraftDocumentsForm, draft: Draft, user: User) -> None:
-    """Store each upload and each chosen stored document; a refused file becomes
-    an error on its field, the others are kept."""
+def _attach(
+    form: DraftDocumentsForm,
+    draft: Draft,
+    user: User,
+    store: hooks.PaperStore | None,
+) -> None:
+    """Store each upload, each chosen stored document and each paper chosen from
+    the other store; a refused file becomes an error on its field, the others
+    are kept."""
     for document in form.documents:
         key = document["document"]
         for upload in form.cleaned_data.get(f"file-{key}") or []:
@@ -139,3 +193,12 @@ def _attach(form: DraftDocumentsForm, draft: Draft, user: User) -> None:
                 )
             except services.DossierError as exc:
                 form.add_error(f"stored-{key}", exc.message)
+        reference = form.cleaned_data.get(f"national-{key}")
+        if reference and store is not None:
+            try:
+                document = store.take(user, reference)
+                services.draft_attach_stored_document(
+                    draft=draft, stored_document_id=document.pk, document_key=key
+                )
+            except services.DossierError as exc:
+                form.add_error(f"national-{key}", exc.message)

@@ -4,7 +4,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from accounts.roles import Role
 from agencies.services import registry_demo_load
+from national.sandbox import twin_store_seed
 from portal.demo import (
     DEMO_ACCOUNTS,
     DEMO_PASSWORD,
@@ -71,6 +73,16 @@ class Command(BaseCommand):
         # The demo citizens and their households in the development registry.
         people = registry_demo_load()
         help_added = demo_help_seed()
+        # The demo citizens' papers in the twin's e-document store (/dvcqg-sandbox/).
+        papers = sum(
+            twin_store_seed(
+                personal_id=a.username,
+                full_name=a.full_name,
+                date_of_birth=a.date_of_birth,
+            )
+            for a in DEMO_ACCOUNTS
+            if Role.CITIZEN in a.roles
+        )
         no_appointment = demo_no_appointment_day_seed()
         self.stdout.write(self.style.SUCCESS("Demo accounts (tài khoản mẫu):"))
         units = {
@@ -99,6 +111,10 @@ class Command(BaseCommand):
             "unverified), {questions} questions with sourced answers.".format(
                 **help_added
             )
+        )
+        self.stdout.write(
+            f"National portal twin (/dvcqg-sandbox/): {papers} demo papers added "
+            "to the demo citizens' e-document store"
         )
         if no_appointment is not None:
             self.stdout.write(
