@@ -224,3 +224,63 @@ def test_correcting_the_data_does_not_ask_again_for_a_paper_given_by_reference(
     )
 
     assert corrected.data["full_name"] == "Trần Thị Nộp"
+
+
+def test_an_inbound_dossier_goes_through_the_whole_flow_and_the_twin_hears_each_status(
+    signed, push, people, django_capture_on_commit_callbacks
+):
+    from dossiers import services
+    from national.models import TwinReceipt
+    from tests.dossiers.factories import pdf_upload
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed(push)
+    dossier = Dossier.objects.get(code=response.json()["code"])
+    officer, specialist = people["officer"], people["specialist"]
+    moves = [
+        lambda d: services.dossier_receive(dossier=d, actor=officer),
+        lambda d: services.dossier_forward(
+            dossier=d, actor=officer, to_unit=people["unit"]
+        ),
+        lambda d: services.dossier_appraise(
+            dossier=d, actor=specialist, title="Giấy xác nhận", file=pdf_upload()
+        ),
+        lambda d: services.dossier_submit_for_signature(dossier=d, actor=specialist),
+        lambda d: services.dossier_sign(dossier=d, actor=people["leader"]),
+        lambda d: services.dossier_issue_signed_result(dossier=d, actor=officer),
+        lambda d: services.dossier_return_result(
+            dossier=d, actor=officer, method="online"
+        ),
+    ]
+    for move in moves:
+        with django_capture_on_commit_callbacks(execute=True):
+            dossier = move(dossier)
+
+    assert dossier.status == Status.RETURNED
+    heard = list(
+        TwinReceipt.objects.filter(dossier_code=dossier.code).order_by("sequence")
+    )
+    actions = [receipt.action for receipt in heard]
+    assert actions == [
+        "submit",
+        "receive",
+        "forward",
+        "appraise",
+        "submit_for_signature",
+        "sign",
+        "issue_result",
+        "return_result",
+    ]
+    # Each status with its national sync code (national/status.py).
+    assert [receipt.status for receipt in heard] == [
+        "receiving",
+        "new",
+        *["processing"] * 4,
+        "releasing",
+        "done",
+    ]
+    assert not any(receipt.out_of_order or receipt.repeats for receipt in heard)
+    # Every status names the dossier's code on the national portal.
+    assert {receipt.request["national_code"] for receipt in heard} == {
+        push["national_code"]
+    }
