@@ -215,6 +215,23 @@ def test_registry_consent_is_recorded_once_and_withdrawn(draft):
     assert services.draft_registry_consent(Draft.objects.get(pk=draft.pk)) == ""
 
 
+def test_the_paper_store_consent_is_recorded_once_and_never_typed_in(draft):
+    """The consent to read the citizen's store on the national portal (issue 19,
+    point 3): kept on the draft with its first time, out of the form's values,
+    and not something a page's values can set."""
+    services.draft_update(draft=draft, values={"_paper_store_consent": "forged"})
+    assert services.draft_paper_store_consent(Draft.objects.get(pk=draft.pk)) == ""
+
+    services.draft_set_paper_store_consent(draft=draft)
+    first = services.draft_paper_store_consent(Draft.objects.get(pk=draft.pk))
+    services.draft_set_paper_store_consent(draft=draft)
+    again = Draft.objects.get(pk=draft.pk)
+
+    assert first
+    assert services.draft_paper_store_consent(again) == first
+    assert services.draft_values(again) == {}
+
+
 def test_draft_values_leave_out_the_wizards_bookkeeping(draft):
     draft.data = {"full_name": "A", "_registry_consent": "2026-03-09"}
 
