@@ -19,7 +19,8 @@ from rest_framework import parsers
 from rest_framework.exceptions import ParseError
 
 # Refuses the charsets that are not text (bz2_codec would inflate a small body).
-from rest_framework.parsers import get_encoding  # type: ignore[attr-defined]
+# (Typed in djangorestframework-stubs from 3.18.2 only: either version passes.)
+from rest_framework.parsers import get_encoding  # type: ignore[attr-defined, unused-ignore]
 
 # Deep enough for any form of the catalogue (sections, repeated groups, a
 # household's members: under ten levels), far below Python's recursion limit.
