@@ -132,7 +132,9 @@ def outbox_payload(entry: OutboxEntry, *, national_code: str = "") -> dict[str, 
     }
 
 
-def _after(attempt: int) -> float:
+def retry_delay(attempt: int) -> float:
+    """Seconds before attempt `attempt + 1` of a call to the national portal (the
+    outbox's and the store's pushes)."""
     # In-process tasks (the embedded default) have no broker to wait with.
     if current_app.conf.task_always_eager:
         return 0.0
@@ -193,7 +195,7 @@ def outbox_deliver(*, dossier_id: int, now: datetime.datetime | None = None) -> 
                 if entry.attempts >= settings.NATIONAL_SYNC_MAX_ATTEMPTS:
                     _give_up(entry, exc.reason)
                 else:
-                    delay = _after(entry.attempts)
+                    delay = retry_delay(entry.attempts)
                     entry.last_error = exc.reason[:2000]
                     entry.next_attempt_at = now + datetime.timedelta(seconds=delay)
                     entry.save(

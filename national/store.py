@@ -15,7 +15,6 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -26,9 +25,10 @@ from accounts.models import DocumentSource, DocumentType, StoredDocument, User
 from accounts.services.documents import stored_document_add
 from dossiers.models import Dossier, Event, Result
 from dossiers.services import DossierError
-from tasking import backoff_seconds, publish_on_commit
+from tasking import publish_on_commit
 
 from .adapters import AgencyRefused, AgencyUnavailable, StorePaper, national_portal
+from .services import retry_delay
 
 logger = logging.getLogger("national")
 
@@ -61,9 +61,7 @@ def store_papers(*, user: User) -> Sequence[StorePaper] | None:
 def store_take(*, user: User, reference: str) -> StoredDocument:
     """The paper `reference` of the citizen's national store, in their local
     store: the one already taken, or fetched now."""
-    existing = StoredDocument.objects.filter(
-        owner=user, national_reference=reference
-    ).first()
+    existing = _taken(user, reference)
     if existing is not None:
         return existing
     portal = national_portal()
@@ -182,19 +180,10 @@ def result_push(*, dossier_id: int, attempt: int = 1) -> str:
                 exc.reason[:200],
             )
             return ""
-        delay = (
-            0.0
-            if current_app.conf.task_always_eager
-            else backoff_seconds(
-                attempt,
-                base=settings.NATIONAL_SYNC_BACKOFF_SECONDS,
-                ceiling=settings.NATIONAL_SYNC_BACKOFF_MAX_SECONDS,
-            )
-        )
         publish_on_commit(
             _push_task(),
             [dossier_id, attempt + 1],
-            countdown=delay,
+            countdown=retry_delay(attempt),
             logger=logger,
             what=f"national store push of dossier {dossier_id}",
             then="not pushed",
