@@ -121,6 +121,6 @@ def bench(
         rows,
         seconds,
         copy,
-        0.25,
+        0.1,
         "COPY of the same file",
     )

@@ -50,6 +50,17 @@ class Row:
         )
 
     @classmethod
+    def queue(
+        cls, case: str, app: Result, bare: Result, rps: float, minimum: float
+    ) -> "Row":
+        """A page with a floor of its own (requests a second) besides its ratio
+        to its queries run raw: both must hold."""
+        row = cls.throughput(case, app, bare, minimum)
+        row.target = f"≥ {rps:g} req/s and ≥ {minimum}× throughput"
+        row.met = bool(row.met) and app.rps >= rps
+        return row
+
+    @classmethod
     def dashboard(
         cls,
         small: Result,
