@@ -30,7 +30,7 @@ from procedures.models import Procedure  # noqa: E402
 from procedures.schema.cleaning import schema_clean  # noqa: E402
 from procedures.schema.definitions import leaves  # noqa: E402
 
-OFFICER = "motcua.goi"
+OFFICER = "motcua.xavuban"
 CITIZEN = "036085012345"
 STATS = "thongke.vuban"
 SAMPLES = 2000

@@ -1,10 +1,10 @@
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
 class TrackForm(forms.Form):
+    """Written out in dossiers/_track_form.html (no crispy-forms helper)."""
+
     code = forms.CharField(
         label=_("Mã hồ sơ"),
         max_length=40,
@@ -16,9 +16,3 @@ class TrackForm(forms.Form):
         error_messages={"invalid": _("Nhập đúng 4 chữ số.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-
-    def __init__(self, *args: object, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.add_input(Submit("submit", _("Tra cứu"), css_class="btn-lg"))

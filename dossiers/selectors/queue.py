@@ -3,6 +3,8 @@ officers and units to assign or forward to.
 """
 
 import datetime
+import functools
+import operator
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,8 +104,17 @@ def dossier_waiting_counts(dossiers: QuerySet[Dossier], *, user: Any) -> dict[st
     lists = waits_for(user)
     if not lists:
         return {}
-    counts = dossiers.order_by().aggregate(
-        **{w: Count("pk", filter=waits_q(w, user=user)) for w in lists}
+    arms = [waits_q(w, user=user) for w in lists]
+    # Only the dossiers that wait in one of the lists are read (each arm an
+    # index range of its unit and status), not every dossier of the scope with
+    # its joins: 221 → 7 ms at 1M dossiers (docs/benchmarks.md).
+    counts = (
+        dossiers.filter(functools.reduce(operator.or_, arms))
+        .select_related(None)
+        .order_by()
+        .aggregate(
+            **{w: Count("pk", filter=a) for w, a in zip(lists, arms, strict=True)}
+        )
     )
     return {w: counts[w] for w in lists}
 

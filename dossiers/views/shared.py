@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.addresses import absolute_url
 from accounts.services import sniff_content_type
+from portal.db import joins_as_written
 
 from .. import hooks, slips
 from ..calendar import explain_steps
@@ -33,7 +34,8 @@ def mask_name(full_name: str) -> str:
 @login_required
 @require_GET
 def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
-    dossier = dossier_get_for_user(user=request.user, code=code)
+    with joins_as_written():
+        dossier = dossier_get_for_user(user=request.user, code=code)
     is_applicant = dossier.applicant_id == request.user.pk
     dossier_record_view(user=request.user, dossier=dossier, context="xem trang hồ sơ")
     result = Result.objects.filter(dossier=dossier).first()

@@ -53,3 +53,43 @@ def test_without_a_replica_reporting_reads_stay_on_default(unit_a, settings):
         list(OrgUnit.objects.all())
 
     assert len(primary.captured_queries) == 1
+
+
+def _join_collapse_limit() -> str:
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SHOW join_collapse_limit")
+        return str(cursor.fetchone()[0])
+
+
+@pytest.mark.services("postgres")
+@pytest.mark.django_db
+def test_the_wide_reads_plan_their_joins_as_written_and_only_they():
+    from portal.db import joins_as_written
+
+    default = _join_collapse_limit()
+    with joins_as_written():
+        inside = _join_collapse_limit()
+
+    assert (inside, _join_collapse_limit()) == ("1", default)
+    # A read that fails inside the block leaves the default behind it too.
+    with pytest.raises(ZeroDivisionError), joins_as_written():
+        1 / 0  # noqa: B018
+    assert _join_collapse_limit() == default
+
+
+@pytest.mark.services("postgres")
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_transaction_takes_the_setting_back_with_it():
+    from django.db import DatabaseError, transaction
+
+    from portal.db import joins_as_written
+
+    default = _join_collapse_limit()
+    with (
+        pytest.raises(DatabaseError),
+        transaction.atomic(),
+        joins_as_written(),
+        connections["default"].cursor() as cursor,
+    ):
+        cursor.execute("SELECT * FROM no_such_table")
+    assert _join_collapse_limit() == default

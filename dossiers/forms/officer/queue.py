@@ -126,6 +126,18 @@ class QueueFilterForm(forms.Form):
         assert isinstance(admin_unit, forms.ChoiceField)  # noqa: S101
         procedure.choices = [everything, *procedures]
         admin_unit.choices = [everything, *admin_units]
+        self._lists = (tuple(procedures), tuple(admin_units))
+
+    def rendering_key(self) -> tuple[Any, ...]:
+        """All the fields' markup depends on (besides the language): the data
+        as given and the choice lists of the queue's rows (the page keeps the
+        markup per key: `{% rendered_once_per %}`, portal/templatetags/layout.py)."""
+        data = None
+        if self.is_bound:
+            lists = getattr(self.data, "lists", None)
+            items = lists() if lists else ((k, [v]) for k, v in self.data.items())
+            data = tuple(sorted((str(k), tuple(map(str, v))) for k, v in items))
+        return (data, *self._lists)
 
 
 class AssignForm(forms.Form):

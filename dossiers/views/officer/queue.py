@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import staff_required
+from portal.db import joins_as_written
 
 from ... import services
 from ...calendar import WorkingCalendar
@@ -103,6 +104,8 @@ def dossier_queue(request: HttpRequest) -> HttpResponse:
         scope, user=user, calendar=calendar, today=today, **filters
     )
     page = Paginator(dossiers, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    with joins_as_written():
+        listed = list(page)
     rows = [
         QueueRow(
             dossier=dossier,
@@ -113,7 +116,7 @@ def dossier_queue(request: HttpRequest) -> HttpResponse:
             can_sign=dossier.status == Status.AWAITING_SIGNATURE
             and may_act(user, dossier, "sign"),
         )
-        for dossier in page
+        for dossier in listed
     ]
     waiting = [
         (key, WAITS_LABELS[key], count, urlencode({"waits": key}))
