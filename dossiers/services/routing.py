@@ -61,11 +61,17 @@ def unit_in_force_for_filing(*, unit: OrgUnit, day: datetime.date) -> bool:
 
 
 def filing_place_check(
-    *, unit: OrgUnit, procedure: Procedure, applicant: Any, day: datetime.date
+    *,
+    unit: OrgUnit,
+    procedure: Procedure,
+    applicant: Any,
+    day: datetime.date,
+    areas: list[AdminUnit] | None = None,
 ) -> bool:
     """Refuse, with the reason, a place that does not take `procedure` from
     `applicant` on `day`; True when it takes it only through the province's list
-    (received regardless of administrative boundary)."""
+    (received regardless of administrative boundary). `areas`: the applicant's
+    (`applicant_areas_on`) when the caller has them already."""
     if not unit_in_force_for_filing(unit=unit, day=day):
         raise UnitNotReceiving(
             _(
@@ -73,7 +79,8 @@ def filing_place_check(
                 "hãy chọn lại nơi nộp."
             )
         )
-    areas = applicant_areas_on(applicant=applicant, day=day)
+    if areas is None:
+        areas = applicant_areas_on(applicant=applicant, day=day)
     if unit_serves_areas(unit=unit, procedure=procedure, areas=areas):
         return False
     if _anywhere(unit, procedure, areas, day):
@@ -99,12 +106,15 @@ def dossier_route(
     applicant: Any,
     day: datetime.date,
     anywhere_in_province: bool,
+    areas: list[AdminUnit] | None = None,
 ) -> Route:
     """The competent agency and the area of a filing at `unit` on `day`: the
     agency of the procedure's type nearest to the applicant's area (the
     receiving unit's when the applicant's commune is not known); failing one,
-    the receiving unit when it is of that type."""
-    areas = applicant_areas_on(applicant=applicant, day=day)
+    the receiving unit when it is of that type. `areas` as for
+    `filing_place_check`."""
+    if areas is None:
+        areas = applicant_areas_on(applicant=applicant, day=day)
     inside = [a for a in areas if admin_unit_within(unit=a, area=unit.admin_unit)]
     area = (inside or areas or [unit.admin_unit])[0]
     competent = competent_unit_for(

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from procedures.models import Procedure
 from procedures.schema import schema_clean, schema_file_fields
-from units.models import OrgUnit
+from units.models import AdminUnit, OrgUnit
 
 from .. import hooks
 from ..files import files_removed_on_failure
@@ -67,6 +67,7 @@ def submission_check(
     procedure: Procedure,
     receiving_unit: OrgUnit | None = None,
     day: datetime.date | None = None,
+    areas: list[AdminUnit] | None = None,
 ) -> bool:
     """Refuse, with the reason, when `applicant` may not file `procedure` (at
     `receiving_unit` when given, on `day`, today by default) for themselves. The
@@ -107,6 +108,7 @@ def submission_check(
         procedure=procedure,
         applicant=applicant,
         day=day or timezone.localdate(),
+        areas=areas,
     )
 
 
@@ -221,6 +223,8 @@ def dossier_submit(
     if first is not None:
         return first
     day = timezone.localdate(now or timezone.now())
+    # The applicant's communes, read once for the checks and the route.
+    areas = applicant_areas_on(applicant=applicant, day=day)
     anywhere = False
     if assisted_by is None:
         anywhere = submission_check(
@@ -228,16 +232,21 @@ def dossier_submit(
             procedure=procedure,
             receiving_unit=receiving_unit,
             day=day,
+            areas=areas,
         )
     if not procedure.submittable:
         raise DossierError(_("Thủ tục này không nộp hồ sơ trực tuyến trên Cổng."))
     if not receiving_unit.is_active or not receiving_unit.in_force_on(day):
         raise DossierError(_("Cơ quan tiếp nhận này không còn hoạt động."))
-    if assisted_by is not None and applicant_areas_on(applicant=applicant, day=day):
+    if assisted_by is not None and areas:
         # At the counter, the citizen's commune decides as online; without a
         # recorded commune the counter takes what it took before.
         anywhere = filing_place_check(
-            unit=receiving_unit, procedure=procedure, applicant=applicant, day=day
+            unit=receiving_unit,
+            procedure=procedure,
+            applicant=applicant,
+            day=day,
+            areas=areas,
         )
     route = dossier_route(
         unit=receiving_unit,
@@ -245,6 +254,7 @@ def dossier_submit(
         applicant=applicant,
         day=day,
         anywhere_in_province=anywhere,
+        areas=areas,
     )
     cleaned, errors = schema_clean(procedure.form_schema, data)
     attachments = list(draft.attachments.all()) if draft is not None else []
@@ -285,7 +295,9 @@ def dossier_submit(
     )
     dossier.code = dossier_code_allocate(org_unit=receiving_unit, at=now)
     try:
-        with transaction.atomic():
+        # A savepoint only where a failure is recovered from: the same key at
+        # once (without a key, a failed insert fails the whole submission).
+        with transaction.atomic(savepoint=bool(idempotency_key)):
             dossier.save()
     except IntegrityError:
         # The same idempotency key arrived twice at once: return the first one.

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -145,23 +145,25 @@ def notify(
     context = {**context, "link": message_url(url)}
     rendered = render_message(template, context, language)
     stored = json.loads(json.dumps(context, cls=DjangoJSONEncoder))
-    notification, created = Notification.objects.get_or_create(
-        recipient=recipient,
-        dedup_key=dedup_key,
-        defaults={
-            "event_key": event_key,
-            "template": template,
-            "language": language,
-            "context": stored,
-            "title": rendered.title,
-            "body": rendered.body,
-            "sms_text": rendered.sms_text,
-            "url": url,
-            "link_label": rendered.link_label,
-        },
-    )
-    if not created:
-        return notification
+    try:
+        # Checked above; a savepoint for the same event told at once elsewhere,
+        # without get_or_create's second look-up of what was just looked up.
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=recipient,
+                dedup_key=dedup_key,
+                event_key=event_key,
+                template=template,
+                language=language,
+                context=stored,
+                title=rendered.title,
+                body=rendered.body,
+                sms_text=rendered.sms_text,
+                url=url,
+                link_label=rendered.link_label,
+            )
+    except IntegrityError:
+        return Notification.objects.get(recipient=recipient, dedup_key=dedup_key)
     channels = _channels(recipient, preference)
     Delivery.objects.bulk_create(
         [Delivery(notification=notification, channel=c) for c in channels]
