@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from procedures.models import PROCEDURE_LONG_FIELDS
 from signing.selectors import Verification, pdf_verify, signed_document_of
 from units.models import OrgUnit
 
@@ -107,6 +108,7 @@ def dossier_track(*, code: str, phone_last4: str) -> Dossier | None:
         return None
     return (
         Dossier.objects.select_related("procedure", "receiving_unit")
+        .defer(*(f"procedure__{name}" for name in PROCEDURE_LONG_FIELDS))
         .filter(code__iexact=code, phone_last4=digits)
         .first()
     )

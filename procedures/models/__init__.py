@@ -3,6 +3,7 @@ questions people ask and announcements. Split by concept; import from
 `procedures.models`."""
 
 from .catalogue import (
+    PROCEDURE_LONG_FIELDS,
     RESERVED_KEYS,
     SLUG_PATTERN,
     Field,
@@ -16,6 +17,7 @@ from .papers import Document, LinkedStep
 from .places import AnywhereInProvince
 
 __all__ = [
+    "PROCEDURE_LONG_FIELDS",
     "RESERVED_KEYS",
     "SLUG_PATTERN",
     "AgencyLevel",

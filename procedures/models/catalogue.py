@@ -75,6 +75,30 @@ class LifeEvent(models.Model):
         return self.name
 
 
+# The procedure's long texts and its form: what a page about one of its
+# dossiers (tracking, the officer's queue) never shows. Such pages defer them
+# (`procedure__<field>`): a 4–7 KB row, JSON decoded, per dossier read.
+PROCEDURE_LONG_FIELDS = (
+    "form_schema",
+    "fee_basis",
+    "search_text",
+    "keywords",
+    "legal_basis",
+    "legal_basis_en",
+    "mapping_note",
+    "mapping_note_en",
+    "where_done",
+    "where_done_en",
+    "processing_note",
+    "processing_note_en",
+    "result_documents",
+    "result_documents_en",
+    "fee_note",
+    "fee_note_en",
+    "source",
+)
+
+
 class Procedure(models.Model):
     """A procedure (thủ tục hành chính) or a linked group of procedures."""
 

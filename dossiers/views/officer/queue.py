@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import staff_required
 from portal.db import joins_as_written
+from procedures.models import PROCEDURE_LONG_FIELDS
 
 from ... import services
 from ...calendar import WorkingCalendar
@@ -103,7 +104,11 @@ def dossier_queue(request: HttpRequest) -> HttpResponse:
     dossiers = dossier_queue_filter(
         scope, user=user, calendar=calendar, today=today, **filters
     )
-    page = Paginator(dossiers, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    # The rows show the procedure's name, not its form and long texts.
+    listed_rows = dossiers.defer(
+        *(f"procedure__{name}" for name in PROCEDURE_LONG_FIELDS)
+    )
+    page = Paginator(listed_rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     with joins_as_written():
         listed = list(page)
     rows = [
