@@ -66,7 +66,7 @@ def joins_as_written(using: str = "default") -> Iterator[None]:
     primary key): the order the ORM writes, the dossier first by its own indexes,
     is the best one, and the planner's search among the orders cost 6–25 ms a
     query against 0.5–3 ms of execution at 1M dossiers (docs/benchmarks.md,
-    decision 320). Not for a query filtering on a joined table, whose best plan
+    decision 331). Not for a query filtering on a joined table, whose best plan
     may start from it. Session-level and reset after the block; a transaction that
     fails takes the setting back with it.
     """

@@ -1,5 +1,5 @@
 """The layout's fragments, rendered once per language, role and text size and
-kept in the process (docs/architecture.md "The layout's fragments", decision 320).
+kept in the process (docs/architecture.md "The layout's fragments", decision 330).
 
 `{% layout_fragment "header" %}…{% end_layout_fragment %}` renders its content
 the first time a key is met and pastes it afterwards. What differs per request
