@@ -9,7 +9,6 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from procedures.models import PROCEDURE_LONG_FIELDS
 from signing.selectors import Verification, pdf_verify, signed_document_of
 from units.models import OrgUnit
 
@@ -95,8 +94,26 @@ def dossier_get_for_user(*, user: Any, code: str) -> Dossier:
 
 
 def dossier_events(*, dossier: Dossier, public_only: bool = False) -> QuerySet[Event]:
-    events = dossier.events.select_related("actor", "actor_unit")
-    return events.filter(public=True) if public_only else events
+    """The dossier's events, oldest first. The public ones are shown without
+    their actor (the unit only), whom the query then leaves out."""
+    if public_only:
+        return dossier.events.select_related("actor_unit").filter(public=True)
+    return dossier.events.select_related("actor", "actor_unit")
+
+
+# What the tracking page shows of a dossier: the busiest public page reads these
+# columns only (a dossier row, its procedure's and unit's, compiled and turned
+# into objects on every lookup: docs/benchmarks.md). Its query budget is pinned.
+TRACKED = (
+    "code",
+    "status",
+    "due_at",
+    "completed_at",
+    "phone_last4",
+    "procedure__name",
+    "procedure__name_en",
+    "receiving_unit",
+)
 
 
 def dossier_track(*, code: str, phone_last4: str) -> Dossier | None:
@@ -108,7 +125,7 @@ def dossier_track(*, code: str, phone_last4: str) -> Dossier | None:
         return None
     return (
         Dossier.objects.select_related("procedure", "receiving_unit")
-        .defer(*(f"procedure__{name}" for name in PROCEDURE_LONG_FIELDS))
+        .only(*TRACKED)
         .filter(code__iexact=code, phone_last4=digits)
         .first()
     )
