@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from procedures.models import PROCEDURE_LONG_FIELDS
 from signing.selectors import Verification, pdf_verify, signed_document_of
 from units.models import OrgUnit
 
@@ -85,9 +86,15 @@ def staff_scope(user: Any) -> Q | None:
     return scope
 
 
-def dossier_get_for_user(*, user: Any, code: str) -> Dossier:
-    """The dossier with this code if `user` may see it; 404 otherwise."""
-    dossier = dossiers_visible_to(user=user).filter(code=code).first()
+def dossier_get_for_user(*, user: Any, code: str, lean: bool = False) -> Dossier:
+    """The dossier with this code if `user` may see it; 404 otherwise. `lean`:
+    without its procedure's form and long texts (for a page that shows its name)."""
+    dossiers = dossiers_visible_to(user=user)
+    if lean:
+        dossiers = dossiers.defer(
+            *(f"procedure__{name}" for name in PROCEDURE_LONG_FIELDS)
+        )
+    dossier = dossiers.filter(code=code).first()
     if dossier is None:
         raise Http404
     return dossier

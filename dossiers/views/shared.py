@@ -35,7 +35,7 @@ def mask_name(full_name: str) -> str:
 @require_GET
 def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     with joins_as_written():
-        dossier = dossier_get_for_user(user=request.user, code=code)
+        dossier = dossier_get_for_user(user=request.user, code=code, lean=True)
     is_applicant = dossier.applicant_id == request.user.pk
     dossier_record_view(user=request.user, dossier=dossier, context="xem trang hồ sơ")
     result = Result.objects.filter(dossier=dossier).first()
