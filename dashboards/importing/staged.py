@@ -240,14 +240,15 @@ def _write(cursor: Any, source: str, now: datetime.datetime) -> None:
         f"""
 INSERT INTO {dossiers} (
   id, code, procedure_id, applicant_id, assisted_by_id, channel, receiving_unit_id,
-  processing_unit_id, admin_unit_id, part_of_id, awaits_officer, assignee_id, status,
-  data, phone_last4,
+  processing_unit_id, competent_unit_id, admin_unit_id, part_of_id, awaits_officer,
+  assignee_id, status, data, phone_last4,
   submitted_at, received_at, due_at, due_steps, clock_started_at, supplement_count,
   supplement_requested_at, apologized, completed_at, returned_at, return_method,
   fee_vnd, idempotency_key, idempotency_fingerprint, result_in_scope,
   result_digitized, paid_online, created_at, updated_at)
 SELECT n.id, n.code, n.procedure_id, a.applicant, NULL, n.channel,
-  n.receiving_unit_id, NULL, n.admin_unit_id, NULL, true, NULL, n.status, '{{}}', '',
+  n.receiving_unit_id, NULL, n.receiving_unit_id, n.admin_unit_id, NULL, true,
+  NULL, n.status, '{{}}', '',
   n.submitted_at, n.received_at, n.due_at, '[]', n.received_at, 0,
   NULL, false, n.completed_at, n.returned_at, '',
   n.fee_vnd, '', '', n.result_digitized IS NOT NULL, n.result_digitized IS true,
