@@ -291,17 +291,19 @@ FROM import_new
     )
     cursor.execute(buckets_sql())
     keys = ["grain", "start", "receiving_unit_id", "channel"]
+    # The all-procedures rows first, as buckets_apply: a transaction that waits
+    # for a unit's row holds none of its procedures' rows (no deadlock).
+    cursor.execute(
+        upsert_sql(
+            sql_name(UnitBucket._meta.db_table), keys, "import_delta", grouped=False
+        )
+    )
     cursor.execute(
         upsert_sql(
             sql_name(StatBucket._meta.db_table),
             [*keys[:3], "procedure_id", "channel"],
             "import_delta",
             grouped=True,
-        )
-    )
-    cursor.execute(
-        upsert_sql(
-            sql_name(UnitBucket._meta.db_table), keys, "import_delta", grouped=False
         )
     )
 

@@ -328,3 +328,26 @@ def test_file_variants_give_the_same_result_on_both_paths(
     assert results[True] == results[False]
     if variant != "header":
         assert results[True][0][1] > 0
+
+
+def test_the_counts_take_the_units_rows_before_the_procedures(vu_ban_small, tmp_path):
+    """As buckets_apply (decision 303): a transaction that waits for a
+    unit's row holds none of its procedures' rows, so the import and a web
+    request that counts a dossier cannot deadlock."""
+    ProcedureFactory(code="1.001193")
+    path = write_csv(tmp_path / "a.csv", [dossier_row(procedure_code="1.001193")])
+    statements: list[str] = []
+
+    def spy(execute, sql, params, many, context):
+        statements.append(str(sql))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        dossiers_import(path=path)
+
+    upserts = [
+        s.split()[2]
+        for s in statements
+        if s.startswith("INSERT INTO") and "bucket" in s.split()[2]
+    ]
+    assert upserts == ['"dashboards_unitbucket"', '"dashboards_statbucket"']
