@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext_lazy as _
+
+from units.models import AGENCY_CODE_PATTERN
 
 from .common import (
     BadValue,
@@ -70,7 +73,8 @@ def _lookups(cursor: Any) -> None:
         "CREATE TEMP TABLE import_procedure (code text PRIMARY KEY, id bigint) "
         "ON COMMIT DROP;"
         "CREATE TEMP TABLE import_agency (code text PRIMARY KEY, id bigint, "
-        "admin bigint, valid_from date, valid_to date) ON COMMIT DROP;"
+        "admin bigint, valid_from date, valid_to date, shaped boolean) "
+        "ON COMMIT DROP;"
         "CREATE TEMP TABLE import_version (code text, valid_from date, "
         "valid_to date, id bigint) ON COMMIT DROP;"
         "CREATE INDEX ON import_version (code);"
@@ -81,9 +85,15 @@ def _lookups(cursor: Any) -> None:
         "INSERT INTO import_procedure VALUES (%s, %s)", procedure_codes().items()
     )
     cursor.executemany(
-        "INSERT INTO import_agency VALUES (%s, %s, %s, %s, %s)",
+        "INSERT INTO import_agency VALUES (%s, %s, %s, %s, %s, %s)",
         [
-            (code, pk, admin, *units.agency_dates[code])
+            (
+                code,
+                pk,
+                admin,
+                *units.agency_dates[code],
+                re.fullmatch(AGENCY_CODE_PATTERN, code) is not None,
+            )
             for code, (pk, admin) in units.agencies.items()
         ],
     )
@@ -327,7 +337,9 @@ def staged_import(
             cursor.execute("ANALYZE import_raw")
             _lookups(cursor)
             cursor.execute(TYPED)
+            cursor.execute("SET LOCAL enable_nestloop = off")
             cursor.execute(typed_sql(), zone)
+            cursor.execute("RESET enable_nestloop")
             _recheck(cursor, report)
             _duplicates(cursor, report)
             if report.errors and not skip_invalid:

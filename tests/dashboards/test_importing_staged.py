@@ -1,6 +1,7 @@
 """import_dossiers on PostgreSQL: the staging-table path gives exactly what the
 Python path gives (rows, counts, report, errors, re-runs)."""
 
+import datetime
 import random
 
 import pytest
@@ -12,6 +13,7 @@ from dashboards.importing.staged import staged_import
 from dashboards.models import DossierFacts
 from dossiers.models import Dossier, Event, Rating
 from tests.procedures.factories import ProcedureFactory
+from units.models import OrgUnit
 
 from .buckets import bucket_rows
 from .csvfiles import dossier_row, write_csv
@@ -104,6 +106,8 @@ def _bad(rng: random.Random, row: dict[str, str]) -> dict[str, str]:
             {"code": "has space"},
             {"rating": "ok"},
             {"due_at": "2000-01-01T00:00"},
+            # After the reform: Vụ Bản's agencies are no longer in force.
+            {k: v.replace("2023-", "2026-") for k, v in row.items() if "_at" in k},
         ]
     )
     return row | change
@@ -208,6 +212,10 @@ def test_the_staging_path_imports_what_the_python_path_imports(
     assert connection.vendor == "postgresql"
     ProcedureFactory(code="1.001193")
     ProcedureFactory(code="2.000001")
+    # An agency in force until mid-2023: its later rows are refused.
+    OrgUnit.objects.filter(agency_code=UNITS[2]).update(
+        valid_to=datetime.date(2023, 6, 30)
+    )
     path = _file(tmp_path, seed)
     half = write_csv(
         tmp_path / "half.csv",
