@@ -318,12 +318,83 @@ FROM import_new
     )
 
 
+def _filled_tables() -> list[str]:
+    from dossiers.models import Dossier, Event
+    from dossiers.models import Rating as RatingModel
+
+    from ..models import DossierFacts, StatBucket, UnitBucket
+
+    models = (Dossier, Event, RatingModel, DossierFacts, StatBucket, UnitBucket)
+    return [m._meta.db_table for m in models]
+
+
+# The tables whose plain indexes --rebuild-indexes builds again after the rows
+# (random insertions into each of them; the others' new entries come in order).
+REBUILT = ("dossiers_dossier", "dashboards_dossierfacts")
+
+
+def set_aside(cursor: Any) -> list[str]:
+    """--rebuild-indexes: drop the plain indexes (those behind no constraint) of
+    REBUILT and the foreign keys of every table the import fills; return the
+    statements that put each back, under the same name and definition.
+
+    Dropping them takes an ACCESS EXCLUSIVE lock on those tables and on the
+    tables their keys refer to (users, units, procedures) until the commit.
+    Adding a key back checks every row once by a join, instead of once per new
+    row and key at the commit; building an index from the sorted rows is
+    cheaper than a million random insertions into it."""
+    cursor.execute(
+        "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+        "JOIN pg_class i ON i.oid = x.indexrelid "
+        "WHERE x.indrelid = ANY(%s::regclass[]) "
+        "AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.oid) "
+        "ORDER BY i.relname",
+        [list(REBUILT)],
+    )
+    indexes = cursor.fetchall()
+    cursor.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+        "FROM pg_constraint WHERE contype = 'f' "
+        "AND conrelid = ANY(%s::regclass[]) ORDER BY conrelid, conname",
+        [_filled_tables()],
+    )
+    keys = cursor.fetchall()
+    # A table with checks still pending cannot be altered (the placeholder
+    # applicants' keys, a caller's rows): run them now, then put every
+    # deferrable constraint back in its initial mode.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    cursor.execute(
+        "SELECT format('%%I.%%I', n.nspname, c.conname) FROM pg_constraint c "
+        "JOIN pg_namespace n ON n.oid = c.connamespace "
+        "WHERE c.condeferrable AND NOT c.condeferred"
+    )
+    immediate = [str(name) for (name,) in cursor.fetchall()]
+    if immediate:
+        cursor.execute(f"SET CONSTRAINTS {', '.join(immediate)} IMMEDIATE")
+    for table, name, _definition in keys:
+        cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {sql_name(name)}")
+    for name, _definition in indexes:
+        cursor.execute(f"DROP INDEX {sql_name(name)}")
+    # Index builds sort in memory (this transaction only).
+    cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+    return [str(definition) for _name, definition in indexes] + [
+        f"ALTER TABLE {table} ADD CONSTRAINT {sql_name(name)} {definition}"
+        for table, name, definition in keys
+    ]
+
+
 def staged_import(
-    *, path: Path, header: list[str], skip_invalid: bool, now: datetime.datetime
+    *,
+    path: Path,
+    header: list[str],
+    skip_invalid: bool,
+    now: datetime.datetime,
+    rebuild_indexes: bool = False,
 ) -> ImportReport | None:
     """Import the file on PostgreSQL, or None (nothing saved) when COPY does not
     read it as Python's csv module does; same report and errors as the Python
-    path."""
+    path. With `rebuild_indexes`, see `set_aside`."""
     from dossiers.models import Dossier
 
     report = ImportReport()
@@ -352,7 +423,10 @@ def staged_import(
             cursor.execute("SELECT count(*) FROM import_typed")
             report.already_present = int(cursor.fetchone()[0]) - report.created
             _applicants(cursor)
+            put_back = set_aside(cursor) if rebuild_indexes and report.created else []
             _write(cursor, os.path.basename(path), now)
+            for statement in put_back:
+                cursor.execute(statement)
             cursor.execute(DROP)
     except _Fallback:
         return None

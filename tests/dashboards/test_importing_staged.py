@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dashboards.importing import ImportRefused, dossiers_import
-from dashboards.importing.staged import staged_import
+from dashboards.importing.staged import _filled_tables, staged_import
 from dashboards.models import DossierFacts
 from dossiers.models import Dossier, Event, Rating
 from tests.procedures.factories import ProcedureFactory
@@ -359,3 +359,49 @@ def test_the_counts_take_the_units_rows_before_the_procedures(vu_ban_small, tmp_
         if s.startswith("INSERT INTO") and "bucket" in s.split()[2]
     ]
     assert upserts == ['"dashboards_unitbucket"', '"dashboards_statbucket"']
+
+
+def _schema():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) "
+            "FROM pg_index WHERE indrelid = ANY(%s::regclass[])",
+            [_filled_tables()],
+        )
+        indexes = sorted(cursor.fetchall())
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), "
+            "convalidated FROM pg_constraint WHERE conrelid = ANY(%s::regclass[])",
+            [_filled_tables()],
+        )
+        return indexes, sorted(cursor.fetchall())
+
+
+def test_rebuilding_the_indexes_imports_the_same_and_puts_them_back(
+    vu_ban_small, tmp_path
+):
+    """--rebuild-indexes: the same rows, counts and report, and afterwards the
+    same indexes and foreign keys (names, definitions, validated)."""
+    ProcedureFactory(code="1.001193")
+    ProcedureFactory(code="2.000001")
+    path = _file(tmp_path, 5)
+    schema = _schema()
+    assert any(name == "dossier_code_upper" for name, _d in schema[0])
+    assert len([c for c in schema[1] if "FOREIGN KEY" in c[2]]) >= 15
+
+    results = {}
+    for rebuild in (False, True):
+        with transaction.atomic():
+            first = dossiers_import(
+                path=path, skip_invalid=True, rebuild_indexes=rebuild
+            )
+            again = dossiers_import(
+                path=path, skip_invalid=True, rebuild_indexes=rebuild
+            )
+            results[rebuild] = ([_report(first), _report(again)], _state())
+            assert _schema() == schema
+            transaction.set_rollback(True)
+
+    assert results[True] == results[False]
+    assert results[True][0][0][1] > 200
+    assert results[True][0][1][1] == 0, "the second run creates nothing"
