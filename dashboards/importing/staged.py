@@ -58,7 +58,7 @@ REFUSED = _(
 DROP = (
     "DROP TABLE IF EXISTS import_raw, import_typed, import_procedure, "
     "import_agency, import_version, import_committee, import_new, "
-    "import_applicant, import_delta"
+    "import_applicant, import_day, import_delta"
 )
 
 

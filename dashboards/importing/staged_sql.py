@@ -280,21 +280,32 @@ def buckets_sql() -> str:
         ),
     ]
     sums = ", ".join(f"sum(x.{c})::int AS {c}" for c in COUNT_COLUMNS)
-    # Summed by day first, then the days' sums at the three grains.
+    columns = ", ".join(COUNT_COLUMNS)
+    keys = "x.receiving_unit_id, x.procedure_id, x.channel"
+
+    def period(grain: str, unit: str) -> str:
+        return (
+            f"SELECT '{grain}'::text, date_trunc('{unit}', x.day)::date, {keys}, "  # noqa: S608
+            f"{sums} FROM import_day x GROUP BY 2, 3, 4, 5"
+        )
+
+    # Summed once by day; a month's or year's sums are its days' (was: every
+    # day's sums three times over, grouped again; 6.1 -> 4.1 s per 100,000 rows).
     return f"""
+CREATE TEMP TABLE import_day ON COMMIT DROP AS
+SELECT x.day, n.receiving_unit_id, n.procedure_id, n.channel, {sums}
+FROM import_new n
+CROSS JOIN LATERAL (VALUES {", ".join(rows)}) AS x(day, {columns})
+WHERE n.received_on IS NOT NULL AND x.day IS NOT NULL
+GROUP BY 1, 2, 3, 4;
 CREATE TEMP TABLE import_delta ON COMMIT DROP AS
-SELECT g.grain, g.start, x.receiving_unit_id, x.procedure_id, x.channel, {sums}
-FROM (
-  SELECT x.day, n.receiving_unit_id, n.procedure_id, n.channel, {sums}
-  FROM import_new n
-  CROSS JOIN LATERAL (VALUES {", ".join(rows)}) AS x(day, {", ".join(COUNT_COLUMNS)})
-  WHERE n.received_on IS NOT NULL AND x.day IS NOT NULL
-  GROUP BY 1, 2, 3, 4
-) x
-CROSS JOIN LATERAL (VALUES ('D', x.day), ('M', date_trunc('month', x.day)::date),
-                           ('Y', date_trunc('year', x.day)::date)) AS g(grain, start)
-GROUP BY 1, 2, 3, 4, 5
+SELECT 'D'::text AS grain, x.day AS start, {keys}, {columns} FROM import_day x
+UNION ALL {period("M", "month")}
+UNION ALL {period("Y", "year")}
 """  # noqa: S608
+
+
+TEXT_KEYS = ("grain", "channel")
 
 
 def upsert_sql(table: str, keys: list[str], source: str, *, grouped: bool) -> str:
@@ -313,8 +324,11 @@ def upsert_sql(table: str, keys: list[str], source: str, *, grouped: bool) -> st
         )
     # Key order, as buckets_apply: two transactions lock shared rows in the same
     # order.
+    # The text keys (grain, channel) sorted bytewise: the order of Python's
+    # sorted() in buckets_apply, and a faster sort than the database's locale.
+    order = ", ".join(f'{k} COLLATE "C"' if k in TEXT_KEYS else k for k in keys)
     return (
         f"INSERT INTO {table} ({key_list}, {counts}) "  # noqa: S608
-        f"SELECT {key_list}, {values} FROM {source} {rest} ORDER BY {key_list} "
+        f"SELECT {key_list}, {values} FROM {source} {rest} ORDER BY {order} "
         f"ON CONFLICT ({key_list}) DO UPDATE SET {updates}"
     )
