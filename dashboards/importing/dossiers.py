@@ -260,6 +260,7 @@ def dossiers_import(
     batch_size: int = 2000,
     progress: Progress | None = None,
     staging: bool = True,
+    rebuild_indexes: bool = False,
 ) -> ImportReport:
     """Import a CSV of historical dossiers (docs/dashboards.md).
 
@@ -270,6 +271,9 @@ def dossiers_import(
     On PostgreSQL the file goes through a staging table (`staged.py`), with
     the same checks, messages and results; this Python path is the fallback
     there and the only path elsewhere (SQLite); `staging=False` forces it.
+    `rebuild_indexes` (PostgreSQL's staging path only) locks the tables the
+    import fills and those they refer to, and builds their indexes and checks
+    their keys once after the rows (staged.set_aside).
     """
     handle, reader = open_csv(path, DOSSIER_COLUMNS)
     if staging and connection.vendor == "postgresql":
@@ -281,6 +285,7 @@ def dossiers_import(
             header=list(reader.fieldnames or []),
             skip_invalid=skip_invalid,
             now=timezone.now(),
+            rebuild_indexes=rebuild_indexes,
         )
         if staged is not None:
             if progress:

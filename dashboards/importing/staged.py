@@ -19,12 +19,15 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils.translation import gettext_lazy as _
+
+from units.models import AGENCY_CODE_PATTERN
 
 from .common import (
     BadValue,
@@ -55,7 +58,7 @@ REFUSED = _(
 DROP = (
     "DROP TABLE IF EXISTS import_raw, import_typed, import_procedure, "
     "import_agency, import_version, import_committee, import_new, "
-    "import_applicant, import_delta"
+    "import_applicant, import_day, import_delta"
 )
 
 
@@ -70,7 +73,8 @@ def _lookups(cursor: Any) -> None:
         "CREATE TEMP TABLE import_procedure (code text PRIMARY KEY, id bigint) "
         "ON COMMIT DROP;"
         "CREATE TEMP TABLE import_agency (code text PRIMARY KEY, id bigint, "
-        "admin bigint, valid_from date, valid_to date) ON COMMIT DROP;"
+        "admin bigint, valid_from date, valid_to date, shaped boolean) "
+        "ON COMMIT DROP;"
         "CREATE TEMP TABLE import_version (code text, valid_from date, "
         "valid_to date, id bigint) ON COMMIT DROP;"
         "CREATE INDEX ON import_version (code);"
@@ -81,9 +85,15 @@ def _lookups(cursor: Any) -> None:
         "INSERT INTO import_procedure VALUES (%s, %s)", procedure_codes().items()
     )
     cursor.executemany(
-        "INSERT INTO import_agency VALUES (%s, %s, %s, %s, %s)",
+        "INSERT INTO import_agency VALUES (%s, %s, %s, %s, %s, %s)",
         [
-            (code, pk, admin, *units.agency_dates[code])
+            (
+                code,
+                pk,
+                admin,
+                *units.agency_dates[code],
+                re.fullmatch(AGENCY_CODE_PATTERN, code) is not None,
+            )
             for code, (pk, admin) in units.agencies.items()
         ],
     )
@@ -240,14 +250,15 @@ def _write(cursor: Any, source: str, now: datetime.datetime) -> None:
         f"""
 INSERT INTO {dossiers} (
   id, code, procedure_id, applicant_id, assisted_by_id, channel, receiving_unit_id,
-  processing_unit_id, admin_unit_id, part_of_id, awaits_officer, assignee_id, status,
-  data, phone_last4,
+  processing_unit_id, competent_unit_id, admin_unit_id, part_of_id, awaits_officer,
+  assignee_id, status, data, phone_last4,
   submitted_at, received_at, due_at, due_steps, clock_started_at, supplement_count,
   supplement_requested_at, apologized, completed_at, returned_at, return_method,
   fee_vnd, idempotency_key, idempotency_fingerprint, result_in_scope,
   result_digitized, paid_online, created_at, updated_at)
 SELECT n.id, n.code, n.procedure_id, a.applicant, NULL, n.channel,
-  n.receiving_unit_id, NULL, n.admin_unit_id, NULL, true, NULL, n.status, '{{}}', '',
+  n.receiving_unit_id, NULL, n.receiving_unit_id, n.admin_unit_id, NULL, true,
+  NULL, n.status, '{{}}', '',
   n.submitted_at, n.received_at, n.due_at, '[]', n.received_at, 0,
   NULL, false, n.completed_at, n.returned_at, '',
   n.fee_vnd, '', '', n.result_digitized IS NOT NULL, n.result_digitized IS true,
@@ -290,6 +301,13 @@ FROM import_new
     )
     cursor.execute(buckets_sql())
     keys = ["grain", "start", "receiving_unit_id", "channel"]
+    # The all-procedures rows first, as buckets_apply: a transaction that waits
+    # for a unit's row holds none of its procedures' rows (no deadlock).
+    cursor.execute(
+        upsert_sql(
+            sql_name(UnitBucket._meta.db_table), keys, "import_delta", grouped=False
+        )
+    )
     cursor.execute(
         upsert_sql(
             sql_name(StatBucket._meta.db_table),
@@ -298,19 +316,85 @@ FROM import_new
             grouped=True,
         )
     )
+
+
+def _filled_tables() -> list[str]:
+    from dossiers.models import Dossier, Event
+    from dossiers.models import Rating as RatingModel
+
+    from ..models import DossierFacts, StatBucket, UnitBucket
+
+    models = (Dossier, Event, RatingModel, DossierFacts, StatBucket, UnitBucket)
+    return [m._meta.db_table for m in models]
+
+
+# The tables whose plain indexes --rebuild-indexes builds again after the rows
+# (random insertions into each of them; the others' new entries come in order).
+REBUILT = ("dossiers_dossier", "dashboards_dossierfacts")
+
+
+def set_aside(cursor: Any) -> list[str]:
+    """--rebuild-indexes: drop the plain indexes (those behind no constraint) of
+    REBUILT and the foreign keys of every table the import fills; return the
+    statements that put each back, under the same name and definition.
+
+    Dropping them takes an ACCESS EXCLUSIVE lock on those tables and on the
+    tables their keys refer to (users, units, procedures) until the commit.
+    Adding a key back checks every row once by a join, instead of once per new
+    row and key at the commit; building an index from the sorted rows is
+    cheaper than a million random insertions into it."""
     cursor.execute(
-        upsert_sql(
-            sql_name(UnitBucket._meta.db_table), keys, "import_delta", grouped=False
-        )
+        "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
+        "JOIN pg_class i ON i.oid = x.indexrelid "
+        "WHERE x.indrelid = ANY(%s::regclass[]) "
+        "AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.oid) "
+        "ORDER BY i.relname",
+        [list(REBUILT)],
     )
+    indexes = cursor.fetchall()
+    cursor.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+        "FROM pg_constraint WHERE contype = 'f' "
+        "AND conrelid = ANY(%s::regclass[]) ORDER BY conrelid, conname",
+        [_filled_tables()],
+    )
+    keys = cursor.fetchall()
+    # A table with checks still pending cannot be altered (the placeholder
+    # applicants' keys, a caller's rows): run them now, then put every
+    # deferrable constraint back in its initial mode.
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    cursor.execute(
+        "SELECT format('%%I.%%I', n.nspname, c.conname) FROM pg_constraint c "
+        "JOIN pg_namespace n ON n.oid = c.connamespace "
+        "WHERE c.condeferrable AND NOT c.condeferred"
+    )
+    immediate = [str(name) for (name,) in cursor.fetchall()]
+    if immediate:
+        cursor.execute(f"SET CONSTRAINTS {', '.join(immediate)} IMMEDIATE")
+    for table, name, _definition in keys:
+        cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {sql_name(name)}")
+    for name, _definition in indexes:
+        cursor.execute(f"DROP INDEX {sql_name(name)}")
+    # Index builds sort in memory (this transaction only).
+    cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+    return [str(definition) for _name, definition in indexes] + [
+        f"ALTER TABLE {table} ADD CONSTRAINT {sql_name(name)} {definition}"
+        for table, name, definition in keys
+    ]
 
 
 def staged_import(
-    *, path: Path, header: list[str], skip_invalid: bool, now: datetime.datetime
+    *,
+    path: Path,
+    header: list[str],
+    skip_invalid: bool,
+    now: datetime.datetime,
+    rebuild_indexes: bool = False,
 ) -> ImportReport | None:
     """Import the file on PostgreSQL, or None (nothing saved) when COPY does not
     read it as Python's csv module does; same report and errors as the Python
-    path."""
+    path. With `rebuild_indexes`, see `set_aside`."""
     from dossiers.models import Dossier
 
     report = ImportReport()
@@ -324,7 +408,9 @@ def staged_import(
             cursor.execute("ANALYZE import_raw")
             _lookups(cursor)
             cursor.execute(TYPED)
+            cursor.execute("SET LOCAL enable_nestloop = off")
             cursor.execute(typed_sql(), zone)
+            cursor.execute("RESET enable_nestloop")
             _recheck(cursor, report)
             _duplicates(cursor, report)
             if report.errors and not skip_invalid:
@@ -337,7 +423,10 @@ def staged_import(
             cursor.execute("SELECT count(*) FROM import_typed")
             report.already_present = int(cursor.fetchone()[0]) - report.created
             _applicants(cursor)
+            put_back = set_aside(cursor) if rebuild_indexes and report.created else []
             _write(cursor, os.path.basename(path), now)
+            for statement in put_back:
+                cursor.execute(statement)
             cursor.execute(DROP)
     except _Fallback:
         return None

@@ -1,6 +1,7 @@
 """import_dossiers on PostgreSQL: the staging-table path gives exactly what the
 Python path gives (rows, counts, report, errors, re-runs)."""
 
+import datetime
 import random
 
 import pytest
@@ -8,10 +9,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from dashboards.importing import ImportRefused, dossiers_import
-from dashboards.importing.staged import staged_import
+from dashboards.importing.staged import _filled_tables, staged_import
 from dashboards.models import DossierFacts
 from dossiers.models import Dossier, Event, Rating
 from tests.procedures.factories import ProcedureFactory
+from units.models import OrgUnit
 
 from .buckets import bucket_rows
 from .csvfiles import dossier_row, write_csv
@@ -104,6 +106,8 @@ def _bad(rng: random.Random, row: dict[str, str]) -> dict[str, str]:
             {"code": "has space"},
             {"rating": "ok"},
             {"due_at": "2000-01-01T00:00"},
+            # After the reform: Vụ Bản's agencies are no longer in force.
+            {k: v.replace("2023-", "2026-") for k, v in row.items() if "_at" in k},
         ]
     )
     return row | change
@@ -133,7 +137,9 @@ def _state():
             "channel",
             "receiving_unit_id",
             "processing_unit_id",
+            "competent_unit_id",
             "admin_unit_id",
+            "anywhere_in_province",
             "assignee_id",
             "status",
             "data",
@@ -206,6 +212,10 @@ def test_the_staging_path_imports_what_the_python_path_imports(
     assert connection.vendor == "postgresql"
     ProcedureFactory(code="1.001193")
     ProcedureFactory(code="2.000001")
+    # An agency in force until mid-2023: its later rows are refused.
+    OrgUnit.objects.filter(agency_code=UNITS[2]).update(
+        valid_to=datetime.date(2023, 6, 30)
+    )
     path = _file(tmp_path, seed)
     half = write_csv(
         tmp_path / "half.csv",
@@ -326,3 +336,72 @@ def test_file_variants_give_the_same_result_on_both_paths(
     assert results[True] == results[False]
     if variant != "header":
         assert results[True][0][1] > 0
+
+
+def test_the_counts_take_the_units_rows_before_the_procedures(vu_ban_small, tmp_path):
+    """As buckets_apply (decision 303): a transaction that waits for a
+    unit's row holds none of its procedures' rows, so the import and a web
+    request that counts a dossier cannot deadlock."""
+    ProcedureFactory(code="1.001193")
+    path = write_csv(tmp_path / "a.csv", [dossier_row(procedure_code="1.001193")])
+    statements: list[str] = []
+
+    def spy(execute, sql, params, many, context):
+        statements.append(str(sql))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        dossiers_import(path=path)
+
+    upserts = [
+        s.split()[2]
+        for s in statements
+        if s.startswith("INSERT INTO") and "bucket" in s.split()[2]
+    ]
+    assert upserts == ['"dashboards_unitbucket"', '"dashboards_statbucket"']
+
+
+def _schema():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) "
+            "FROM pg_index WHERE indrelid = ANY(%s::regclass[])",
+            [_filled_tables()],
+        )
+        indexes = sorted(cursor.fetchall())
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), "
+            "convalidated FROM pg_constraint WHERE conrelid = ANY(%s::regclass[])",
+            [_filled_tables()],
+        )
+        return indexes, sorted(cursor.fetchall())
+
+
+def test_rebuilding_the_indexes_imports_the_same_and_puts_them_back(
+    vu_ban_small, tmp_path
+):
+    """--rebuild-indexes: the same rows, counts and report, and afterwards the
+    same indexes and foreign keys (names, definitions, validated)."""
+    ProcedureFactory(code="1.001193")
+    ProcedureFactory(code="2.000001")
+    path = _file(tmp_path, 5)
+    schema = _schema()
+    assert any(name == "dossier_code_upper" for name, _d in schema[0])
+    assert len([c for c in schema[1] if "FOREIGN KEY" in c[2]]) >= 15
+
+    results = {}
+    for rebuild in (False, True):
+        with transaction.atomic():
+            first = dossiers_import(
+                path=path, skip_invalid=True, rebuild_indexes=rebuild
+            )
+            again = dossiers_import(
+                path=path, skip_invalid=True, rebuild_indexes=rebuild
+            )
+            results[rebuild] = ([_report(first), _report(again)], _state())
+            assert _schema() == schema
+            transaction.set_rollback(True)
+
+    assert results[True] == results[False]
+    assert results[True][0][0][1] > 200
+    assert results[True][0][1][1] == 0, "the second run creates nothing"

@@ -22,6 +22,16 @@ class Command(BaseCommand):
             help="Import the valid rows and report the bad ones.",
         )
         parser.add_argument("--batch-size", type=int, default=2000)
+        parser.add_argument(
+            "--rebuild-indexes",
+            action="store_true",
+            help=(
+                "PostgreSQL, for a large file in a maintenance window: drop the "
+                "dossiers' and facts' plain indexes and the foreign keys of the "
+                "tables filled, build and check them once after the rows. Locks "
+                "those tables and the users, units and procedures until the end."
+            ),
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         bar = ProgressBar("import_dossiers") if self.stderr.isatty() else None
@@ -31,6 +41,7 @@ class Command(BaseCommand):
                 skip_invalid=options["skip_invalid"],
                 batch_size=options["batch_size"],
                 progress=bar,
+                rebuild_indexes=options["rebuild_indexes"],
             )
         except ImportRefused as refused:
             for error in refused.report.errors[:MAX_LISTED_ERRORS]:
