@@ -91,8 +91,16 @@ def dossier_get_for_user(*, user: Any, code: str, lean: bool = False) -> Dossier
     without its procedure's form and long texts (for a page that shows its name)."""
     dossiers = dossiers_visible_to(user=user)
     if lean:
-        dossiers = dossiers.defer(
-            *(f"procedure__{name}" for name in PROCEDURE_LONG_FIELDS)
+        dossiers = (
+            dossiers.select_related(None)
+            .select_related(
+                "procedure",
+                "applicant",
+                "receiving_unit",
+                "processing_unit",
+                "competent_unit",
+            )
+            .defer(*(f"procedure__{name}" for name in PROCEDURE_LONG_FIELDS))
         )
     dossier = dossiers.filter(code=code).first()
     if dossier is None:
