@@ -442,8 +442,9 @@ def main() -> None:
                 log(report.line(row))
         if wanted("chain"):
             out = manage(DB, "-m", "benchmarks.chains")
-            rows.append(report.Row.from_json(json.loads(out.splitlines()[-1])))
-            log(report.line(rows[-1]))
+            for row in report.rows_from_json(out):
+                rows.append(row)
+                log(report.line(row))
     if wanted("rss"):
         rows.append(rss_case(DB, fx))
         log(report.line(rows[-1]))
