@@ -5,11 +5,13 @@ commit not included. Pinned like the pages' budgets (tests/portal/
 test_query_budgets.py): a change that adds a look-up per step shows here."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from chains.models import ChainRun, RunStatus
 from chains.services import chain_step_run
+from dossiers.models import Result
 
 from .conftest import BIRTH, birth_data, submit
 
@@ -19,6 +21,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("catalogue")]
 def test_each_automatic_step_of_a_birth_chain_keeps_its_query_budget(
     citizen, agencies, django_capture_on_commit_callbacks
 ):
+    # A worker's steady state: the content type of the results' signatures is
+    # cached after its first signature (else the first step counts one more).
+    ContentType.objects.get_for_model(Result)
     # The steps' tasks are not run: each step is run here, in order.
     with django_capture_on_commit_callbacks(execute=False):
         dossier = submit(citizen, agencies["committee"], BIRTH, birth_data(citizen))
@@ -38,4 +43,4 @@ def test_each_automatic_step_of_a_birth_chain_keeps_its_query_budget(
     # Birth (personal ID and birth registration, the register's number, the
     # result and its copy, the residence part opened), residence (the health
     # card's part opened), health card (and the linked dossier's own result).
-    assert counts == [135, 111, 129]
+    assert counts == [134, 111, 129]
