@@ -1,5 +1,6 @@
 """The table of a bench run, and docs/benchmarks.md."""
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,9 +128,11 @@ class Row:
         count: int,
         seconds: float,
         base_seconds: float,
-        minimum: float,
+        minimum: float | None,
         baseline_label: str,
     ) -> "Row":
+        """`count` things in `seconds` against a baseline's `base_seconds`; with
+        no `minimum`, the ratio is shown as information (no target)."""
         rate = count / seconds if seconds else 0.0
         base_rate = count / base_seconds if base_seconds else 0.0
         ratio = rate / base_rate if base_rate else 0.0
@@ -138,14 +141,24 @@ class Row:
             f"{count:,} {unit} in {seconds:.1f} s ({rate:,.1f}/s)",
             f"{baseline_label}: {base_seconds:.1f} s ({base_rate:,.1f}/s)",
             ratio,
-            f"≥ {minimum}× throughput",
-            ratio >= minimum,
+            f"≥ {minimum}× throughput" if minimum is not None else "(information)",
+            ratio >= minimum if minimum is not None else None,
             {"count": count, "seconds": seconds, "baseline_seconds": base_seconds},
         )
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> "Row":
         return cls(**raw)
+
+
+def rows_from_json(out: str) -> list[Row]:
+    """Every row a bench script printed, one JSON object a line (anything else
+    it printed is skipped)."""
+    return [
+        Row.from_json(json.loads(line))
+        for line in out.splitlines()
+        if line.startswith("{")
+    ]
 
 
 def met_text(met: bool | None) -> str:

@@ -78,12 +78,16 @@ def outbox_write(*, dossier: Dossier, event: Event) -> OutboxEntry | None:
         },
         next_attempt_at=event.at or timezone.now(),
     )
+    # One delivery sends every waiting entry of the dossier: a transaction that
+    # moves it several times (a linked part received, its result recorded and
+    # returned) sends one.
     publish_on_commit(
         _deliver_task(),
         [dossier.pk],
         logger=logger,
         what=f"national sync of dossier {dossier.pk}",
         then="left to the reconciler",
+        once=True,
     )
     return entry
 
@@ -94,38 +98,70 @@ def _deliver_task() -> Any:
     return deliver
 
 
-def _unit(unit_id: int | None) -> dict[str, str] | None:
+Names = dict[tuple[str, Any], Any]
+
+
+def _named(names: Names, kind: str, pk: Any, find: Any) -> Any:
+    """`find()`, once per kind and id in one delivery (`names`)."""
+    if (kind, pk) not in names:
+        names[kind, pk] = find()
+    return names[kind, pk]
+
+
+def _unit(unit_id: int | None, names: Names) -> dict[str, str] | None:
     if unit_id is None:
         return None
-    unit = OrgUnit.objects.filter(pk=unit_id).values("agency_code", "name").first()
-    return {"code": unit["agency_code"], "name": unit["name"]} if unit else None
+
+    def find() -> dict[str, str] | None:
+        unit = OrgUnit.objects.filter(pk=unit_id).values("agency_code", "name").first()
+        return {"code": unit["agency_code"], "name": unit["name"]} if unit else None
+
+    found: dict[str, str] | None = _named(names, "unit", unit_id, find)
+    return dict(found) if found else None
 
 
-def outbox_payload(entry: OutboxEntry, *, national_code: str = "") -> dict[str, Any]:
+def outbox_payload(
+    entry: OutboxEntry, *, national_code: str = "", names: Names | None = None
+) -> dict[str, Any]:
     """What the national side receives for `entry` (Decree 224/2026 art.
     15(1)(g): the agency, the officer, the receipt, processing and return
-    times), its ids replaced by codes and names."""
+    times), its ids replaced by codes and names (`names`: those already looked
+    up for the dossier's earlier entries of the same delivery)."""
     from accounts.models import User
     from procedures.models import Procedure
 
+    names = {} if names is None else names
     data = dict(entry.payload)
-    procedure = (
-        Procedure.objects.filter(pk=data.pop("procedure_id", None))
-        .values("code", "name")
-        .first()
+    procedure_id = data.pop("procedure_id", None)
+    procedure = _named(
+        names,
+        "procedure",
+        procedure_id,
+        lambda: (
+            Procedure.objects.filter(pk=procedure_id).values("code", "name").first()
+        ),
     )
     officer_id = data.pop("officer_id", None)
     officer = (
-        User.objects.filter(pk=officer_id).values_list("full_name", flat=True).first()
+        _named(
+            names,
+            "officer",
+            officer_id,
+            lambda: (
+                User.objects.filter(pk=officer_id)
+                .values_list("full_name", flat=True)
+                .first()
+            ),
+        )
         if officer_id
         else None
     )
-    receiving = _unit(data.pop("receiving_unit_id", None))
-    agency = _unit(data.pop("agency_unit_id", None))
+    receiving = _unit(data.pop("receiving_unit_id", None), names)
+    agency = _unit(data.pop("agency_unit_id", None), names)
     return {
         **data,
         "national_code": national_code or None,
-        "procedure": procedure,
+        "procedure": dict(procedure) if procedure else procedure,
         "receiving_agency": receiving,
         "agency": agency,
         "officer": officer or None,
@@ -176,6 +212,7 @@ def outbox_deliver(*, dossier_id: int, now: datetime.datetime | None = None) -> 
         waiting = OutboxEntry.objects.filter(dossier_id=dossier_id).exclude(
             state=SyncState.DELIVERED
         )
+        names: Names = {}
         for entry in waiting.order_by("event_id"):
             if entry.state == SyncState.FAILED:
                 break  # the later ones wait behind it, in order
@@ -186,7 +223,9 @@ def outbox_deliver(*, dossier_id: int, now: datetime.datetime | None = None) -> 
             try:
                 portal.status_send(
                     key=entry.key,
-                    payload=outbox_payload(entry, national_code=link.national_code),
+                    payload=outbox_payload(
+                        entry, national_code=link.national_code, names=names
+                    ),
                 )
             except AgencyRefused as exc:
                 _give_up(entry, f"refused: {exc.reason}")

@@ -20,6 +20,8 @@ from .adapters.base import without_event_loop
 from .models import SignedDocument
 
 if TYPE_CHECKING:
+    from asn1crypto import x509 as asn1_x509
+
     from units.models import OrgUnit
 
 # The signature's field in the PDF: one per document, the agency's.
@@ -37,20 +39,19 @@ class Signed:
     record: SignedDocument
 
 
-def pdf_sign(
-    *,
-    content: bytes,
-    unit: "OrgUnit",
-    document: models.Model,
-    reason: str,
-    now: datetime.datetime | None = None,
-) -> Signed:
-    """Sign the PDF `content` for `unit` (a PAdES signature, the agency's
-    certificate through SIGNATURE_BACKEND) and record it as the signature of
-    `document` (saved already). Returns the signed bytes, which the caller stores
-    as the document's file. Raises NotSignable or SigningUnavailable; then
-    nothing is recorded."""
-    now = now or timezone.now()
+@dataclass(frozen=True)
+class Signature:
+    """A signed PDF, before it is recorded: its bytes and who signed it."""
+
+    content: bytes
+    certificate: "asn1_x509.Certificate"
+    development: bool
+
+
+def pdf_signed(*, content: bytes, unit: "OrgUnit", reason: str) -> Signature:
+    """The PDF `content` with `unit`'s PAdES signature (the agency's certificate
+    through SIGNATURE_BACKEND); nothing is recorded (`pdf_sign` records it).
+    Raises NotSignable or SigningUnavailable."""
     if not content.startswith(b"%PDF"):
         raise NotSignable("not a PDF")
     signers_ = agency_signers()
@@ -75,9 +76,26 @@ def pdf_sign(
         raise SigningUnavailable(str(exc)) from exc
     except (PdfError, ValueError, KeyError, TypeError) as exc:
         raise NotSignable(str(exc)) from exc
-    signed = output.getvalue()
     certificate = signer.signing_cert
     assert certificate is not None  # noqa: S101 - every signer of ours has one
+    return Signature(output.getvalue(), certificate, signers_.development)
+
+
+def pdf_sign(
+    *,
+    content: bytes,
+    unit: "OrgUnit",
+    document: models.Model,
+    reason: str,
+    now: datetime.datetime | None = None,
+) -> Signed:
+    """Sign the PDF `content` for `unit` (`pdf_signed`) and record it as the
+    signature of `document` (saved already). Returns the signed bytes, which the
+    caller stores as the document's file. Raises NotSignable or
+    SigningUnavailable; then nothing is recorded."""
+    now = now or timezone.now()
+    signature = pdf_signed(content=content, unit=unit, reason=reason)
+    signed, certificate = signature.content, signature.certificate
     with transaction.atomic():
         record = SignedDocument.objects.create(
             content_type=ContentType.objects.get_for_model(document),
@@ -88,7 +106,7 @@ def pdf_sign(
             signer_subject=certificate.subject.human_friendly[:500],
             certificate_serial=format(certificate.serial_number, "x")[:64],
             backend=settings.SIGNATURE_BACKEND,
-            development=signers_.development,
+            development=signature.development,
             signed_at=now,
         )
     return Signed(content=signed, record=record)

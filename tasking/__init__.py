@@ -19,6 +19,40 @@ from kombu.exceptions import OperationalError as KombuOperationalError
 __all__ = ["backoff_seconds", "publish_on_commit"]
 
 
+class _Publish:
+    """A task's publication waiting for the commit; `sent` once it ran."""
+
+    def __init__(
+        self,
+        task: Task[Any, Any],
+        args: tuple[Any, ...],
+        options: dict[str, Any],
+        logger: logging.Logger,
+        what: str,
+        then: str,
+    ) -> None:
+        self.task, self.args, self.options = task, args, options
+        self.logger, self.what, self.then = logger, what, then
+        self.sent = False
+
+    def __call__(self) -> None:
+        self.sent = True
+        try:
+            self.task.apply_async(args=self.args, **self.options)
+        except KombuOperationalError:
+            self.logger.warning(
+                "%s: broker unreachable, %s", self.what, self.then, exc_info=True
+            )
+
+    def same(self, other: _Publish) -> bool:
+        return (
+            not self.sent
+            and self.task.name == other.task.name
+            and self.args == other.args
+            and self.options == other.options
+        )
+
+
 def publish_on_commit(
     task: Task[Any, Any],
     args: Sequence[Any] = (),
@@ -27,21 +61,27 @@ def publish_on_commit(
     logger: logging.Logger,
     what: str,
     then: str,
+    once: bool = False,
 ) -> None:
     """Send ``task`` with ``args`` once the current transaction commits (never on
     rollback). A broker that cannot be reached is logged as a warning on the
     caller's ``logger`` ("<what>: broker unreachable, <then>") and swallowed: the
     committed work stands, and whatever ``then`` names (a periodic task that finds
-    the row still waiting) sends it again (decision 122)."""
+    the row still waiting) sends it again (decision 122).
+
+    ``once``: not again when the same task with the same arguments is already
+    waiting for this transaction's commit (a task that does whatever is waiting
+    when it runs, e.g. one delivery of every event of a dossier). A waiting
+    publication rolled back with its savepoint no longer counts."""
     options: dict[str, Any] = {"countdown": countdown} if countdown > 0 else {}
-    payload = tuple(args)
-
-    def publish() -> None:
-        try:
-            task.apply_async(args=payload, **options)
-        except KombuOperationalError:
-            logger.warning("%s: broker unreachable, %s", what, then, exc_info=True)
-
+    publish = _Publish(task, tuple(args), options, logger, what, then)
+    if once:
+        connection = transaction.get_connection()
+        if any(
+            isinstance(waiting, _Publish) and waiting.same(publish)
+            for _sids, waiting, _robust in connection.run_on_commit
+        ):
+            return
     transaction.on_commit(publish)
 
 

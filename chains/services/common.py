@@ -90,13 +90,26 @@ def lock_run(run_id: int) -> ChainRun:
     """Lock the linked dossier, then its run: every chain write takes them in
     this order (the dossier services lock the dossier first too)."""
     dossier_id = ChainRun.objects.values_list("dossier_id", flat=True).get(pk=run_id)
-    Dossier.objects.select_for_update().filter(pk=dossier_id).first()
-    return ChainRun.objects.select_for_update().select_related("dossier").get(pk=run_id)
+    return _locked(run_id, dossier_id)
 
 
 def lock_step_run(step_id: int) -> ChainRun:
     """`lock_run` of the run the step belongs to."""
-    return lock_run(ChainStep.objects.values_list("run_id", flat=True).get(pk=step_id))
+    run_id, dossier_id = ChainStep.objects.values_list("run_id", "run__dossier_id").get(
+        pk=step_id
+    )
+    return _locked(run_id, dossier_id)
+
+
+def _locked(run_id: int, dossier_id: int) -> ChainRun:
+    Dossier.objects.select_for_update().filter(pk=dossier_id).first()
+    # With what every step reads of it (the procedure and applicant of the
+    # linked dossier, the group's rule), locking the run and its dossier only.
+    return (
+        ChainRun.objects.select_for_update(of=("self", "dossier"))
+        .select_related("dossier__procedure", "dossier__applicant", "limit_rule")
+        .get(pk=run_id)
+    )
 
 
 def enqueue(step: ChainStep, *, countdown: float = 0) -> None:

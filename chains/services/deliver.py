@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import DocumentSource, User
 from accounts.services import stored_document_add
+from dossiers.calendar import WorkingCalendar
 from dossiers.lifecycle import TRANSITIONS
 from dossiers.models import Dossier, Origin, Result, Status
 from dossiers.services import dossier_record_agency_result, dossier_return_result
@@ -77,7 +78,8 @@ def result_deliver(
             note=_("Kết quả từ hệ thống của cơ quan."),
             now=now,
         )
-        part.refresh_from_db()
+        # The part as the transition left it (its status: result ready).
+        part = result.dossier
     if part.status == Status.RESULT_READY:
         dossier_return_result(
             dossier=part, actor=None, origin=Origin.SYSTEM, method="online", now=now
@@ -101,8 +103,15 @@ def result_deliver(
         ChainStep.objects.filter(pk=step.pk).update(stored_document=document)
 
 
-def chain_advance(run: ChainRun, step: ChainStep, now: datetime.datetime) -> None:
-    """Start the next step, or finish the chain when every step is done."""
+def chain_advance(
+    run: ChainRun,
+    step: ChainStep,
+    now: datetime.datetime,
+    *,
+    calendar: WorkingCalendar | None = None,
+) -> None:
+    """Start the next step (its deadline by `calendar`, by default the
+    database's), or finish the chain when every step is done."""
     following = (
         run.steps.filter(state=StepState.PENDING, order__gt=step.order)
         .select_related("procedure", "org_unit__admin_unit", "linked_step")
@@ -110,7 +119,7 @@ def chain_advance(run: ChainRun, step: ChainStep, now: datetime.datetime) -> Non
         .first()
     )
     if following is not None:
-        step_start(run=run, step=following, now=now)
+        step_start(run=run, step=following, now=now, calendar=calendar)
         return
     if run.steps.exclude(state=StepState.DONE).exists():
         return

@@ -38,7 +38,6 @@ from ..models import (
     ChainStep,
     Handoff,
     HandoffBreach,
-    LinkedGroupRule,
     RunStatus,
     StepState,
 )
@@ -128,9 +127,9 @@ def handoff_open(
     """The step is to be sent to its agency's system now: its hand-over is due
     to be synchronised within the rule's minutes. Once per step revision (a
     retry or a redelivery keeps the first). Caller holds the run's lock."""
-    if step.kind not in HANDOFF_SYSTEMS or run.limit_rule_id is None:
+    if step.kind not in HANDOFF_SYSTEMS or run.limit_rule is None:
         return None
-    rule = LinkedGroupRule.objects.get(pk=run.limit_rule_id)
+    rule = run.limit_rule
     handoff, _created = Handoff.objects.get_or_create(
         step=step,
         revision=step.revision,
@@ -143,10 +142,15 @@ def handoff_open(
     return handoff
 
 
-def handoff_sent(*, step: ChainStep, now: datetime.datetime) -> None:
+def handoff_sent(
+    *,
+    step: ChainStep,
+    now: datetime.datetime,
+    calendar: WorkingCalendar | None = None,
+) -> None:
     """The agency's system answered the step's call: the hand-over is
     synchronised, and its acknowledgement is due within the rule's working
-    hours."""
+    hours (of `calendar`, by default the database's)."""
     handoff = (
         Handoff.objects.select_related("rule")
         .filter(step_id=step.pk, revision=step.revision, sent_at__isnull=True)
@@ -156,7 +160,7 @@ def handoff_sent(*, step: ChainStep, now: datetime.datetime) -> None:
         return
     Handoff.objects.filter(pk=handoff.pk, sent_at__isnull=True).update(
         sent_at=now,
-        ack_due_at=working_hours_after(now, handoff.rule.ack_working_hours),
+        ack_due_at=working_hours_after(now, handoff.rule.ack_working_hours, calendar),
     )
 
 

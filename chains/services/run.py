@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.adapters import AgencyRefused, AgencyUnavailable
+from dossiers.calendar import WorkingCalendar
 from dossiers.lifecycle import TRANSITIONS
 from dossiers.models import Dossier, Origin, Result
 from dossiers.services import dossier_refuse
@@ -99,7 +100,12 @@ def _input(step: ChainStep) -> StepInput:
     if missing:
         raise ChainError(f"results of {', '.join(missing)} are missing")
     officer_result = {}
-    result = Result.objects.filter(dossier__chain_step=step).first()
+    # Only a manual step reads what its officer issued (_officer_outcome).
+    result = (
+        Result.objects.filter(dossier__chain_step=step).first()
+        if KINDS[step.kind].call is None
+        else None
+    )
     if result is not None:
         officer_result = {"title": result.title, "number": result.number}
     return StepInput(
@@ -180,7 +186,9 @@ def _complete(step_id: int, attempt: int, outcome: Outcome) -> str:
             # system gave that worker the same answer for the same key.
             return "lost"
         step = ChainStep.objects.select_related("procedure", "org_unit").get(pk=step_id)
-        handoff_sent(step=step, now=now)
+        # One calendar for the step's deadlines (the hand-over's, the next step's).
+        calendar = WorkingCalendar.load()
+        handoff_sent(step=step, now=now, calendar=calendar)
         outcome = outcome_numbered(step, outcome, now)
         result_deliver(run, step, outcome, now)
         history(
@@ -192,7 +200,7 @@ def _complete(step_id: int, attempt: int, outcome: Outcome) -> str:
             else "",
             now=now,
         )
-        chain_advance(run, step, now)
+        chain_advance(run, step, now, calendar=calendar)
     return "done"
 
 

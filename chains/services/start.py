@@ -23,7 +23,7 @@ from units.selectors import receiving_q, valid_on_q
 
 from ..models import ChainRun, ChainStep, LinkedGroupRule
 from ..steps import KINDS, Kind, kind_for
-from .common import ChainError, enqueue, move
+from .common import MOVES, ChainError, enqueue, move
 from .handoffs import handoff_open
 from .history import history
 from .limits import group_rule_on, step_limit
@@ -264,25 +264,27 @@ def step_start(
         awaits_officer=needs_officer,
         now=now,
     )
-    moved = move(
-        step.pk,
-        "start_officer" if needs_officer else "start_queued",
-        sub_dossier=part,
-        needs_officer=needs_officer,
-        days=days,
-        same_day=same_day,
-        limit_source=source,
-        due_at=due.due_at,
-        started_at=now,
-        queued_at=None if needs_officer else now,
-        attempts=0,
-        last_error="",
-        next_attempt_at=None,
-        lease_until=None,
-    )
-    if not moved:
+    name = "start_officer" if needs_officer else "start_queued"
+    fields: dict[str, Any] = {
+        "sub_dossier": part,
+        "needs_officer": needs_officer,
+        "days": days,
+        "same_day": same_day,
+        "limit_source": source,
+        "due_at": due.due_at,
+        "started_at": now,
+        "queued_at": None if needs_officer else now,
+        "attempts": 0,
+        "last_error": "",
+        "next_attempt_at": None,
+        "lease_until": None,
+    }
+    if not move(step.pk, name, **fields):
         raise ChainError(_("Bước này đã được bắt đầu."))
-    step.refresh_from_db()
+    # The step as written (the run's lock holds it): no need to read it back.
+    for field, value in fields.items():
+        setattr(step, field, value)
+    step.state = MOVES[name][1]
     due_text = f"{timezone.localtime(due.due_at):%H:%M %d/%m/%Y}"
     history(
         run,

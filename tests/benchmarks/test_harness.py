@@ -1,6 +1,9 @@
 """Fast tests of the bench harness (the benchmarks themselves run in `make
 bench`, never in the test suite)."""
 
+import dataclasses
+import json
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -78,6 +81,82 @@ def test_the_dashboard_rows_compare_growth_and_the_naive_group_by():
 def test_memory_growth_over_the_target_is_not_met():
     assert report.Row.memory(100.0, 115.0, 10_000).met is True
     assert report.Row.memory(100.0, 130.0, 10_000).met is False
+
+
+def test_the_linked_chain_has_a_fair_row_with_its_target_and_a_no_op_row():
+    from benchmarks import chains
+
+    fair, noop = chains.rows(3, seconds=10.0, fair_seconds=4.0, noop_seconds=0.2)
+
+    # Against the raw chain doing the same documents: the target of issue 21.
+    assert fair.ratio == pytest.approx(0.4)
+    assert (fair.target, fair.met) == ("≥ 0.5× throughput", False)
+    assert "generating, signing and storing" in fair.baseline
+    # Against no-op tasks: shown, no target.
+    assert noop.ratio == pytest.approx(0.02)
+    assert (noop.target, noop.met) == ("(information)", None)
+    assert "no-op" in noop.baseline
+    assert chains.rows(3, 10.0, 5.0, 0.2)[0].met is True
+    assert report.line(noop).endswith("((information): –)")
+
+
+def test_every_json_row_a_bench_script_prints_is_read():
+    from benchmarks import chains
+
+    rows = chains.rows(3, seconds=10.0, fair_seconds=4.0, noop_seconds=0.2)
+    out = "\n".join(
+        ["a line of its own", *(json.dumps(dataclasses.asdict(r)) for r in rows)]
+    )
+
+    assert report.rows_from_json(out + "\n") == rows
+
+
+@pytest.mark.django_db
+def test_the_fair_baselines_task_makes_a_steps_documents_without_a_query(
+    django_assert_num_queries,
+):
+    """The fair baseline's task: the step's result document generated, signed
+    and stored, and the citizen's copy, with no row read or written."""
+    from django.core.files.storage import default_storage
+    from pypdf import PdfReader
+
+    from benchmarks.tasks import result_document_store
+
+    spec = {
+        "applicant": "Nguyễn Văn An",
+        "personal_id": "036085012345",
+        "owner_id": 1,
+        "unit": "Công an xã Thử",
+        "agency_code": "TEST.01",
+        "code": "TEST.01-260309-0001-2",
+        "procedure": "Đăng ký thường trú",
+        "procedure_code": "1.004222",
+        "title": "Thông báo kết quả đăng ký thường trú",
+        "number": "TT-260309-000001",
+        "book": "",
+        "rows": [["Họ, chữ đệm và tên", "Nguyễn Văn Bé"]],
+        "store": True,
+    }
+    stored = set(_files(default_storage, "private/stored-documents/1"))
+
+    with django_assert_num_queries(0):
+        name = result_document_store(spec)
+
+    assert name.startswith("results/")
+    with default_storage.open(name, "rb") as handle:
+        reader = PdfReader(handle)
+        text = reader.pages[0].extract_text()
+        # Signed by the agency (its PAdES field), with the document's lines.
+        assert "/Sig" in {f.get("/FT") for f in reader.get_fields().values()}
+    assert "TT-260309-000001" in text
+    copies = set(_files(default_storage, "private/stored-documents/1")) - stored
+    assert len(copies) == 1
+
+
+def _files(storage, folder: str) -> list[str]:
+    if not storage.exists(folder):
+        return []
+    return [f"{folder}/{name}" for name in storage.listdir(folder)[1]]
 
 
 def test_the_docs_block_is_replaced_and_the_prose_kept(tmp_path):

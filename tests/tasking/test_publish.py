@@ -91,6 +91,62 @@ def test_a_countdown_travels_with_the_message(
     assert message.headers["eta"] is not None
 
 
+def test_once_sends_a_task_waiting_for_the_commit_once(
+    memory_app, django_capture_on_commit_callbacks
+):
+    echo, queue = memory_app
+
+    def send(value: int) -> None:
+        publish_on_commit(
+            echo, [value], logger=logger, what="echo", then="lost", once=True
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send(1)
+        send(1)
+        send(2)
+        with transaction.atomic():
+            send(2)
+
+    assert sorted(waiting(echo.app, queue)) == [[1], [2]]
+    # Sent already: the next transaction's is sent again.
+    with django_capture_on_commit_callbacks(execute=True):
+        send(1)
+    assert waiting(echo.app, queue) == [[1]]
+
+
+def test_once_counts_no_publication_rolled_back_with_its_savepoint(
+    memory_app, django_capture_on_commit_callbacks
+):
+    echo, queue = memory_app
+
+    def send() -> None:
+        publish_on_commit(echo, [3], logger=logger, what="echo", then="lost", once=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                send()
+                raise RuntimeError("the inner service failed")
+        except RuntimeError:
+            pass
+        send()
+
+    assert waiting(echo.app, queue) == [[3]]
+
+
+def test_without_once_every_publication_is_sent(
+    memory_app, django_capture_on_commit_callbacks
+):
+    echo, queue = memory_app
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(2):
+            publish_on_commit(echo, [4], logger=logger, what="echo", then="lost")
+
+    assert waiting(echo.app, queue) == [[4], [4]]
+
+
 def test_a_broker_that_cannot_be_reached_is_logged_not_raised(
     django_capture_on_commit_callbacks, caplog
 ):
