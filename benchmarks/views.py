@@ -81,9 +81,13 @@ def _queue_sql(username: str, status: str) -> list[tuple[str, Any]]:
     long procedure texts deferred, its joins planned as written)."""
     from accounts.models import User
     from dossiers.calendar import WorkingCalendar
-    from dossiers.selectors import APOLOGY, dossier_queue_filter, dossiers_queue
+    from dossiers.selectors import (
+        APOLOGY,
+        dossier_queue_filter,
+        dossiers_queue,
+        without_procedure_texts,
+    )
     from dossiers.views.officer import QUEUE_PAGE_SIZE
-    from procedures.models import PROCEDURE_LONG_FIELDS
 
     user = User.objects.get(username=username)
     scope = dossiers_queue(user=user)
@@ -100,7 +104,7 @@ def _queue_sql(username: str, status: str) -> list[tuple[str, Any]]:
     apology_sql, apology_params = (
         apology.order_by().values("pk").query.sql_with_params()
     )
-    listed = dossiers.defer(*(f"procedure__{name}" for name in PROCEDURE_LONG_FIELDS))
+    listed = without_procedure_texts(dossiers)
     return [
         (f"SELECT count(*) FROM ({count_sql}) AS q", count_params),
         ("SET join_collapse_limit = 1", []),

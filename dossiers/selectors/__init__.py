@@ -19,6 +19,7 @@ from .access import (
     result_get_by_token,
     result_is_valid,
     result_verification,
+    without_procedure_texts,
 )
 from .citizen import (
     MINE_ALL,
@@ -117,4 +118,5 @@ __all__ = [
     "unit_serves_areas",
     "waits_for",
     "waits_q",
+    "without_procedure_texts",
 ]

@@ -86,21 +86,25 @@ def staff_scope(user: Any) -> Q | None:
     return scope
 
 
+def without_procedure_texts(dossiers: QuerySet[Dossier]) -> QuerySet[Dossier]:
+    """`dossiers` read without their procedure's form and long texts, for pages
+    that show its name (procedures.models.PROCEDURE_LONG_FIELDS)."""
+    return dossiers.defer(*(f"procedure__{name}" for name in PROCEDURE_LONG_FIELDS))
+
+
 def dossier_get_for_user(*, user: Any, code: str, lean: bool = False) -> Dossier:
     """The dossier with this code if `user` may see it; 404 otherwise. `lean`:
     without its procedure's form and long texts (for a page that shows its name)."""
     dossiers = dossiers_visible_to(user=user)
     if lean:
-        dossiers = (
-            dossiers.select_related(None)
-            .select_related(
+        dossiers = without_procedure_texts(
+            dossiers.select_related(None).select_related(
                 "procedure",
                 "applicant",
                 "receiving_unit",
                 "processing_unit",
                 "competent_unit",
             )
-            .defer(*(f"procedure__{name}" for name in PROCEDURE_LONG_FIELDS))
         )
     dossier = dossiers.filter(code=code).first()
     if dossier is None:

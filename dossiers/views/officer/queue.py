@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import staff_required
 from portal.db import joins_as_written
-from procedures.models import PROCEDURE_LONG_FIELDS
 
 from ... import services
 from ...calendar import WorkingCalendar
@@ -42,6 +41,7 @@ from ...selectors import (
     dossiers_queue,
     officers_of_unit,
     queue_status_q,
+    without_procedure_texts,
 )
 from .common import (
     BULK_LIMIT,
@@ -105,10 +105,9 @@ def dossier_queue(request: HttpRequest) -> HttpResponse:
         scope, user=user, calendar=calendar, today=today, **filters
     )
     # The rows show the procedure's name, not its form and long texts.
-    listed_rows = dossiers.defer(
-        *(f"procedure__{name}" for name in PROCEDURE_LONG_FIELDS)
+    page = Paginator(without_procedure_texts(dossiers), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
     )
-    page = Paginator(listed_rows, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     with joins_as_written():
         listed = list(page)
     rows = [
