@@ -10,11 +10,17 @@ routed (REPORTING_REPLICA is off).
 
 import contextlib
 import contextvars
-from collections.abc import Iterator
+import dataclasses
+import itertools
+import re
+import weakref
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connections
+from django.db.models import QuerySet
 
 REPLICA = "replica"
 _reporting = contextvars.ContextVar("reporting_reads", default=False)
@@ -91,3 +97,127 @@ def _reset_join_collapse(connection: Any) -> None:
         # one, the connection is lost: the next request opens another.
         if not connection.in_atomic_block:
             connection.close()
+
+
+# --- Reads compiled once ----------------------------------------------------------
+
+
+class PreparedRead:
+    """A small read that the ORM compiles once per process and connection; each
+    call runs that SQL with its own values, the ORM's converters applied to the
+    rows it returns (tuples, as `values_list` gives them). On PostgreSQL the
+    statement is also prepared on the server, once per connection: parsed and
+    planned once, executed by name after.
+
+    For the busiest public reads, where compiling and planning the same small
+    query on every request took longer than running it (the tracking page's
+    lookup at 1M dossiers: 0.5 ms of compilation in Django, 0.55 ms a query in
+    the database, 0.18 ms prepared; docs/benchmarks.md, decision 334). `build`
+    receives one placeholder per value named in `values` (`name=str` or
+    `name=int`) and returns a `values_list` queryset. Each placeholder must reach
+    the SQL's parameters as it is: a lookup that rewrites its value
+    (`icontains`, and `iexact` on SQLite, which escape it for LIKE) cannot be
+    prepared, and the first compilation refuses it.
+
+    The server-side statement lives as long as its connection (a rollback keeps
+    it; a new connection prepares it again). Behind a pooler that hands one
+    session to several clients (PgBouncer in transaction mode), set
+    PREPARED_READS=0: the reads are then compiled once but sent whole.
+    """
+
+    _count = itertools.count(1)
+
+    def __init__(self, build: Callable[..., QuerySet[Any]], **values: type) -> None:
+        self._build = build
+        self._name = f"portal_read_{next(self._count)}"
+        self._placeholders: dict[str, Any] = {}
+        for number, (name, kind) in enumerate(values.items(), start=1):
+            if kind is str:
+                # The characters LIKE escapes: a rewritten value is seen.
+                self._placeholders[name] = f"%_\\prepared:{name}"
+            elif kind is int:
+                self._placeholders[name] = -(2**62) + number
+            else:
+                raise TypeError(f"{name}: str or int, not {kind!r}")
+        # Per connection: a thread has its own, with its own compiler; and the
+        # database sessions (DB-API connections) that hold the statement.
+        self._compiled: weakref.WeakKeyDictionary[Any, _Compiled] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._prepared_on: weakref.WeakSet[Any] = weakref.WeakSet()
+
+    def _compile(self, connection: Any) -> "_Compiled":
+        queryset = self._build(**self._placeholders)
+        compiler = queryset.query.get_compiler(connection=connection)
+        sql, params = compiler.as_sql()
+        slots = [
+            (index, name)
+            for index, param in enumerate(params)
+            for name, placeholder in self._placeholders.items()
+            if type(param) is type(placeholder) and param == placeholder
+        ]
+        missing = set(self._placeholders) - {name for _index, name in slots}
+        if missing:
+            raise ImproperlyConfigured(
+                f"{sorted(missing)} do not reach the query's parameters as they "
+                "are (a lookup rewrites them): this read cannot be prepared"
+            )
+        fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
+        if compiler.has_composite_fields(fields):
+            raise ImproperlyConfigured("a composite field cannot be prepared")
+        numbers = itertools.count(1)
+        numbered = re.sub(
+            "%[%s]",
+            lambda match: "%" if match.group() == "%%" else f"${next(numbers)}",
+            sql,
+        )
+        marks = ", ".join(["%s"] * len(params))
+        return _Compiled(
+            compiler=compiler,
+            converters=compiler.get_converters(fields),
+            sql=sql,
+            params=list(params),
+            slots=slots,
+            prepare=f"PREPARE {self._name} AS {numbered}",
+            execute=f"EXECUTE {self._name}({marks})"
+            if params
+            else f"EXECUTE {self._name}",
+        )
+
+    def rows(self, using: str = "default", **values: Any) -> list[tuple[Any, ...]]:
+        connection = connections[using]
+        compiled = self._compiled.get(connection)
+        if compiled is None:
+            compiled = self._compiled[connection] = self._compile(connection)
+        bound = list(compiled.params)
+        for index, name in compiled.slots:
+            bound[index] = values[name]
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql" and settings.PREPARED_READS:
+                session = connection.connection
+                if session not in self._prepared_on:
+                    # The session's set-up, as Django's own (time zone, role):
+                    # on the DB-API cursor, outside the queries a page counts.
+                    with session.cursor() as setup:
+                        setup.execute(compiled.prepare)
+                    self._prepared_on.add(session)
+                cursor.execute(compiled.execute, bound)
+            else:
+                cursor.execute(compiled.sql, bound)
+            fetched: list[tuple[Any, ...]] = cursor.fetchall()
+        if not compiled.converters:
+            return fetched
+        converted = compiled.compiler.apply_converters(fetched, compiled.converters)
+        return [tuple(row) for row in converted]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Compiled:
+    compiler: Any
+    # The ORM's converters of the columns (dates on SQLite, JSON), found once.
+    converters: dict[int, Any]
+    sql: str
+    params: list[Any]
+    slots: list[tuple[int, str]]
+    prepare: str
+    execute: str

@@ -146,6 +146,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The busiest public reads are prepared on the PostgreSQL server, once per
+# connection (portal.db.PreparedRead). Off behind a pooler that shares one
+# session among clients (PgBouncer in transaction mode).
+PREPARED_READS = env.bool("PREPARED_READS", default=True)
 # Reporting reads (dashboards, exports) go to this alias inside
 # portal.db.reporting_reads() when DATABASE_REPLICA_URL is set; without it the
 # alias mirrors the primary and reads stay on `default`.

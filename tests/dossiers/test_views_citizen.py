@@ -1112,6 +1112,63 @@ def test_tracking_shows_status_and_timeliness_in_words(client, people):
     assert "Trong hạn" in html
 
 
+def test_tracking_shows_the_public_events_with_their_unit_and_nothing_internal(
+    client, people
+):
+    from dossiers.models import Event
+
+    dossier = make_dossier(status=Status.RECEIVED, **people)
+    Event.objects.create(
+        dossier=dossier,
+        action="request_supplement",
+        at=timezone.now(),
+        from_status=Status.RECEIVED,
+        to_status=Status.SUPPLEMENT_REQUESTED,
+        note="Thiếu bản sao giấy khai sinh",
+        actor=people["officer"],
+        actor_unit=people["unit"],
+    )
+    Event.objects.create(
+        dossier=dossier,
+        action="note",
+        at=timezone.now(),
+        note="Ghi chú nội bộ của cán bộ",
+        public=False,
+    )
+    url = reverse("dossiers:dossier-track")
+
+    # The code whatever its case, as printed or typed.
+    html = client.get(
+        url, {"code": dossier.code.lower(), "phone_last4": dossier.phone_last4}
+    ).content.decode()
+    api_events = api_get_json(
+        reverse("dossiers_api:track"),
+        {"code": dossier.code, "phone_last4": dossier.phone_last4},
+    )["events"]
+    # A "%" is a character of the code, never a wildcard.
+    wildcard = client.get(
+        url, {"code": dossier.code[:-1] + "%", "phone_last4": dossier.phone_last4}
+    ).content.decode()
+
+    assert dossier.code in html
+    assert "Thiếu bản sao giấy khai sinh" in html
+    assert people["unit"].name in html
+    assert "Ghi chú nội bộ" not in html
+    assert people["officer"].full_name not in html
+    assert [e["note"] for e in api_events if e["action"] == "request_supplement"] == [
+        "Thiếu bản sao giấy khai sinh"
+    ]
+    assert {e["actor_unit"] for e in api_events} >= {people["unit"].name}
+    assert "Ghi chú nội bộ của cán bộ" not in str(api_events)
+    assert dossier.code not in wildcard
+
+
+def api_get_json(url, params):
+    from rest_framework.test import APIClient
+
+    return APIClient().get(url, params).json()
+
+
 # --- Accessibility --------------------------------------------------------------------
 
 

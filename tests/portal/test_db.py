@@ -1,3 +1,5 @@
+from typing import Any
+
 import pytest
 from django.db import connections
 from django.test.utils import CaptureQueriesContext
@@ -93,3 +95,104 @@ def test_a_failed_transaction_takes_the_setting_back_with_it():
     ):
         cursor.execute("SELECT * FROM no_such_table")
     assert _join_collapse_limit() == default
+
+
+# --- PreparedRead ---------------------------------------------------------------
+
+
+def _units_named_like() -> Any:
+    from portal.db import PreparedRead
+
+    return PreparedRead(
+        lambda name, parent: (
+            OrgUnit.objects.filter(name=name)
+            .exclude(pk=parent)
+            .values_list("pk", "name", "valid_from", "admin_unit__name")
+            .order_by("pk")
+        ),
+        name=str,
+        parent=int,
+    )
+
+
+@pytest.mark.django_db
+def test_a_prepared_read_gives_what_the_orm_gives_for_each_call(unit_a, unit_b):
+    read = _units_named_like()
+
+    for unit in (unit_a, unit_b):
+        # Values of each call, never those of the first; the ORM's converters
+        # applied (a date, not SQLite's text).
+        assert read.rows(name=unit.name, parent=0) == list(
+            OrgUnit.objects.filter(name=unit.name)
+            .values_list("pk", "name", "valid_from", "admin_unit__name")
+            .order_by("pk")
+        )
+    assert read.rows(name=unit_a.name, parent=unit_a.pk) == []
+    assert read.rows(name="%", parent=0) == []
+
+
+@pytest.mark.django_db
+def test_a_prepared_read_is_compiled_once_and_runs_one_query(unit_a):
+    from portal.db import PreparedRead
+
+    built = []
+
+    def build(name):
+        built.append(name)
+        return OrgUnit.objects.filter(name=name).values_list("pk")
+
+    read = PreparedRead(build, name=str)
+    read.rows(name="x")
+    with CaptureQueriesContext(connections["default"]) as queries:
+        assert read.rows(name=unit_a.name) == [(unit_a.pk,)]
+
+    assert len(built) == 1
+    assert len(queries.captured_queries) == 1
+
+
+@pytest.mark.django_db
+def test_a_lookup_that_rewrites_its_value_cannot_be_prepared():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from portal.db import PreparedRead
+
+    # icontains wraps the value in % and escapes it for LIKE: run with the
+    # prepared SQL, a visitor's "%" would match anything.
+    read = PreparedRead(
+        lambda name: OrgUnit.objects.filter(name__icontains=name).values_list("pk"),
+        name=str,
+    )
+    with pytest.raises(ImproperlyConfigured):
+        read.rows(name="An")
+
+
+@pytest.mark.services("postgres")
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_the_read_is_prepared_once_per_database_session(unit_a, settings):
+    connection = connections["default"]
+    read = _units_named_like()
+    expected = [(unit_a.pk, unit_a.name, unit_a.valid_from, unit_a.admin_unit.name)]
+
+    def prepared() -> list[str]:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM pg_prepared_statements")
+            return [row[0] for row in cursor.fetchall()]
+
+    with CaptureQueriesContext(connection) as queries:
+        assert read.rows(name=unit_a.name, parent=0) == expected
+        assert read.rows(name=unit_a.name, parent=0) == expected
+    assert [q["sql"].split("(")[0] for q in queries.captured_queries] == [
+        f"EXECUTE {read._name}"
+    ] * 2
+    assert prepared().count(read._name) == 1
+
+    # A new session (a reconnect) has none: the read prepares it there again.
+    connection.close()
+    assert read.rows(name=unit_a.name, parent=0) == expected
+    assert prepared().count(read._name) == 1
+
+    # Behind a pooler that shares sessions, the SQL is sent whole.
+    settings.PREPARED_READS = False
+    with CaptureQueriesContext(connection) as queries:
+        assert read.rows(name=unit_a.name, parent=0) == expected
+    assert queries.captured_queries[0]["sql"].startswith("SELECT")
