@@ -36,4 +36,10 @@ def footer_help(context: template.Context) -> dict[str, Any]:
     if units is None:
         found = (_received_by(context.get(name)) for name in _HOLDERS)
         units = [next((unit for unit in found if unit is not None), None)]
-    return {"units": [u for u in units if u is not None and u.is_active]}
+    shown = [u for u in units if u is not None and u.is_active]
+    # The markup depends on the units' rows only: kept per row (layout's
+    # rendered_once_per), so a unit's edit shows at once.
+    rows = tuple(
+        tuple(getattr(u, f.attname) for f in u._meta.concrete_fields) for u in shown
+    )
+    return {"units": shown, "units_key": rows}

@@ -94,3 +94,24 @@ def test_the_footer_is_in_english_too(client):
 
     assert "Need help?" in footer(page)
     assert "Frequently asked questions" in footer(page)
+
+
+def test_the_footer_shows_a_units_edit_at_once(client, citizen, reachable):
+    # The footer's markup is kept per unit row: an edited phone or closed unit
+    # is never served from what an earlier request rendered.
+    dossier = make_dossier(applicant=citizen, unit=reachable)
+    track = {"code": dossier.code, "phone_last4": dossier.phone_last4}
+    url = reverse("dossiers:dossier-track")
+    before = footer(client.get(url, track).text)
+
+    reachable.phone = "0228 399 9999"
+    reachable.save()
+    after = footer(client.get(url, track).text)
+    reachable.is_active = False
+    reachable.save()
+    closed = footer(client.get(url, track).text)
+
+    assert 'href="tel:02283812345"' in before
+    assert 'href="tel:02283999999"' in after
+    assert "tel:02283812345" not in after
+    assert "tel:" not in closed
