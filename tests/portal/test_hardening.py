@@ -495,3 +495,35 @@ def test_the_lockout_of_a_client_without_address_still_says_when_it_ends(citizen
 
     assert response.status_code == 429
     assert 0 < int(response.headers["Retry-After"]) <= 900
+
+
+@pytest.mark.services("redis")
+def test_rate_limit_on_redis_counts_in_one_window_that_ends(settings):
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": settings.REDIS_URL,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    }
+    key = uuid.uuid4().hex
+    assert rate_limit_hit(scope="t", key=key, limit=2, window=60) is None
+    assert rate_limit_hit(scope="t", key=key, limit=2, window=60) is None
+
+    wait = rate_limit_hit(scope="t", key=key, limit=2, window=60)
+
+    assert wait is not None
+    assert 1 <= wait <= 60
+    assert rate_limit_hit(scope="t", key="someone-else", limit=2, window=60) is None
+    # The window ends: the count has an expiry, never a counter kept for ever.
+    backend = caches["default"]
+    assert isinstance(backend, RedisCache)
+    name = backend.make_and_validate_key(f"ratelimit:t:{key}")
+    client = backend._cache.get_client(name)
+    assert 0 < client.ttl(name) <= 60
+    assert client.get(name) == b"3"
+    # One key read and written in one round trip: no second key for the end.
+    assert not client.exists(backend.make_and_validate_key(f"ratelimit:t:{key}:ends"))
