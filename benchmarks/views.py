@@ -75,10 +75,17 @@ def insert_one(request: HttpRequest) -> HttpResponse:
     return HttpResponse(status=201)
 
 
-def _queue_sql(username: str, status: str) -> list[tuple[str, Any]]:
-    """The queue page's database queries (count, page, apology count), compiled
-    once: the baseline runs them raw, the page's read as the page runs it (its
-    long procedure texts deferred, its joins planned as written)."""
+# In the queue's statements: the page's ids, whose rows the next statement reads.
+PAGE_IDS = "ids"
+BY_IDS = "by-ids"
+
+
+def _queue_sql(username: str, status: str) -> list[tuple[str, Any, str]]:
+    """The queue page's database queries (count, the page's ids, its rows, the
+    apology count), compiled once: the baseline runs them raw, the page's reads
+    as the page runs them (dossiers.selectors.dossier_queue_page: ids sorted on
+    the dossiers alone, then their rows by primary key, long procedure texts
+    deferred, joins planned as written)."""
     from accounts.models import User
     from dossiers.calendar import WorkingCalendar
     from dossiers.selectors import (
@@ -87,6 +94,7 @@ def _queue_sql(username: str, status: str) -> list[tuple[str, Any]]:
         dossiers_queue,
         without_procedure_texts,
     )
+    from dossiers.selectors.access import dossiers_base
     from dossiers.views.officer import QUEUE_PAGE_SIZE
 
     user = User.objects.get(username=username)
@@ -104,13 +112,24 @@ def _queue_sql(username: str, status: str) -> list[tuple[str, Any]]:
     apology_sql, apology_params = (
         apology.order_by().values("pk").query.sql_with_params()
     )
-    listed = without_procedure_texts(dossiers)
+    ids_sql, ids_params = dossiers.values_list("pk")[
+        :QUEUE_PAGE_SIZE
+    ].query.sql_with_params()
+    # The rows by a list of ids: IN (one mark) written as = ANY(the list).
+    rows_sql, _params = without_procedure_texts(
+        dossiers_base().filter(pk__in=[0])
+    ).query.sql_with_params()
+    by_one = '"dossiers_dossier"."id" IN (%s)'
+    if by_one not in rows_sql:
+        raise RuntimeError("the rows' read is no longer by a list of ids")
+    rows_sql = rows_sql.replace(by_one, '"dossiers_dossier"."id" = ANY(%s)')
     return [
-        (f"SELECT count(*) FROM ({count_sql}) AS q", count_params),
-        ("SET join_collapse_limit = 1", []),
-        listed[:QUEUE_PAGE_SIZE].query.sql_with_params(),
-        ("RESET join_collapse_limit", []),
-        (f"SELECT count(*) FROM ({apology_sql}) AS q", apology_params),
+        (f"SELECT count(*) FROM ({count_sql}) AS q", count_params, ""),
+        (ids_sql, ids_params, PAGE_IDS),
+        ("SET join_collapse_limit = 1", [], ""),
+        (rows_sql, [], BY_IDS),
+        ("RESET join_collapse_limit", [], ""),
+        (f"SELECT count(*) FROM ({apology_sql}) AS q", apology_params, ""),
     ]
 
 
@@ -121,11 +140,19 @@ def queue_raw(request: HttpRequest) -> HttpResponse:
     if key not in _cache:
         _cache[key] = _queue_sql(*key[1:])
     rows = 0
+    ids: list[Any] = []
     with connection.cursor() as cursor:
-        for sql, params in _cache[key]:
+        for sql, params, kind in _cache[key]:
+            if kind == BY_IDS:
+                if not ids:
+                    continue
+                params = [ids]
             cursor.execute(sql, params)
             if cursor.description is not None:
-                rows += len(cursor.fetchall())
+                fetched = cursor.fetchall()
+                rows += len(fetched) if kind != PAGE_IDS else 0
+                if kind == PAGE_IDS:
+                    ids = [row[0] for row in fetched]
     return HttpResponse(str(rows))
 
 

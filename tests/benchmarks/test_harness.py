@@ -220,3 +220,29 @@ def test_the_bare_insert_writes_a_whole_dossier_row(settings, citizen, unit_a):
     assert response.status_code == 201
     row = Dossier.objects.get(code__startswith="BENCH-")
     assert (row.data, row.status, row.procedure) == ({"a": 1}, "submitted", procedure)
+
+
+@pytest.mark.services("postgres")
+def test_the_raw_queue_reads_the_pages_rows_by_their_ids(
+    settings, officer, citizen, unit_a
+):
+    """The queue's baseline runs the page's reads as the page runs them (the
+    page's ids, then their rows), its three counts beside them."""
+    from django.urls import clear_url_caches
+
+    from benchmarks import views
+    from dossiers.models import Status
+    from tests.dossiers.factories import make_dossier
+
+    for _ in range(3):
+        make_dossier(applicant=citizen, unit=unit_a, status=Status.RECEIVED)
+    settings.ROOT_URLCONF = "benchmarks.urls"
+    clear_url_caches()
+    views._cache.clear()
+    try:
+        response = Client().get("/queue/", {"user": officer.username})
+    finally:
+        clear_url_caches()
+        views._cache.clear()
+    # The count's row, the page's three rows, the apology count's row.
+    assert response.content == b"5"

@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +18,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import staff_required
-from portal.db import joins_as_written
 
 from ... import services
 from ...calendar import WorkingCalendar
@@ -37,11 +35,11 @@ from ...selectors import (
     dossier_get_for_user,
     dossier_queue_choices,
     dossier_queue_filter,
+    dossier_queue_page,
     dossier_waiting_counts,
     dossiers_queue,
     officers_of_unit,
     queue_status_q,
-    without_procedure_texts,
 )
 from .common import (
     BULK_LIMIT,
@@ -104,12 +102,9 @@ def dossier_queue(request: HttpRequest) -> HttpResponse:
     dossiers = dossier_queue_filter(
         scope, user=user, calendar=calendar, today=today, **filters
     )
-    # The rows show the procedure's name, not its form and long texts.
-    page = Paginator(without_procedure_texts(dossiers), QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page, listed = dossier_queue_page(
+        dossiers, number=request.GET.get("page"), size=QUEUE_PAGE_SIZE
     )
-    with joins_as_written():
-        listed = list(page)
     rows = [
         QueueRow(
             dossier=dossier,
