@@ -251,9 +251,9 @@ def dossier_queue_page(
 
     The page's ids are sorted on the dossier table alone, then read with their
     relations, joins planned as written: one read that joined before sorting
-    joined the unit's whole open queue (6,875 dossiers at a commune of the bench:
-    25 of its 26 ms) to keep 25 (docs/benchmarks.md). Two statements, the second
-    by primary keys; the ids come from `dossiers`, so the scope holds."""
+    joined the unit's whole open queue to keep 25 (25 of its 26 ms at 25,300
+    open dossiers; docs/benchmarks.md). Two statements, the second by primary
+    keys; the ids come from `dossiers`, so the scope holds."""
     page = Paginator(dossiers.values_list("pk", flat=True), size).get_page(number)
     ids = list(page.object_list)
     if not ids:
