@@ -148,11 +148,13 @@ def queue_raw(request: HttpRequest) -> HttpResponse:
                     continue
                 params = [ids]
             cursor.execute(sql, params)
-            if cursor.description is not None:
-                fetched = cursor.fetchall()
-                rows += len(fetched) if kind != PAGE_IDS else 0
-                if kind == PAGE_IDS:
-                    ids = [row[0] for row in fetched]
+            if cursor.description is None:
+                continue
+            fetched = cursor.fetchall()
+            if kind == PAGE_IDS:
+                ids = [row[0] for row in fetched]
+            else:
+                rows += len(fetched)
     return HttpResponse(str(rows))
 
 
