@@ -241,8 +241,13 @@ def test_a_system_failing_3_times_then_answering_completes_after_backoff(
     queue, world, citizen
 ):
     agency_fault_add(system="social_insurance", mode="error", times=3)
-    # Retry n waits 0.5 * 2**(n-1) to twice that: at least 0.5 + 1 + 2 seconds.
-    worker = Worker(queue, {"CHAIN_RETRY_BACKOFF_SECONDS": "1"}).start()
+    # Retry n waits 0.5 * 2**(n-1) to twice that: at least 0.5 + 1 + 2 seconds,
+    # with a ceiling above the third wait (the workers' default of 2 s would cap
+    # it to 1-2 s, and the three waits could sum to 2.5 s).
+    worker = Worker(
+        queue,
+        {"CHAIN_RETRY_BACKOFF_SECONDS": "1", "CHAIN_RETRY_BACKOFF_MAX_SECONDS": "4"},
+    ).start()
     try:
         dossier = submit(citizen, world["committee"], BIRTH, birth_data(citizen))
         wait_until(lambda: completed(1), timeout=60, what="the chain")
