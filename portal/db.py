@@ -114,7 +114,9 @@ class PreparedRead:
     lookup at 1M dossiers: 0.5 ms of compilation in Django, 0.55 ms a query in
     the database, 0.18 ms prepared; docs/benchmarks.md, decision 334). `build`
     receives one placeholder per value named in `values` (`name=str` or
-    `name=int`) and returns a `values_list` queryset. Each placeholder must reach
+    `name=int`) and returns a `values_list` queryset, read with `rows`, or a
+    queryset of model instances (with its `select_related` and deferred fields),
+    read with `objects`, which builds them as the ORM does. Each placeholder must reach
     the SQL's parameters as it is: a lookup that rewrites its value
     (`icontains`, and `iexact` on SQLite, which escape it for LIKE) cannot be
     prepared, and the first compilation refuses it.
@@ -174,6 +176,7 @@ class PreparedRead:
         marks = ", ".join(["%s"] * len(params))
         return _Compiled(
             compiler=compiler,
+            builder=_Builder.of(queryset, compiler, connection.alias),
             converters=compiler.get_converters(fields),
             sql=sql,
             params=list(params),
@@ -185,7 +188,18 @@ class PreparedRead:
         )
 
     def rows(self, using: str = "default", **values: Any) -> list[tuple[Any, ...]]:
-        connection = connections[using]
+        return self._run(connections[using], values)[1]
+
+    def objects(self, using: str = "default", **values: Any) -> list[Any]:
+        """The model instances of a read whose queryset gives them."""
+        compiled, rows = self._run(connections[using], values)
+        if compiled.builder is None:
+            raise ImproperlyConfigured("a values_list read gives rows, not objects")
+        return [compiled.builder.build(row) for row in rows]
+
+    def _run(
+        self, connection: Any, values: dict[str, Any]
+    ) -> tuple["_Compiled", list[tuple[Any, ...]]]:
         compiled = self._compiled.get(connection)
         if compiled is None:
             compiled = self._compiled[connection] = self._compile(connection)
@@ -206,14 +220,61 @@ class PreparedRead:
                 cursor.execute(compiled.sql, bound)
             fetched: list[tuple[Any, ...]] = cursor.fetchall()
         if not compiled.converters:
-            return fetched
+            return compiled, fetched
         converted = compiled.compiler.apply_converters(fetched, compiled.converters)
-        return [tuple(row) for row in converted]
+        return compiled, [tuple(row) for row in converted]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Builder:
+    """How the ORM makes a row into a model instance and its `select_related`
+    objects (django.db.models.query.ModelIterable), worked out once."""
+
+    model: Any
+    alias: str
+    init_list: list[str]
+    start: int
+    end: int
+    related: list[Any]
+
+    @classmethod
+    def of(
+        cls, queryset: QuerySet[Any], compiler: Any, alias: str
+    ) -> "_Builder | None":
+        from django.db.models.query import ModelIterable, get_related_populators
+
+        if queryset._iterable_class is not ModelIterable:
+            return None
+        known = queryset._known_related_objects  # type: ignore[attr-defined]
+        if compiler.annotation_col_map or known:
+            raise ImproperlyConfigured("annotations cannot be prepared as objects")
+        select, klass_info = compiler.select, compiler.klass_info
+        fields = klass_info["select_fields"]
+        start, end = fields[0], fields[-1] + 1
+        return cls(
+            model=klass_info["model"],
+            alias=alias,
+            init_list=[column[0].target.attname for column in select[start:end]],
+            start=start,
+            end=end,
+            # Django 5.2's signature (the stubs have a later one's).
+            related=get_related_populators(  # type: ignore[call-arg]
+                klass_info, select, alias
+            ),
+        )
+
+    def build(self, row: tuple[Any, ...]) -> Any:
+        obj = self.model.from_db(self.alias, self.init_list, row[self.start : self.end])
+        for populator in self.related:
+            populator.populate(row, obj)
+        return obj
 
 
 @dataclasses.dataclass(frozen=True)
 class _Compiled:
     compiler: Any
+    # Model instances' construction (None: a values_list read).
+    builder: _Builder | None
     # The ORM's converters of the columns (dates on SQLite, JSON), found once.
     converters: dict[int, Any]
     sql: str

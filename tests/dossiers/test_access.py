@@ -156,3 +156,74 @@ def test_the_applicant_viewing_their_own_dossier_is_not_logged(client, dossier):
     client.get(reverse("dossiers:dossier-detail", args=[dossier.code]))
 
     assert not DataAccessLog.objects.exists()
+
+
+def test_the_lookup_by_code_sees_what_dossiers_visible_to_sees(
+    dossier,
+    unit_a,
+    unit_b,
+    citizen,
+    other_citizen,
+    officer,
+    officer_other_commune,
+    specialist,
+    district_staff,
+    admin_user,
+    user_without_role,
+):
+    """The dossier page's lookup is compiled once per shape of roles (a prepared
+    read): for every user and dossier it finds exactly those the queue's rule
+    shows, whoever asked first with the same roles."""
+    from django.http import Http404
+
+    from dossiers.selectors import dossier_get_for_user
+    from tests.procedures.factories import ProcedureFactory
+
+    helper = UserFactory(roles=[Role.DIGITAL_TEAM], org_unit=unit_a)
+    filed = services.dossier_submit(
+        applicant=other_citizen,
+        procedure=ProcedureFactory(),
+        receiving_unit=unit_a,
+        data={"full_name": "A"},
+        assisted_by=helper,
+    )
+    at_b = make_dossier(applicant=other_citizen, unit=unit_b)
+    # Received at commune A, competent at commune B (issue 17).
+    competent_b = make_dossier(applicant=citizen, unit=unit_a)
+    type(competent_b).objects.filter(pk=competent_b.pk).update(competent_unit=unit_b)
+    elsewhere = make_dossier(
+        applicant=other_citizen,
+        unit=OrgUnitFactory(admin_unit=AdminUnitFactory(kind="tỉnh")),
+    )
+    inactive = UserFactory(roles=[Role.RECEIVING_OFFICER], org_unit=unit_a)
+    inactive.is_active = False
+    inactive.save()
+    dossiers = [dossier, filed, at_b, competent_b, elsewhere]
+    users = [
+        officer_other_commune,
+        officer,
+        citizen,
+        other_citizen,
+        specialist,
+        district_staff,
+        helper,
+        admin_user,
+        user_without_role,
+        inactive,
+    ]
+
+    for user in users:
+        visible = set(dossiers_visible_to(user=user))
+        for lean in (False, True):
+            for item in dossiers:
+                if item in visible:
+                    found = dossier_get_for_user(user=user, code=item.code, lean=lean)
+                    assert found == item
+                    assert found.receiving_unit == item.receiving_unit
+                else:
+                    with pytest.raises(Http404):
+                        dossier_get_for_user(user=user, code=item.code, lean=lean)
+    # The rule was not vacuous: each kind of arm opened something to someone.
+    assert competent_b in set(dossiers_visible_to(user=officer_other_commune))
+    assert set(dossiers_visible_to(user=helper)) == {filed}
+    assert elsewhere not in set(dossiers_visible_to(user=district_staff))

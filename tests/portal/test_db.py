@@ -151,6 +151,49 @@ def test_a_prepared_read_is_compiled_once_and_runs_one_query(unit_a):
 
 
 @pytest.mark.django_db
+def test_a_prepared_read_of_objects_builds_them_as_the_orm_does(unit_a, unit_b):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from portal.db import PreparedRead
+
+    read = PreparedRead(
+        lambda pk: (
+            OrgUnit.objects.select_related("admin_unit", "parent")
+            .defer("note", "admin_unit__note")
+            .filter(pk=pk)
+        ),
+        pk=int,
+    )
+    for unit in (unit_a, unit_b):
+        [got] = read.objects(pk=unit.pk)
+        expected = (
+            OrgUnit.objects.select_related("admin_unit", "parent")
+            .defer("note", "admin_unit__note")
+            .get(pk=unit.pk)
+        )
+        with CaptureQueriesContext(connections["default"]) as queries:
+            # Its related objects came with it; a missing one is None.
+            assert got.admin_unit == expected.admin_unit
+            assert got.admin_unit.name == expected.admin_unit.name
+            assert got.parent == expected.parent
+            assert got.valid_from == expected.valid_from
+        assert queries.captured_queries == []
+        # Deferred as the ORM defers them: read on first use.
+        assert got.get_deferred_fields() == expected.get_deferred_fields()
+        assert got.admin_unit.get_deferred_fields() == {"note"}
+        assert got._state.adding is False
+        assert got._state.db == "default"
+    assert read.objects(pk=0) == []
+
+    # A values_list read gives rows, not objects.
+    rows = PreparedRead(
+        lambda pk: OrgUnit.objects.filter(pk=pk).values_list("pk"), pk=int
+    )
+    with pytest.raises(ImproperlyConfigured):
+        rows.objects(pk=unit_a.pk)
+
+
+@pytest.mark.django_db
 def test_a_lookup_that_rewrites_its_value_cannot_be_prepared():
     from django.core.exceptions import ImproperlyConfigured
 
