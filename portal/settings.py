@@ -213,6 +213,9 @@ LOGOUT_REDIRECT_URL = "portal:home"
 # Axes first: it refuses a locked-out username+IP before any password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # Permission checks in one statement (decision 335); signing in and the
+    # session's user stay Django's ModelBackend's.
+    "accounts.backends.PermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 _VALIDATION = "django.contrib.auth.password_validation"
@@ -286,6 +289,8 @@ SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, read by a prepared statement (decision 335).
+SESSION_ENGINE = "accounts.sessions"
 LANGUAGE_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)

@@ -132,3 +132,29 @@ def test_schema_documents_the_endpoints(client, db):
 
     assert "/api/v1/auth/token/" in schema
     assert "/api/v1/me/" in schema
+
+
+def test_a_tokens_last_use_is_kept_to_the_minute(client, citizen):
+    start = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.UTC)
+    with time_machine.travel(start, tick=False):
+        token = _token(client, username=citizen.username, password=PASSWORD).json()
+    header = {"Authorization": f"Token {token['token']}"}
+    stored = ApiToken.objects.get(user=citizen)
+    assert stored.last_used_at is None
+
+    def used_at(moment: datetime.datetime) -> datetime.datetime | None:
+        with time_machine.travel(moment, tick=False):
+            assert client.get(ME, headers=header).status_code == 200
+        stored.refresh_from_db()
+        return stored.last_used_at
+
+    assert used_at(start + datetime.timedelta(seconds=5)) == start + datetime.timedelta(
+        seconds=5
+    )
+    # Within the minute the row is not written again.
+    assert used_at(
+        start + datetime.timedelta(seconds=50)
+    ) == start + datetime.timedelta(seconds=5)
+    assert used_at(
+        start + datetime.timedelta(seconds=65)
+    ) == start + datetime.timedelta(seconds=65)

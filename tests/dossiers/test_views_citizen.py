@@ -803,12 +803,13 @@ def test_my_dossiers_query_count_does_not_grow_with_dossiers(
     client.get(url)
 
     # session, user, groups (is_citizen), count, page of dossiers, drafts, the
-    # menu's two permission reads, and the notification bell's unread count
-    with django_assert_num_queries(9):
+    # menu's permissions (one read, decision 335), and the notification bell's
+    # unread count
+    with django_assert_num_queries(8):
         client.get(url)
     for _ in range(5):
         make_dossier(applicant=citizen, unit=unit_a)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(url)
 
 
@@ -1227,11 +1228,11 @@ def test_the_dossier_page_query_count_does_not_grow_with_its_history(
     url = dossier.get_absolute_url()
     client.get(url)
 
-    # session, user, groups, dossier, result, rating, slip events, events,
-    # attachments, the menu's two permission reads, the notification bell's
-    # unread count and the fee block's assessment (payments); on PostgreSQL the
-    # dossier's read planned with its joins as written (portal.db)
-    with django_assert_num_queries(13 + joins_as_written_statements()):
+    # session, user, groups, dossier, result, rating, slip events, events, attachments,
+    # the menu's permissions (one read, decision 335), the notification bell's unread
+    # count and the fee block's assessment (payments); on PostgreSQL the dossier's read
+    # planned with its joins as written (portal.db)
+    with django_assert_num_queries(12 + joins_as_written_statements()):
         client.get(url)
     for _ in range(3):
         services.dossier_assign(
@@ -1240,7 +1241,7 @@ def test_the_dossier_page_query_count_does_not_grow_with_its_history(
         services.attachment_add(
             uploaded_by=people["applicant"], upload=pdf_upload(), dossier=dossier
         )
-    with django_assert_num_queries(13 + joins_as_written_statements()):
+    with django_assert_num_queries(12 + joins_as_written_statements()):
         client.get(url)
 
 

@@ -227,14 +227,14 @@ def test_the_query_count_does_not_grow_with_filings_or_parts(
     url = reverse(MINE)
     client.get(url)
 
-    # session, user, groups (is_citizen), count, page of filings, their parts,
-    # drafts, the menu's two permission reads, the notification bell
-    with django_assert_num_queries(10):
+    # session, user, groups (is_citizen), count, page of filings, their parts, drafts,
+    # the menu's permissions (one read, decision 335), the notification bell
+    with django_assert_num_queries(9):
         client.get(url)
     file_birth_group(citizen, agencies, django_capture_on_commit_callbacks)
     for _ in range(3):
         make_dossier(applicant=citizen, unit=unit_a)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get(url)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         client.get(url, {"q": "khai sinh"})

@@ -445,14 +445,13 @@ def test_the_queue_query_count_does_not_grow_with_its_rows(
     many = _queue_queries(client)
 
     assert few == many
-    # Pinned: session, user, TOTP device, permissions (2), the officer's unit,
-    # roles (menu), the filters' procedures and communes (one query), calendar
-    # corrections, count, the page's ids (sorted on the dossiers alone), its rows
-    # by those ids, apology count, what waits for the officer (one query, issue
-    # 18); the notification bell's unread count. On PostgreSQL the rows' read is
-    # planned with its joins as written (two statements around it,
-    # portal.db.joins_as_written).
-    with django_assert_num_queries(15 + joins_as_written_statements()):
+    # Pinned: session, user, TOTP device, permissions (one read, decision 335), the
+    # officer's unit, roles (menu), the filters' procedures and communes (one query),
+    # calendar corrections, count, the page's ids (sorted on the dossiers alone), its
+    # rows by those ids, apology count, what waits for the officer (one query, issue
+    # 18); the notification bell's unread count. On PostgreSQL the rows' read is planned
+    # with its joins as written (two statements around it, portal.db.joins_as_written).
+    with django_assert_num_queries(14 + joins_as_written_statements()):
         client.get(reverse(QUEUE))
 
 
