@@ -7,6 +7,7 @@ from django.http import Http404
 
 from accounts.models import User
 from dossiers.models import Dossier, Status
+from portal.db import PreparedRead
 
 from .models import Notification
 
@@ -30,19 +31,54 @@ def unread_count(*, user: Any) -> int:
     return notifications_for(user=user).filter(read_at__isnull=True).count()
 
 
-def unit_officers(*, org_unit: Any, permission: str) -> QuerySet[User]:
-    """Active officers of `org_unit` whose role gives them `permission`."""
+# The bell in every page's header shows up to this many unread, then "99+".
+BELL_MAX = 99
+
+# At most BELL_MAX + 1 of them read, by a statement compiled once: the bell is on
+# every page, and an officer who leaves thousands unread (every dossier filed at
+# their counter tells them) counted them all on each request.
+_BELL = PreparedRead(
+    lambda user: (
+        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        .order_by()
+        .values_list("pk")[: BELL_MAX + 1]
+    ),
+    user=int,
+)
+
+
+def bell_count(*, user: Any) -> int:
+    """The unread notifications of `user`, counted up to BELL_MAX + 1."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return len(_BELL.rows(user=user.pk))
+
+
+def unit_officers(*, org_unit: Any, permission: str) -> list[User]:
+    """Active officers of `org_unit` (an id or unit) whose role gives them
+    `permission`, by id. Read on every submission and forward (who is told):
+    compiled once (portal.db.PreparedRead)."""
     app_label, codename = permission.split(".")
-    return (
+    return _UNIT_OFFICERS.objects(
+        unit=getattr(org_unit, "pk", org_unit), app=app_label, codename=codename
+    )
+
+
+_UNIT_OFFICERS = PreparedRead(
+    lambda unit, app, codename: (
         User.objects.filter(
-            org_unit=org_unit,
+            org_unit=unit,
             is_active=True,
             groups__permissions__codename=codename,
-            groups__permissions__content_type__app_label=app_label,
+            groups__permissions__content_type__app_label=app,
         )
         .distinct()
         .order_by("pk")
-    )
+    ),
+    unit=int,
+    app=str,
+    codename=str,
+)
 
 
 def dossier_holders(dossier: Dossier) -> list[User]:

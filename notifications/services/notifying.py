@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 
 from accounts.addresses import absolute_url
 from accounts.models import User
+from portal.db import PreparedRead
 from tasking import publish_on_commit
 
 from ..channels import SENDERS
@@ -31,9 +32,15 @@ TEMPLATE_DIR = "notifications/messages"
 
 
 def preference_for(user: Any) -> Preference:
-    """The person's preferences; the defaults (unsaved) when never chosen."""
-    preference = Preference.objects.filter(user=user).first()
-    return preference or Preference(user=user)
+    """The person's preferences; the defaults (unsaved) when never chosen. Read
+    for every message: compiled once (portal.db.PreparedRead)."""
+    found = _PREFERENCE.objects(user=user.pk)
+    return found[0] if found else Preference(user=user)
+
+
+_PREFERENCE = PreparedRead(
+    lambda user: Preference.objects.filter(user=user)[:1], user=int
+)
 
 
 @transaction.atomic

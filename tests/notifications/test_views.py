@@ -2,10 +2,11 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from notifications import services
-from notifications.models import Preference
+from notifications.models import Notification, Preference
 from tests.a11y import accessibility_problems
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +32,24 @@ def test_the_bell_counts_unread_notifications(client, citizen):
 
     assert 'class="badge rounded-pill text-bg-warning">2<' in page.text
     assert "chưa đọc" in page.text
+
+
+def test_the_bell_shows_99_plus_past_99_unread_and_counts_no_further(client, citizen):
+    from notifications.selectors import bell_count, unread_count
+
+    for index in range(101):
+        tell(citizen, f"n{index}")
+    client.force_login(citizen)
+
+    assert 'text-bg-warning">99+<' in client.get(reverse("portal:home")).text
+    # Counted up to 100 for the bell; the list's own count is exact.
+    assert bell_count(user=citizen) == 100
+    assert unread_count(user=citizen) == 101
+
+    Notification.objects.filter(recipient=citizen, dedup_key__in=["n0", "n1"]).update(
+        read_at=timezone.now()
+    )
+    assert 'text-bg-warning">99<' in client.get(reverse("portal:home")).text
 
 
 def test_no_bell_for_anonymous_visitors(client, django_assert_num_queries):
