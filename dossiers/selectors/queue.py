@@ -9,13 +9,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from portal.db import joins_as_written
+from procedures.models import Procedure
 from procedures.text import normalize
-from units.models import OrgUnit
+from units.models import AdminUnit, OrgUnit
 from units.selectors import valid_on_q
 
 from ..calendar import WorkingCalendar
@@ -147,26 +149,34 @@ class QueueChoices:
 def dossier_queue_choices(dossiers: QuerySet[Dossier]) -> QueueChoices:
     """The procedures (by key) and communes (by code) of `dossiers`, by name.
 
-    One DISTINCT over the dossiers' rows, which the planner reads through the
-    unit's indexes. A semi-join per procedure or commune (`pk IN (SELECT ...)`)
-    took 4-6 s for a unit's closed dossiers at 1M: the planner walked every
-    commune's dossiers.
+    One statement: the distinct (procedure, commune) ids of the dossiers' rows,
+    which the planner reads through the unit's indexes, then their names. A
+    semi-join per procedure or commune (`pk IN (SELECT ...)`) took 4-6 s for a
+    unit's closed dossiers at 1M: the planner walked every commune's dossiers;
+    the names joined to every row before the DISTINCT took twice as long as the
+    ids alone (10 against 4.6 ms for 4,200 open dossiers at 1M).
     """
-    rows = (
-        dossiers.order_by()
-        .values_list(
-            "procedure__key",
-            "procedure__code",
-            "procedure__name",
-            "admin_unit__code",
-            "admin_unit__name",
-        )
-        .distinct()
+    pairs = dossiers.order_by().values_list("procedure_id", "admin_unit_id").distinct()
+    inner, params = pairs.query.sql_with_params()
+    connection = connections[dossiers.db]
+    quote = connection.ops.quote_name
+    procedure = quote(Procedure._meta.db_table)
+    place = quote(AdminUnit._meta.db_table)
+    key, code, name = quote("key"), quote("code"), quote("name")
+    # Only quoted names are interpolated; the values stay parameters.
+    sql = (
+        f"SELECT p.{key}, p.{code}, p.{name}, a.{code}, a.{name} "  # noqa: S608
+        f"FROM ({inner}) d "
+        f"JOIN {procedure} p ON p.{quote('id')} = d.{quote('procedure_id')} "
+        f"JOIN {place} a ON a.{quote('id')} = d.{quote('admin_unit_id')}"
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     procedures: dict[str, str] = {}
     places: dict[str, str] = {}
-    for key, code, name, place_code, place_name in rows:
-        procedures[key] = f"{code} {name}" if code else name
+    for key_, code_, name_, place_code, place_name in rows:
+        procedures[key_] = f"{code_} {name_}" if code_ else name_
         places[place_code] = place_name
     return QueueChoices(
         procedures=sorted(procedures.items(), key=lambda item: _sort_key(item[1])),
