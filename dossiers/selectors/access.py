@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from portal.db import PreparedRead
-from procedures.models import PROCEDURE_LONG_FIELDS, Procedure
+from procedures.models import PROCEDURE_LONG_FIELDS
 from signing.selectors import Verification, pdf_verify, signed_document_of
 from units.models import OrgUnit
 
@@ -188,93 +188,50 @@ def dossier_events(
     busiest public page shows, read by a query compiled once (`PUBLIC_EVENTS`)."""
     if not public_only:
         return dossier.events.select_related("actor", "actor_unit")
-    return [_event_of(row) for row in PUBLIC_EVENTS.rows(dossier=dossier.pk)]
+    return PUBLIC_EVENTS.objects(dossier=dossier.pk)
 
 
 # Public tracking and its timeline, the busiest public reads: compiled once per
-# process (portal.db.PreparedRead, decision 334), their rows made into the objects
-# the page and the API show. The dossier's columns are those the page shows; its
-# procedure's names; its receiving unit whole (the footer shows its contacts).
-_TRACKED = ("code", "status", "due_at", "completed_at", "phone_last4")
-_TRACKED_PROCEDURE = ("id", "name", "name_en")
-_EVENT_SHOWN = ("action", "at", "from_status", "to_status", "note", "details")
-
-
-def _attnames(model: Any, wanted: tuple[str, ...] | None = None) -> list[str]:
-    """The model's columns in `wanted`, in the model's order (Model.from_db's)."""
-    return [
-        f.attname
-        for f in model._meta.concrete_fields
-        if wanted is None or f.attname in wanted or f.primary_key
-    ]
-
-
-@functools.cache
-def _track_columns() -> list[tuple[Any, str, list[str]]]:
-    return [
-        (
-            Dossier,
-            "",
-            _attnames(Dossier, (*_TRACKED, "procedure_id", "receiving_unit_id")),
-        ),
-        (Procedure, "procedure__", _attnames(Procedure, _TRACKED_PROCEDURE)),
-        (OrgUnit, "receiving_unit__", _attnames(OrgUnit)),
-    ]
-
-
-@functools.cache
-def _event_columns() -> list[tuple[Any, str, list[str]]]:
-    return [
-        (
-            Event,
-            "",
-            _attnames(Event, (*_EVENT_SHOWN, "dossier_id", "actor_unit_id")),
-        ),
-        (OrgUnit, "actor_unit__", _attnames(OrgUnit, ("name",))),
-    ]
-
-
-def _paths(columns: list[tuple[Any, str, list[str]]]) -> list[str]:
-    return [prefix + name for _model, prefix, names in columns for name in names]
-
-
-def _objects(
-    columns: list[tuple[Any, str, list[str]]], row: tuple[Any, ...]
-) -> list[Any]:
-    """The row's objects, one per model of `columns` (None for a missing one)."""
-    objects: list[Any] = []
-    start = 0
-    for model, _prefix, names in columns:
-        values = row[start : start + len(names)]
-        start += len(names)
-        objects.append(
-            None if values[0] is None else model.from_db("default", names, values)
-        )
-    return objects
-
-
+# process (portal.db.PreparedRead, decision 334). The dossier's columns are those
+# the page shows; its procedure's names; its receiving unit whole (the footer
+# shows its contacts); the events' shown columns and their unit's name.
 TRACK = PreparedRead(
     lambda code, digits: (
         Dossier.objects.alias(code_upper=Upper("code"))
         .filter(code_upper=code, phone_last4=digits)
-        .values_list(*_paths(_track_columns()))[:1]
+        .select_related("procedure", "receiving_unit")
+        .only(
+            "code",
+            "status",
+            "due_at",
+            "completed_at",
+            "phone_last4",
+            "procedure__name",
+            "procedure__name_en",
+            "receiving_unit",
+        )[:1]
     ),
     code=str,
     digits=str,
 )
 
 PUBLIC_EVENTS = PreparedRead(
-    lambda dossier: Event.objects.filter(dossier_id=dossier, public=True).values_list(
-        *_paths(_event_columns())
+    lambda dossier: (
+        Event.objects.filter(dossier_id=dossier, public=True)
+        .select_related("actor_unit")
+        .only(
+            "action",
+            "at",
+            "from_status",
+            "to_status",
+            "note",
+            "details",
+            "dossier_id",
+            "actor_unit__name",
+        )
     ),
     dossier=int,
 )
-
-
-def _event_of(row: tuple[Any, ...]) -> Event:
-    event, unit = _objects(_event_columns(), row)
-    event.actor_unit = unit
-    return event  # type: ignore[no-any-return]
 
 
 def dossier_track(*, code: str, phone_last4: str) -> Dossier | None:
@@ -285,13 +242,8 @@ def dossier_track(*, code: str, phone_last4: str) -> Dossier | None:
     digits = (phone_last4 or "").strip()
     if len(digits) != 4 or not digits.isdigit():
         return None
-    rows = TRACK.rows(code=code, digits=digits)
-    if not rows:
-        return None
-    dossier, procedure, unit = _objects(_track_columns(), rows[0])
-    dossier.procedure = procedure
-    dossier.receiving_unit = unit
-    return dossier  # type: ignore[no-any-return]
+    found: list[Dossier] = TRACK.objects(code=code, digits=digits)
+    return found[0] if found else None
 
 
 def result_get_by_token(*, token: str) -> Result:

@@ -119,18 +119,24 @@ def test_district_staff_see_their_area_only(dossier, district_staff):
     assert outside not in visible
 
 
-def test_a_digital_team_member_sees_only_what_they_filed(dossier, unit_a, citizen):
+def _filed_by_digital_team(unit, applicant, **extra):
+    """A dossier a community digital team member filed for `applicant`."""
     from tests.procedures.factories import ProcedureFactory
 
-    helper = UserFactory(roles=[Role.DIGITAL_TEAM], org_unit=unit_a)
+    helper = UserFactory(roles=[Role.DIGITAL_TEAM], org_unit=unit)
     filed = services.dossier_submit(
-        applicant=citizen,
+        applicant=applicant,
         procedure=ProcedureFactory(),
-        receiving_unit=unit_a,
+        receiving_unit=unit,
         data={"full_name": "A"},
-        channel="counter",
         assisted_by=helper,
+        **extra,
     )
+    return helper, filed
+
+
+def test_a_digital_team_member_sees_only_what_they_filed(dossier, unit_a, citizen):
+    helper, filed = _filed_by_digital_team(unit_a, citizen, channel="counter")
 
     assert list(dossiers_visible_to(user=helper)) == [filed]
     assert filed.assisted
@@ -177,16 +183,8 @@ def test_the_lookup_by_code_sees_what_dossiers_visible_to_sees(
     from django.http import Http404
 
     from dossiers.selectors import dossier_get_for_user
-    from tests.procedures.factories import ProcedureFactory
 
-    helper = UserFactory(roles=[Role.DIGITAL_TEAM], org_unit=unit_a)
-    filed = services.dossier_submit(
-        applicant=other_citizen,
-        procedure=ProcedureFactory(),
-        receiving_unit=unit_a,
-        data={"full_name": "A"},
-        assisted_by=helper,
-    )
+    helper, filed = _filed_by_digital_team(unit_a, other_citizen)
     at_b = make_dossier(applicant=other_citizen, unit=unit_b)
     # Received at commune A, competent at commune B (issue 17).
     competent_b = make_dossier(applicant=citizen, unit=unit_a)
