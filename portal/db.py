@@ -138,7 +138,9 @@ class PreparedRead:
                 # The characters LIKE escapes: a rewritten value is seen.
                 self._placeholders[name] = f"%_\\prepared:{name}"
             elif kind is int:
-                self._placeholders[name] = -(2**62) + number
+                # Within an IntegerField's range, which the ORM checks (a value
+                # out of it makes the query empty, not a parameter).
+                self._placeholders[name] = -(2**31) + number
             else:
                 raise TypeError(f"{name}: str or int, not {kind!r}")
         # Per connection: a thread has its own, with its own compiler; and the

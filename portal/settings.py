@@ -103,7 +103,8 @@ MIDDLEWARE = [
     "accounts.addresses.PublicAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's, the TOTP device read by a prepared statement (accounts/otp.py).
+    "accounts.otp.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the lockout flag set anywhere in the request.
