@@ -8,6 +8,7 @@ from django.http import Http404
 
 from dossiers.models import Dossier
 from dossiers.selectors import dossiers_visible_to
+from portal.db import PreparedRead
 from procedures.fees import Exemption, Fee, fee_shown
 
 from .fees import LINKED_PART, rule_verified
@@ -16,11 +17,27 @@ from .models import DossierFee, Payment, PaymentStatus
 
 def dossier_fee(*, dossier: Dossier) -> DossierFee | None:
     """The dossier's assessment, read once per dossier object (the fee line and
-    the fee block of one page share it)."""
-    try:
-        return dossier.fee
-    except DossierFee.DoesNotExist:
+    the fee block of one page share it; `dossier.fee` then gives it too), by a
+    read compiled once (the officer's dossier page, decision 336)."""
+    cache = Dossier.fee.related
+    fee: DossierFee | None
+    if cache.is_cached(dossier):
+        fee = cache.get_cached_value(dossier)  # type: ignore[assignment]
+        return fee
+    if dossier.pk is None:
         return None
+    found = _FEE.objects(dossier=dossier.pk)
+    fee = found[0] if found else None
+    # As `dossier.fee` caches it, absent (None) included.
+    cache.set_cached_value(dossier, fee)
+    if fee is not None:
+        DossierFee.dossier.field.set_cached_value(fee, dossier)
+    return fee
+
+
+_FEE = PreparedRead(
+    lambda dossier: DossierFee.objects.filter(dossier_id=dossier)[:1], dossier=int
+)
 
 
 def fee_of_dossier(dossier: Dossier) -> Fee:

@@ -10,9 +10,13 @@ A package, re-exported here so callers import `dossiers.selectors`:
 """
 
 from .access import (
+    dossier_actions_done,
+    dossier_attachments,
     dossier_events,
     dossier_get_for_user,
     dossier_last_event,
+    dossier_rated,
+    dossier_result,
     dossier_timeliness,
     dossier_track,
     dossiers_visible_to,
@@ -89,6 +93,8 @@ __all__ = [
     "WAITS_SIGN",
     "QueueChoices",
     "applicant_areas_on",
+    "dossier_actions_done",
+    "dossier_attachments",
     "dossier_data_rows",
     "dossier_events",
     "dossier_get_for_user",
@@ -97,6 +103,8 @@ __all__ = [
     "dossier_queue_choices",
     "dossier_queue_filter",
     "dossier_queue_page",
+    "dossier_rated",
+    "dossier_result",
     "dossier_timeliness",
     "dossier_track",
     "dossier_waiting_counts",

@@ -18,7 +18,15 @@ from signing.selectors import Verification, pdf_verify, signed_document_of
 from units.models import OrgUnit
 
 from ..calendar import completion_timeliness, open_timeliness
-from ..models import COMPLETED_STATUSES, FINAL_STATUSES, Dossier, Event, Result
+from ..models import (
+    COMPLETED_STATUSES,
+    FINAL_STATUSES,
+    Attachment,
+    Dossier,
+    Event,
+    Rating,
+    Result,
+)
 
 
 def dossiers_base() -> QuerySet[Dossier]:
@@ -129,14 +137,15 @@ def dossier_get_for_user(*, user: Any, code: str, lean: bool = False) -> Dossier
     every request (2 of its 5 ms at 1M dossiers)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         raise Http404
-    org_unit = None if user.is_superuser else user.org_unit
-    roles = None if org_unit is None else _roles(user)
+    # The unit's id is enough, but for an area's path (the unit's row not read).
+    unit = None if user.is_superuser else user.org_unit_id
+    roles = None if unit is None else _roles(user)
     read = _lookup(user.is_superuser, roles, lean)
     path = ""
-    if org_unit is not None and roles is not None and roles.area:
-        path = org_unit.admin_unit.path
+    if roles is not None and roles.area:
+        path = user.org_unit.admin_unit.path
     found: list[Dossier] = read.objects(
-        code=code, user=user.pk, unit=getattr(org_unit, "pk", 0), path=path
+        code=code, user=user.pk, unit=unit or 0, path=path
     )
     if not found:
         raise Http404
@@ -180,15 +189,70 @@ def _lookup(superuser: bool, roles: _Roles | None, lean: bool) -> PreparedRead:
     return PreparedRead(build, **values)
 
 
-def dossier_events(
-    *, dossier: Dossier, public_only: bool = False
-) -> list[Event] | QuerySet[Event]:
+def dossier_events(*, dossier: Dossier, public_only: bool = False) -> list[Event]:
     """The dossier's events, oldest first. The public ones are shown without
     their actor (the unit only), whom the read then leaves out; they are what the
-    busiest public page shows, read by a query compiled once (`PUBLIC_EVENTS`)."""
+    busiest public page shows. Both reads are compiled once (`PUBLIC_EVENTS`,
+    `EVENTS`)."""
     if not public_only:
-        return dossier.events.select_related("actor", "actor_unit")
+        return EVENTS.objects(dossier=dossier.pk)
     return PUBLIC_EVENTS.objects(dossier=dossier.pk)
+
+
+def dossier_actions_done(
+    *, dossier: Dossier, events: list[Event] | None = None
+) -> set[str]:
+    """The actions recorded on the dossier: from `events` when they are all of
+    its events (`dossier_events` without `public_only`), else read."""
+    if events is not None:
+        return {event.action for event in events}
+    return {action for (action,) in ACTIONS.rows(dossier=dossier.pk)}
+
+
+def dossier_attachments(*, dossier: Dossier) -> list[Attachment]:
+    """The dossier's files, oldest first."""
+    return ATTACHMENTS.objects(dossier=dossier.pk)
+
+
+def dossier_result(*, dossier: Dossier) -> Result | None:
+    """The dossier's result (the first recorded), with its issuing unit."""
+    found: list[Result] = RESULT.objects(dossier=dossier.pk)
+    return found[0] if found else None
+
+
+def dossier_rated(*, dossier: Dossier) -> bool:
+    return bool(RATED.rows(dossier=dossier.pk))
+
+
+# The officer's dossier page, the busiest staff page: its own reads, compiled
+# once per process as the tracking page's (decision 336).
+EVENTS = PreparedRead(
+    lambda dossier: Event.objects.filter(dossier_id=dossier).select_related(
+        "actor", "actor_unit"
+    ),
+    dossier=int,
+)
+ACTIONS = PreparedRead(
+    lambda dossier: (
+        Event.objects.filter(dossier_id=dossier).order_by().values_list("action")
+    ),
+    dossier=int,
+)
+ATTACHMENTS = PreparedRead(
+    lambda dossier: Attachment.objects.filter(dossier_id=dossier), dossier=int
+)
+RESULT = PreparedRead(
+    lambda dossier: (
+        Result.objects.filter(dossier_id=dossier)
+        .select_related("issued_by_unit")
+        .order_by("pk")[:1]
+    ),
+    dossier=int,
+)
+RATED = PreparedRead(
+    lambda dossier: Rating.objects.filter(dossier_id=dossier).values_list("pk")[:1],
+    dossier=int,
+)
 
 
 # Public tracking and its timeline, the busiest public reads: compiled once per
@@ -275,8 +339,14 @@ def dossier_timeliness(
     return open_timeliness(due_at=dossier.due_at, as_of=as_of or timezone.now())
 
 
-def dossier_last_event(*, dossier: Dossier, action: str) -> Event | None:
-    """The latest event of `action` on the dossier (e.g. the supplement request)."""
+def dossier_last_event(
+    *, dossier: Dossier, action: str, events: list[Event] | None = None
+) -> Event | None:
+    """The latest event of `action` on the dossier (e.g. the supplement request):
+    among `events` when they are all of its events, oldest first
+    (`dossier_events` without `public_only`), else read."""
+    if events is not None:
+        return next((e for e in reversed(events) if e.action == action), None)
     return dossier.events.filter(action=action).order_by("-at", "-pk").first()
 
 

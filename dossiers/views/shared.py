@@ -16,11 +16,15 @@ from portal.db import joins_as_written
 from .. import hooks, slips
 from ..calendar import explain_steps
 from ..lifecycle import OPEN, available_actions
-from ..models import Attachment, Rating, Result, Status
+from ..models import Attachment, Result, Status
 from ..selectors import (
+    dossier_actions_done,
+    dossier_attachments,
     dossier_events,
     dossier_get_for_user,
     dossier_last_event,
+    dossier_rated,
+    dossier_result,
     dossier_timeliness,
 )
 from ..services import dossier_record_view
@@ -38,16 +42,22 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         dossier = dossier_get_for_user(user=request.user, code=code, lean=True)
     is_applicant = dossier.applicant_id == request.user.pk
     dossier_record_view(user=request.user, dossier=dossier, context="xem trang hồ sơ")
-    result = Result.objects.filter(dossier=dossier).first()
+    result = dossier_result(dossier=dossier)
     actions = available_actions(request.user, dossier)
-    rated = Rating.objects.filter(dossier=dossier).exists()
+    rated = dossier_rated(dossier=dossier)
+    events = dossier_events(dossier=dossier, public_only=is_applicant)
+    # Staff see every event: what was done, and the last supplement request, are
+    # read from them; the applicant's are the public ones only.
+    every_event = None if is_applicant else events
     supplement_request = (
-        dossier_last_event(dossier=dossier, action="request_supplement")
+        dossier_last_event(
+            dossier=dossier, action="request_supplement", events=every_event
+        )
         if dossier.status == Status.SUPPLEMENT_REQUESTED
         else None
     )
     # The slips that exist for this dossier, for the links under "Giấy tờ".
-    done = set(dossier.events.values_list("action", flat=True))
+    done = dossier_actions_done(dossier=dossier, events=every_event)
     slip_kinds = ["receipt"] + [
         kind for kind, (action, _render) in _SLIP_EVENTS.items() if action in done
     ]
@@ -57,8 +67,8 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
         {
             "dossier": dossier,
             "is_applicant": is_applicant,
-            "events": dossier_events(dossier=dossier, public_only=is_applicant),
-            "attachments": dossier.attachments.all(),
+            "events": events,
+            "attachments": dossier_attachments(dossier=dossier),
             "timeliness": dossier_timeliness(dossier),
             # Only the applicant and staff see the page: staff (officers and
             # administrators) are told which rules are unverified, never citizens.

@@ -225,3 +225,112 @@ def test_the_lookup_by_code_sees_what_dossiers_visible_to_sees(
     assert competent_b in set(dossiers_visible_to(user=officer_other_commune))
     assert set(dossiers_visible_to(user=helper)) == {filed}
     assert elsewhere not in set(dossiers_visible_to(user=district_staff))
+
+
+def _page_reads(dossier, every_event=None):
+    from dossiers.selectors import (
+        dossier_actions_done,
+        dossier_attachments,
+        dossier_events,
+        dossier_last_event,
+        dossier_rated,
+        dossier_result,
+    )
+
+    events = dossier_events(dossier=dossier)
+    return {
+        "events": [(e.pk, e.actor, e.actor_unit) for e in events],
+        "public": [e.pk for e in dossier_events(dossier=dossier, public_only=True)],
+        "done": dossier_actions_done(dossier=dossier, events=every_event),
+        "done from events": dossier_actions_done(dossier=dossier, events=events),
+        "last assign": dossier_last_event(
+            dossier=dossier, action="assign", events=every_event
+        ),
+        "attachments": [
+            (a.pk, a.original_name) for a in dossier_attachments(dossier=dossier)
+        ],
+        "result": (lambda r: r and (r.pk, r.issued_by_unit))(
+            dossier_result(dossier=dossier)
+        ),
+        "rated": dossier_rated(dossier=dossier),
+    }
+
+
+def _orm_reads(dossier):
+    from dossiers.models import Attachment, Rating, Result
+
+    events = dossier.events.select_related("actor", "actor_unit").order_by("at", "pk")
+    return {
+        "events": [(e.pk, e.actor, e.actor_unit) for e in events],
+        "public": [e.pk for e in events if e.public],
+        "done": set(dossier.events.values_list("action", flat=True)),
+        "done from events": set(dossier.events.values_list("action", flat=True)),
+        "last assign": dossier.events.filter(action="assign")
+        .order_by("-at", "-pk")
+        .first(),
+        "attachments": [
+            (a.pk, a.original_name)
+            for a in Attachment.objects.filter(dossier=dossier).order_by(
+                "uploaded_at", "pk"
+            )
+        ],
+        "result": (lambda r: r and (r.pk, r.issued_by_unit))(
+            Result.objects.filter(dossier=dossier).first()
+        ),
+        "rated": Rating.objects.filter(dossier=dossier).exists(),
+    }
+
+
+def test_the_dossier_pages_reads_give_what_the_orm_gives(
+    citizen, officer, specialist, leader, unit_a
+):
+    """The page's own reads, compiled once (decision 336), as the ORM reads them:
+    bare, then with a history, files, a result and a rating."""
+    from django.utils import timezone
+
+    from dossiers.models import Rating, Result
+
+    dossier = make_dossier(
+        status=Status.RECEIVED,
+        applicant=citizen,
+        unit=unit_a,
+        officer=officer,
+        specialist=specialist,
+        leader=leader,
+    )
+    other = make_dossier(
+        status=Status.RECEIVED, applicant=citizen, unit=unit_a, officer=officer
+    )
+    services.attachment_add(uploaded_by=citizen, upload=pdf_upload(), dossier=other)
+
+    def same():
+        everything = _orm_reads(dossier)
+        assert _page_reads(dossier) == everything
+        assert _page_reads(dossier, every_event=_orm_events(dossier)) == everything
+
+    same()
+    for _ in range(3):
+        services.dossier_assign(dossier=dossier, actor=officer, assignee=specialist)
+        services.attachment_add(
+            uploaded_by=citizen, upload=pdf_upload(), dossier=dossier
+        )
+    same()
+    Result.objects.create(
+        dossier=dossier,
+        token="t" * 40,
+        title="Giấy khai sinh",
+        issued_at=timezone.now(),
+        issued_by_unit=unit_a,
+        issued_by=leader,
+    )
+    Rating.objects.create(dossier=dossier, overall=Rating.Overall.SATISFIED)
+    same()
+    assert _page_reads(dossier)["result"][1] == unit_a
+    assert _page_reads(dossier)["rated"]
+    assert _page_reads(other)["attachments"] != _page_reads(dossier)["attachments"]
+
+
+def _orm_events(dossier):
+    return list(
+        dossier.events.select_related("actor", "actor_unit").order_by("at", "pk")
+    )

@@ -555,3 +555,34 @@ def test_a_query_on_the_worker_goes_to_the_address_its_task_carries(
         adopt_origin(task=SimpleNamespace(request=SimpleNamespace()))
 
     assert http.calls == [("POST", "http://127.0.0.1:8123/paygate/api/query/")]
+
+
+def test_the_assessment_is_read_once_per_dossier_object_as_dossier_fee_gives_it(
+    submitted, django_assert_num_queries
+):
+    """`dossier_fee` (a read compiled once, decision 336) gives what `dossier.fee`
+    gives, and leaves it cached there, absent included."""
+    from dossiers.models import Dossier
+    from payments.selectors import dossier_fee
+
+    expected = DossierFee.objects.get(dossier=submitted)
+    dossier = Dossier.objects.get(pk=submitted.pk)
+    with django_assert_num_queries(1):
+        fee = dossier_fee(dossier=dossier)
+        assert dossier_fee(dossier=dossier) is fee
+        assert dossier.fee is fee
+        assert fee.dossier is dossier
+    assert (fee.pk, fee.amount_vnd, fee.channel) == (
+        expected.pk,
+        expected.amount_vnd,
+        expected.channel,
+    )
+
+    expected.delete()
+    dossier = Dossier.objects.get(pk=submitted.pk)
+    with django_assert_num_queries(1):
+        assert dossier_fee(dossier=dossier) is None
+        assert dossier_fee(dossier=dossier) is None
+        with pytest.raises(DossierFee.DoesNotExist):
+            dossier.fee  # noqa: B018 - Django's own cached answer
+    assert dossier_fee(dossier=Dossier(procedure=submitted.procedure)) is None
