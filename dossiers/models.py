@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.models import ChoiceLabels
+
 from .history import event_label
 
 
@@ -88,7 +90,7 @@ class Channel(models.TextChoices):
     POST = "post", _("Qua dịch vụ bưu chính công ích")
 
 
-class Dossier(models.Model):
+class Dossier(ChoiceLabels, models.Model):
     # A 35-character agency code (units.OrgUnit) and, under Circular 04/2025,
     # "-YYMMDD-AAXXXX" with a sequence of at least 4 digits (rules app).
     code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True)
@@ -327,7 +329,7 @@ class Origin(models.TextChoices):
     IMPORT = "import", _("nhập dữ liệu")
 
 
-class Event(models.Model):
+class Event(ChoiceLabels, models.Model):
     """One change to a dossier. Append-only: never updated or deleted."""
 
     dossier = models.ForeignKey(

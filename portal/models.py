@@ -1,4 +1,9 @@
+import functools
+from typing import Any
+
 from django.db import models
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import gettext_lazy as _
 
 
@@ -40,3 +45,29 @@ class RetentionRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.trigger}"
+
+
+class ChoiceLabels:
+    """`get_FOO_display()` from a mapping of each field's choices built once.
+
+    Django's builds a dict of the field's choices on every call, hashing each
+    lazily translated label, so translating every one of them: 13 statuses
+    translated to show one, about 50–100 µs a call, twice per row of the officer's
+    queue (decision 336). The labels stay lazy: each call translates its own into
+    the language active then. Fields whose choices are computed (a callable) are
+    left to Django.
+    """
+
+    def _get_FIELD_display(self, field: models.Field[Any, Any]) -> Any:
+        labels = _choice_labels(field)
+        if labels is None:
+            return super()._get_FIELD_display(field)  # type: ignore[misc]
+        value = getattr(self, field.attname)
+        return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
+@functools.cache
+def _choice_labels(field: models.Field[Any, Any]) -> dict[Any, Any] | None:
+    if not isinstance(field.choices, (list, tuple)):
+        return None
+    return dict(make_hashable(field.flatchoices))
