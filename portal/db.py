@@ -11,6 +11,7 @@ routed (REPORTING_REPLICA is off).
 import contextlib
 import contextvars
 import dataclasses
+import datetime
 import itertools
 import re
 import weakref
@@ -113,13 +114,13 @@ class PreparedRead:
     query on every request took longer than running it (the tracking page's
     lookup at 1M dossiers: 0.5 ms of compilation in Django, 0.55 ms a query in
     the database, 0.18 ms prepared; docs/benchmarks.md, decision 334). `build`
-    receives one placeholder per value named in `values` (`name=str` or
-    `name=int`) and returns a `values_list` queryset, read with `rows`, or a
-    queryset of model instances (with its `select_related` and deferred fields),
-    read with `objects`, which builds them as the ORM does. Each placeholder must reach
-    the SQL's parameters as it is: a lookup that rewrites its value
-    (`icontains`, and `iexact` on SQLite, which escape it for LIKE) cannot be
-    prepared, and the first compilation refuses it.
+    receives one placeholder per value named in `values` (`name=str`,
+    `name=int` or `name=datetime.date`) and returns a `values_list` queryset,
+    read with `rows`, or a queryset of model instances (with its `select_related`
+    and deferred fields), read with `objects`, which builds them as the ORM does.
+    Each placeholder must reach the SQL's parameters as it is: a lookup that
+    rewrites its value (`icontains`, and `iexact` on SQLite, which escape it for
+    LIKE) cannot be prepared, and the first compilation refuses it.
 
     The server-side statement lives as long as its connection (a rollback keeps
     it; a new connection prepares it again). Behind a pooler that hands one
@@ -141,8 +142,14 @@ class PreparedRead:
                 # Within an IntegerField's range, which the ORM checks (a value
                 # out of it makes the query empty, not a parameter).
                 self._placeholders[name] = -(2**31) + number
+            elif kind is datetime.date:
+                # Days of the year 1: a date field's lookups pass them as they
+                # are, or as ISO text (SQLite), which `_run` then sends too.
+                self._placeholders[name] = datetime.date.min + datetime.timedelta(
+                    days=number
+                )
             else:
-                raise TypeError(f"{name}: str or int, not {kind!r}")
+                raise TypeError(f"{name}: str, int or date, not {kind!r}")
         # Per connection: a thread has its own, with its own compiler; and the
         # database sessions (DB-API connections) that hold the statement.
         self._compiled: weakref.WeakKeyDictionary[Any, _Compiled] = (
@@ -155,12 +162,17 @@ class PreparedRead:
         compiler = queryset.query.get_compiler(connection=connection)
         sql, params = compiler.as_sql()
         slots = [
-            (index, name)
+            (index, name, type(param) is str)
             for index, param in enumerate(params)
             for name, placeholder in self._placeholders.items()
-            if type(param) is type(placeholder) and param == placeholder
+            if (type(param) is type(placeholder) and param == placeholder)
+            or (
+                type(placeholder) is datetime.date
+                and type(param) is str
+                and param == placeholder.isoformat()
+            )
         ]
-        missing = set(self._placeholders) - {name for _index, name in slots}
+        missing = set(self._placeholders) - {name for _index, name, _text in slots}
         if missing:
             raise ImproperlyConfigured(
                 f"{sorted(missing)} do not reach the query's parameters as they "
@@ -206,8 +218,11 @@ class PreparedRead:
         if compiled is None:
             compiled = self._compiled[connection] = self._compile(connection)
         bound = list(compiled.params)
-        for index, name in compiled.slots:
-            bound[index] = values[name]
+        for index, name, as_text in compiled.slots:
+            value = values[name]
+            bound[index] = (
+                value.isoformat() if as_text and type(value) is datetime.date else value
+            )
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql" and settings.PREPARED_READS:
                 session = connection.connection
@@ -281,6 +296,7 @@ class _Compiled:
     converters: dict[int, Any]
     sql: str
     params: list[Any]
-    slots: list[tuple[int, str]]
+    # (parameter's index, placeholder's name, a date sent as ISO text)
+    slots: list[tuple[int, str, bool]]
     prepare: str
     execute: str

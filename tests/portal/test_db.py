@@ -2,6 +2,7 @@ from typing import Any
 
 import pytest
 from django.db import connections
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from portal.db import REPLICA, ReportingRouter, reporting_reads
@@ -239,3 +240,33 @@ def test_on_postgresql_the_read_is_prepared_once_per_database_session(unit_a, se
     with CaptureQueriesContext(connection) as queries:
         assert read.rows(name=unit_a.name, parent=0) == expected
     assert queries.captured_queries[0]["sql"].startswith("SELECT")
+
+
+@pytest.mark.django_db
+def test_a_prepared_read_takes_dates(unit_a, unit_b):
+    """A date's placeholder reaches the SQL as a date (PostgreSQL) or as ISO text
+    (SQLite); each call sends its own day, in the same form."""
+    import datetime
+
+    from portal.db import PreparedRead
+
+    read = PreparedRead(
+        lambda day, name: OrgUnit.objects.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day), name=name
+        ).values_list("pk"),
+        day=datetime.date,
+        name=str,
+    )
+    unit_b.valid_from = datetime.date(2025, 7, 1)
+    unit_b.save()
+    for day in (datetime.date(2025, 6, 30), datetime.date(2025, 7, 1)):
+        for unit in (unit_a, unit_b):
+            assert read.rows(day=day, name=unit.name) == list(
+                OrgUnit.objects.filter(
+                    Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+                    name=unit.name,
+                ).values_list("pk")
+            )
+    assert read.rows(day=datetime.date(2025, 6, 30), name=unit_b.name) == []
+    with pytest.raises(TypeError):
+        PreparedRead(lambda moment: OrgUnit.objects.none(), moment=datetime.datetime)
