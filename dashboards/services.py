@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 
 from dossiers.models import Dossier, Event, Rating, Status
+from portal.db import PreparedRead
 
 from .bulk import insert_rows
 from .metrics import (
@@ -167,6 +168,13 @@ def facts_for_dossier(
     )
 
 
+# A dossier's counted facts, read at every transition: compiled once (decision 336).
+_FACTS = PreparedRead(
+    lambda dossier: DossierFacts.objects.filter(pk=dossier).order_by("pk")[:1],
+    dossier=int,
+)
+
+
 def facts_refresh(*, dossier: Dossier, event: Event | None = None) -> bool:
     """Replace the dossier's counted contribution by its current one.
 
@@ -182,7 +190,8 @@ def facts_refresh(*, dossier: Dossier, event: Event | None = None) -> bool:
         if event.action == "withdraw":
             withdrawn_at = event.at
     new = facts_for_dossier(dossier, withdrawn_at=withdrawn_at, rating=rating)
-    stored = DossierFacts.objects.filter(pk=dossier.pk).first()
+    found = _FACTS.objects(dossier=dossier.pk)
+    stored = found[0] if found else None
     old = facts_of_row(stored) if stored is not None else None
     if old == new:
         return False

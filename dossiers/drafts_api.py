@@ -26,6 +26,7 @@ from procedures.schema import schema_prefill
 from procedures.schema.definitions import leaves
 from procedures.selectors import procedure_by_code
 from units.models import OrgUnit
+from units.selectors import org_unit_by_code
 
 from . import services, wizard
 from .api import (
@@ -157,7 +158,7 @@ class DraftAttachSerializer(serializers.Serializer[Any]):
 
 
 def _unit(code: str) -> OrgUnit:
-    unit = OrgUnit.objects.filter(agency_code=code).first()
+    unit = org_unit_by_code(code=code)
     if unit is None:
         raise ValidationError({"unit": [_("Không có cơ quan mang mã định danh này.")]})
     return unit

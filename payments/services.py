@@ -63,12 +63,17 @@ def _province_id(dossier: Dossier) -> int | None:
     return province_id_of(dossier.admin_unit)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def fee_record(*, dossier: Dossier, now: datetime.datetime | None = None) -> DossierFee:
     """Assess the dossier's fee at submission and keep it; the dossier's
     `fee_vnd` becomes what is owed (0 when an exemption applies). The part of a
     linked dossier (`part_of`) owes nothing of its own: its fee is the linked
-    submission's."""
+    submission's.
+
+    Called in the submission's transaction, which a failure here aborts whole:
+    no savepoint of its own, and the assessment written by one upsert (INSERT …
+    ON CONFLICT) instead of update_or_create's lock, look-up and two savepoints
+    (decision 336)."""
     now = now or timezone.now()
     assessment = fees.fee_assess(
         procedure=dossier.procedure,
@@ -79,19 +84,22 @@ def fee_record(*, dossier: Dossier, now: datetime.datetime | None = None) -> Dos
         province_id=_province_id(dossier),
     )
     rule = assessment.exemption
-    fee, _created = DossierFee.objects.update_or_create(
-        dossier=dossier,
-        defaults={
-            "channel": dossier.channel,
-            "base_vnd": assessment.base_vnd,
-            "amount_vnd": assessment.amount_vnd,
-            "exemption_key": rule.key if rule else "",
-            "exemption_name": rule.name if rule else "",
-            "exemption_name_en": rule.name_en if rule else "",
-            "exemption_source": rule.source if rule else "",
-            "assessed_at": now,
-            "computation": list(assessment.lines),
-        },
+    assessed = {
+        "channel": dossier.channel,
+        "base_vnd": assessment.base_vnd,
+        "amount_vnd": assessment.amount_vnd,
+        "exemption_key": rule.key if rule else "",
+        "exemption_name": rule.name if rule else "",
+        "exemption_name_en": rule.name_en if rule else "",
+        "exemption_source": rule.source if rule else "",
+        "assessed_at": now,
+        "computation": list(assessment.lines),
+    }
+    (fee,) = DossierFee.objects.bulk_create(
+        [DossierFee(dossier=dossier, **assessed)],
+        update_conflicts=True,
+        unique_fields=["dossier"],
+        update_fields=list(assessed),
     )
     if dossier.fee_vnd != assessment.amount_vnd:
         Dossier.objects.filter(pk=dossier.pk).update(fee_vnd=assessment.amount_vnd)

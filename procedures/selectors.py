@@ -21,6 +21,7 @@ from django.db.models.functions import Collate, Length
 from django.http import Http404
 from django.utils import timezone
 
+from portal.db import PreparedRead
 from units.models import ONE_STOP_KINDS, AdminUnit, OrgUnit
 from units.selectors import province_id_of, receiving_q, valid_on_q
 
@@ -111,9 +112,13 @@ def procedure_search(
     )
 
 
-def _by_code(code: str) -> Q:
+def _code_field(code: str) -> str:
     """A national code (1.000894) or, for procedures without one, the key."""
-    return Q(code=code) if CODE_RE.fullmatch(code or "") else Q(key=code)
+    return "code" if CODE_RE.fullmatch(code or "") else "key"
+
+
+def _by_code(code: str) -> Q:
+    return Q(**{_code_field(code): code})
 
 
 def procedure_get(*, code: str) -> Procedure:
@@ -146,8 +151,21 @@ def procedure_get(*, code: str) -> Procedure:
 def procedure_by_code(*, code: str) -> Procedure | None:
     """The procedure with this national code or key, without what only its page
     shows (life events, documents, steps: a submission or a due date reads what
-    it needs)."""
-    return Procedure.objects.select_related("field").filter(_by_code(code)).first()
+    it needs). Read at every submission: compiled once (decision 336)."""
+    found: list[Procedure] = _BY[_code_field(code)].objects(code=code)
+    return found[0] if found else None
+
+
+def _procedure_by(name: str) -> PreparedRead:
+    return PreparedRead(
+        lambda code: Procedure.objects.select_related("field").filter(**{name: code})[
+            :1
+        ],
+        code=str,
+    )
+
+
+_BY = {name: _procedure_by(name) for name in ("code", "key")}
 
 
 def linked_steps_applying(

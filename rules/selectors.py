@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db.models import F, Q
 
+from portal.db import PreparedRead
+
 from .models import CodeFormat, NoAppointmentDay, RuleSet
 from .seeds import TT01_2018_FORMS
 
@@ -42,16 +44,26 @@ class Rules:
         }
 
 
+def _in_force(day: datetime.date) -> Q:
+    return Q(Q(valid_from__isnull=True) | Q(valid_from__lte=day)) & Q(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+    )
+
+
+# Read at every submission, deadline and transition: compiled once (portal.db,
+# decision 336).
+RULE_SET_ON = PreparedRead(
+    lambda day: RuleSet.objects.filter(_in_force(day)).order_by(
+        F("valid_from").desc(nulls_last=True)
+    )[:1],
+    day=datetime.date,
+)
+
+
 def rule_set_on(day: datetime.date) -> RuleSet | None:
     """The rule set in force on `day` (the latest to start, should two meet)."""
-    return (
-        RuleSet.objects.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-        )
-        .order_by(F("valid_from").desc(nulls_last=True))
-        .first()
-    )
+    found: list[RuleSet] = RULE_SET_ON.objects(day=day)
+    return found[0] if found else None
 
 
 def rules_from(rule_set: RuleSet | None) -> Rules:
@@ -95,14 +107,12 @@ def no_appointment_day_on(
     code, its national code) received at a unit on `day`: the unit's own rule in
     force on `day`, else that of the centre it belongs to (a reception point's);
     None when neither has one or it does not cover the procedure. One query."""
-    found = list(
-        NoAppointmentDay.objects.filter(
-            Q(centre_id=unit_id) | Q(centre_id=parent_id)
-            if parent_id is not None
-            else Q(centre_id=unit_id),
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-        ).select_related("centre")
+    found: list[NoAppointmentDay] = (
+        NO_APPOINTMENT_DAYS.objects(unit=unit_id, day=day)
+        if parent_id is None
+        else NO_APPOINTMENT_DAYS_WITH_CENTRE.objects(
+            unit=unit_id, parent=parent_id, day=day
+        )
     )
     found.sort(
         key=lambda r: (r.centre_id == unit_id, r.valid_from or datetime.date.min),
@@ -114,3 +124,21 @@ def no_appointment_day_on(
     ):
         return None
     return rule
+
+
+# A unit's own rule, and with that of the centre it belongs to: compiled once.
+NO_APPOINTMENT_DAYS = PreparedRead(
+    lambda unit, day: NoAppointmentDay.objects.filter(
+        _in_force(day), centre_id=unit
+    ).select_related("centre"),
+    unit=int,
+    day=datetime.date,
+)
+NO_APPOINTMENT_DAYS_WITH_CENTRE = PreparedRead(
+    lambda unit, parent, day: NoAppointmentDay.objects.filter(
+        Q(centre_id=unit) | Q(centre_id=parent), _in_force(day)
+    ).select_related("centre"),
+    unit=int,
+    parent=int,
+    day=datetime.date,
+)

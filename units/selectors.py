@@ -4,6 +4,8 @@ import datetime
 
 from django.db.models import Q, QuerySet
 
+from portal.db import PreparedRead
+
 from .models import NON_RECEIVING_KINDS, ONE_STOP_KINDS, AdminUnit, OrgUnit
 
 
@@ -152,3 +154,22 @@ def competent_unit_for(
         )
     )
     return candidates[0]
+
+
+# The unit a submission names by its agency code, with its place: compiled once
+# (decision 336).
+_UNIT_BY_CODE = PreparedRead(
+    lambda code: (
+        OrgUnit.objects.select_related("admin_unit")
+        .filter(agency_code=code)
+        .order_by("pk")[:1]
+    ),
+    code=str,
+)
+
+
+def org_unit_by_code(*, code: str) -> OrgUnit | None:
+    """The unit with this agency code, with its administrative unit; None when
+    there is none."""
+    found: list[OrgUnit] = _UNIT_BY_CODE.objects(code=code)
+    return found[0] if found else None

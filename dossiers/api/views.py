@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from accounts.addresses import absolute_url
-from units.models import OrgUnit
+from units.selectors import org_unit_by_code
 
 from .. import services
 from ..calendar import explain_steps
@@ -101,7 +101,7 @@ def _submit(request: Request) -> Response:
     payload = SubmitSerializer(data=request.data)
     payload.is_valid(raise_exception=True)
     procedure = procedure_of_code(payload.validated_data["procedure"])
-    unit = OrgUnit.objects.filter(agency_code=payload.validated_data["unit"]).first()
+    unit = org_unit_by_code(code=payload.validated_data["unit"])
     if unit is None:
         raise ValidationError({"unit": [_("Không có cơ quan mang mã định danh này.")]})
     try:

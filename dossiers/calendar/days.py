@@ -12,10 +12,19 @@ import holidays as holidays_lib
 from django.conf import settings
 from django.utils import timezone
 
+from portal.db import PreparedRead
 from rules.models import NoAppointmentDay, RuleSet
 from rules.selectors import Rules, rules_among
 
 from ..models import CalendarDay
+
+# Read by every request that computes a deadline or counts working days (the
+# submission, the queue, the dossier page, each transition): compiled once
+# (portal.db.PreparedRead, decision 336).
+_CORRECTIONS = PreparedRead(
+    lambda: CalendarDay.objects.values_list("date", "is_working_day", "reason")
+)
+_RULE_SETS = PreparedRead(lambda: RuleSet.objects.all())
 
 # Never search further than this for a working day (a misconfigured calendar
 # with no working day must fail loudly, not loop forever).
@@ -104,8 +113,8 @@ class WorkingCalendar:
         the rule sets (one more, when a deadline is first computed)."""
         return cls(
             {
-                day.date: (day.is_working_day, day.reason)
-                for day in CalendarDay.objects.all()
+                date: (is_working_day, reason)
+                for date, is_working_day, reason in _CORRECTIONS.rows()
             },
             rule_sets_from_db=True,
         )
@@ -114,9 +123,7 @@ class WorkingCalendar:
         """The rules in force for a dossier received on `day` (rules app), or
         the settings when no rule set is in force."""
         if self._rule_sets is None:
-            self._rule_sets = (
-                list(RuleSet.objects.all()) if self._rule_sets_from_db else []
-            )
+            self._rule_sets = _RULE_SETS.objects() if self._rule_sets_from_db else []
         return rules_among(self._rule_sets, day)
 
     # --- Days -------------------------------------------------------------------

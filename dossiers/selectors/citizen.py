@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import CitizenProfile
+from portal.db import PreparedRead
 from procedures.models import Procedure
 from procedures.selectors import Place, procedure_places
 from procedures.text import normalize
@@ -133,14 +134,23 @@ def receiving_units_for(
 # --- Where this applicant may file (issue 17, points 2 and 3) ---------------------
 
 
+# The applicant's recorded commune, read at every submission: compiled once
+# (decision 336).
+_PROFILE = PreparedRead(
+    lambda user: (
+        CitizenProfile.objects.select_related("commune")
+        .filter(user_id=user)
+        .order_by("pk")[:1]
+    ),
+    user=int,
+)
+
+
 def applicant_areas_on(*, applicant: Any, day: datetime.date) -> list[AdminUnit]:
     """The communes in force on `day` that carry the applicant's recorded commune
     (itself, or its successors across the reform); empty when none is known."""
-    profile = (
-        CitizenProfile.objects.select_related("commune")
-        .filter(user_id=applicant.pk)
-        .first()
-    )
+    found: list[CitizenProfile] = _PROFILE.objects(user=applicant.pk)
+    profile = found[0] if found else None
     if profile is None or profile.commune is None:
         return []
     return admin_unit_successors_on(unit=profile.commune, day=day)

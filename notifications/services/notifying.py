@@ -38,6 +38,16 @@ def preference_for(user: Any) -> Preference:
     return found[0] if found else Preference(user=user)
 
 
+# Whether this person was told of this already, at every notification: compiled
+# once (decision 336).
+_TOLD = PreparedRead(
+    lambda recipient, key: Notification.objects.filter(
+        recipient_id=recipient, dedup_key=key
+    ).order_by("pk")[:1],
+    recipient=int,
+    key=str,
+)
+
 _PREFERENCE = PreparedRead(
     lambda user: Preference.objects.filter(user=user)[:1], user=int
 )
@@ -121,7 +131,9 @@ def _channels(recipient: Any, preference: Preference) -> list[str]:
     ]
 
 
-@transaction.atomic
+# No savepoint of its own: in a transition, a failure aborts the transition whole
+# (decision 336); alone, it is its own transaction.
+@transaction.atomic(savepoint=False)
 def notify(
     *,
     recipient: Any,
@@ -142,9 +154,8 @@ def notify(
     """
     if recipient is None or not getattr(recipient, "is_active", False):
         return None
-    existing = Notification.objects.filter(
-        recipient=recipient, dedup_key=dedup_key
-    ).first()
+    found = _TOLD.objects(recipient=recipient.pk, key=dedup_key)
+    existing: Notification | None = found[0] if found else None
     if existing is not None:
         return existing
     preference = preference_for(recipient)

@@ -133,3 +133,79 @@ def test_the_officers_dossier_page_compiles_only_djangos_own_reads(
     monkeypatch.setattr(SQLCompiler, "as_sql", counting)
     assert client.get(url).status_code == 200
     assert compiled == [User]
+
+
+def test_an_api_submission_keeps_its_statement_budget(citizen, officer, unit_a):
+    """The API submission, the bench's write path (decision 336): its statements
+    pinned, the same for the second filing at a unit and the eleventh."""
+    from rest_framework.test import APIClient
+
+    from accounts.services import api_token_create
+    from tests.procedures.factories import ProcedureFactory
+
+    procedure = ProcedureFactory(fee_online_vnd=7000)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=citizen)}")
+    body = {
+        "procedure": procedure.code,
+        "unit": unit_a.agency_code,
+        "data": {"full_name": "A"},
+    }
+
+    def statements() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(
+                reverse("dossiers_api:dossier-list"), body, format="json"
+            )
+        assert response.status_code == 201, response.content
+        return len(captured.captured_queries)
+
+    statements()  # the token's first use is written
+    second = statements()
+    for _ in range(8):
+        statements()
+    # the token (and its last use, once a minute: not here), the roles; the
+    # procedure, the unit (with its place), the applicant's recorded commune,
+    # the competent agency, the calendar's corrections and rule sets, the
+    # no-appointment day and the rule set in force, the unit's daily counter, the
+    # dossier, its event; the officers to tell, whether each was told, their
+    # preferences, the notification (in a savepoint: 3 statements); the fee (one
+    # upsert), the facts (read, written); the transaction (a savepoint in the
+    # test's own: 2). Compiled once, all but the inserts, the competent agency and
+    # the officers' read (decision 336).
+    assert statements() == second == 24
+
+
+def test_an_api_submission_compiles_only_the_reads_that_vary(
+    citizen, officer, unit_a, monkeypatch
+):
+    """Its fixed reads are compiled once per process (decision 336); on a later
+    filing only the competent agency's (an IN over the area's ancestors, whose
+    length varies) is compiled again, beside the inserts."""
+    from django.db.models.sql.compiler import SQLCompiler
+    from rest_framework.test import APIClient
+
+    from accounts.services import api_token_create
+    from tests.procedures.factories import ProcedureFactory
+    from units.models import OrgUnit
+
+    procedure = ProcedureFactory(fee_online_vnd=7000)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=citizen)}")
+    body = {
+        "procedure": procedure.code,
+        "unit": unit_a.agency_code,
+        "data": {"full_name": "A"},
+    }
+    url = reverse("dossiers_api:dossier-list")
+    assert client.post(url, body, format="json").status_code == 201
+    compiled = []
+    as_sql = SQLCompiler.as_sql
+
+    def counting(compiler, *args, **kwargs):
+        compiled.append(compiler.query.model)
+        return as_sql(compiler, *args, **kwargs)
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
+    assert client.post(url, body, format="json").status_code == 201
+    assert compiled == [OrgUnit]
