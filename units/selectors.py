@@ -55,7 +55,7 @@ def admin_unit_successors_on(*, unit: AdminUnit, day: datetime.date) -> list[Adm
             found[current.pk] = current
             continue
         if not ends_ok:
-            frontier.extend(current.successors.all())
+            frontier.extend(_SUCCESSORS.objects(unit=current.pk))
     return sorted(found.values(), key=lambda u: (u.path, u.code))
 
 
@@ -173,3 +173,10 @@ def org_unit_by_code(*, code: str) -> OrgUnit | None:
     there is none."""
     found: list[OrgUnit] = _UNIT_BY_CODE.objects(code=code)
     return found[0] if found else None
+
+
+# An ended unit's successors, read at every submission of a citizen whose
+# recorded commune ended in the reform: compiled once (decision 336).
+_SUCCESSORS = PreparedRead(
+    lambda unit: AdminUnit.objects.filter(predecessors=unit), unit=int
+)
