@@ -38,7 +38,7 @@ def mask_name(full_name: str) -> str:
 @login_required
 @require_GET
 def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
-    with joins_as_written():
+    with joins_as_written(unless_prepared=True):
         dossier = dossier_get_for_user(user=request.user, code=code, lean=True)
     is_applicant = dossier.applicant_id == request.user.pk
     dossier_record_view(user=request.user, dossier=dossier, context="xem trang hồ sơ")

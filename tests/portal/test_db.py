@@ -81,6 +81,25 @@ def test_the_wide_reads_plan_their_joins_as_written_and_only_they():
 
 
 @pytest.mark.services("postgres")
+@pytest.mark.django_db
+def test_a_prepared_wide_read_is_planned_by_its_own_plan(settings):
+    """`unless_prepared`: nothing when the block's read is prepared on the server,
+    the setting when reads are sent whole (behind a pooler)."""
+    from portal.db import joins_as_written, joins_as_written_statements
+
+    default = _join_collapse_limit()
+    settings.PREPARED_READS = True
+    with joins_as_written(unless_prepared=True):
+        assert _join_collapse_limit() == default
+    assert joins_as_written_statements(unless_prepared=True) == 0
+    settings.PREPARED_READS = False
+    with joins_as_written(unless_prepared=True):
+        assert _join_collapse_limit() == "1"
+    assert joins_as_written_statements(unless_prepared=True) == 2
+    assert _join_collapse_limit() == default
+
+
+@pytest.mark.services("postgres")
 @pytest.mark.django_db(transaction=True)
 def test_a_failed_transaction_takes_the_setting_back_with_it():
     from django.db import DatabaseError, transaction
