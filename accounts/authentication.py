@@ -29,8 +29,7 @@ class TokenAuthentication(authentication.TokenAuthentication):
     keyword = "Token"
 
     def authenticate_credentials(self, key: str) -> tuple[Any, ApiToken]:
-        found = TOKEN.objects(key_hash=api_token_hash(key))
-        token = found[0] if found else None
+        token = TOKEN.first(key_hash=api_token_hash(key))
         now = timezone.now()
         if token is None or token.expires_at <= now or not token.user.is_active:
             raise exceptions.AuthenticationFailed(

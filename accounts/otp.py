@@ -31,5 +31,4 @@ class OTPMiddleware(DjangoOTPMiddleware):  # type: ignore[misc]
             number = int(pk)
         except ValueError:
             return None
-        found = TOTP_DEVICE.objects(pk=number)
-        return found[0] if found else None
+        return TOTP_DEVICE.first(pk=number)

@@ -22,8 +22,8 @@ SESSION = PreparedRead(
 
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self) -> Any:
-        found = SESSION.objects(key=self.session_key) if self.session_key else []
-        if found and found[0].expire_date > timezone.now():
-            return found[0]
+        found = SESSION.first(key=self.session_key) if self.session_key else None
+        if found is not None and found.expire_date > timezone.now():
+            return found
         self._session_key = None
         return None

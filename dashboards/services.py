@@ -190,8 +190,7 @@ def facts_refresh(*, dossier: Dossier, event: Event | None = None) -> bool:
         if event.action == "withdraw":
             withdrawn_at = event.at
     new = facts_for_dossier(dossier, withdrawn_at=withdrawn_at, rating=rating)
-    found = _FACTS.objects(dossier=dossier.pk)
-    stored = found[0] if found else None
+    stored = _FACTS.first(dossier=dossier.pk)
     old = facts_of_row(stored) if stored is not None else None
     if old == new:
         return False

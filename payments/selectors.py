@@ -26,8 +26,7 @@ def dossier_fee(*, dossier: Dossier) -> DossierFee | None:
         return fee
     if dossier.pk is None:
         return None
-    found = _FEE.objects(dossier=dossier.pk)
-    fee = found[0] if found else None
+    fee = _FEE.first(dossier=dossier.pk)
     # As `dossier.fee` caches it, absent (None) included.
     cache.set_cached_value(dossier, fee)
     if fee is not None:

@@ -228,6 +228,12 @@ class PreparedRead:
             raise ImproperlyConfigured("a values_list read gives rows, not objects")
         return [compiled.builder.build(row) for row in rows]
 
+    def first(self, using: str = "default", **values: Any) -> Any:
+        """The first model instance of an `objects` read, or None (for a read
+        sliced to one row: a lookup by a unique key)."""
+        found = self.objects(using, **values)
+        return found[0] if found else None
+
     def _run(
         self, connection: Any, values: dict[str, Any]
     ) -> tuple["_Compiled", list[tuple[Any, ...]]]:

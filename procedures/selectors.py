@@ -152,8 +152,8 @@ def procedure_by_code(*, code: str) -> Procedure | None:
     """The procedure with this national code or key, without what only its page
     shows (life events, documents, steps: a submission or a due date reads what
     it needs). Read at every submission: compiled once (decision 336)."""
-    found: list[Procedure] = _BY[_code_field(code)].objects(code=code)
-    return found[0] if found else None
+    procedure: Procedure | None = _BY[_code_field(code)].first(code=code)
+    return procedure
 
 
 def _procedure_by(name: str) -> PreparedRead:

@@ -62,8 +62,8 @@ RULE_SET_ON = PreparedRead(
 
 def rule_set_on(day: datetime.date) -> RuleSet | None:
     """The rule set in force on `day` (the latest to start, should two meet)."""
-    found: list[RuleSet] = RULE_SET_ON.objects(day=day)
-    return found[0] if found else None
+    rule_set: RuleSet | None = RULE_SET_ON.first(day=day)
+    return rule_set
 
 
 def rules_from(rule_set: RuleSet | None) -> Rules:

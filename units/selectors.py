@@ -171,8 +171,8 @@ _UNIT_BY_CODE = PreparedRead(
 def org_unit_by_code(*, code: str) -> OrgUnit | None:
     """The unit with this agency code, with its administrative unit; None when
     there is none."""
-    found: list[OrgUnit] = _UNIT_BY_CODE.objects(code=code)
-    return found[0] if found else None
+    unit: OrgUnit | None = _UNIT_BY_CODE.first(code=code)
+    return unit
 
 
 # An ended unit's successors, read at every submission of a citizen whose

@@ -144,12 +144,12 @@ def dossier_get_for_user(*, user: Any, code: str, lean: bool = False) -> Dossier
     path = ""
     if roles is not None and roles.area:
         path = user.org_unit.admin_unit.path
-    found: list[Dossier] = read.objects(
+    found: Dossier | None = read.first(
         code=code, user=user.pk, unit=unit or 0, path=path
     )
-    if not found:
+    if found is None:
         raise Http404
-    return found[0]
+    return found
 
 
 @functools.cache
@@ -215,9 +215,9 @@ def dossier_attachments(*, dossier: Dossier) -> list[Attachment]:
 
 
 def dossier_result(*, dossier: Dossier) -> Result | None:
-    """The dossier's result (the first recorded), with its issuing unit."""
-    found: list[Result] = RESULT.objects(dossier=dossier.pk)
-    return found[0] if found else None
+    """The dossier's result, with its issuing unit; None before one is recorded."""
+    result: Result | None = RESULT.first(dossier=dossier.pk)
+    return result
 
 
 def dossier_rated(*, dossier: Dossier) -> bool:
@@ -306,8 +306,8 @@ def dossier_track(*, code: str, phone_last4: str) -> Dossier | None:
     digits = (phone_last4 or "").strip()
     if len(digits) != 4 or not digits.isdigit():
         return None
-    found: list[Dossier] = TRACK.objects(code=code, digits=digits)
-    return found[0] if found else None
+    dossier: Dossier | None = TRACK.first(code=code, digits=digits)
+    return dossier
 
 
 def result_get_by_token(*, token: str) -> Result:

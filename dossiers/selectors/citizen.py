@@ -149,8 +149,7 @@ _PROFILE = PreparedRead(
 def applicant_areas_on(*, applicant: Any, day: datetime.date) -> list[AdminUnit]:
     """The communes in force on `day` that carry the applicant's recorded commune
     (itself, or its successors across the reform); empty when none is known."""
-    found: list[CitizenProfile] = _PROFILE.objects(user=applicant.pk)
-    profile = found[0] if found else None
+    profile: CitizenProfile | None = _PROFILE.first(user=applicant.pk)
     if profile is None or profile.commune is None:
         return []
     return admin_unit_successors_on(unit=profile.commune, day=day)

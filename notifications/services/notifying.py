@@ -34,8 +34,8 @@ TEMPLATE_DIR = "notifications/messages"
 def preference_for(user: Any) -> Preference:
     """The person's preferences; the defaults (unsaved) when never chosen. Read
     for every message: compiled once (portal.db.PreparedRead)."""
-    found = _PREFERENCE.objects(user=user.pk)
-    return found[0] if found else Preference(user=user)
+    found: Preference | None = _PREFERENCE.first(user=user.pk)
+    return found if found is not None else Preference(user=user)
 
 
 # Whether this person was told of this already, at every notification: compiled
@@ -154,8 +154,7 @@ def notify(
     """
     if recipient is None or not getattr(recipient, "is_active", False):
         return None
-    found = _TOLD.objects(recipient=recipient.pk, key=dedup_key)
-    existing: Notification | None = found[0] if found else None
+    existing: Notification | None = _TOLD.first(recipient=recipient.pk, key=dedup_key)
     if existing is not None:
         return existing
     preference = preference_for(recipient)

@@ -204,6 +204,9 @@ def test_a_prepared_read_of_objects_builds_them_as_the_orm_does(unit_a, unit_b):
         assert got._state.adding is False
         assert got._state.db == "default"
     assert read.objects(pk=0) == []
+    # One object, or None.
+    assert read.first(pk=unit_a.pk) == unit_a
+    assert read.first(pk=0) is None
 
     # A values_list read gives rows, not objects.
     rows = PreparedRead(

@@ -1,3 +1,0 @@
-from tests.dossiers.conftest import people
-
-__all__ = ["people"]
