@@ -9,6 +9,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -406,3 +407,40 @@ def staff_client(client, officer):
     """A client logged in as `officer`, with a verified TOTP session."""
     login_with_otp(client, officer)
     return client
+
+
+@pytest.fixture
+def compiled_reads(monkeypatch):
+    """`with compiled_reads() as models:` the model of every read the ORM compiles
+    inside the block (reads compiled once per process compile none the second
+    time: portal.db.PreparedRead)."""
+    import contextlib
+
+    from django.db.models.sql.compiler import SQLCompiler
+
+    @contextlib.contextmanager
+    def watching() -> Iterator[list[Any]]:
+        models: list[Any] = []
+        as_sql = SQLCompiler.as_sql
+
+        def counting(compiler, *args, **kwargs):
+            models.append(compiler.query.model)
+            return as_sql(compiler, *args, **kwargs)
+
+        with monkeypatch.context() as patch:
+            patch.setattr(SQLCompiler, "as_sql", counting)
+            yield models
+
+    return watching
+
+
+@pytest.fixture
+def people(citizen, officer, specialist, leader, unit_a):
+    """The actors `make_dossier` takes, at commune A's one-stop shop."""
+    return {
+        "applicant": citizen,
+        "unit": unit_a,
+        "officer": officer,
+        "specialist": specialist,
+        "leader": leader,
+    }

@@ -4,7 +4,6 @@ device as django-otp's own lookup finds, and django-otp's checks after it."""
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import connections
-from django.db.models.sql.compiler import SQLCompiler
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -48,19 +47,14 @@ def test_the_device_is_the_one_django_otp_finds(officer):
 
 
 def test_a_verified_session_reads_its_device_in_one_statement_compiled_once(
-    officer, monkeypatch
+    officer, compiled_reads
 ):
     device = TOTPDeviceFactory(user=officer)
     _verified(officer, device.persistent_id)
-    compiled = []
-    as_sql = SQLCompiler.as_sql
-
-    def counting(compiler, *args, **kwargs):
-        compiled.append(compiler.query.model)
-        return as_sql(compiler, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
-    with CaptureQueriesContext(connections["default"]) as queries:
+    with (
+        compiled_reads() as compiled,
+        CaptureQueriesContext(connections["default"]) as queries,
+    ):
         user, session = _verified(officer, device.persistent_id)
         assert user.is_verified()
     assert len(queries.captured_queries) == 1

@@ -8,17 +8,6 @@ from dossiers.models import Status
 from tests.dossiers.factories import make_dossier
 
 
-@pytest.fixture
-def people(citizen, officer, specialist, leader, unit_a):
-    return {
-        "applicant": citizen,
-        "unit": unit_a,
-        "officer": officer,
-        "specialist": specialist,
-        "leader": leader,
-    }
-
-
 @pytest.mark.services("postgres")
 @pytest.mark.django_db
 def test_the_sql_recount_of_the_buckets_agrees_with_the_transition_listener(people):

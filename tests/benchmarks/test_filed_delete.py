@@ -34,16 +34,7 @@ def _rows_of(dossiers) -> dict[str, int]:
 
 @pytest.mark.services("postgres")
 @pytest.mark.django_db
-def test_the_filed_dossiers_go_with_their_rows_and_nothing_else(
-    citizen, officer, specialist, leader, unit_a
-):
-    people = {
-        "applicant": citizen,
-        "unit": unit_a,
-        "officer": officer,
-        "specialist": specialist,
-        "leader": leader,
-    }
+def test_the_filed_dossiers_go_with_their_rows_and_nothing_else(people):
     kept_before = make_dossier(status=Status.SUBMITTED, **people)
     before = _marks()
     received = make_dossier(status=Status.RECEIVED, **people)

@@ -28,17 +28,6 @@ def api(user=None):
 
 
 @pytest.fixture
-def people(citizen, officer, specialist, leader, unit_a):
-    return {
-        "applicant": citizen,
-        "unit": unit_a,
-        "officer": officer,
-        "specialist": specialist,
-        "leader": leader,
-    }
-
-
-@pytest.fixture
 def in_b(citizen, unit_b):
     """A returned dossier received by commune B."""
     officer_b = UserFactory(roles=[Role.RECEIVING_OFFICER], org_unit=unit_b)

@@ -15,17 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def people(citizen, officer, specialist, leader, unit_a):
-    return {
-        "applicant": citizen,
-        "unit": unit_a,
-        "officer": officer,
-        "specialist": specialist,
-        "leader": leader,
-    }
-
-
-@pytest.fixture
 def tuesday(people, time_machine):
     """Unit A's Tuesday: a certification returned at once, one still open at
     17:00, one received after the cut-off, one of another procedure."""

@@ -35,17 +35,6 @@ def facts_rows():
     return sorted(DossierFacts.objects.values_list())
 
 
-@pytest.fixture
-def people(citizen, officer, specialist, leader, unit_a):
-    return {
-        "applicant": citizen,
-        "unit": unit_a,
-        "officer": officer,
-        "specialist": specialist,
-        "leader": leader,
-    }
-
-
 def test_every_transition_keeps_the_counts_equal_to_a_rebuild(people, citizen):
     with time_machine.travel(at("2024-03-04 09:00"), tick=False):
         for status in Status.values:

@@ -51,17 +51,6 @@ def _csv(response):
 
 
 @pytest.fixture
-def people(citizen, officer, specialist, leader, unit_a):
-    return {
-        "applicant": citizen,
-        "unit": unit_a,
-        "officer": officer,
-        "specialist": specialist,
-        "leader": leader,
-    }
-
-
-@pytest.fixture
 def mixed(people, citizen):
     """Dossiers of 2024 in every outcome, one overdue and one rated."""
     with time_machine.travel(at("2024-03-04 09:00"), tick=False):

@@ -18,17 +18,6 @@ from .factories import at, make_dossier
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def people(citizen, officer, specialist, leader, unit_a):
-    return {
-        "applicant": citizen,
-        "unit": unit_a,
-        "officer": officer,
-        "specialist": specialist,
-        "leader": leader,
-    }
-
-
 def api(user=None):
     client = APIClient()
     if user is not None:

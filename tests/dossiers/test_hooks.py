@@ -15,17 +15,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def people(citizen, officer, specialist, leader, unit_a):
-    return {
-        "applicant": citizen,
-        "unit": unit_a,
-        "officer": officer,
-        "specialist": specialist,
-        "leader": leader,
-    }
-
-
-@pytest.fixture
 def temporary():
     """Register a hook for one test: temporary(hooks.on_transition, fn)."""
     added = []

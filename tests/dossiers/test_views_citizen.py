@@ -816,17 +816,6 @@ def test_my_dossiers_query_count_does_not_grow_with_dossiers(
 # --- Supplement, withdraw, rate -------------------------------------------------------
 
 
-@pytest.fixture
-def people(citizen, officer, specialist, leader, unit_a):
-    return {
-        "applicant": citizen,
-        "unit": unit_a,
-        "officer": officer,
-        "specialist": specialist,
-        "leader": leader,
-    }
-
-
 def test_the_dossier_page_shows_what_the_officer_asked_for(client, people):
     dossier = make_dossier(status=Status.SUPPLEMENT_REQUESTED, **people)
     client.force_login(people["applicant"])

@@ -47,17 +47,6 @@ def _development_gateway(settings):
 
 
 @pytest.fixture
-def people(citizen, officer, specialist, leader, unit_a):
-    return {
-        "applicant": citizen,
-        "unit": unit_a,
-        "officer": officer,
-        "specialist": specialist,
-        "leader": leader,
-    }
-
-
-@pytest.fixture
 def monday(time_machine):
     """Monday 9 March 2026, 09:00 in Vụ Bản; the clock does not move."""
     time_machine.move_to(at("2026-03-09 09:00"), tick=False)

@@ -1,7 +1,5 @@
 import pytest
 
-from tests.dossiers.conftest import people  # noqa: F401 - a fixture
-
 
 @pytest.fixture
 def connected(settings):

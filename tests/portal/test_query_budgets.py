@@ -19,17 +19,6 @@ pytestmark = pytest.mark.django_db
 YEAR = {"from": "2024-01-01", "to": "2024-12-31"}
 
 
-@pytest.fixture
-def people(citizen, officer, specialist, leader, unit_a):
-    return {
-        "applicant": citizen,
-        "unit": unit_a,
-        "officer": officer,
-        "specialist": specialist,
-        "leader": leader,
-    }
-
-
 def queries(client, url, params=None) -> int:
     client.get(url, params)  # warm caches (permissions, calendar)
     with CaptureQueriesContext(connection) as captured:
@@ -110,12 +99,11 @@ def test_the_dashboard_pages_do_not_grow_with_the_dossiers(
 
 
 def test_the_officers_dossier_page_compiles_only_djangos_own_reads(
-    client, people, login_staff, monkeypatch
+    client, people, login_staff, compiled_reads
 ):
     """Its reads are compiled once per process (decision 336): on a second view
     only the user's row, which Django's session authentication reads, is compiled
     again (and the data-access log's row, written as every row is)."""
-    from django.db.models.sql.compiler import SQLCompiler
 
     from accounts.models import User
 
@@ -124,21 +112,14 @@ def test_the_officers_dossier_page_compiles_only_djangos_own_reads(
     login_staff(client, people["officer"])
     url = dossier.get_absolute_url()
     assert client.get(url).status_code == 200
-    compiled = []
-    as_sql = SQLCompiler.as_sql
-
-    def counting(compiler, *args, **kwargs):
-        compiled.append(compiler.query.model)
-        return as_sql(compiler, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
-    assert client.get(url).status_code == 200
+    with compiled_reads() as compiled:
+        assert client.get(url).status_code == 200
     assert compiled == [User]
 
 
-def test_an_api_submission_keeps_its_statement_budget(citizen, officer, unit_a):
-    """The API submission, the bench's write path (decision 336): its statements
-    pinned, the same for the second filing at a unit and the eleventh."""
+def _filing(citizen, unit):
+    """A function filing one dossier at `unit` through the API with a token, as
+    the bench does; it checks the answer is 201."""
     from rest_framework.test import APIClient
 
     from accounts.services import api_token_create
@@ -149,16 +130,27 @@ def test_an_api_submission_keeps_its_statement_budget(citizen, officer, unit_a):
     client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=citizen)}")
     body = {
         "procedure": procedure.code,
-        "unit": unit_a.agency_code,
+        "unit": unit.agency_code,
         "data": {"full_name": "A"},
     }
 
+    def file() -> None:
+        response = client.post(
+            reverse("dossiers_api:dossier-list"), body, format="json"
+        )
+        assert response.status_code == 201, response.content
+
+    return file
+
+
+def test_an_api_submission_keeps_its_statement_budget(citizen, officer, unit_a):
+    """The API submission, the bench's write path (decision 336): its statements
+    pinned, the same for the second filing at a unit and the eleventh."""
+    file = _filing(citizen, unit_a)
+
     def statements() -> int:
         with CaptureQueriesContext(connection) as captured:
-            response = client.post(
-                reverse("dossiers_api:dossier-list"), body, format="json"
-            )
-        assert response.status_code == 201, response.content
+            file()
         return len(captured.captured_queries)
 
     statements()  # the token's first use is written
@@ -178,35 +170,15 @@ def test_an_api_submission_keeps_its_statement_budget(citizen, officer, unit_a):
 
 
 def test_an_api_submission_compiles_only_the_reads_that_vary(
-    citizen, officer, unit_a, monkeypatch
+    citizen, officer, unit_a, compiled_reads
 ):
     """Its fixed reads are compiled once per process (decision 336); on a later
     filing only the competent agency's (an IN over the area's ancestors, whose
     length varies) is compiled again, beside the inserts."""
-    from django.db.models.sql.compiler import SQLCompiler
-    from rest_framework.test import APIClient
-
-    from accounts.services import api_token_create
-    from tests.procedures.factories import ProcedureFactory
     from units.models import OrgUnit
 
-    procedure = ProcedureFactory(fee_online_vnd=7000)
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_create(user=citizen)}")
-    body = {
-        "procedure": procedure.code,
-        "unit": unit_a.agency_code,
-        "data": {"full_name": "A"},
-    }
-    url = reverse("dossiers_api:dossier-list")
-    assert client.post(url, body, format="json").status_code == 201
-    compiled = []
-    as_sql = SQLCompiler.as_sql
-
-    def counting(compiler, *args, **kwargs):
-        compiled.append(compiler.query.model)
-        return as_sql(compiler, *args, **kwargs)
-
-    monkeypatch.setattr(SQLCompiler, "as_sql", counting)
-    assert client.post(url, body, format="json").status_code == 201
+    file = _filing(citizen, unit_a)
+    file()
+    with compiled_reads() as compiled:
+        file()
     assert compiled == [OrgUnit]
